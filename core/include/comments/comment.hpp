@@ -1,0 +1,39 @@
+// The comment model of the wire contract and its JSON form.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace comments {
+
+enum class Status : std::uint8_t { published, pending, rejected, deleted };
+
+std::string_view to_string(Status s) noexcept;
+std::optional<Status> parse_status(std::string_view s) noexcept;
+
+struct Comment {
+  std::int64_t id = 0;                  // unique per store, increasing with time
+  std::string thread;                   // thread key
+  std::optional<std::int64_t> parent;   // id of a comment in the same thread
+  std::string author;                   // plain text, trimmed, 1-40 code points
+  std::string body;                     // plain text, trimmed, 1-2000 code points
+  std::int64_t created = 0;             // Unix ms, server clock
+  Status status = Status::published;
+  bool pinned = false;
+  std::int32_t flags = 0;               // distinct flagging addresses since last approve
+
+  bool operator==(const Comment&) const = default;
+};
+
+// {"id":…,"thread":…,"parent":…,"author":…,"body":…,"created":…,"status":…,"pinned":…,"flags":…}
+void to_json(nlohmann::json& j, const Comment& c);
+
+// Reads a comment object as a server sends it (used by the browser client).
+// Returns nullopt when a field is missing or of the wrong type.
+std::optional<Comment> comment_from_json(const nlohmann::json& j);
+
+}  // namespace comments

@@ -1,0 +1,90 @@
+// The moderation filter: the one piece of code that decides, in the browser
+// and on the server alike, whether a text is published, held or blocked.
+//
+// Folding (docs/filter.md has the exact classes): full-width forms U+FF01..FF5E
+// become their ASCII twins (and U+3000 a space), letters are lower-cased, then
+// White_Space, punctuation (P*), symbols (S*) and format characters (Cf) are
+// dropped. Words and texts are folded alike and a word matches anywhere in the
+// folded text. Matching uses one Aho-Corasick automaton per list, so the cost
+// is linear in the text whatever the number of words.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace comments {
+
+// Folds one code point: returns 0 when the character is dropped, else the
+// folded code point (full-width to ASCII, lower case).
+char32_t fold_code_point(char32_t cp) noexcept;
+
+// Folds valid UTF-8 text into code points (dropped characters removed).
+std::u32string fold(std::string_view utf8);
+
+// Number of links in a body: occurrences of "http://", "https://" and "www."
+// after full-width-to-ASCII and lower-casing (nothing dropped); "https://www."
+// counts once.
+int count_links(std::string_view utf8);
+
+// A set of words matched anywhere in a folded text (Aho-Corasick).
+class WordMatcher {
+ public:
+  WordMatcher();
+  // Words are folded here; a word that folds to nothing is skipped (callers
+  // reject such words beforehand, see FilterLists::validate).
+  explicit WordMatcher(const std::vector<std::string>& words);
+  ~WordMatcher();
+  WordMatcher(WordMatcher&&) noexcept;
+  WordMatcher& operator=(WordMatcher&&) noexcept;
+
+  bool empty() const noexcept;
+  // Index (into the constructor's list) of one word found in `folded`, if any.
+  std::optional<std::size_t> find(std::u32string_view folded) const noexcept;
+
+ private:
+  struct Automaton;
+  std::unique_ptr<Automaton> automaton_;
+};
+
+enum class Verdict : std::uint8_t { publish, hold, block };
+
+struct FilterDecision {
+  Verdict verdict = Verdict::publish;
+  // Why, for moderators and logs: "banned word: …", "suspect word: …",
+  // "3 links"; empty when published.
+  std::string reason;
+};
+
+struct FilterLists {
+  std::vector<std::string> banned;
+  std::vector<std::string> suspect;
+
+  // Empty when valid, else a human-readable sentence naming the first bad
+  // word (one that is not valid UTF-8, too long, or folds to nothing).
+  std::string validate() const;
+};
+
+// Banned + suspect lists compiled into automata. Immutable once built, so a
+// server can share one between threads and swap it atomically.
+class ModerationFilter {
+ public:
+  ModerationFilter() = default;
+  explicit ModerationFilter(FilterLists lists);
+
+  const FilterLists& lists() const noexcept { return lists_; }
+
+  // Banned word in author or body -> block; suspect word in author or body,
+  // or more than limits::max_links_before_hold links in body -> hold.
+  FilterDecision check(std::string_view author, std::string_view body) const;
+
+ private:
+  FilterLists lists_;
+  WordMatcher banned_;
+  WordMatcher suspect_;
+};
+
+}  // namespace comments

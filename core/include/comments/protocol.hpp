@@ -1,0 +1,153 @@
+// The wire contract (shared/protocol.md, documented in full in docs/protocol.md):
+// client messages parsed and validated into typed requests, and every server
+// message serialised. Nothing here throws; bad input becomes a ProtocolError
+// carrying the contract's code and a human-readable sentence.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "comments/comment.hpp"
+
+namespace comments {
+
+enum class ErrorCode : std::uint8_t {
+  bad_json,      // not a JSON object
+  bad_request,   // unknown type, missing or mistyped field, bad req, unknown action/status
+  invalid,       // a value out of bounds
+  blocked,       // the moderation filter refused the text
+  rate_limited,  // with retry_after_ms
+  banned,
+  unauthorized,
+  not_found,
+  internal,      // the server failed; nothing was half-done
+};
+
+std::string_view to_string(ErrorCode c) noexcept;
+
+struct ProtocolError {
+  ErrorCode code = ErrorCode::bad_request;
+  std::string message;                       // one sentence for a person
+  std::optional<std::string> req;            // echoed when the request had a valid one
+  std::optional<std::int64_t> retry_after_ms;  // rate_limited only
+};
+
+// ---- Client -> server requests (all fields already validated) -------------
+
+struct JoinRequest {
+  std::string thread;
+  int limit = 10;
+};
+struct LeaveRequest {  // extension: stop receiving a thread's events
+  std::string thread;
+};
+struct MoreRequest {
+  std::string thread;
+  std::int64_t before = 0;
+  int limit = 10;
+};
+struct PostRequest {
+  std::string thread;
+  std::string author;  // trimmed; the anonymous name when empty/blank/missing
+  std::string body;    // trimmed
+  std::optional<std::int64_t> parent;
+};
+struct FlagRequest {
+  std::int64_t id = 0;
+  std::string reason;  // may be empty
+};
+struct AuthRequest {
+  std::string token;
+};
+
+enum class QueueStatus : std::uint8_t { published, pending, rejected, deleted, flagged, all };
+std::string_view to_string(QueueStatus s) noexcept;
+
+struct QueueRequest {
+  QueueStatus status = QueueStatus::pending;
+  std::optional<std::string> thread;  // exact
+  std::optional<std::string> author;  // case-insensitive substring
+  std::optional<std::string> text;    // case-insensitive substring of body
+  std::optional<std::int64_t> before;
+  int limit = 50;
+};
+
+enum class ModerateAction : std::uint8_t { approve, reject, remove, pin, unpin };
+std::string_view to_string(ModerateAction a) noexcept;  // remove <-> "delete"
+
+struct ModerateRequest {
+  std::int64_t id = 0;
+  ModerateAction action = ModerateAction::approve;
+};
+struct BanRequest {
+  std::int64_t id = 0;
+};
+// `{"type":"filters"}` reads (both empty); otherwise the given lists are set.
+struct FiltersRequest {
+  std::optional<std::vector<std::string>> banned;
+  std::optional<std::vector<std::string>> suspect;
+  bool is_read() const noexcept { return !banned && !suspect; }
+};
+// Extension: the moderation audit log, newest first.
+struct AuditRequest {
+  std::optional<std::int64_t> before;  // entries with id < before
+  int limit = 50;                      // 1-100
+};
+
+using Request = std::variant<JoinRequest, LeaveRequest, MoreRequest, PostRequest, FlagRequest,
+                             AuthRequest, QueueRequest, ModerateRequest, BanRequest,
+                             FiltersRequest, AuditRequest>;
+
+struct ClientMessage {
+  std::optional<std::string> req;
+  Request request;
+};
+
+using ParseResult = std::variant<ClientMessage, ProtocolError>;
+
+// Parses one text frame (already known to be valid UTF-8 and <= 64 KiB).
+ParseResult parse_client_message(std::string_view frame);
+
+// ---- Server -> client messages ---------------------------------------------
+// Each returns the serialised JSON text of one frame. `req` is echoed when set.
+
+using Req = std::optional<std::string>;
+
+std::string error_message(const ProtocolError& e);
+std::string snapshot_message(const Req& req, std::string_view thread, std::int64_t total,
+                             const std::vector<Comment>& newest,
+                             const std::vector<Comment>& pinned);
+std::string page_message(const Req& req, std::string_view thread,
+                         const std::vector<Comment>& comments);
+std::string ack_message(const Req& req, const Comment& c);
+std::string ok_message(const Req& req);
+std::string ok_role_message(const Req& req, std::string_view role);
+std::string ok_comment_message(const Req& req, const Comment& c);
+std::string queue_message(const Req& req, const std::vector<Comment>& items);
+std::string filters_message(const Req& req, const std::vector<std::string>& banned,
+                            const std::vector<std::string>& suspect);
+
+// Events. `total` (an extension) is the thread's published count after the event.
+std::string comment_event(const Comment& c, std::int64_t total);
+std::string update_event(const Comment& c, std::int64_t total);
+std::string queued_event(const Comment& c);
+
+// Extension: one audit log entry and the reply to `audit`.
+struct AuditEntry {
+  std::int64_t id = 0;
+  std::int64_t at = 0;            // Unix ms
+  std::string action;             // approve, reject, delete, pin, unpin, ban, filters
+  std::optional<std::int64_t> comment;
+  std::string thread;             // empty for filters
+  std::string moderator;          // moderator session id (never the token)
+  std::string detail;             // e.g. "pending -> published"
+};
+std::string audit_message(const Req& req, const std::vector<AuditEntry>& entries);
+// Extension: pushed to every moderator after each moderation action.
+std::string audit_event(const AuditEntry& entry);
+
+}  // namespace comments

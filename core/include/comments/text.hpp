@@ -1,0 +1,40 @@
+// Text rules of the wire contract: UTF-8 validity, code points, Unicode
+// White_Space trimming and control characters (Cc). No allocation unless a
+// function returns a string.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace comments::text {
+
+// Strict UTF-8 (RFC 3629): no overlongs, no surrogates, nothing above U+10FFFF.
+bool is_valid_utf8(std::string_view bytes) noexcept;
+
+// Decodes the code point starting at `pos` of valid UTF-8 and advances `pos`.
+// Callers validate first; on invalid input it returns U+FFFD and skips a byte.
+char32_t next_code_point(std::string_view utf8, std::size_t& pos) noexcept;
+
+// Appends `cp` to `out` as UTF-8.
+void append_utf8(std::string& out, char32_t cp);
+
+// Number of code points in valid UTF-8.
+std::size_t count_code_points(std::string_view utf8) noexcept;
+
+// Unicode White_Space (includes U+3000 IDEOGRAPHIC SPACE, U+00A0, U+2028 ...).
+bool is_white_space(char32_t cp) noexcept;
+
+// Unicode general category Cc: C0 controls, DEL and C1 controls.
+bool is_control(char32_t cp) noexcept;
+
+// True when valid UTF-8 `utf8` contains any Cc character.
+bool has_control(std::string_view utf8) noexcept;
+
+// `utf8` without leading and trailing White_Space (a view into the input).
+std::string_view trim(std::string_view utf8) noexcept;
+
+// True when `utf8` is empty or made only of White_Space.
+bool is_blank(std::string_view utf8) noexcept;
+
+}  // namespace comments::text

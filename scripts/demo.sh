@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and starts the demo: the comment server on
+# an embedded SQLite file (demo.db) at http://127.0.0.1:8080 serving the demo
+# article page. Ctrl-C stops it cleanly.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
+cmake --build build -j"$(nproc)"
+export COMMENTS_MOD_TOKEN="${COMMENTS_MOD_TOKEN:-demo-moderator}"
+echo "moderator token for the demo: (set COMMENTS_MOD_TOKEN to choose one)"
+exec build/server/comment-server --port "${PORT:-8080}" --db "${DB:-demo.db}" --web build/web "$@"

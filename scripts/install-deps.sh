@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what the build, the demo and the tests need on Debian 12, only
+# where it is missing: Debian packages with apt-get, npm packages with npm ci.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(cmake g++ make pkg-config libboost1.81-dev nlohmann-json3-dev doctest-dev
+          libsqlite3-dev sqlite3 emscripten nodejs npm chromium)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# playwright-core drives Debian's chromium in the browser tests (it never
+# downloads a browser of its own).
+if [ ! -d node_modules/playwright-core ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs every test: installs what is missing, builds everything from this tree
+# (server, native tests, Wasm client and core tests compiled to Wasm), runs
+# ctest (native core + server + integration, core under Node, browser tests in
+# headless Chromium), then the native tests again under ASan + UBSan.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/install-deps.sh
+
+jobs=$(nproc)
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
+cmake --build build -j"$jobs"
+ctest --test-dir build --output-on-failure --timeout 600
+
+if [ "${COMMENTS_SKIP_SANITIZERS:-0}" != 1 ]; then
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCOMMENTS_SANITIZE=ON -DCOMMENTS_BUILD_WASM=OFF
+  cmake --build build-asan -j"$jobs"
+  ctest --test-dir build-asan --output-on-failure --timeout 600 -LE browser
+fi

@@ -1,0 +1,98 @@
+// Storage behind one small interface, so another engine (PostgreSQL, say) can
+// be added without touching sessions or handlers. SQLite is the embedded
+// default (sqlite_store.hpp). A Store is used from one thread at a time: the
+// StoreWorker's (store_worker.hpp). Failures throw StoreError; callers answer
+// `internal` and nothing is half-done (every write is one transaction).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "comments/comment.hpp"
+#include "comments/filter.hpp"
+#include "comments/protocol.hpp"
+
+namespace comments::server {
+
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A validated post on its way into storage.
+struct NewComment {
+  std::string thread;
+  std::optional<std::int64_t> parent;
+  std::string author;
+  std::string body;
+  std::int64_t created = 0;  // Unix ms
+  Status status = Status::published;
+  std::string poster;        // keyed hash of the client address (never the address)
+};
+
+// The outcome of one post of a batch: the stored comment, or nullopt when its
+// parent is not a comment of the same thread (the post is not stored).
+using InsertResult = std::optional<Comment>;
+
+struct ThreadSnapshot {
+  std::vector<Comment> newest;  // newest published first, at most `limit`
+  std::vector<Comment> pinned;  // pinned published, newest first, at most limits::max_pinned
+  std::int64_t total = 0;       // published comments in the thread
+};
+
+struct Moderated {
+  Comment before;
+  Comment after;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Stores a batch of posts in ONE transaction (group commit): when this
+  // returns, every stored post is durable. Results are in batch order.
+  virtual std::vector<InsertResult> insert(const std::vector<NewComment>& batch) = 0;
+
+  virtual ThreadSnapshot latest(std::string_view thread, int limit) = 0;
+  // Published comments of `thread` with id < before, newest first.
+  virtual std::vector<Comment> page(std::string_view thread, std::int64_t before, int limit) = 0;
+  virtual std::optional<Comment> find(std::int64_t id) = 0;
+  virtual std::int64_t published_count(std::string_view thread) = 0;
+
+  // Applies a moderation action; nullopt when no comment has that id.
+  // approve: status published and flags reset to 0 (and the flaggers forgotten);
+  // reject/delete: status rejected/deleted; pin/unpin: pinned.
+  virtual std::optional<Moderated> moderate(std::int64_t id, ModerateAction action) = 0;
+
+  // Records a flag from `flagger` (keyed address hash) on a published comment;
+  // a second flag from the same flagger since the last approve does not count.
+  // Returns the comment with its new flags count; nullopt unless published.
+  virtual std::optional<Comment> flag(std::int64_t id, std::string_view flagger,
+                                      std::string_view reason, std::int64_t at) = 0;
+
+  // The moderator queue: newest first, every given filter applied.
+  virtual std::vector<Comment> queue(const QueueRequest& q) = 0;
+
+  // Keyed hash of whoever posted comment `id`.
+  virtual std::optional<std::string> poster_of(std::int64_t id) = 0;
+  virtual void ban(std::string_view poster, std::int64_t at) = 0;
+  virtual std::vector<std::string> bans() = 0;
+
+  virtual FilterLists load_filters() = 0;
+  virtual void save_filters(const FilterLists& lists) = 0;
+
+  // Audit log of moderation actions; append assigns the id.
+  virtual AuditEntry append_audit(AuditEntry entry) = 0;
+  virtual std::vector<AuditEntry> audit(std::optional<std::int64_t> before, int limit) = 0;
+
+  // A persistent random secret (created on first use), e.g. the key of the
+  // address hash. Returned as raw bytes.
+  virtual std::string secret(std::string_view name, std::size_t bytes) = 0;
+};
+
+}  // namespace comments::server
