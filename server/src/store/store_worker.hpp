@@ -4,6 +4,7 @@
 // durability (fsync per commit) does not cap throughput.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -35,6 +36,14 @@ class StoreWorker {
 
   // Finishes everything queued, then joins the thread. Idempotent.
   void stop();
+
+  // Group commits so far: insert() batches that committed and the posts they
+  // held (posts / batches is the group-commit factor). For tests and metrics.
+  struct Stats {
+    std::uint64_t batches = 0;
+    std::uint64_t posts = 0;
+  };
+  Stats stats() const;
 
  private:
   struct Impl;
