@@ -1,0 +1,70 @@
+#include "common/relative_time.hpp"
+
+#include <array>
+#include <cstdio>
+
+namespace cmweb {
+
+CivilDate civil_date(std::int64_t ms, int utc_offset_minutes) noexcept {
+  // Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).
+  const std::int64_t local_ms = ms + std::int64_t{utc_offset_minutes} * 60'000;
+  std::int64_t days = local_ms / 86'400'000;
+  if (local_ms % 86'400'000 < 0) --days;
+  days += 719468;
+  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const auto day_of_era = static_cast<unsigned>(days - era * 146097);
+  const unsigned year_of_era =
+      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+  const unsigned day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const unsigned shifted_month = (5 * day_of_year + 2) / 153;
+  const unsigned day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+  const unsigned month = shifted_month < 10 ? shifted_month + 3 : shifted_month - 9;
+  const auto year = static_cast<int>(static_cast<std::int64_t>(year_of_era) + era * 400 + (month <= 2));
+  return {year, month, day};
+}
+
+std::string iso_utc(std::int64_t ms) {
+  const CivilDate date = civil_date(ms, 0);
+  std::int64_t ms_of_day = ms % 86'400'000;
+  if (ms_of_day < 0) ms_of_day += 86'400'000;
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", date.year, date.month,
+                date.day, static_cast<int>(ms_of_day / 3'600'000),
+                static_cast<int>(ms_of_day / 60'000 % 60), static_cast<int>(ms_of_day / 1000 % 60),
+                static_cast<int>(ms_of_day % 1000));
+  return buffer;
+}
+
+std::string relative_time(Lang lang, std::int64_t created_ms, std::int64_t now_ms,
+                          int utc_offset_minutes) {
+  const std::int64_t age_s = (now_ms - created_ms) / 1000;
+  if (age_s < 45) return std::string(tr(lang, Msg::time_just_now));
+  const std::int64_t minutes = (age_s + 30) / 60;
+  if (minutes < 60) {
+    return minutes == 1 ? std::string(tr(lang, Msg::time_minute))
+                        : fill_in(tr(lang, Msg::time_minutes), "n", minutes);
+  }
+  const std::int64_t hours = (minutes + 30) / 60;
+  if (hours < 24) {
+    return hours == 1 ? std::string(tr(lang, Msg::time_hour))
+                      : fill_in(tr(lang, Msg::time_hours), "n", hours);
+  }
+  const std::int64_t days = (hours + 12) / 24;
+  if (days < 7) {
+    return days == 1 ? std::string(tr(lang, Msg::time_day))
+                     : fill_in(tr(lang, Msg::time_days), "n", days);
+  }
+  const CivilDate date = civil_date(created_ms, utc_offset_minutes);
+  char buffer[32];
+  if (lang == Lang::zh_CN) {
+    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", date.year, date.month, date.day);
+  } else {
+    static constexpr std::array<const char*, 12> months{
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    std::snprintf(buffer, sizeof buffer, "%u %s %d", date.day, months[(date.month - 1) % 12],
+                  date.year);
+  }
+  return buffer;
+}
+
+}  // namespace cmweb

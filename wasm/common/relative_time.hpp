@@ -1,0 +1,31 @@
+// "3 分钟前" / "3 minutes ago": the age of a comment in the reader's language.
+// Pure (the caller passes the clock and the time zone) so it is unit-tested
+// natively.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/i18n.hpp"
+
+namespace cmweb {
+
+// `created_ms`, `now_ms`: Unix ms. `utc_offset_minutes`: the reader's local
+// offset (east positive), used for the calendar date of old comments.
+// Under 45 s (or in the future: clock skew) "just now"; then minutes, hours,
+// days up to 7; older ones show their local date (2020-11-11 / 11 Nov 2020).
+std::string relative_time(Lang lang, std::int64_t created_ms, std::int64_t now_ms,
+                          int utc_offset_minutes);
+
+// The calendar date of Unix-ms `ms` shifted by the offset: {year, month 1-12, day 1-31}.
+struct CivilDate {
+  int year;
+  unsigned month;
+  unsigned day;
+};
+CivilDate civil_date(std::int64_t ms, int utc_offset_minutes) noexcept;
+
+// "2020-11-11T15:04:12.000Z": the form a <time datetime> attribute takes.
+std::string iso_utc(std::int64_t ms);
+
+}  // namespace cmweb
