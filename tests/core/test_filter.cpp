@@ -1,0 +1,357 @@
+// The moderation filter: folding, link counting, the Aho-Corasick matcher,
+// list validation and the publish/hold/block decision.
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "comments/filter.hpp"
+#include "comments/limits.hpp"
+#include "comments/text.hpp"
+
+using namespace std::string_literals;
+using comments::FilterLists;
+using comments::ModerationFilter;
+using comments::Verdict;
+using comments::WordMatcher;
+
+namespace {
+
+std::optional<std::size_t> find_in(const WordMatcher& matcher, std::string_view utf8) {
+  return matcher.find(comments::fold(utf8));
+}
+
+// A small deterministic generator (xorshift) so tests need no clock or seed.
+struct Xorshift {
+  std::uint64_t state;
+  std::uint64_t next() {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  }
+  std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
+};
+
+// Naive reference: does any non-empty folded word occur in the folded text?
+bool naive_contains_any(const std::vector<std::u32string>& words, const std::u32string& text) {
+  for (const auto& w : words) {
+    if (!w.empty() && text.find(w) != std::u32string::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("fold_code_point: full-width to ASCII, lower case, drops") {
+  using comments::fold_code_point;
+  CHECK(fold_code_point(U'A') == U'a');
+  CHECK(fold_code_point(U'z') == U'z');
+  CHECK(fold_code_point(U'7') == U'7');
+  CHECK(fold_code_point(U'Ａ') == U'a');   // U+FF21
+  CHECK(fold_code_point(U'ｚ') == U'z');   // U+FF5A
+  CHECK(fold_code_point(U'０') == U'0');   // U+FF10
+  CHECK(fold_code_point(U'！') == 0);      // U+FF01 -> '!' -> dropped
+  CHECK(fold_code_point(U'～') == 0);      // U+FF5E -> '~' -> dropped
+  CHECK(fold_code_point(U'中') == U'中');
+  CHECK(fold_code_point(0x9FFF) == 0x9FFF);
+  CHECK(fold_code_point(U'É') == U'é');
+  CHECK(fold_code_point(U'Σ') == U'σ');
+  CHECK(fold_code_point(U'Д') == U'д');
+  CHECK(fold_code_point(0x0100) == 0x0101);  // alternating Latin Extended-A pair
+  CHECK(fold_code_point(0x0101) == 0x0101);
+  CHECK(fold_code_point(0x0130) == U'i');    // simple mapping of İ
+  CHECK(fold_code_point(0x212A) == U'k');    // KELVIN SIGN
+  CHECK(fold_code_point(0x10400) == 0x10428);  // Deseret, outside the BMP
+  CHECK(fold_code_point(U'ぁ') == U'ぁ');
+  CHECK(fold_code_point(U'가') == U'가');
+  // Dropped: White_Space, P*, S*, Cf, Cc.
+  for (const char32_t cp : std::u32string{0x20u, 0x3000u, 0xA0u, 0x2028u, 0x09u, 0x00u, 0x7Fu, 0x85u, 0x9Fu,   // Z*, Cc
+                            0x200Bu, 0x200Cu, 0x200Du, 0x2060u, 0xFEFFu, 0x00ADu, 0x202Eu,    // Cf
+                            U'-', U'_', U'，', U'。', U'、', U'“', U'》', U'…', U'·',          // P*
+                            U'$', U'+', U'¥', U'©', U'😀', U'👍', 0x1F3FDu, U'★', 0x3004u}) {  // S*
+    CAPTURE(static_cast<unsigned>(cp));
+    CHECK(fold_code_point(cp) == 0);
+  }
+  CHECK(fold_code_point(U'々') == U'々');   // U+3005 is Lm: kept
+  CHECK(fold_code_point(0x0301) == 0x0301);  // combining acute (Mn) is kept
+  CHECK(fold_code_point(0xE000) == 0xE000);  // private use is kept
+  // Not characters at all.
+  CHECK(fold_code_point(0xD800) == 0);
+  CHECK(fold_code_point(0x110000) == 0);
+}
+
+TEST_CASE("fold agrees with fold_code_point on every BMP character") {
+  // The fold loop has its own fast paths; it must decide like the function.
+  std::string all;
+  std::u32string expected;
+  for (char32_t cp = 0; cp < 0x10000; ++cp) {
+    if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+    comments::text::append_utf8(all, cp);
+    if (const char32_t f = comments::fold_code_point(cp)) expected.push_back(f);
+  }
+  CHECK(comments::fold(all) == expected);
+}
+
+TEST_CASE("fold: the contract's examples") {
+  using comments::fold;
+  CHECK(fold("敏 感-词") == U"敏感词");
+  CHECK(fold("敏\u200b感词") == U"敏感词");
+  CHECK(fold("ＡＢＣ") == fold("abc"));
+  CHECK(fold("ＡＢＣ") == U"abc");
+  CHECK(fold("Hello, World!") == U"helloworld");
+  CHECK(fold("\u3000敏。感，词！") == U"敏感词");
+  CHECK(fold("\uFEFFb\u00ADa\u2060d") == U"bad");
+  CHECK(fold("😀😀😀") == U"");
+  CHECK(fold("") == U"");
+  CHECK(fold("第１２３号") == U"第123号");
+  // Invalid bytes decode to U+FFFD, a symbol, and vanish.
+  CHECK(fold("a\xFF" "b\xC0\x80" "c") == U"abc");
+  CHECK(fold("敏\xED\xA0\x80感") == U"敏感");
+}
+
+TEST_CASE("count_links follows the contract") {
+  using comments::count_links;
+  CHECK(count_links("") == 0);
+  CHECK(count_links("no links here") == 0);
+  CHECK(count_links("http://a.cn") == 1);
+  CHECK(count_links("https://a.cn") == 1);
+  CHECK(count_links("www.a.cn") == 1);
+  CHECK(count_links("https://www.x") == 1);
+  CHECK(count_links("http://www.x") == 1);
+  CHECK(count_links("HTTPS://WWW.X.CN") == 1);
+  CHECK(count_links("ｈｔｔｐｓ：／／ｗｗｗ．ｘ") == 1);        // full-width forms
+  CHECK(count_links("ＷＷＷ．ｘ ＨＴＴＰ：／／ｙ") == 2);
+  CHECK(count_links("see http://a.cn and https://b.cn and www.c.cn") == 3);
+  CHECK(count_links("http://a http://b http://c") == 3);
+  CHECK(count_links("http://a.cn/www.b.cn") == 2);              // www. not right after the scheme
+  CHECK(count_links("https://www.a.cn https://www.b.cn") == 2);
+  CHECK(count_links("wwww.x") == 1);
+  CHECK(count_links("www.www.x") == 2);
+  CHECK(count_links("http://http://") == 2);
+  CHECK(count_links("链接：http://例子.中国，还有www.例子.cn") == 2);
+  // Nothing is dropped: broken-up schemes are not links.
+  CHECK(count_links("h t t p://x") == 0);
+  CHECK(count_links("http:/ /x") == 0);
+  CHECK(count_links("www .x") == 0);
+  CHECK(count_links("http\u200B://x") == 0);
+  CHECK(count_links("ftp://x") == 0);
+  CHECK(count_links("http:") == 0);
+  CHECK(count_links("www") == 0);
+  CHECK(count_links("www。x") == 0);  // the ideographic full stop is not a full-width form
+}
+
+TEST_CASE("WordMatcher: empty matchers find nothing") {
+  const WordMatcher none;
+  CHECK(none.empty());
+  CHECK_FALSE(none.find(U"anything").has_value());
+  const WordMatcher no_words(std::vector<std::string>{});
+  CHECK(no_words.empty());
+  // Words that fold to nothing are skipped; a matcher of only those is empty
+  // and must not match everything.
+  const WordMatcher only_noise({"", "   ", "!!!", "\u200B", "😀", "\u3000—"});
+  CHECK(only_noise.empty());
+  CHECK_FALSE(find_in(only_noise, "any text at all 😀 !!!").has_value());
+}
+
+TEST_CASE("WordMatcher finds folded words anywhere, across word boundaries") {
+  const WordMatcher matcher({"敏感词", "Spam", "ＦＲＥＥ Money", "😀", "casino"});
+  CHECK_FALSE(matcher.empty());
+  CHECK(find_in(matcher, "这里有敏感词") == 0u);
+  CHECK(find_in(matcher, "敏 感-词") == 0u);
+  CHECK(find_in(matcher, "敏\u200b感词") == 0u);
+  CHECK(find_in(matcher, "敏，感。词") == 0u);
+  CHECK(find_in(matcher, "this is SPAM!") == 1u);
+  CHECK(find_in(matcher, "s.p.a.m") == 1u);
+  CHECK(find_in(matcher, "ｓｐａｍ") == 1u);
+  CHECK(find_in(matcher, "get free money now") == 2u);
+  CHECK(find_in(matcher, "freemoney") == 2u);
+  CHECK(find_in(matcher, "online CASINO games") == 4u);
+  CHECK(find_in(matcher, "aspamb") == 1u);  // inside another word: still a match
+  CHECK_FALSE(find_in(matcher, "敏感").has_value());
+  CHECK_FALSE(find_in(matcher, "感词敏").has_value());
+  CHECK_FALSE(find_in(matcher, "spa").has_value());
+  CHECK_FALSE(find_in(matcher, "free mone").has_value());
+  CHECK_FALSE(find_in(matcher, "a happy 😀 face").has_value());  // "😀" folds to nothing: skipped
+  CHECK_FALSE(find_in(matcher, "").has_value());
+}
+
+TEST_CASE("WordMatcher follows failure and output links") {
+  // The classic Aho-Corasick example: "she" ends inside "hers" paths.
+  const WordMatcher matcher({"he", "she", "his", "hers"});
+  CHECK(find_in(matcher, "ushers").has_value());
+  CHECK(find_in(matcher, "she") == 1u);   // "she" ends first at 'e' (and "he" with it)
+  CHECK(find_in(matcher, "hi s") == 2u);
+  CHECK_FALSE(find_in(matcher, "hxs sxh").has_value());
+
+  // A word that is a suffix of a longer path is found through output links.
+  const WordMatcher suffix({"abcd", "bc"});
+  CHECK(find_in(suffix, "abcx") == 1u);
+  const WordMatcher nested({"abcde", "cd"});
+  CHECK(find_in(nested, "xabcdx") == 1u);
+  // Failure to a shorter prefix must keep progress: "aab" contains "ab".
+  const WordMatcher restart({"ab", "aaa c"});
+  CHECK(find_in(restart, "aab") == 0u);
+  CHECK(find_in(restart, "aaaab") == 0u);
+  CHECK(find_in(restart, "aaaac") == 1u);
+  // Chinese overlaps.
+  const WordMatcher chinese({"长三角一体化", "一体"});
+  CHECK(find_in(chinese, "长三角一") == std::nullopt);
+  CHECK(find_in(chinese, "长三角一体") == 1u);
+}
+
+TEST_CASE("WordMatcher: duplicates, single characters and long words") {
+  const WordMatcher duplicates({"Bad", "bad", "ＢＡＤ"});
+  CHECK(find_in(duplicates, "so bad") == 0u);  // the first of equal folded words
+  const WordMatcher single({"x", "中"});
+  CHECK(find_in(single, "aaaxa") == 0u);
+  CHECK(find_in(single, "中") == 1u);
+  CHECK_FALSE(find_in(single, "abc国").has_value());
+  const std::string hundred(100, 'q');
+  const WordMatcher long_word({hundred});
+  CHECK(find_in(long_word, std::string(250, 'q')) == 0u);
+  CHECK_FALSE(find_in(long_word, std::string(99, 'q')).has_value());
+  // Characters outside any word reset the automaton (and nothing crashes on
+  // code points a fold never produces).
+  const WordMatcher reset({"ab"});
+  CHECK_FALSE(reset.find(U"a\U0010FFFFb").has_value());
+  CHECK_FALSE(reset.find(std::u32string{U'a', char32_t{0x7FFFFFFF}, U'b'}).has_value());
+  CHECK(reset.find(U"zzab").has_value());
+}
+
+TEST_CASE("WordMatcher is movable") {
+  WordMatcher a({"move"});
+  WordMatcher b(std::move(a));
+  CHECK(find_in(b, "remove") == 0u);
+  WordMatcher c;
+  c = std::move(b);
+  CHECK(find_in(c, "moved") == 0u);
+}
+
+TEST_CASE("WordMatcher with a huge list agrees with a naive search") {
+  // 20,000 random words over a small alphabet (ASCII + CJK + one astral
+  // letter), so that prefixes are shared and failures are frequent.
+  const std::vector<std::string> alphabet = {"a", "b", "c", "D", "中", "文", "字", "Ａ", "\U00010400", "-"};
+  Xorshift rng{0x2545F4914F6CDD1DULL};
+  std::vector<std::string> words;
+  std::vector<std::u32string> folded_words;
+  for (std::size_t i = 0; i < comments::limits::max_filter_words; ++i) {
+    std::string word;
+    const std::size_t length = 5 + rng.below(6);
+    for (std::size_t j = 0; j < length; ++j) word += alphabet[rng.below(alphabet.size())];
+    words.push_back(word);
+    folded_words.push_back(comments::fold(word));
+  }
+  const WordMatcher matcher(words);
+  std::size_t hits = 0;
+  for (int round = 0; round < 300; ++round) {
+    std::string text;
+    const std::size_t length = 1 + rng.below(40);
+    for (std::size_t j = 0; j < length; ++j) text += alphabet[rng.below(alphabet.size())];
+    const std::u32string folded = comments::fold(text);
+    const auto found = matcher.find(folded);
+    CAPTURE(text);
+    CHECK(found.has_value() == naive_contains_any(folded_words, folded));
+    if (found) {
+      REQUIRE(*found < words.size());
+      CHECK(folded.find(folded_words[*found]) != std::u32string::npos);
+      ++hits;
+    }
+  }
+  // The generator must exercise both outcomes or this test proves little.
+  CHECK(hits > 10);
+  CHECK(hits < 290);
+}
+
+TEST_CASE("FilterLists::validate names the first bad word") {
+  FilterLists good{{"敏感词", "spam", "ＡＢＣ", "a b"}, {"casino", "\u200B赌\u200B博"}};
+  CHECK(good.validate().empty());
+  CHECK(FilterLists{}.validate().empty());
+
+  FilterLists empty_word{{"ok", ""}, {}};
+  const std::string empty_error = empty_word.validate();
+  CHECK(empty_error.find("banned word #2") != std::string::npos);
+  CHECK(empty_error.find("folds to nothing") != std::string::npos);
+
+  FilterLists noise{{"ok"}, {"fine", "!!! ---", "also bad 😀"}};
+  const std::string noise_error = noise.validate();
+  CHECK(noise_error.find("suspect word #2") != std::string::npos);
+  CHECK(noise_error.find("\"!!! ---\"") != std::string::npos);
+
+  for (const std::string& invisible : {"\u200B\u200D\uFEFF"s, "\u3000\t"s, "😀👍"s, "\x01\x7F"s}) {
+    CAPTURE(invisible);
+    CHECK_FALSE(FilterLists{{invisible}, {}}.validate().empty());
+  }
+
+  FilterLists invalid{{"ok", "bad\xFF"}, {}};
+  const std::string invalid_error = invalid.validate();
+  CHECK(invalid_error.find("banned word #2") != std::string::npos);
+  CHECK(invalid_error.find("UTF-8") != std::string::npos);
+  CHECK(comments::text::is_valid_utf8(invalid_error));  // the bad bytes are not echoed
+  CHECK_FALSE(FilterLists{{"\xED\xA0\x80"}, {}}.validate().empty());
+  CHECK_FALSE(FilterLists{{"\xC0\xAF"}, {}}.validate().empty());
+
+  const std::string longest(comments::limits::max_filter_word_chars, 'x');
+  CHECK(FilterLists{{longest}, {}}.validate().empty());
+  std::string chinese_longest;
+  for (std::size_t i = 0; i < comments::limits::max_filter_word_chars; ++i) chinese_longest += "词";
+  CHECK(FilterLists{{chinese_longest}, {}}.validate().empty());  // counted in characters, not bytes
+  const std::string too_long = chinese_longest + "词";
+  const std::string long_error = FilterLists{{"ok"}, {too_long}}.validate();
+  CHECK(long_error.find("suspect word #1") != std::string::npos);
+  CHECK(long_error.find("longer than 100") != std::string::npos);
+  CHECK(comments::text::is_valid_utf8(long_error));
+
+  FilterLists too_many;
+  too_many.banned.assign(comments::limits::max_filter_words + 1, "word");
+  CHECK(too_many.validate().find("at most") != std::string::npos);
+  too_many.banned.pop_back();
+  CHECK(too_many.validate().empty());
+}
+
+TEST_CASE("ModerationFilter::check decides publish, hold and block") {
+  const ModerationFilter filter(FilterLists{{"敏感词", "Spam"}, {"赌博", "casino"}});
+  CHECK(filter.lists().banned.size() == 2);
+
+  const auto publish = filter.check("网友", "大力提升长三角一体化基层社会治理能力。");
+  CHECK(publish.verdict == Verdict::publish);
+  CHECK(publish.reason.empty());
+
+  const auto banned_body = filter.check("网友", "这是敏 感-词吗");
+  CHECK(banned_body.verdict == Verdict::block);
+  CHECK(banned_body.reason == "banned word: 敏感词");
+  const auto banned_author = filter.check("ＳＰＡＭ bot", "hello");
+  CHECK(banned_author.verdict == Verdict::block);
+  CHECK(banned_author.reason == "banned word: Spam");
+
+  const auto suspect = filter.check("网友", "网上赌\u200B博");
+  CHECK(suspect.verdict == Verdict::hold);
+  CHECK(suspect.reason == "suspect word: 赌博");
+  CHECK(filter.check("Casino King", "hi").verdict == Verdict::hold);
+
+  // Banned beats suspect beats links.
+  const auto both = filter.check("casino", "spam http://a http://b http://c");
+  CHECK(both.verdict == Verdict::block);
+
+  // Words do not run across the author/body boundary.
+  CHECK(filter.check("敏感", "词").verdict == Verdict::publish);
+
+  // Links: more than two holds; the author's links do not count.
+  CHECK(filter.check("网友", "http://a https://b").verdict == Verdict::publish);
+  const auto links = filter.check("网友", "http://a https://www.b www.c");
+  CHECK(links.verdict == Verdict::hold);
+  CHECK(links.reason == "3 links");
+  CHECK(filter.check("www.a www.b www.c", "text").verdict == Verdict::publish);
+
+  // Text the filter cannot read is never published.
+  const auto invalid = filter.check("网友", "ok\xFF");
+  CHECK(invalid.verdict == Verdict::block);
+  CHECK(invalid.reason.find("UTF-8") != std::string::npos);
+}
+
+TEST_CASE("An empty ModerationFilter still counts links") {
+  const ModerationFilter empty;
+  CHECK(empty.check("网友", "anything 敏感词").verdict == Verdict::publish);
+  CHECK(empty.check("网友", "www.a www.b www.c").verdict == Verdict::hold);
+}

@@ -1,0 +1,172 @@
+// Text rules: strict UTF-8, code points, White_Space, Cc, trim, is_blank.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "comments/text.hpp"
+
+using namespace std::string_literals;
+namespace text = comments::text;
+
+namespace {
+
+std::string utf8_of(char32_t cp) {
+  std::string out;
+  text::append_utf8(out, cp);
+  return out;
+}
+
+// Every code point in `utf8`, decoded with next_code_point.
+std::u32string decode_all(std::string_view utf8) {
+  std::u32string out;
+  std::size_t pos = 0;
+  while (pos < utf8.size()) out.push_back(text::next_code_point(utf8, pos));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("is_valid_utf8 accepts well-formed text of every length") {
+  CHECK(text::is_valid_utf8(""));
+  CHECK(text::is_valid_utf8("plain ASCII, with punctuation!"));
+  CHECK(text::is_valid_utf8("大力提升长三角一体化基层社会治理能力"));
+  CHECK(text::is_valid_utf8("emoji 😀 and 👍🏽 and 🇨🇳"));
+  CHECK(text::is_valid_utf8("\x00 embedded NUL"s));
+  // The boundaries of each sequence length.
+  for (const char32_t cp : {0x0u, 0x7Fu, 0x80u, 0x7FFu, 0x800u, 0xD7FFu, 0xE000u, 0xFFFDu, 0xFFFFu, 0x10000u,
+                            0x10FFFFu}) {
+    CAPTURE(static_cast<unsigned>(cp));
+    CHECK(text::is_valid_utf8(utf8_of(cp)));
+  }
+  // Long ASCII runs go through the eight-byte fast path; an error after one
+  // must still be seen.
+  CHECK(text::is_valid_utf8(std::string(1000, 'a') + "中文"));
+  CHECK_FALSE(text::is_valid_utf8(std::string(1000, 'a') + "\xC3"));
+  CHECK_FALSE(text::is_valid_utf8(std::string(17, 'a') + "\xFF" + std::string(17, 'b')));
+}
+
+TEST_CASE("is_valid_utf8 rejects every kind of ill-formed sequence") {
+  const std::vector<std::string> bad = {
+      "\x80",                  // lone continuation byte
+      "\xBF",                  // lone continuation byte
+      "a\x80z",                // continuation byte between ASCII
+      "\xC0\x80",              // overlong NUL
+      "\xC1\xBF",              // overlong U+007F
+      "\xE0\x80\x80",          // overlong NUL, three bytes
+      "\xE0\x9F\xBF",          // overlong U+07FF
+      "\xF0\x80\x80\x80",      // overlong NUL, four bytes
+      "\xF0\x8F\xBF\xBF",      // overlong U+FFFF
+      "\xED\xA0\x80",          // U+D800, a surrogate
+      "\xED\xBF\xBF",          // U+DFFF, a surrogate
+      "\xED\xA0\xBD\xED\xB8\x80",  // CESU-8 surrogate pair for U+1F600
+      "\xF4\x90\x80\x80",      // U+110000
+      "\xF5\x80\x80\x80",      // lead byte F5
+      "\xF8\x88\x80\x80\x80",  // five-byte form
+      "\xFC\x84\x80\x80\x80\x80",  // six-byte form
+      "\xFE",
+      "\xFF",
+      "\xC3",                  // truncated two-byte
+      "\xE4\xB8",              // truncated three-byte (中 is E4 B8 AD)
+      "\xF0\x9F\x98",          // truncated four-byte (😀 is F0 9F 98 80)
+      "\xE4\xB8" "a",          // continuation replaced by ASCII
+      "\xC3\xC3\xA9",          // lead byte where a continuation belongs
+      "ok\xE4\xB8",            // truncated at the very end
+  };
+  for (const std::string& bytes : bad) {
+    CAPTURE(bytes);
+    CHECK_FALSE(text::is_valid_utf8(bytes));
+  }
+}
+
+TEST_CASE("next_code_point decodes and replaces bad bytes one at a time") {
+  CHECK(decode_all("a中😀") == U"a中😀");
+  CHECK(decode_all("\xC3\xA9") == U"é");
+  // Each byte that does not start a well-formed sequence is one U+FFFD.
+  CHECK(decode_all("\xC0\x80") == U"\uFFFD\uFFFD");
+  CHECK(decode_all("\xED\xA0\x80") == U"\uFFFD\uFFFD\uFFFD");
+  CHECK(decode_all("x\xE4\xB8") == U"x\uFFFD\uFFFD");
+  CHECK(decode_all("\xF4\x90\x80\x80!") == U"\uFFFD\uFFFD\uFFFD\uFFFD!");
+  std::size_t past_end = 3;
+  CHECK(text::next_code_point("abc", past_end) == U'\uFFFD');
+  CHECK(past_end == 3);
+}
+
+TEST_CASE("append_utf8 round-trips and never writes invalid UTF-8") {
+  for (const char32_t cp : {0x41u, 0xE9u, 0x4E2Du, 0x3000u, 0x1F600u, 0x10FFFFu}) {
+    const std::string encoded = utf8_of(cp);
+    CHECK(text::is_valid_utf8(encoded));
+    CHECK(decode_all(encoded) == std::u32string(1, cp));
+  }
+  CHECK(utf8_of(0xD800) == "\uFFFD");
+  CHECK(utf8_of(0x110000) == "\uFFFD");
+  CHECK(utf8_of(U'中') == "\xE4\xB8\xAD");
+}
+
+TEST_CASE("count_code_points counts characters, not bytes") {
+  CHECK(text::count_code_points("") == 0);
+  CHECK(text::count_code_points("abc") == 3);
+  CHECK(text::count_code_points("网友") == 2);
+  CHECK(text::count_code_points("😀👍") == 2);
+  CHECK(text::count_code_points("a中😀é") == 4);
+  CHECK(text::count_code_points(std::string(2000, 'x')) == 2000);
+}
+
+TEST_CASE("is_white_space is the full Unicode White_Space property") {
+  const std::vector<char32_t> white = {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000,
+                                       0x2001, 0x2005, 0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000};
+  for (const char32_t cp : white) {
+    CAPTURE(static_cast<unsigned>(cp));
+    CHECK(text::is_white_space(cp));
+  }
+  // Look-alikes that are not White_Space: zero-width characters, BOM,
+  // Mongolian vowel separator (removed in Unicode 6.3), controls.
+  const std::vector<char32_t> not_white = {0x00, 0x08, 0x0E, 0x1F, 0x7F, 0x84, 0x86, 0x200B, 0x200C, 0x200D,
+                                           0x2060, 0xFEFF, 0x180E, 0x2027, 0x202A, 0x3001, U'a', U'中', 0x10FFFF};
+  for (const char32_t cp : not_white) {
+    CAPTURE(static_cast<unsigned>(cp));
+    CHECK_FALSE(text::is_white_space(cp));
+  }
+}
+
+TEST_CASE("is_control is exactly Cc: C0, DEL and C1") {
+  for (char32_t cp = 0; cp <= 0x1F; ++cp) CHECK(text::is_control(cp));
+  for (char32_t cp = 0x7F; cp <= 0x9F; ++cp) CHECK(text::is_control(cp));
+  for (const char32_t cp : {0x20u, 0x7Eu, 0xA0u, 0x200Bu, 0xFEFFu, 0x2028u, 0x3000u, 0x4E2Du}) {
+    CAPTURE(static_cast<unsigned>(cp));
+    CHECK_FALSE(text::is_control(cp));
+  }
+  CHECK(text::has_control("tab\there"));
+  CHECK(text::has_control("nul\0"s));
+  CHECK(text::has_control("c1 \xC2\x85 next line"));
+  CHECK(text::has_control("del \x7F"));
+  CHECK_FALSE(text::has_control("曹文泽 Cao Wenze"));
+  CHECK_FALSE(text::has_control("zero\u200Bwidth is Cf, not Cc"));
+  CHECK_FALSE(text::has_control(""));
+}
+
+TEST_CASE("trim removes leading and trailing White_Space only") {
+  CHECK(text::trim("  hello  ") == "hello");
+  CHECK(text::trim("\u3000\u3000网友\u3000") == "网友");
+  CHECK(text::trim("\t\n\r\v\f x \u00A0\u1680\u2000\u200A\u2028\u2029\u202F\u205F\u0085") == "x");
+  CHECK(text::trim("a b\u3000c") == "a b\u3000c");
+  CHECK(text::trim("\u200Bzero width stays\u200B") == "\u200Bzero width stays\u200B");
+  CHECK(text::trim("") == "");
+  CHECK(text::trim(" \u3000 ") == "");
+  CHECK(text::trim("😀") == "😀");
+  // The result is a view into the input.
+  const std::string input = "  core  ";
+  const std::string_view trimmed = text::trim(input);
+  CHECK(trimmed.data() == input.data() + 2);
+  CHECK(trimmed.size() == 4);
+}
+
+TEST_CASE("is_blank is true for empty and all-White_Space text") {
+  CHECK(text::is_blank(""));
+  CHECK(text::is_blank(" "));
+  CHECK(text::is_blank("\u3000\u00A0\t\n\u2028"));
+  CHECK_FALSE(text::is_blank("\u200B"));  // invisible, but not White_Space
+  CHECK_FALSE(text::is_blank(" . "));
+  CHECK_FALSE(text::is_blank("\u3000字"));
+}
