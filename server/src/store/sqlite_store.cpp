@@ -1,0 +1,795 @@
+// SQLite engine of the Store interface: one connection, used only from the
+// StoreWorker thread, every statement prepared once and cached, every write
+// one transaction. docs/storage.md explains the schema and the settings.
+#include "store/sqlite_store.hpp"
+
+#include <sqlite3.h>
+
+#include <locale.h>
+#include <sys/random.h>
+#include <wctype.h>
+
+#include <cerrno>
+#include <cstring>
+#include <functional>
+#include <iterator>
+#include <limits>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include "comments/limits.hpp"
+#include "comments/text.hpp"
+
+namespace comments::server {
+
+// ---- Case folding for the moderator queue ----------------------------------
+//
+// SQLite's lower() and LIKE fold ASCII only (this build has no ICU), so the
+// queue's case-insensitive filters use a SQL function of our own. glibc's
+// built-in C.UTF-8 locale carries the full Unicode simple case mapping; a
+// locale object (not the process locale) keeps it free of global state.
+
+namespace {
+
+locale_t unicode_ctype_locale() {
+  static const locale_t locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(0));
+  return locale;
+}
+
+char32_t lower_code_point(char32_t cp, locale_t locale) {
+  if (cp < 0x80) return (cp >= U'A' && cp <= U'Z') ? cp + (U'a' - U'A') : cp;
+  // Without the locale (a libc lacking C.UTF-8) non-ASCII stays as it is:
+  // searches still match exactly, only case-insensitivity beyond ASCII is lost.
+  if (locale == static_cast<locale_t>(0)) return cp;
+  return static_cast<char32_t>(towlower_l(static_cast<wint_t>(cp), locale));
+}
+
+}  // namespace
+
+std::string fold_case_for_search(std::string_view utf8) {
+  const locale_t locale = unicode_ctype_locale();
+  std::string folded;
+  folded.reserve(utf8.size());
+  for (std::size_t pos = 0; pos < utf8.size();) {
+    const auto byte = static_cast<unsigned char>(utf8[pos]);
+    if (byte < 0x80) {  // ASCII needs no decoding
+      folded.push_back(static_cast<char>(lower_code_point(byte, locale)));
+      ++pos;
+      continue;
+    }
+    text::append_utf8(folded, lower_code_point(text::next_code_point(utf8, pos), locale));
+  }
+  return folded;
+}
+
+namespace {
+
+// fold_case(text) in SQL. Exceptions must not cross the C API.
+void sql_fold_case(sqlite3_context* context, int, sqlite3_value** args) {
+  if (sqlite3_value_type(args[0]) == SQLITE_NULL) {
+    sqlite3_result_null(context);
+    return;
+  }
+  const auto* bytes = reinterpret_cast<const char*>(sqlite3_value_text(args[0]));
+  const int size = sqlite3_value_bytes(args[0]);
+  try {
+    const std::string folded =
+        fold_case_for_search(std::string_view(bytes ? bytes : "", static_cast<std::size_t>(size)));
+    sqlite3_result_text(context, folded.data(), static_cast<int>(folded.size()), SQLITE_TRANSIENT);
+  } catch (...) {
+    sqlite3_result_error_nomem(context);
+  }
+}
+
+// ---- Small RAII wrappers over the C API --------------------------------------
+
+[[noreturn]] void throw_sqlite(sqlite3* db, std::string_view what) {
+  std::string message(what);
+  message += ": ";
+  message += db ? sqlite3_errmsg(db) : "out of memory";
+  if (db) message += " (SQLite code " + std::to_string(sqlite3_extended_errcode(db)) + ")";
+  throw StoreError(message);
+}
+
+struct ConnectionCloser {
+  void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
+};
+using Connection = std::unique_ptr<sqlite3, ConnectionCloser>;
+
+struct StatementFinalizer {
+  void operator()(sqlite3_stmt* stmt) const noexcept { sqlite3_finalize(stmt); }
+};
+
+// One prepared statement, kept for the life of the connection.
+class Statement {
+ public:
+  Statement(sqlite3* db, std::string_view sql) : db_(db) {
+    sqlite3_stmt* raw = nullptr;
+    const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
+                                      SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
+    stmt_.reset(raw);
+    if (rc != SQLITE_OK) throw_sqlite(db, "preparing \"" + std::string(sql) + "\"");
+  }
+
+  sqlite3* db() const noexcept { return db_; }
+  sqlite3_stmt* get() const noexcept { return stmt_.get(); }
+
+ private:
+  sqlite3* db_;
+  std::unique_ptr<sqlite3_stmt, StatementFinalizer> stmt_;
+};
+
+// One use of a cached statement: binds, steps, reads columns, and resets the
+// statement when it goes out of scope (so no read stays open by accident).
+class Query {
+ public:
+  explicit Query(Statement& statement) : stmt_(statement.get()), db_(statement.db()) {}
+  ~Query() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  Query(const Query&) = delete;
+  Query& operator=(const Query&) = delete;
+
+  Query& bind(int index, std::int64_t value) {
+    check(sqlite3_bind_int64(stmt_, index, value));
+    return *this;
+  }
+  Query& bind(int index, std::string_view value) {
+    check(sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
+                            SQLITE_TRANSIENT));
+    return *this;
+  }
+  Query& bind(int index, const std::optional<std::int64_t>& value) {
+    check(value ? sqlite3_bind_int64(stmt_, index, *value) : sqlite3_bind_null(stmt_, index));
+    return *this;
+  }
+  Query& bind_blob(int index, std::string_view bytes) {
+    check(sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()),
+                            SQLITE_TRANSIENT));
+    return *this;
+  }
+
+  // True while a row is available; false when done; throws on failure.
+  bool step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw_sqlite(db_, "running \"" + std::string(sqlite3_sql(stmt_)) + "\"");
+  }
+  // For statements that return no rows.
+  void run() {
+    while (step()) {
+    }
+  }
+
+  std::int64_t int64(int column) const { return sqlite3_column_int64(stmt_, column); }
+  bool is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+  std::string text(int column) const {
+    const auto* bytes = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+    return bytes ? std::string(bytes, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
+                 : std::string();
+  }
+  std::string blob(int column) const {
+    const auto* bytes = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
+    return bytes ? std::string(bytes, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
+                 : std::string();
+  }
+
+ private:
+  void check(int rc) const {
+    if (rc != SQLITE_OK) throw_sqlite(db_, "binding a parameter");
+  }
+
+  sqlite3_stmt* stmt_;
+  sqlite3* db_;
+};
+
+// ---- Status codes on disk ------------------------------------------------------
+// Stored as small integers (compact in the indexes). The numbers are part of
+// the schema: the partial indexes and the counter triggers say `status = 0`.
+
+constexpr std::int64_t status_code(Status status) {
+  switch (status) {
+    case Status::published: return 0;
+    case Status::pending: return 1;
+    case Status::rejected: return 2;
+    case Status::deleted: return 3;
+  }
+  return 1;
+}
+
+Status status_from_code(std::int64_t code) {
+  switch (code) {
+    case 0: return Status::published;
+    case 1: return Status::pending;
+    case 2: return Status::rejected;
+    case 3: return Status::deleted;
+    default: throw StoreError("corrupt row: unknown status code " + std::to_string(code));
+  }
+}
+
+// ---- Schema and migrations -----------------------------------------------------
+// migrations[i] takes the schema from version i to i + 1. To change the schema,
+// append a step (never edit a shipped one) and raise sqlite_schema_version.
+
+struct Migration {
+  const char* summary;
+  const char* sql;
+};
+
+constexpr Migration migrations[] = {
+    {"v1: comments, per-thread counts, flags, bans, filters, audit, secrets", R"sql(
+CREATE TABLE comments (
+  id       INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused, increases with time
+  thread   TEXT    NOT NULL,
+  parent   INTEGER REFERENCES comments(id),
+  author   TEXT    NOT NULL,
+  body     TEXT    NOT NULL,
+  created  INTEGER NOT NULL,                    -- Unix ms
+  status   INTEGER NOT NULL CHECK (status BETWEEN 0 AND 3),  -- 0 published 1 pending 2 rejected 3 deleted
+  pinned   INTEGER NOT NULL DEFAULT 0 CHECK (pinned IN (0, 1)),
+  flags    INTEGER NOT NULL DEFAULT 0 CHECK (flags >= 0),
+  poster   TEXT    NOT NULL                     -- keyed hash of the client address
+);
+-- latest/page (thread = ? AND status = 0 ORDER BY id DESC) and the queue's
+-- thread + status filter.
+CREATE INDEX comments_thread_status ON comments(thread, status, id DESC);
+-- The queue by status alone.
+CREATE INDEX comments_status ON comments(status, id DESC);
+-- Pinned published comments of a thread: a handful of rows at most.
+CREATE INDEX comments_pinned ON comments(thread, id DESC) WHERE status = 0 AND pinned = 1;
+-- The flagged queue.
+CREATE INDEX comments_flagged ON comments(id DESC) WHERE flags > 0;
+
+-- Published comments per thread, kept by triggers inside the writing
+-- transaction so `total` is one primary-key lookup however large the thread.
+CREATE TABLE thread_counts (
+  thread    TEXT PRIMARY KEY,
+  published INTEGER NOT NULL CHECK (published >= 0)
+) WITHOUT ROWID;
+CREATE TRIGGER comments_count_insert AFTER INSERT ON comments WHEN NEW.status = 0
+BEGIN
+  INSERT INTO thread_counts(thread, published) VALUES (NEW.thread, 1)
+    ON CONFLICT(thread) DO UPDATE SET published = published + 1;
+END;
+CREATE TRIGGER comments_count_publish AFTER UPDATE OF status ON comments
+  WHEN NEW.status = 0 AND OLD.status <> 0
+BEGIN
+  INSERT INTO thread_counts(thread, published) VALUES (NEW.thread, 1)
+    ON CONFLICT(thread) DO UPDATE SET published = published + 1;
+END;
+CREATE TRIGGER comments_count_unpublish AFTER UPDATE OF status ON comments
+  WHEN OLD.status = 0 AND NEW.status <> 0
+BEGIN
+  UPDATE thread_counts SET published = published - 1 WHERE thread = OLD.thread;
+END;
+CREATE TRIGGER comments_count_delete AFTER DELETE ON comments WHEN OLD.status = 0
+BEGIN
+  UPDATE thread_counts SET published = published - 1 WHERE thread = OLD.thread;
+END;
+
+-- One row per (comment, flagger): a second flag from the same address does
+-- not count. approve deletes the comment's rows and zeroes comments.flags.
+CREATE TABLE flags (
+  comment_id INTEGER NOT NULL REFERENCES comments(id),
+  flagger    TEXT    NOT NULL,
+  reason     TEXT    NOT NULL,
+  at         INTEGER NOT NULL,
+  PRIMARY KEY (comment_id, flagger)
+) WITHOUT ROWID;
+
+CREATE TABLE bans (
+  poster TEXT PRIMARY KEY,
+  at     INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- The moderation filter's word lists, in the moderator's order.
+CREATE TABLE filter_words (
+  list     TEXT    NOT NULL CHECK (list IN ('banned', 'suspect')),
+  position INTEGER NOT NULL,
+  word     TEXT    NOT NULL,
+  PRIMARY KEY (list, position)
+) WITHOUT ROWID;
+
+CREATE TABLE audit (
+  id        INTEGER PRIMARY KEY AUTOINCREMENT,
+  at        INTEGER NOT NULL,
+  action    TEXT    NOT NULL,
+  comment   INTEGER,
+  thread    TEXT    NOT NULL,
+  moderator TEXT    NOT NULL,
+  detail    TEXT    NOT NULL
+);
+
+-- Persistent random secrets (e.g. the key of the address hash).
+CREATE TABLE secrets (
+  name  TEXT PRIMARY KEY,
+  value BLOB NOT NULL
+) WITHOUT ROWID;
+)sql"},
+};
+static_assert(std::size(migrations) == static_cast<std::size_t>(sqlite_schema_version),
+              "one migration step per schema version");
+
+constexpr const char* comment_columns =
+    "id, thread, parent, author, body, created, status, pinned, flags";
+
+Comment read_comment(const Query& row) {
+  Comment c;
+  c.id = row.int64(0);
+  c.thread = row.text(1);
+  if (!row.is_null(2)) c.parent = row.int64(2);
+  c.author = row.text(3);
+  c.body = row.text(4);
+  c.created = row.int64(5);
+  c.status = status_from_code(row.int64(6));
+  c.pinned = row.int64(7) != 0;
+  c.flags = static_cast<std::int32_t>(row.int64(8));
+  return c;
+}
+
+// Transparent hashing so cache lookups by SQL text do not allocate.
+struct SqlHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view sql) const noexcept {
+    return std::hash<std::string_view>{}(sql);
+  }
+};
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(const std::string& path) {
+    sqlite3* raw = nullptr;
+    const int rc = sqlite3_open_v2(path.c_str(), &raw,
+                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                                       SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
+                                   nullptr);
+    db_.reset(raw);
+    if (rc != SQLITE_OK) throw_sqlite(db_.get(), "opening database " + path);
+    sqlite3_extended_result_codes(db_.get(), 1);
+
+    // Waits (rather than failing at once) if another process, such as a
+    // backup, holds the write lock for a moment.
+    check(sqlite3_busy_timeout(db_.get(), 5000), "setting busy_timeout");
+    exec("PRAGMA foreign_keys = ON", "enabling foreign keys");
+    const std::string mode = single_text("PRAGMA journal_mode = WAL");
+    if (mode != "wal") {
+      throw StoreError("opening database " + path + ": WAL mode unavailable (journal_mode is " +
+                       mode + ")");
+    }
+    // FULL: each commit fsyncs the WAL, so an acknowledged post survives power
+    // loss as well as kill -9 (docs/storage.md, Durability).
+    exec("PRAGMA synchronous = FULL", "setting synchronous = FULL");
+    check(sqlite3_create_function_v2(db_.get(), "fold_case", 1,
+                                     SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                     nullptr, sql_fold_case, nullptr, nullptr, nullptr),
+          "registering fold_case");
+    migrate(path);
+  }
+
+  ~SqliteStore() override {
+    statements_.clear();
+    // Lets SQLite refresh planner statistics where they changed (cheap).
+    sqlite3_exec(db_.get(), "PRAGMA optimize", nullptr, nullptr, nullptr);
+  }
+
+  std::vector<InsertResult> insert(const std::vector<NewComment>& batch) override {
+    std::vector<InsertResult> results;
+    results.reserve(batch.size());
+    if (batch.empty()) return results;
+    Transaction transaction(*this);
+    for (const NewComment& item : batch) {
+      if (item.parent && !is_comment_of_thread(*item.parent, item.thread)) {
+        results.emplace_back(std::nullopt);
+        continue;
+      }
+      {
+        Query q(statement(
+            "INSERT INTO comments (thread, parent, author, body, created, status, poster) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)"));
+        q.bind(1, item.thread)
+            .bind(2, item.parent)
+            .bind(3, item.author)
+            .bind(4, item.body)
+            .bind(5, item.created)
+            .bind(6, status_code(item.status))
+            .bind(7, item.poster);
+        q.run();
+      }
+      Comment stored;
+      stored.id = sqlite3_last_insert_rowid(db_.get());
+      stored.thread = item.thread;
+      stored.parent = item.parent;
+      stored.author = item.author;
+      stored.body = item.body;
+      stored.created = item.created;
+      stored.status = item.status;
+      results.emplace_back(std::move(stored));
+    }
+    transaction.commit();
+    return results;
+  }
+
+  ThreadSnapshot latest(std::string_view thread, int limit) override {
+    ThreadSnapshot snapshot;
+    // One read transaction: the three answers describe the same moment even
+    // if another process writes to the file.
+    ReadTransaction transaction(*this);
+    snapshot.newest = page_before(thread, std::nullopt, limit);
+    {
+      Query q(statement(std::string("SELECT ") + comment_columns +
+                        " FROM comments WHERE thread = ? AND status = 0 AND pinned = 1"
+                        " ORDER BY id DESC LIMIT ?"));
+      q.bind(1, thread).bind(2, static_cast<std::int64_t>(limits::max_pinned));
+      while (q.step()) snapshot.pinned.push_back(read_comment(q));
+    }
+    snapshot.total = published_count(thread);
+    transaction.finish();
+    return snapshot;
+  }
+
+  std::vector<Comment> page(std::string_view thread, std::int64_t before, int limit) override {
+    return page_before(thread, before, limit);
+  }
+
+  std::optional<Comment> find(std::int64_t id) override {
+    Query q(statement(std::string("SELECT ") + comment_columns + " FROM comments WHERE id = ?"));
+    q.bind(1, id);
+    if (!q.step()) return std::nullopt;
+    return read_comment(q);
+  }
+
+  std::int64_t published_count(std::string_view thread) override {
+    Query q(statement("SELECT published FROM thread_counts WHERE thread = ?"));
+    q.bind(1, thread);
+    return q.step() ? q.int64(0) : 0;
+  }
+
+  std::optional<Moderated> moderate(std::int64_t id, ModerateAction action) override {
+    Transaction transaction(*this);
+    std::optional<Comment> before = find(id);
+    if (!before) return std::nullopt;  // nothing written; the rollback is a no-op
+    switch (action) {
+      case ModerateAction::approve: {
+        Query forget(statement("DELETE FROM flags WHERE comment_id = ?"));
+        forget.bind(1, id).run();
+        Query q(statement("UPDATE comments SET status = 0, flags = 0 WHERE id = ?"));
+        q.bind(1, id).run();
+        break;
+      }
+      case ModerateAction::reject:
+        set_status(id, Status::rejected);
+        break;
+      case ModerateAction::remove:
+        set_status(id, Status::deleted);
+        break;
+      case ModerateAction::pin:
+      case ModerateAction::unpin: {
+        Query q(statement("UPDATE comments SET pinned = ? WHERE id = ?"));
+        q.bind(1, std::int64_t{action == ModerateAction::pin ? 1 : 0}).bind(2, id).run();
+        break;
+      }
+    }
+    std::optional<Comment> after = find(id);
+    transaction.commit();
+    return Moderated{std::move(*before), std::move(*after)};
+  }
+
+  std::optional<Comment> flag(std::int64_t id, std::string_view flagger, std::string_view reason,
+                              std::int64_t at) override {
+    Transaction transaction(*this);
+    std::optional<Comment> target = find(id);
+    if (!target || target->status != Status::published) return std::nullopt;
+    bool first_from_flagger = false;
+    {
+      Query q(statement(
+          "INSERT INTO flags (comment_id, flagger, reason, at) VALUES (?, ?, ?, ?) "
+          "ON CONFLICT (comment_id, flagger) DO NOTHING"));
+      q.bind(1, id).bind(2, flagger).bind(3, reason).bind(4, at).run();
+      first_from_flagger = sqlite3_changes(db_.get()) == 1;
+    }
+    if (first_from_flagger) {
+      Query q(statement("UPDATE comments SET flags = flags + 1 WHERE id = ?"));
+      q.bind(1, id).run();
+      ++target->flags;
+    }
+    transaction.commit();
+    return target;
+  }
+
+  std::vector<Comment> queue(const QueueRequest& request) override {
+    std::vector<Comment> items;
+    if (request.limit <= 0) return items;
+    // The SQL depends only on which filters are present (at most 96 shapes),
+    // so each shape is prepared once and cached like the fixed statements.
+    // Status conditions are literals so SQLite can pick the partial indexes.
+    std::string sql = std::string("SELECT ") + comment_columns + " FROM comments WHERE 1";
+    switch (request.status) {
+      case QueueStatus::published: sql += " AND status = 0"; break;
+      case QueueStatus::pending: sql += " AND status = 1"; break;
+      case QueueStatus::rejected: sql += " AND status = 2"; break;
+      case QueueStatus::deleted: sql += " AND status = 3"; break;
+      case QueueStatus::flagged: sql += " AND flags > 0"; break;
+      case QueueStatus::all: break;
+    }
+    if (request.thread) sql += " AND thread = ?";
+    // instr() on folded text: a plain substring test, so % and _ in the
+    // search are ordinary characters (no LIKE pattern to escape).
+    if (request.author) sql += " AND instr(fold_case(author), ?) > 0";
+    if (request.text) sql += " AND instr(fold_case(body), ?) > 0";
+    if (request.before) sql += " AND id < ?";
+    sql += " ORDER BY id DESC LIMIT ?";
+
+    Query q(statement(sql));
+    int index = 0;
+    if (request.thread) q.bind(++index, std::string_view(*request.thread));
+    if (request.author) q.bind(++index, std::string_view(fold_case_for_search(*request.author)));
+    if (request.text) q.bind(++index, std::string_view(fold_case_for_search(*request.text)));
+    if (request.before) q.bind(++index, *request.before);
+    q.bind(++index, static_cast<std::int64_t>(request.limit));
+    while (q.step()) items.push_back(read_comment(q));
+    return items;
+  }
+
+  std::optional<std::string> poster_of(std::int64_t id) override {
+    Query q(statement("SELECT poster FROM comments WHERE id = ?"));
+    q.bind(1, id);
+    if (!q.step()) return std::nullopt;
+    return q.text(0);
+  }
+
+  void ban(std::string_view poster, std::int64_t at) override {
+    Query q(statement("INSERT INTO bans (poster, at) VALUES (?, ?) ON CONFLICT (poster) DO NOTHING"));
+    q.bind(1, poster).bind(2, at).run();
+  }
+
+  std::vector<std::string> bans() override {
+    std::vector<std::string> posters;
+    Query q(statement("SELECT poster FROM bans ORDER BY at, poster"));
+    while (q.step()) posters.push_back(q.text(0));
+    return posters;
+  }
+
+  FilterLists load_filters() override {
+    FilterLists lists;
+    Query q(statement("SELECT list, word FROM filter_words ORDER BY list, position"));
+    while (q.step()) {
+      (q.text(0) == "banned" ? lists.banned : lists.suspect).push_back(q.text(1));
+    }
+    return lists;
+  }
+
+  void save_filters(const FilterLists& lists) override {
+    Transaction transaction(*this);
+    Query(statement("DELETE FROM filter_words")).run();
+    auto save = [this](std::string_view list, const std::vector<std::string>& words) {
+      std::int64_t position = 0;
+      for (const std::string& word : words) {
+        Query q(statement("INSERT INTO filter_words (list, position, word) VALUES (?, ?, ?)"));
+        q.bind(1, list).bind(2, position++).bind(3, word).run();
+      }
+    };
+    save("banned", lists.banned);
+    save("suspect", lists.suspect);
+    transaction.commit();
+  }
+
+  AuditEntry append_audit(AuditEntry entry) override {
+    Query q(statement(
+        "INSERT INTO audit (at, action, comment, thread, moderator, detail) "
+        "VALUES (?, ?, ?, ?, ?, ?)"));
+    q.bind(1, entry.at)
+        .bind(2, entry.action)
+        .bind(3, entry.comment)
+        .bind(4, entry.thread)
+        .bind(5, entry.moderator)
+        .bind(6, entry.detail)
+        .run();
+    entry.id = sqlite3_last_insert_rowid(db_.get());
+    return entry;
+  }
+
+  std::vector<AuditEntry> audit(std::optional<std::int64_t> before, int limit) override {
+    std::vector<AuditEntry> entries;
+    if (limit <= 0) return entries;
+    Query q(statement(before ? "SELECT id, at, action, comment, thread, moderator, detail FROM audit"
+                               " WHERE id < ? ORDER BY id DESC LIMIT ?"
+                             : "SELECT id, at, action, comment, thread, moderator, detail FROM audit"
+                               " ORDER BY id DESC LIMIT ?"));
+    int index = 0;
+    if (before) q.bind(++index, *before);
+    q.bind(++index, static_cast<std::int64_t>(limit));
+    while (q.step()) {
+      AuditEntry e;
+      e.id = q.int64(0);
+      e.at = q.int64(1);
+      e.action = q.text(2);
+      if (!q.is_null(3)) e.comment = q.int64(3);
+      e.thread = q.text(4);
+      e.moderator = q.text(5);
+      e.detail = q.text(6);
+      entries.push_back(std::move(e));
+    }
+    return entries;
+  }
+
+  std::string secret(std::string_view name, std::size_t bytes) override {
+    Transaction transaction(*this);
+    {
+      Query q(statement("SELECT value FROM secrets WHERE name = ?"));
+      q.bind(1, name);
+      if (q.step()) {
+        std::string value = q.blob(0);
+        // A key must never silently change size (a shorter key is a weaker one).
+        if (value.size() != bytes) {
+          throw StoreError("secret \"" + std::string(name) + "\" holds " +
+                           std::to_string(value.size()) + " bytes, " + std::to_string(bytes) +
+                           " requested");
+        }
+        return value;
+      }
+    }
+    std::string value = random_bytes(bytes);
+    Query q(statement("INSERT INTO secrets (name, value) VALUES (?, ?)"));
+    q.bind(1, name).bind_blob(2, value).run();
+    transaction.commit();
+    return value;
+  }
+
+ private:
+  // BEGIN IMMEDIATE takes the write lock up front, so a transaction never
+  // fails half-way with SQLITE_BUSY on its first write. Anything not
+  // committed is rolled back when the object goes away (also on throw).
+  class Transaction {
+   public:
+    explicit Transaction(SqliteStore& store) : store_(store) {
+      Query(store_.statement("BEGIN IMMEDIATE")).run();
+    }
+    ~Transaction() {
+      if (!committed_) store_.rollback();
+    }
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    void commit() {
+      Query(store_.statement("COMMIT")).run();
+      committed_ = true;
+    }
+
+   private:
+    SqliteStore& store_;
+    bool committed_ = false;
+  };
+
+  // A deferred transaction around several reads (no write lock).
+  class ReadTransaction {
+   public:
+    explicit ReadTransaction(SqliteStore& store) : store_(store) {
+      Query(store_.statement("BEGIN")).run();
+    }
+    ~ReadTransaction() {
+      if (!finished_) store_.rollback();
+    }
+    ReadTransaction(const ReadTransaction&) = delete;
+    ReadTransaction& operator=(const ReadTransaction&) = delete;
+    void finish() {
+      Query(store_.statement("COMMIT")).run();
+      finished_ = true;
+    }
+
+   private:
+    SqliteStore& store_;
+    bool finished_ = false;
+  };
+
+  // Rolls back whatever transaction is open. SQLite may already have rolled
+  // back by itself after an I/O error, hence the autocommit check.
+  void rollback() noexcept {
+    if (!sqlite3_get_autocommit(db_.get())) {
+      sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+  }
+
+  Statement& statement(std::string_view sql) {
+    if (auto found = statements_.find(sql); found != statements_.end()) return found->second;
+    return statements_.try_emplace(std::string(sql), db_.get(), sql).first->second;
+  }
+
+  void check(int rc, std::string_view what) {
+    if (rc != SQLITE_OK) throw_sqlite(db_.get(), what);
+  }
+
+  void exec(const char* sql, std::string_view what) {
+    check(sqlite3_exec(db_.get(), sql, nullptr, nullptr, nullptr), what);
+  }
+
+  // The first column of the first row of a one-off statement, as text.
+  std::string single_text(std::string_view sql) {
+    Statement once(db_.get(), sql);
+    Query q(once);
+    return q.step() ? q.text(0) : std::string();
+  }
+
+  std::int64_t user_version() {
+    Statement once(db_.get(), "PRAGMA user_version");
+    Query q(once);
+    return q.step() ? q.int64(0) : 0;
+  }
+
+  // Brings the schema to sqlite_schema_version, one step per transaction so
+  // an interrupted upgrade resumes from the last finished step.
+  void migrate(const std::string& path) {
+    for (;;) {
+      Transaction transaction(*this);
+      const std::int64_t version = user_version();
+      if (version > sqlite_schema_version) {
+        throw StoreError("opening database " + path + ": its schema is version " +
+                         std::to_string(version) + ", newer than this server's (" +
+                         std::to_string(sqlite_schema_version) + ")");
+      }
+      if (version == sqlite_schema_version) {
+        transaction.commit();
+        return;
+      }
+      const Migration& step = migrations[version];
+      check(sqlite3_exec(db_.get(), step.sql, nullptr, nullptr, nullptr),
+            "migrating database " + path + " (" + step.summary + ")");
+      exec(("PRAGMA user_version = " + std::to_string(version + 1)).c_str(),
+           "recording the schema version");
+      transaction.commit();
+    }
+  }
+
+  bool is_comment_of_thread(std::int64_t id, std::string_view thread) {
+    Query q(statement("SELECT thread FROM comments WHERE id = ?"));
+    q.bind(1, id);
+    return q.step() && q.text(0) == thread;
+  }
+
+  void set_status(std::int64_t id, Status status) {
+    Query q(statement("UPDATE comments SET status = ? WHERE id = ?"));
+    q.bind(1, status_code(status)).bind(2, id).run();
+  }
+
+  std::vector<Comment> page_before(std::string_view thread, std::optional<std::int64_t> before,
+                                   int limit) {
+    std::vector<Comment> comments;
+    if (limit <= 0) return comments;
+    Query q(statement(std::string("SELECT ") + comment_columns +
+                      " FROM comments WHERE thread = ? AND status = 0 AND id < ?"
+                      " ORDER BY id DESC LIMIT ?"));
+    q.bind(1, thread)
+        .bind(2, before.value_or(std::numeric_limits<std::int64_t>::max()))
+        .bind(3, static_cast<std::int64_t>(limit));
+    while (q.step()) comments.push_back(read_comment(q));
+    return comments;
+  }
+
+  // Key material from the kernel's CSPRNG.
+  static std::string random_bytes(std::size_t count) {
+    std::string bytes(count, '\0');
+    std::size_t filled = 0;
+    while (filled < count) {
+      const ssize_t got = getrandom(bytes.data() + filled, count - filled, 0);
+      if (got < 0) {
+        if (errno == EINTR) continue;
+        throw StoreError(std::string("reading random bytes: ") + std::strerror(errno));
+      }
+      filled += static_cast<std::size_t>(got);
+    }
+    return bytes;
+  }
+
+  // Declared first so it is destroyed last: statements finalize before close.
+  Connection db_;
+  std::unordered_map<std::string, Statement, SqlHash, std::equal_to<>> statements_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> open_sqlite_store(const std::string& path) {
+  return std::make_unique<SqliteStore>(path);
+}
+
+}  // namespace comments::server

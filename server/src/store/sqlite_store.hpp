@@ -1,0 +1,26 @@
+// The embedded SQLite engine behind the Store interface (docs/storage.md has
+// the schema, the indexes and why the durability settings are what they are).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "store/store.hpp"
+
+namespace comments::server {
+
+// The schema version this build creates and migrates to (PRAGMA user_version).
+inline constexpr int sqlite_schema_version = 1;
+
+// Opens the database file at `path` (created when missing) in WAL mode with
+// synchronous=FULL and migrates its schema to sqlite_schema_version. Throws
+// StoreError naming the path and the cause when the file cannot be opened,
+// is not a database, or was written by a newer schema version.
+std::unique_ptr<Store> open_sqlite_store(const std::string& path);
+
+// Unicode simple lower-casing of valid UTF-8, as used by queue() for its
+// case-insensitive author/text filters (exposed for tests and other engines).
+std::string fold_case_for_search(std::string_view utf8);
+
+}  // namespace comments::server

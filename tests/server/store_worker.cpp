@@ -1,0 +1,208 @@
+// StoreWorker: ordering, group commit, failure reporting, draining on stop.
+#include "store/store_worker.hpp"
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <future>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "store/sqlite_store.hpp"
+#include "store_support.hpp"
+
+using namespace comments;
+using namespace comments::server;
+using store_test::new_comment;
+using store_test::RawDb;
+using store_test::TempDb;
+
+namespace {
+
+// A store whose writes always fail, as on a dead disk; reads go to a real one.
+class FailingStore final : public Store {
+ public:
+  explicit FailingStore(std::unique_ptr<Store> real) : real_(std::move(real)) {}
+
+  std::vector<InsertResult> insert(const std::vector<NewComment>&) override {
+    throw StoreError("disk I/O error (injected)");
+  }
+  ThreadSnapshot latest(std::string_view thread, int limit) override { return real_->latest(thread, limit); }
+  std::vector<Comment> page(std::string_view thread, std::int64_t before, int limit) override {
+    return real_->page(thread, before, limit);
+  }
+  std::optional<Comment> find(std::int64_t id) override { return real_->find(id); }
+  std::int64_t published_count(std::string_view thread) override { return real_->published_count(thread); }
+  std::optional<Moderated> moderate(std::int64_t, ModerateAction) override {
+    throw StoreError("disk I/O error (injected)");
+  }
+  std::optional<Comment> flag(std::int64_t id, std::string_view flagger, std::string_view reason,
+                              std::int64_t at) override {
+    return real_->flag(id, flagger, reason, at);
+  }
+  std::vector<Comment> queue(const QueueRequest& q) override { return real_->queue(q); }
+  std::optional<std::string> poster_of(std::int64_t id) override { return real_->poster_of(id); }
+  void ban(std::string_view poster, std::int64_t at) override { real_->ban(poster, at); }
+  std::vector<std::string> bans() override { return real_->bans(); }
+  FilterLists load_filters() override { return real_->load_filters(); }
+  void save_filters(const FilterLists& lists) override { real_->save_filters(lists); }
+  AuditEntry append_audit(AuditEntry entry) override { return real_->append_audit(std::move(entry)); }
+  std::vector<AuditEntry> audit(std::optional<std::int64_t> before, int limit) override {
+    return real_->audit(before, limit);
+  }
+  std::string secret(std::string_view name, std::size_t bytes) override { return real_->secret(name, bytes); }
+
+ private:
+  std::unique_ptr<Store> real_;
+};
+
+}  // namespace
+
+TEST_CASE("a post is committed before its callback and before later jobs") {
+  TempDb tmp;
+  StoreWorker worker(open_sqlite_store(tmp.path()));
+  std::promise<PostOutcome> outcome;
+  worker.post(new_comment("t", "你好"), [&](PostOutcome o) { outcome.set_value(std::move(o)); });
+  std::promise<std::int64_t> count_seen_by_job;
+  worker.run([&](Store& store) { count_seen_by_job.set_value(store.published_count("t")); });
+
+  const PostOutcome o = outcome.get_future().get();
+  CHECK_FALSE(o.failed);
+  REQUIRE(o.comment);
+  CHECK(o.comment->body == "你好");
+  CHECK(count_seen_by_job.get_future().get() == 1);
+  worker.stop();
+  CHECK(worker.stats().batches == 1);
+  CHECK(worker.stats().posts == 1);
+}
+
+TEST_CASE("a post whose parent is elsewhere is answered, not failed") {
+  TempDb tmp;
+  StoreWorker worker(open_sqlite_store(tmp.path()));
+  std::promise<PostOutcome> outcome;
+  worker.post(new_comment("t", "orphan", 12345), [&](PostOutcome o) { outcome.set_value(std::move(o)); });
+  const PostOutcome o = outcome.get_future().get();
+  CHECK_FALSE(o.failed);
+  CHECK_FALSE(o.comment);
+}
+
+TEST_CASE("posts queued while the worker is busy share one group commit") {
+  TempDb tmp;
+  StoreWorker worker(open_sqlite_store(tmp.path()));
+
+  // Hold the worker inside a job until every poster has queued its posts.
+  std::promise<void> job_started;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  worker.run([&](Store&) {
+    job_started.set_value();
+    released.wait();
+  });
+  job_started.get_future().wait();
+
+  constexpr int posters = 4;
+  constexpr int posts_each = 50;
+  std::mutex results_mutex;
+  std::vector<PostOutcome> outcomes;
+  std::vector<std::thread> threads;
+  for (int p = 0; p < posters; ++p) {
+    threads.emplace_back([&, p] {
+      for (int i = 0; i < posts_each; ++i) {
+        worker.post(new_comment("busy", "poster " + std::to_string(p) + " post " + std::to_string(i)),
+                    [&](PostOutcome o) {
+                      std::lock_guard lock(results_mutex);
+                      outcomes.push_back(std::move(o));
+                    });
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  release.set_value();
+  worker.stop();
+
+  REQUIRE(outcomes.size() == posters * posts_each);
+  std::set<std::int64_t> ids;
+  for (const PostOutcome& o : outcomes) {
+    CHECK_FALSE(o.failed);
+    REQUIRE(o.comment);
+    ids.insert(o.comment->id);
+  }
+  CHECK(ids.size() == outcomes.size());
+  const StoreWorker::Stats stats = worker.stats();
+  CHECK(stats.posts == posters * posts_each);
+  CHECK(stats.batches == 1);  // all 200 were waiting when the job returned
+  CHECK(open_sqlite_store(tmp.path())->published_count("busy") == posters * posts_each);
+}
+
+TEST_CASE("a store that throws makes every post of the batch fail, and the worker goes on") {
+  TempDb tmp;
+  StoreWorker worker(std::make_unique<FailingStore>(open_sqlite_store(tmp.path())));
+  std::promise<PostOutcome> outcome;
+  worker.post(new_comment("t", "lost?"), [&](PostOutcome o) { outcome.set_value(std::move(o)); });
+  const PostOutcome o = outcome.get_future().get();
+  CHECK(o.failed);
+  CHECK(o.error.find("injected") != std::string::npos);
+  CHECK_FALSE(o.comment);
+
+  // A job that throws is logged and the next one still runs.
+  worker.run([](Store& store) { store.moderate(1, ModerateAction::approve); });
+  std::promise<std::int64_t> count;
+  worker.run([&](Store& store) { count.set_value(store.published_count("t")); });
+  CHECK(count.get_future().get() == 0);
+  worker.stop();
+  CHECK(worker.stats().batches == 0);
+}
+
+TEST_CASE("a real SQLite failure reaches the callbacks and nothing of the batch is stored") {
+  TempDb tmp;
+  StoreWorker worker(open_sqlite_store(tmp.path()));
+  RawDb(tmp.path()).exec(
+      "CREATE TRIGGER inject_failure BEFORE INSERT ON comments WHEN NEW.body = 'boom' "
+      "BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+
+  // Queue both behind a job so they share one batch.
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  worker.run([&](Store&) { released.wait(); });
+  std::promise<PostOutcome> fine_outcome;
+  std::promise<PostOutcome> boom_outcome;
+  worker.post(new_comment("t", "fine"), [&](PostOutcome o) { fine_outcome.set_value(std::move(o)); });
+  worker.post(new_comment("t", "boom"), [&](PostOutcome o) { boom_outcome.set_value(std::move(o)); });
+  release.set_value();
+
+  const PostOutcome fine = fine_outcome.get_future().get();
+  const PostOutcome boom = boom_outcome.get_future().get();
+  CHECK(fine.failed);
+  CHECK(boom.failed);
+  CHECK(fine.error.find("injected failure") != std::string::npos);
+  std::promise<std::int64_t> count;
+  worker.run([&](Store& store) { count.set_value(store.published_count("t")); });
+  CHECK(count.get_future().get() == 0);
+}
+
+TEST_CASE("stop finishes everything queued; later posts fail at once") {
+  TempDb tmp;
+  StoreWorker worker(open_sqlite_store(tmp.path()));
+  std::atomic<int> answered{0};
+  std::atomic<int> jobs_run{0};
+  for (int i = 0; i < 100; ++i) {
+    worker.post(new_comment("t", "p" + std::to_string(i)), [&](PostOutcome o) {
+      if (!o.failed && o.comment) ++answered;
+    });
+    if (i % 10 == 0) worker.run([&](Store&) { ++jobs_run; });
+  }
+  worker.stop();
+  CHECK(answered == 100);
+  CHECK(jobs_run == 10);
+  CHECK(worker.stats().posts == 100);
+  CHECK(worker.stats().batches <= 100);
+
+  bool failed_at_once = false;
+  worker.post(new_comment("t", "too late"), [&](PostOutcome o) { failed_at_once = o.failed; });
+  CHECK(failed_at_once);
+  worker.stop();  // idempotent
+  CHECK(open_sqlite_store(tmp.path())->published_count("t") == 100);
+}
