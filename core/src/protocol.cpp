@@ -1,0 +1,669 @@
+// Client messages parsed and validated into typed requests; every server
+// message serialised. docs/protocol.md states the rules implemented here.
+//
+// Nothing here throws (the browser build has no exceptions): JSON is parsed
+// with allow_exceptions=false, every value is read through get_ptr after its
+// type is known, and output is dumped with error_handler_t::replace.
+#include "comments/protocol.hpp"
+
+#include <array>
+#include <limits>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "comments/filter.hpp"
+#include "comments/limits.hpp"
+#include "comments/text.hpp"
+
+namespace comments {
+
+using nlohmann::json;
+
+std::string_view to_string(ErrorCode c) noexcept {
+  switch (c) {
+    case ErrorCode::bad_json: return "bad_json";
+    case ErrorCode::bad_request: return "bad_request";
+    case ErrorCode::invalid: return "invalid";
+    case ErrorCode::blocked: return "blocked";
+    case ErrorCode::rate_limited: return "rate_limited";
+    case ErrorCode::banned: return "banned";
+    case ErrorCode::unauthorized: return "unauthorized";
+    case ErrorCode::not_found: return "not_found";
+    case ErrorCode::internal: return "internal";
+  }
+  return "internal";
+}
+
+std::string_view to_string(QueueStatus s) noexcept {
+  switch (s) {
+    case QueueStatus::published: return "published";
+    case QueueStatus::pending: return "pending";
+    case QueueStatus::rejected: return "rejected";
+    case QueueStatus::deleted: return "deleted";
+    case QueueStatus::flagged: return "flagged";
+    case QueueStatus::all: return "all";
+  }
+  return "all";
+}
+
+std::string_view to_string(ModerateAction a) noexcept {
+  switch (a) {
+    case ModerateAction::approve: return "approve";
+    case ModerateAction::reject: return "reject";
+    case ModerateAction::remove: return "delete";
+    case ModerateAction::pin: return "pin";
+    case ModerateAction::unpin: return "unpin";
+  }
+  return "approve";
+}
+
+namespace {
+
+// Deepest array/object nesting a client message may use. Real messages need
+// 2 (the message object, a filters list); the cap keeps hostile input such as
+// 30,000 nested arrays from building a deep tree. nlohmann's parser itself is
+// iterative, so the cap is enforced with its parser callback, which discards
+// anything deeper while the parse goes on in linear time.
+constexpr int max_nesting = 32;
+
+constexpr auto queue_statuses = std::to_array<std::pair<std::string_view, QueueStatus>>({
+    {"published", QueueStatus::published},
+    {"pending", QueueStatus::pending},
+    {"rejected", QueueStatus::rejected},
+    {"deleted", QueueStatus::deleted},
+    {"flagged", QueueStatus::flagged},
+    {"all", QueueStatus::all},
+});
+
+constexpr auto moderate_actions = std::to_array<std::pair<std::string_view, ModerateAction>>({
+    {"approve", ModerateAction::approve},
+    {"reject", ModerateAction::reject},
+    {"delete", ModerateAction::remove},
+    {"pin", ModerateAction::pin},
+    {"unpin", ModerateAction::unpin},
+});
+
+// Reads the fields of one message object. The first mistyped/missing field
+// (bad_request) wins over the first out-of-bounds value (invalid), so a
+// client learns about structural mistakes first whatever the field order.
+class FieldReader {
+ public:
+  explicit FieldReader(const json& object) : object_(object) {}
+
+  std::optional<ProtocolError> error(std::optional<std::string> req) const {
+    const auto& first = structural_ ? structural_ : bounds_;
+    if (!first) return std::nullopt;
+    return ProtocolError{first->first, first->second, std::move(req), std::nullopt};
+  }
+
+  // A thread key: 1-200 code points, no control characters.
+  std::string thread_key(const char* name) {
+    const json* v = required(name, "a string of 1 to 200 characters");
+    if (!v) return {};
+    const auto* s = v->get_ptr<const json::string_t*>();
+    if (!s) {
+      mistyped(name, "a string of 1 to 200 characters");
+      return {};
+    }
+    check_thread_key(name, *s);
+    return *s;
+  }
+
+  std::optional<std::string> optional_thread_key(const char* name) {
+    const json* v = optional(name);
+    if (!v) return std::nullopt;
+    const auto* s = v->get_ptr<const json::string_t*>();
+    if (!s) {
+      mistyped(name, "a string of 1 to 200 characters");
+      return std::nullopt;
+    }
+    check_thread_key(name, *s);
+    return *s;
+  }
+
+  // An integer in [min, max]; `fallback` when absent or null.
+  int bounded_int(const char* name, int min, int max, int fallback) {
+    const json* v = optional(name);
+    if (!v) return fallback;
+    const std::string rule = std::string(name) + " must be an integer from " + std::to_string(min) +
+                             " to " + std::to_string(max);
+    const auto value = integer(*v);
+    if (!value) {
+      fail_structural(rule);
+      return fallback;
+    }
+    if (*value < min || *value > max) {
+      fail_bounds(rule);
+      return fallback;
+    }
+    return static_cast<int>(*value);
+  }
+
+  std::int64_t id(const char* name) {
+    const json* v = required(name, "a positive integer");
+    if (!v) return 0;
+    return id_value(name, *v);
+  }
+
+  std::optional<std::int64_t> optional_id(const char* name) {
+    const json* v = optional(name);
+    if (!v) return std::nullopt;
+    return id_value(name, *v);
+  }
+
+  // A string of any content (bounds are the caller's); nullopt when absent,
+  // null or mistyped (then recorded).
+  std::optional<std::string> optional_string(const char* name, const char* what) {
+    const json* v = optional(name);
+    if (!v) return std::nullopt;
+    const auto* s = v->get_ptr<const json::string_t*>();
+    if (!s) {
+      mistyped(name, what);
+      return std::nullopt;
+    }
+    return *s;
+  }
+
+  std::string required_string(const char* name, const char* what) {
+    const json* v = required(name, what);
+    if (!v) return {};
+    const auto* s = v->get_ptr<const json::string_t*>();
+    if (!s) {
+      mistyped(name, what);
+      return {};
+    }
+    return *s;
+  }
+
+  // Trimmed author; the anonymous name when absent, null, empty or blank.
+  std::string author(const char* name) {
+    const auto raw = optional_string(name, "a string or null");
+    if (!raw) return std::string(limits::anonymous_author);
+    const std::string_view trimmed = text::trim(*raw);
+    if (trimmed.empty()) return std::string(limits::anonymous_author);
+    if (text::count_code_points(trimmed) > limits::max_author_chars) {
+      fail_bounds(std::string(name) + " must be at most " + std::to_string(limits::max_author_chars) +
+                  " characters after trimming");
+    } else if (text::has_control(trimmed)) {
+      fail_bounds(std::string(name) + " must not contain control characters");
+    }
+    return std::string(trimmed);
+  }
+
+  // Trimmed body: 1-2000 code points.
+  std::string body(const char* name) {
+    const json* v = required(name, "a string of 1 to 2000 characters");
+    if (!v) return {};
+    const auto* raw = v->get_ptr<const json::string_t*>();
+    if (!raw) {
+      mistyped(name, "a string of 1 to 2000 characters");
+      return {};
+    }
+    const std::string_view trimmed = text::trim(*raw);
+    const std::size_t length = text::count_code_points(trimmed);
+    if (length == 0) {
+      fail_bounds(std::string(name) + " must not be empty or only whitespace");
+    } else if (length > limits::max_body_chars) {
+      fail_bounds(std::string(name) + " must be at most " + std::to_string(limits::max_body_chars) +
+                  " characters after trimming (it has " + std::to_string(length) + ")");
+    }
+    return std::string(trimmed);
+  }
+
+  // A substring filter of the moderator queue: empty means no filter.
+  std::optional<std::string> search_text(const char* name, std::size_t max_chars) {
+    auto value = optional_string(name, "a string");
+    if (!value || value->empty()) return std::nullopt;
+    if (text::count_code_points(*value) > max_chars) {
+      fail_bounds(std::string(name) + " must be at most " + std::to_string(max_chars) + " characters");
+    }
+    return value;
+  }
+
+  template <typename Enum, std::size_t N>
+  Enum choice(const char* name, const std::array<std::pair<std::string_view, Enum>, N>& options,
+              Enum fallback) {
+    std::string rule = std::string(name) + " must be one of";
+    for (std::size_t i = 0; i < N; ++i) {
+      rule += (i == 0 ? " " : (i + 1 == N ? " or " : ", "));
+      rule += options[i].first;
+    }
+    const json* v = required(name, "a string");
+    if (!v) return fallback;
+    const auto* s = v->get_ptr<const json::string_t*>();
+    if (!s) {
+      fail_structural(rule);
+      return fallback;
+    }
+    for (const auto& [label, value] : options) {
+      if (*s == label) return value;
+    }
+    fail_structural(rule);
+    return fallback;
+  }
+
+  // A list of words; nullopt when absent or null.
+  std::optional<std::vector<std::string>> word_list(const char* name) {
+    const json* v = optional(name);
+    if (!v) return std::nullopt;
+    const std::string rule = std::string(name) + " must be an array of strings";
+    if (!v->is_array()) {
+      fail_structural(rule);
+      return std::nullopt;
+    }
+    std::vector<std::string> words;
+    words.reserve(v->size());
+    for (const json& item : *v) {
+      const auto* s = item.get_ptr<const json::string_t*>();
+      if (!s) {
+        fail_structural(rule);
+        return std::nullopt;
+      }
+      words.push_back(*s);
+    }
+    if (words.size() > limits::max_filter_words) {
+      fail_bounds(std::string(name) + " must hold at most " + std::to_string(limits::max_filter_words) +
+                  " words");
+    }
+    return words;
+  }
+
+  bool ok_so_far() const { return !structural_ && !bounds_; }
+  void fail_bounds(std::string message) {
+    if (!bounds_) bounds_.emplace(ErrorCode::invalid, std::move(message));
+  }
+
+ private:
+  // nullptr when absent or null (null stands for "left out").
+  const json* optional(const char* name) const {
+    const auto it = object_.find(name);
+    if (it == object_.end() || it->is_null()) return nullptr;
+    return &*it;
+  }
+
+  const json* required(const char* name, const char* what) {
+    const auto it = object_.find(name);
+    if (it == object_.end() || it->is_null()) {
+      fail_structural(std::string(name) + " is required (" + what + ")");
+      return nullptr;
+    }
+    return &*it;
+  }
+
+  void mistyped(const char* name, const char* what) {
+    fail_structural(std::string(name) + " must be " + what);
+  }
+
+  void fail_structural(std::string message) {
+    if (!structural_) structural_.emplace(ErrorCode::bad_request, std::move(message));
+  }
+
+  void check_thread_key(const char* name, const std::string& key) {
+    const std::size_t length = text::count_code_points(key);
+    if (!text::is_valid_utf8(key) || length == 0 || length > limits::max_thread_chars ||
+        text::has_control(key)) {
+      fail_bounds(std::string(name) + " must be 1 to " + std::to_string(limits::max_thread_chars) +
+                  " characters without control characters");
+    }
+  }
+
+  // JSON integers that fit int64 only. Fractions, exponents (nlohmann reads
+  // them as floats) and integers beyond int64 are not integers of this
+  // protocol: the caller reports them as mistyped (bad_request).
+  static std::optional<std::int64_t> integer(const json& v) {
+    // Unsigned first: nlohmann hands out the signed pointer for unsigned values too.
+    if (const auto* u = v.get_ptr<const json::number_unsigned_t*>()) {
+      constexpr auto int64_max = std::numeric_limits<std::int64_t>::max();
+      if (*u <= static_cast<json::number_unsigned_t>(int64_max)) return static_cast<std::int64_t>(*u);
+      return std::nullopt;
+    }
+    if (const auto* i = v.get_ptr<const json::number_integer_t*>()) return *i;
+    return std::nullopt;
+  }
+
+  std::int64_t id_value(const char* name, const json& v) {
+    const auto value = integer(v);
+    if (!value) {
+      fail_structural(std::string(name) + " must be a positive 64-bit integer");
+      return 0;
+    }
+    if (*value <= 0) {
+      fail_bounds(std::string(name) + " must be a positive integer");
+      return 0;
+    }
+    return *value;
+  }
+
+  const json& object_;
+  std::optional<std::pair<ErrorCode, std::string>> structural_;
+  std::optional<std::pair<ErrorCode, std::string>> bounds_;
+};
+
+Request read_join(FieldReader& r) {
+  JoinRequest q;
+  q.thread = r.thread_key("thread");
+  q.limit = r.bounded_int("limit", 1, limits::max_join_limit, limits::default_join_limit);
+  return q;
+}
+
+Request read_leave(FieldReader& r) { return LeaveRequest{r.thread_key("thread")}; }
+
+Request read_more(FieldReader& r) {
+  MoreRequest q;
+  q.thread = r.thread_key("thread");
+  q.before = r.id("before");
+  q.limit = r.bounded_int("limit", 1, limits::max_join_limit, limits::default_join_limit);
+  return q;
+}
+
+Request read_post(FieldReader& r) {
+  PostRequest q;
+  q.thread = r.thread_key("thread");
+  q.author = r.author("author");
+  q.body = r.body("body");
+  q.parent = r.optional_id("parent");
+  return q;
+}
+
+Request read_flag(FieldReader& r) {
+  FlagRequest q;
+  q.id = r.id("id");
+  if (auto reason = r.optional_string("reason", "a string of at most 500 characters")) {
+    const std::string_view trimmed = text::trim(*reason);
+    if (text::count_code_points(trimmed) > limits::max_flag_reason_chars) {
+      r.fail_bounds("reason must be at most " + std::to_string(limits::max_flag_reason_chars) +
+                    " characters");
+    }
+    q.reason = std::string(trimmed);
+  }
+  return q;
+}
+
+Request read_auth(FieldReader& r) { return AuthRequest{r.required_string("token", "a string")}; }
+
+Request read_queue(FieldReader& r) {
+  QueueRequest q;
+  q.status = r.choice("status", queue_statuses, QueueStatus::pending);
+  q.thread = r.optional_thread_key("thread");
+  q.author = r.search_text("author", limits::max_author_chars);
+  q.text = r.search_text("text", limits::max_body_chars);
+  q.before = r.optional_id("before");
+  q.limit = r.bounded_int("limit", 1, limits::max_queue_limit, limits::default_queue_limit);
+  return q;
+}
+
+Request read_moderate(FieldReader& r) {
+  ModerateRequest q;
+  q.id = r.id("id");
+  q.action = r.choice("action", moderate_actions, ModerateAction::approve);
+  return q;
+}
+
+Request read_ban(FieldReader& r) { return BanRequest{r.id("id")}; }
+
+Request read_filters(FieldReader& r) {
+  FiltersRequest q;
+  q.banned = r.word_list("banned");
+  q.suspect = r.word_list("suspect");
+  if (r.ok_so_far() && !q.is_read()) {
+    FilterLists lists;
+    if (q.banned) lists.banned = *q.banned;
+    if (q.suspect) lists.suspect = *q.suspect;
+    if (std::string problem = lists.validate(); !problem.empty()) r.fail_bounds(std::move(problem));
+  }
+  return q;
+}
+
+Request read_audit(FieldReader& r) {
+  AuditRequest q;
+  q.before = r.optional_id("before");
+  q.limit = r.bounded_int("limit", 1, limits::max_queue_limit, limits::default_queue_limit);
+  return q;
+}
+
+using RequestReader = Request (*)(FieldReader&);
+constexpr auto request_readers = std::to_array<std::pair<std::string_view, RequestReader>>({
+    {"join", read_join},
+    {"leave", read_leave},
+    {"more", read_more},
+    {"post", read_post},
+    {"flag", read_flag},
+    {"auth", read_auth},
+    {"queue", read_queue},
+    {"moderate", read_moderate},
+    {"ban", read_ban},
+    {"filters", read_filters},
+    {"audit", read_audit},
+});
+
+ProtocolError make_error(ErrorCode code, std::string message, std::optional<std::string> req = {}) {
+  return ProtocolError{code, std::move(message), std::move(req), std::nullopt};
+}
+
+}  // namespace
+
+ParseResult parse_client_message(std::string_view frame) {
+  bool too_deep = false;
+  const json::parser_callback_t limit_depth = [&](int depth, json::parse_event_t event, json&) {
+    const bool opens = event == json::parse_event_t::object_start ||
+                       event == json::parse_event_t::array_start;
+    if (opens && depth >= max_nesting) {
+      too_deep = true;
+      return false;  // discard the value; the parse continues without building it
+    }
+    return true;
+  };
+  const json message = json::parse(frame.data(), frame.data() + frame.size(), limit_depth,
+                                   /*allow_exceptions=*/false);
+
+  if (message.is_discarded()) {
+    return make_error(ErrorCode::bad_json, "The message is not valid JSON.");
+  }
+  if (!message.is_object()) {
+    return make_error(ErrorCode::bad_json, "The message must be a JSON object.");
+  }
+
+  // `req`: a string of at most 64 characters, the empty string included.
+  std::optional<std::string> req;
+  bool req_ok = true;
+  if (const auto it = message.find("req"); it != message.end()) {
+    const auto* s = it->get_ptr<const json::string_t*>();
+    if (s && text::count_code_points(*s) <= limits::max_req_chars) {
+      req = *s;
+    } else {
+      req_ok = false;
+    }
+  }
+
+  const auto type_it = message.find("type");
+  const json::string_t* type =
+      type_it == message.end() ? nullptr : type_it->get_ptr<const json::string_t*>();
+  if (!type) {
+    return make_error(ErrorCode::bad_request, "type is required and must be a string.", req);
+  }
+  if (!req_ok) {
+    return make_error(ErrorCode::bad_request,
+                      "req must be a string of at most " + std::to_string(limits::max_req_chars) +
+                          " characters.");
+  }
+  if (too_deep) {
+    return make_error(ErrorCode::bad_request,
+                      "The message nests arrays or objects deeper than " +
+                          std::to_string(max_nesting) + " levels.",
+                      req);
+  }
+
+  for (const auto& [name, read] : request_readers) {
+    if (*type != name) continue;
+    FieldReader reader(message);
+    Request request = read(reader);
+    if (auto error = reader.error(req)) {
+      if (!error->message.ends_with('.')) error->message += '.';
+      return *std::move(error);
+    }
+    return ClientMessage{std::move(req), std::move(request)};
+  }
+  return make_error(ErrorCode::bad_request,
+                    "type is not a known message type (join, leave, more, post, flag, auth, "
+                    "queue, moderate, ban, filters, audit).",
+                    req);
+}
+
+// ---- Server -> client --------------------------------------------------------
+// Messages are built as ordered_json so `type` (and `req`) come first, as in
+// the contract's examples, which keeps frames readable in logs and devtools.
+
+namespace {
+
+using ordered_json = nlohmann::ordered_json;
+
+ordered_json comment_json(const Comment& c) {
+  ordered_json j = ordered_json::object();
+  j["id"] = c.id;
+  j["thread"] = c.thread;
+  j["parent"] = c.parent ? ordered_json(*c.parent) : ordered_json(nullptr);
+  j["author"] = c.author;
+  j["body"] = c.body;
+  j["created"] = c.created;
+  j["status"] = to_string(c.status);
+  j["pinned"] = c.pinned;
+  j["flags"] = c.flags;
+  return j;
+}
+
+ordered_json comments_json(const std::vector<Comment>& list) {
+  ordered_json a = ordered_json::array();
+  for (const Comment& c : list) a.push_back(comment_json(c));
+  return a;
+}
+
+ordered_json strings_json(const std::vector<std::string>& list) {
+  ordered_json a = ordered_json::array();
+  for (const std::string& s : list) a.push_back(s);
+  return a;
+}
+
+ordered_json audit_entry_json(const AuditEntry& e) {
+  ordered_json j = ordered_json::object();
+  j["id"] = e.id;
+  j["at"] = e.at;
+  j["action"] = e.action;
+  j["comment"] = e.comment ? ordered_json(*e.comment) : ordered_json(nullptr);
+  j["thread"] = e.thread;
+  j["moderator"] = e.moderator;
+  j["detail"] = e.detail;
+  return j;
+}
+
+ordered_json reply(std::string_view type, const Req& req) {
+  ordered_json j = ordered_json::object();
+  j["type"] = type;
+  if (req) j["req"] = *req;
+  return j;
+}
+
+// Compact, UTF-8 kept as is; invalid UTF-8 (never expected: everything
+// stored was validated) becomes U+FFFD instead of failing the frame.
+std::string dump(const ordered_json& j) {
+  return j.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+}
+
+}  // namespace
+
+std::string error_message(const ProtocolError& e) {
+  ordered_json j = reply("error", e.req);
+  j["code"] = to_string(e.code);
+  j["message"] = e.message;
+  if (e.retry_after_ms) j["retry_after_ms"] = *e.retry_after_ms;
+  return dump(j);
+}
+
+std::string snapshot_message(const Req& req, std::string_view thread, std::int64_t total,
+                             const std::vector<Comment>& newest,
+                             const std::vector<Comment>& pinned) {
+  ordered_json j = reply("snapshot", req);
+  j["thread"] = thread;
+  j["total"] = total;
+  j["comments"] = comments_json(newest);
+  j["pinned"] = comments_json(pinned);
+  return dump(j);
+}
+
+std::string page_message(const Req& req, std::string_view thread,
+                         const std::vector<Comment>& comments) {
+  ordered_json j = reply("page", req);
+  j["thread"] = thread;
+  j["comments"] = comments_json(comments);
+  return dump(j);
+}
+
+std::string ack_message(const Req& req, const Comment& c) {
+  ordered_json j = reply("ack", req);
+  j["comment"] = comment_json(c);
+  return dump(j);
+}
+
+std::string ok_message(const Req& req) { return dump(reply("ok", req)); }
+
+std::string ok_role_message(const Req& req, std::string_view role) {
+  ordered_json j = reply("ok", req);
+  j["role"] = role;
+  return dump(j);
+}
+
+std::string ok_comment_message(const Req& req, const Comment& c) {
+  ordered_json j = reply("ok", req);
+  j["comment"] = comment_json(c);
+  return dump(j);
+}
+
+std::string queue_message(const Req& req, const std::vector<Comment>& items) {
+  ordered_json j = reply("queue", req);
+  j["items"] = comments_json(items);
+  return dump(j);
+}
+
+std::string filters_message(const Req& req, const std::vector<std::string>& banned,
+                            const std::vector<std::string>& suspect) {
+  ordered_json j = reply("filters", req);
+  j["banned"] = strings_json(banned);
+  j["suspect"] = strings_json(suspect);
+  return dump(j);
+}
+
+std::string comment_event(const Comment& c, std::int64_t total) {
+  ordered_json j = reply("comment", std::nullopt);
+  j["comment"] = comment_json(c);
+  j["total"] = total;
+  return dump(j);
+}
+
+std::string update_event(const Comment& c, std::int64_t total) {
+  ordered_json j = reply("update", std::nullopt);
+  j["comment"] = comment_json(c);
+  j["total"] = total;
+  return dump(j);
+}
+
+std::string queued_event(const Comment& c) {
+  ordered_json j = reply("queued", std::nullopt);
+  j["comment"] = comment_json(c);
+  return dump(j);
+}
+
+std::string audit_message(const Req& req, const std::vector<AuditEntry>& entries) {
+  ordered_json j = reply("audit", req);
+  ordered_json list = ordered_json::array();
+  for (const AuditEntry& e : entries) list.push_back(audit_entry_json(e));
+  j["entries"] = std::move(list);
+  return dump(j);
+}
+
+std::string audit_event(const AuditEntry& entry) {
+  ordered_json j = reply("audited", std::nullopt);
+  j["entry"] = audit_entry_json(entry);
+  return dump(j);
+}
+
+}  // namespace comments

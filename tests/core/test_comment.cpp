@@ -1,0 +1,138 @@
+// The comment model: status names, to_json, and comment_from_json as the
+// browser client reads server frames (nullopt on anything malformed).
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "comments/comment.hpp"
+#include "comments/protocol.hpp"
+
+using namespace comments;
+using nlohmann::json;
+
+namespace {
+
+Comment full_comment() {
+  Comment c;
+  c.id = 9007199254740993;  // beyond double precision: must survive as an integer
+  c.thread = "2020-11-11-caowenze";
+  c.parent = 12;
+  c.author = "长三角读者";
+  c.body = "数字赋能 🚄\n第二行";
+  c.created = 1605107052000;
+  c.status = Status::pending;
+  c.pinned = true;
+  c.flags = 2;
+  return c;
+}
+
+json comment_json(const Comment& c) {
+  json j;
+  to_json(j, c);
+  return j;
+}
+
+}  // namespace
+
+TEST_CASE("status names") {
+  for (const Status s : {Status::published, Status::pending, Status::rejected, Status::deleted}) {
+    const auto back = parse_status(to_string(s));
+    REQUIRE(back.has_value());
+    CHECK(*back == s);
+  }
+  CHECK(to_string(Status::deleted) == "deleted");
+  CHECK_FALSE(parse_status("Published").has_value());
+  CHECK_FALSE(parse_status("flagged").has_value());
+  CHECK_FALSE(parse_status("").has_value());
+}
+
+TEST_CASE("to_json writes every contract field") {
+  Comment c = full_comment();
+  json j = comment_json(c);
+  CHECK(j.size() == 9);
+  CHECK(j["id"] == 9007199254740993);
+  CHECK(j["thread"] == c.thread);
+  CHECK(j["parent"] == 12);
+  CHECK(j["author"] == c.author);
+  CHECK(j["body"] == c.body);
+  CHECK(j["created"] == 1605107052000);
+  CHECK(j["status"] == "pending");
+  CHECK(j["pinned"] == true);
+  CHECK(j["flags"] == 2);
+
+  c.parent.reset();
+  CHECK(comment_json(c)["parent"].is_null());
+}
+
+TEST_CASE("comment_from_json round-trips, also through a serialised frame") {
+  const Comment c = full_comment();
+  const auto direct = comment_from_json(comment_json(c));
+  REQUIRE(direct.has_value());
+  CHECK(*direct == c);
+
+  const json frame = json::parse(ack_message(std::nullopt, c), nullptr, false);
+  REQUIRE(frame.is_object());
+  const auto from_frame = comment_from_json(frame["comment"]);
+  REQUIRE(from_frame.has_value());
+  CHECK(*from_frame == c);
+
+  Comment root = c;
+  root.parent.reset();
+  root.status = Status::published;
+  root.pinned = false;
+  root.flags = 0;
+  const auto back = comment_from_json(comment_json(root));
+  REQUIRE(back.has_value());
+  CHECK(*back == root);
+}
+
+TEST_CASE("comment_from_json: missing fields give nullopt") {
+  const json good = comment_json(full_comment());
+  for (const char* field :
+       {"id", "thread", "parent", "author", "body", "created", "status", "pinned", "flags"}) {
+    CAPTURE(field);
+    json j = good;
+    j.erase(field);
+    CHECK_FALSE(comment_from_json(j).has_value());
+  }
+  CHECK_FALSE(comment_from_json(json::array()).has_value());
+  CHECK_FALSE(comment_from_json(json(nullptr)).has_value());
+  CHECK_FALSE(comment_from_json(json("comment")).has_value());
+  // Unknown extra fields are ignored.
+  json extra = good;
+  extra["reply_count"] = 3;
+  CHECK(comment_from_json(extra).has_value());
+}
+
+TEST_CASE("comment_from_json: mistyped fields give nullopt") {
+  const json good = comment_json(full_comment());
+  const std::pair<const char*, json> bad[] = {
+      {"id", "42"},
+      {"id", 4.5},
+      {"id", json(18446744073709551615ULL)},  // beyond int64
+      {"thread", 5},
+      {"thread", nullptr},
+      {"parent", "12"},
+      {"parent", 1.5},
+      {"author", nullptr},
+      {"author", json::array()},
+      {"body", 1},
+      {"created", "yesterday"},
+      {"status", "hidden"},
+      {"status", 0},
+      {"pinned", 1},
+      {"pinned", "true"},
+      {"flags", -1},
+      {"flags", 4294967296LL},
+      {"flags", false},
+  };
+  for (const auto& [field, value] : bad) {
+    CAPTURE(field);
+    CAPTURE(value.dump());
+    json j = good;
+    j[field] = value;
+    CHECK_FALSE(comment_from_json(j).has_value());
+  }
+}

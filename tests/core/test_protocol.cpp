@@ -1,0 +1,582 @@
+// parse_client_message: every request type, every error path, hostile input;
+// and the shape of every server message. Runs natively and as Wasm under Node.
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <string>
+#include <variant>
+
+#include <nlohmann/json.hpp>
+
+#include "comments/limits.hpp"
+#include "comments/protocol.hpp"
+
+using namespace comments;
+using nlohmann::json;
+
+namespace {
+
+template <typename T>
+T request_of(std::string_view frame) {
+  const ParseResult result = parse_client_message(frame);
+  const auto* message = std::get_if<ClientMessage>(&result);
+  if (!message) {
+    FAIL_CHECK("expected a request, got error: " << std::get<ProtocolError>(result).message
+                                                 << " for " << frame);
+    return T{};
+  }
+  const T* request = std::get_if<T>(&message->request);
+  CHECK_MESSAGE(request != nullptr, "wrong request type for " << frame);
+  return request ? *request : T{};
+}
+
+ProtocolError error_of(std::string_view frame) {
+  const ParseResult result = parse_client_message(frame);
+  const auto* error = std::get_if<ProtocolError>(&result);
+  CHECK_MESSAGE(error != nullptr, "expected an error for " << frame);
+  return error ? *error : ProtocolError{ErrorCode::internal, "no error", {}, {}};
+}
+
+ErrorCode code_of(std::string_view frame) { return error_of(frame).code; }
+
+std::string repeat(std::string_view unit, std::size_t times) {
+  std::string out;
+  for (std::size_t i = 0; i < times; ++i) out += unit;
+  return out;
+}
+
+json parsed(const std::string& text) {
+  json j = json::parse(text, nullptr, false);
+  CHECK_FALSE(j.is_discarded());
+  return j;
+}
+
+Comment sample_comment() {
+  Comment c;
+  c.id = 42;
+  c.thread = "2020-11-11-caowenze";
+  c.author = "网友";
+  c.body = "长三角一体化 👍 <b>not html</b>";
+  c.created = 1605107052000;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("bad_json: not parseable or not an object") {
+  for (const char* frame : {"", "   ", "not json", "{", "{\"type\":\"join\"", "{} trailing",
+                            "[1,2]", "\"join\"", "42", "null", "true", "{'type':'join'}"}) {
+    CAPTURE(frame);
+    const ProtocolError e = error_of(frame);
+    CHECK(e.code == ErrorCode::bad_json);
+    CHECK_FALSE(e.req.has_value());
+    CHECK_FALSE(e.message.empty());
+  }
+}
+
+TEST_CASE("type: missing or not a string is bad_request, req echoed when valid") {
+  ProtocolError e = error_of(R"({"req":"r1"})");
+  CHECK(e.code == ErrorCode::bad_request);
+  CHECK(e.req == "r1");
+  CHECK(e.message.find("type") != std::string::npos);
+
+  for (const char* frame : {R"({"type":7})", R"({"type":null})", R"({"type":["join"]})",
+                            R"({"type":{"name":"join"}})"}) {
+    CAPTURE(frame);
+    CHECK(code_of(frame) == ErrorCode::bad_request);
+  }
+  // A bad req is never echoed, even when type is also wrong.
+  e = error_of(R"({"req":5})");
+  CHECK(e.code == ErrorCode::bad_request);
+  CHECK_FALSE(e.req.has_value());
+}
+
+TEST_CASE("unknown type is bad_request with req") {
+  const ProtocolError e = error_of(R"({"type":"subscribe","req":"abc"})");
+  CHECK(e.code == ErrorCode::bad_request);
+  CHECK(e.req == "abc");
+  CHECK(e.message.find("type") != std::string::npos);
+  CHECK(code_of(R"({"type":"JOIN","thread":"a"})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"","thread":"a"})") == ErrorCode::bad_request);
+}
+
+TEST_CASE("req: string of at most 64 code points, echoed; anything else is bad_request without req") {
+  const std::string ascii64 = repeat("r", 64);
+  ParseResult r = parse_client_message(R"({"type":"join","thread":"t","req":")" + ascii64 + "\"}");
+  REQUIRE(std::holds_alternative<ClientMessage>(r));
+  CHECK(std::get<ClientMessage>(r).req == ascii64);
+
+  // 64 Chinese characters are 192 bytes but 64 characters: accepted.
+  const std::string cjk64 = repeat("评", 64);
+  r = parse_client_message(R"({"type":"join","thread":"t","req":")" + cjk64 + "\"}");
+  REQUIRE(std::holds_alternative<ClientMessage>(r));
+  CHECK(std::get<ClientMessage>(r).req == cjk64);
+
+  // The empty string is a string of at most 64 characters: accepted and echoed.
+  r = parse_client_message(R"({"type":"join","thread":"t","req":""})");
+  REQUIRE(std::holds_alternative<ClientMessage>(r));
+  CHECK(std::get<ClientMessage>(r).req == std::string());
+
+  // No req at all.
+  r = parse_client_message(R"({"type":"join","thread":"t"})");
+  REQUIRE(std::holds_alternative<ClientMessage>(r));
+  CHECK_FALSE(std::get<ClientMessage>(r).req.has_value());
+
+  for (const std::string& frame :
+       {R"({"type":"join","thread":"t","req":")" + repeat("r", 65) + "\"}",
+        R"({"type":"join","thread":"t","req":")" + repeat("评", 65) + "\"}",
+        std::string(R"({"type":"join","thread":"t","req":7})"),
+        std::string(R"({"type":"join","thread":"t","req":null})"),
+        std::string(R"({"type":"join","thread":"t","req":["a"]})"),
+        std::string(R"({"type":"join","thread":"t","req":{"a":1}})"),
+        std::string(R"({"type":"nope","req":false})")}) {
+    CAPTURE(frame);
+    const ProtocolError e = error_of(frame);
+    CHECK(e.code == ErrorCode::bad_request);
+    CHECK_FALSE(e.req.has_value());
+    CHECK(e.message.find("req") != std::string::npos);
+  }
+}
+
+TEST_CASE("join") {
+  JoinRequest j = request_of<JoinRequest>(R"({"type":"join","thread":"2020-11-11-caowenze"})");
+  CHECK(j.thread == "2020-11-11-caowenze");
+  CHECK(j.limit == limits::default_join_limit);
+
+  j = request_of<JoinRequest>(R"({"type":"join","thread":"文章/长三角","limit":50,"extra":{"x":[1]}})");
+  CHECK(j.thread == "文章/长三角");
+  CHECK(j.limit == 50);
+  CHECK(request_of<JoinRequest>(R"({"type":"join","thread":"a","limit":1})").limit == 1);
+  CHECK(request_of<JoinRequest>(R"({"type":"join","thread":"a","limit":null})").limit == 10);
+
+  const std::string key200 = repeat("长", 200);
+  CHECK(request_of<JoinRequest>(R"({"type":"join","thread":")" + key200 + "\"}").thread == key200);
+  // Whitespace is allowed in a key and kept exactly (keys are not trimmed).
+  CHECK(request_of<JoinRequest>(R"({"type":"join","thread":" a b "})").thread == " a b ");
+}
+
+TEST_CASE("join errors") {
+  CHECK(code_of(R"({"type":"join"})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"join","thread":null})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"join","thread":12})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"join","thread":["a"]})") == ErrorCode::bad_request);
+
+  for (const std::string& thread :
+       {std::string(""), repeat("a", 201), repeat("长", 201), std::string("a\\u0000b"),
+        std::string("line\\nbreak"), std::string("tab\\t"), std::string("del\\u007f"),
+        std::string("c1\\u0085")}) {
+    CAPTURE(thread);
+    const ProtocolError e = error_of(R"({"type":"join","req":"q","thread":")" + thread + "\"}");
+    CHECK(e.code == ErrorCode::invalid);
+    CHECK(e.req == "q");
+    CHECK(e.message.find("thread") != std::string::npos);
+  }
+
+  // limit: integers 1-50 only.
+  for (const char* limit : {"0", "51", "-1", "1000000", "-9223372036854775808"}) {
+    CAPTURE(limit);
+    const ProtocolError e = error_of(std::string(R"({"type":"join","thread":"a","limit":)") + limit + "}");
+    CHECK(e.code == ErrorCode::invalid);
+    CHECK(e.message == "limit must be an integer from 1 to 50.");
+  }
+  for (const char* limit : {"10.5", "10.0", "1e1", "\"10\"", "true", "[10]", "{}",
+                            "9223372036854775808", "18446744073709551615",
+                            "18446744073709551616"}) {
+    CAPTURE(limit);
+    const ProtocolError e = error_of(std::string(R"({"type":"join","thread":"a","limit":)") + limit + "}");
+    CHECK(e.code == ErrorCode::bad_request);
+    CHECK(e.message == "limit must be an integer from 1 to 50.");
+  }
+  // Beyond the range of a double, nlohmann refuses the number itself.
+  CHECK(code_of(R"({"type":"join","thread":"a","limit":1e400})") == ErrorCode::bad_json);
+  CHECK(code_of(R"({"type":"join","thread":"a","limit":-1e400})") == ErrorCode::bad_json);
+}
+
+TEST_CASE("leave") {
+  CHECK(request_of<LeaveRequest>(R"({"type":"leave","thread":"k"})").thread == "k");
+  CHECK(code_of(R"({"type":"leave"})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"leave","thread":""})") == ErrorCode::invalid);
+}
+
+TEST_CASE("more") {
+  MoreRequest m = request_of<MoreRequest>(R"({"type":"more","thread":"k","before":120})");
+  CHECK(m.thread == "k");
+  CHECK(m.before == 120);
+  CHECK(m.limit == 10);
+  m = request_of<MoreRequest>(R"({"type":"more","thread":"k","before":9223372036854775807,"limit":50})");
+  CHECK(m.before == INT64_MAX);
+  CHECK(m.limit == 50);
+
+  CHECK(code_of(R"({"type":"more","thread":"k"})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"more","thread":"k","before":"120"})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"more","thread":"k","before":12.5})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"more","thread":"k","before":9223372036854775808})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"more","thread":"k","before":1e30})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"more","thread":"k","before":0})") == ErrorCode::invalid);
+  CHECK(code_of(R"({"type":"more","thread":"k","before":-5})") == ErrorCode::invalid);
+  CHECK(code_of(R"({"type":"more","thread":"k","before":5,"limit":51})") == ErrorCode::invalid);
+  CHECK(error_of(R"({"type":"more","thread":"k","before":-5})").message.find("before") !=
+        std::string::npos);
+}
+
+TEST_CASE("post: text rules") {
+  PostRequest p = request_of<PostRequest>(
+      R"({"type":"post","thread":"k","author":"曹文泽","body":"推进长三角一体化 🚄","parent":null})");
+  CHECK(p.thread == "k");
+  CHECK(p.author == "曹文泽");
+  CHECK(p.body == "推进长三角一体化 🚄");
+  CHECK_FALSE(p.parent.has_value());
+
+  // Trimmed of Unicode White_Space, U+3000 (full-width space) included; inner text kept.
+  p = request_of<PostRequest>(
+      "{\"type\":\"post\",\"thread\":\"k\",\"author\":\"\u3000 小王\\t\",\"body\":\"\u3000\\n第一行\\n第二行 \u3000\",\"parent\":7}");
+  CHECK(p.author == "小王");
+  CHECK(p.body == "第一行\n第二行");
+  CHECK(p.parent == 7);
+
+  // Empty, blank, missing or null author: the anonymous name.
+  for (const char* author : {R"(,"author":"")", R"(,"author":"   ")", ",\"author\":\"\u3000\u3000\"",
+                             R"(,"author":"\u00a0\n")", R"(,"author":null)", ""}) {
+    CAPTURE(author);
+    p = request_of<PostRequest>(std::string(R"({"type":"post","thread":"k","body":"hi")") + author + "}");
+    CHECK(p.author == "网友");
+  }
+
+  // Author and body limits count code points after trimming.
+  const std::string author40 = repeat("名", 40);
+  CHECK(request_of<PostRequest>(R"({"type":"post","thread":"k","author":"  )" + author40 +
+                                R"(  ","body":"x"})").author == author40);
+  const std::string body2000 = repeat("😀", 2000);
+  CHECK(request_of<PostRequest>(R"({"type":"post","thread":"k","body":")" + body2000 + " \"}").body ==
+        body2000);
+}
+
+TEST_CASE("post errors") {
+  CHECK(code_of(R"({"type":"post","thread":"k"})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"post","thread":"k","body":null})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"post","thread":"k","body":5})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"post","body":"x"})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"post","thread":"k","body":"x","author":5})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"post","thread":"k","body":"x","author":false})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"post","thread":"k","body":"x","parent":"7"})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"post","thread":"k","body":"x","parent":7.5})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"post","thread":"k","body":"x","parent":0})") == ErrorCode::invalid);
+  CHECK(code_of(R"({"type":"post","thread":"k","body":"x","parent":-3})") == ErrorCode::invalid);
+
+  ProtocolError e = error_of(R"({"type":"post","thread":"k","body":""})");
+  CHECK(e.code == ErrorCode::invalid);
+  CHECK(e.message.find("body") != std::string::npos);
+  CHECK(code_of("{\"type\":\"post\",\"thread\":\"k\",\"body\":\" \u3000\\n\\t\"}") == ErrorCode::invalid);
+  e = error_of(R"({"type":"post","thread":"k","body":")" + repeat("字", 2001) + "\"}");
+  CHECK(e.code == ErrorCode::invalid);
+  CHECK(e.message.find("2000") != std::string::npos);
+
+  e = error_of(R"({"type":"post","thread":"k","body":"x","author":")" + repeat("名", 41) + "\"}");
+  CHECK(e.code == ErrorCode::invalid);
+  CHECK(e.message.find("author") != std::string::npos);
+  CHECK(code_of(R"({"type":"post","thread":"k","body":"x","author":"a\u0007b"})") == ErrorCode::invalid);
+  CHECK(code_of(R"({"type":"post","thread":"k","body":"x","author":"a\nb"})") == ErrorCode::invalid);
+  CHECK(code_of(R"({"type":"post","thread":"","body":"x"})") == ErrorCode::invalid);
+
+  // A mistyped field is reported before an out-of-bounds one, whatever the order.
+  e = error_of(R"({"type":"post","thread":"","body":"x","parent":"1"})");
+  CHECK(e.code == ErrorCode::bad_request);
+  CHECK(e.message.find("parent") != std::string::npos);
+}
+
+TEST_CASE("flag") {
+  FlagRequest f = request_of<FlagRequest>(R"({"type":"flag","id":42})");
+  CHECK(f.id == 42);
+  CHECK(f.reason.empty());
+  f = request_of<FlagRequest>(R"({"type":"flag","id":42,"reason":"  广告  "})");
+  CHECK(f.reason == "广告");
+  CHECK(request_of<FlagRequest>(R"({"type":"flag","id":1,"reason":null})").reason.empty());
+  const std::string reason500 = repeat("理", 500);
+  CHECK(request_of<FlagRequest>(R"({"type":"flag","id":1,"reason":")" + reason500 + "\"}").reason ==
+        reason500);
+
+  const ProtocolError e = error_of(R"({"type":"flag","id":1,"reason":")" + repeat("理", 501) + "\"}");
+  CHECK(e.code == ErrorCode::invalid);
+  CHECK(e.message.find("reason") != std::string::npos);
+  CHECK(code_of(R"({"type":"flag","id":1,"reason":3})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"flag"})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"flag","id":"42"})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"flag","id":0})") == ErrorCode::invalid);
+}
+
+TEST_CASE("auth") {
+  CHECK(request_of<AuthRequest>(R"({"type":"auth","token":"s3cret"})").token == "s3cret");
+  CHECK(code_of(R"({"type":"auth"})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"auth","token":123})") == ErrorCode::bad_request);
+  const ProtocolError e = error_of(R"({"type":"auth","token":null,"req":"x"})");
+  CHECK(e.code == ErrorCode::bad_request);
+  CHECK(e.req == "x");
+  CHECK(e.message.find("token") != std::string::npos);
+}
+
+TEST_CASE("queue") {
+  QueueRequest q = request_of<QueueRequest>(R"({"type":"queue","status":"pending"})");
+  CHECK(q.status == QueueStatus::pending);
+  CHECK(q.limit == limits::default_queue_limit);
+  CHECK_FALSE(q.thread.has_value());
+  CHECK_FALSE(q.author.has_value());
+  CHECK_FALSE(q.text.has_value());
+  CHECK_FALSE(q.before.has_value());
+
+  for (const QueueStatus s : {QueueStatus::published, QueueStatus::pending, QueueStatus::rejected,
+                              QueueStatus::deleted, QueueStatus::flagged, QueueStatus::all}) {
+    const std::string frame = R"({"type":"queue","status":")" + std::string(to_string(s)) + "\"}";
+    CHECK(request_of<QueueRequest>(frame).status == s);
+  }
+
+  q = request_of<QueueRequest>(
+      R"({"type":"queue","status":"all","thread":"k","author":"网友","text":"长三角","before":99,"limit":100})");
+  CHECK(q.thread == "k");
+  CHECK(q.author == "网友");
+  CHECK(q.text == "长三角");
+  CHECK(q.before == 99);
+  CHECK(q.limit == 100);
+  // Empty search strings and nulls mean "no filter".
+  q = request_of<QueueRequest>(R"({"type":"queue","status":"all","author":"","text":"","thread":null})");
+  CHECK_FALSE(q.author.has_value());
+  CHECK_FALSE(q.text.has_value());
+  CHECK_FALSE(q.thread.has_value());
+
+  ProtocolError e = error_of(R"({"type":"queue","status":"spam"})");
+  CHECK(e.code == ErrorCode::bad_request);
+  CHECK(e.message == "status must be one of published, pending, rejected, deleted, flagged or all.");
+  CHECK(code_of(R"({"type":"queue"})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"queue","status":1})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"queue","status":"all","limit":101})") == ErrorCode::invalid);
+  CHECK(code_of(R"({"type":"queue","status":"all","limit":0})") == ErrorCode::invalid);
+  CHECK(code_of(R"({"type":"queue","status":"all","limit":"5"})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"queue","status":"all","thread":""})") == ErrorCode::invalid);
+  CHECK(code_of(R"({"type":"queue","status":"all","thread":5})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"queue","status":"all","author":5})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"queue","status":"all","text":[]})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"queue","status":"all","before":0})") == ErrorCode::invalid);
+  CHECK(code_of(R"({"type":"queue","status":"all","author":")" + repeat("a", 41) + "\"}") ==
+        ErrorCode::invalid);
+}
+
+TEST_CASE("moderate") {
+  const std::pair<const char*, ModerateAction> actions[] = {
+      {"approve", ModerateAction::approve}, {"reject", ModerateAction::reject},
+      {"delete", ModerateAction::remove},   {"pin", ModerateAction::pin},
+      {"unpin", ModerateAction::unpin}};
+  for (const auto& [label, action] : actions) {
+    const ModerateRequest m = request_of<ModerateRequest>(
+        std::string(R"({"type":"moderate","id":7,"action":")") + label + "\"}");
+    CHECK(m.id == 7);
+    CHECK(m.action == action);
+    CHECK(to_string(action) == label);
+  }
+  ProtocolError e = error_of(R"({"type":"moderate","id":7,"action":"remove","req":"m1"})");
+  CHECK(e.code == ErrorCode::bad_request);
+  CHECK(e.req == "m1");
+  CHECK(e.message.find("action") != std::string::npos);
+  CHECK(code_of(R"({"type":"moderate","id":7})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"moderate","id":7,"action":1})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"moderate","action":"pin"})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"moderate","id":-7,"action":"pin"})") == ErrorCode::invalid);
+}
+
+TEST_CASE("ban") {
+  CHECK(request_of<BanRequest>(R"({"type":"ban","id":3})").id == 3);
+  CHECK(code_of(R"({"type":"ban"})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"ban","id":true})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"ban","id":0})") == ErrorCode::invalid);
+}
+
+TEST_CASE("filters") {
+  FiltersRequest f = request_of<FiltersRequest>(R"({"type":"filters"})");
+  CHECK(f.is_read());
+  f = request_of<FiltersRequest>(R"({"type":"filters","banned":null,"suspect":null})");
+  CHECK(f.is_read());
+
+  f = request_of<FiltersRequest>(R"({"type":"filters","banned":["敏感词","spam"],"suspect":[]})");
+  CHECK_FALSE(f.is_read());
+  REQUIRE(f.banned.has_value());
+  CHECK(*f.banned == std::vector<std::string>{"敏感词", "spam"});
+  REQUIRE(f.suspect.has_value());
+  CHECK(f.suspect->empty());
+
+  f = request_of<FiltersRequest>(R"({"type":"filters","suspect":["推广"]})");
+  CHECK_FALSE(f.banned.has_value());
+  REQUIRE(f.suspect.has_value());
+  CHECK(f.suspect->size() == 1);
+
+  ProtocolError e = error_of(R"({"type":"filters","banned":"spam"})");
+  CHECK(e.code == ErrorCode::bad_request);
+  CHECK(e.message == "banned must be an array of strings.");
+  CHECK(code_of(R"({"type":"filters","suspect":["a",1]})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"filters","suspect":[["a"]]})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"filters","suspect":{"a":1}})") == ErrorCode::bad_request);
+  // A word that folds to nothing (only punctuation and spaces) is invalid.
+  e = error_of(R"({"type":"filters","banned":["ok","!!! ..."]})");
+  CHECK(e.code == ErrorCode::invalid);
+  CHECK_FALSE(e.message.empty());
+  CHECK(code_of(R"({"type":"filters","suspect":[""]})") == ErrorCode::invalid);
+}
+
+TEST_CASE("audit") {
+  AuditRequest a = request_of<AuditRequest>(R"({"type":"audit"})");
+  CHECK_FALSE(a.before.has_value());
+  CHECK(a.limit == 50);
+  a = request_of<AuditRequest>(R"({"type":"audit","before":10,"limit":100})");
+  CHECK(a.before == 10);
+  CHECK(a.limit == 100);
+  CHECK(code_of(R"({"type":"audit","limit":101})") == ErrorCode::invalid);
+  CHECK(code_of(R"({"type":"audit","before":"10"})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"audit","before":-1})") == ErrorCode::invalid);
+}
+
+TEST_CASE("hostile input: deep nesting never builds a deep tree") {
+  const std::size_t depth = 30000;
+  const std::string nested = repeat("[", depth) + repeat("]", depth);
+  const std::string inside_object = R"({"type":"join","thread":"a","req":"deep","junk":)" + nested + "}";
+  REQUIRE(inside_object.size() <= limits::max_frame_bytes);
+  ProtocolError e = error_of(inside_object);
+  CHECK(e.code == ErrorCode::bad_request);
+  CHECK(e.req == "deep");
+  CHECK(e.message.find("deeper") != std::string::npos);
+
+  CHECK(code_of(nested) == ErrorCode::bad_json);
+  CHECK(code_of(repeat("[", 65000)) == ErrorCode::bad_json);
+  CHECK(code_of(R"({"type":"join","thread":)" + repeat("[", 60000)) == ErrorCode::bad_json);
+  std::string objects;
+  for (std::size_t i = 0; i < 10000; ++i) objects += R"({"a":)";
+  objects += "1" + repeat("}", 10000);
+  CHECK(code_of(objects) == ErrorCode::bad_request);  // an object, nested too deep
+
+  // Modest nesting in a field the server does not know is ignored.
+  CHECK(request_of<JoinRequest>(R"({"type":"join","thread":"a","meta":{"x":[[[{"y":[1]}]]]}})").thread ==
+        "a");
+}
+
+TEST_CASE("hostile input: odd but valid JSON") {
+  // Duplicate keys: the last one counts (nlohmann's rule).
+  CHECK(request_of<JoinRequest>(R"({"type":"leave","type":"join","thread":"a"})").thread == "a");
+  // Escaped text is decoded before the rules apply: \u3000 is trimmed, \ud83d\ude00 is one emoji.
+  const PostRequest p = request_of<PostRequest>(
+      R"({"type":"post","thread":"k","body":"\u3000\ud83d\ude00\u3000"})");
+  CHECK(p.body == "😀");
+  // A lone surrogate escape is not valid JSON text.
+  CHECK(code_of(R"({"type":"post","thread":"k","body":"\ud83d"})") == ErrorCode::bad_json);
+  // Raw control characters inside strings are not valid JSON.
+  CHECK(code_of("{\"type\":\"join\",\"thread\":\"a\x01\"}") == ErrorCode::bad_json);
+  // Invalid UTF-8 (the server closes such frames first; the parser refuses them too).
+  CHECK(code_of("{\"type\":\"join\",\"thread\":\"\xff\"}") == ErrorCode::bad_json);
+}
+
+// ---- Server messages ---------------------------------------------------------
+
+TEST_CASE("error message shape") {
+  CHECK(error_message({ErrorCode::invalid, "limit must be an integer from 1 to 50.", "7", {}}) ==
+        R"({"type":"error","req":"7","code":"invalid","message":"limit must be an integer from 1 to 50."})");
+  CHECK(error_message({ErrorCode::bad_json, "The message is not valid JSON.", {}, {}}) ==
+        R"({"type":"error","code":"bad_json","message":"The message is not valid JSON."})");
+  const json j = parsed(error_message({ErrorCode::rate_limited, "Too many posts.", "p", 1500}));
+  CHECK(j["code"] == "rate_limited");
+  CHECK(j["retry_after_ms"] == 1500);
+
+  const std::pair<ErrorCode, const char*> codes[] = {
+      {ErrorCode::bad_json, "bad_json"},         {ErrorCode::bad_request, "bad_request"},
+      {ErrorCode::invalid, "invalid"},           {ErrorCode::blocked, "blocked"},
+      {ErrorCode::rate_limited, "rate_limited"}, {ErrorCode::banned, "banned"},
+      {ErrorCode::unauthorized, "unauthorized"}, {ErrorCode::not_found, "not_found"},
+      {ErrorCode::internal, "internal"}};
+  for (const auto& [code, label] : codes) CHECK(to_string(code) == label);
+}
+
+TEST_CASE("reply shapes echo req and keep UTF-8 as is") {
+  const Comment c = sample_comment();
+  const std::string ack = ack_message(std::string("p1"), c);
+  CHECK(ack.rfind(R"({"type":"ack","req":"p1","comment":{"id":42,"thread":"2020-11-11-caowenze",)", 0) == 0);
+  CHECK(ack.find("网友") != std::string::npos);         // not \u-escaped
+  CHECK(ack.find("👍") != std::string::npos);
+  CHECK(ack.find('\n') == std::string::npos);          // compact
+  CHECK(parsed(ack)["comment"]["body"] == c.body);
+
+  CHECK(ok_message(std::nullopt) == R"({"type":"ok"})");
+  CHECK(ok_message(std::string("x")) == R"({"type":"ok","req":"x"})");
+  CHECK(ok_role_message(std::string("a"), "moderator") == R"({"type":"ok","req":"a","role":"moderator"})");
+
+  json j = parsed(ok_comment_message(std::nullopt, c));
+  CHECK(j["type"] == "ok");
+  CHECK_FALSE(j.contains("req"));
+  CHECK(j["comment"]["id"] == 42);
+
+  j = parsed(snapshot_message(std::string("s"), "k", 12, {c}, {}));
+  CHECK(j["type"] == "snapshot");
+  CHECK(j["req"] == "s");
+  CHECK(j["thread"] == "k");
+  CHECK(j["total"] == 12);
+  CHECK(j["comments"].size() == 1);
+  CHECK(j["pinned"].is_array());
+  CHECK(j["pinned"].empty());
+
+  j = parsed(page_message(std::nullopt, "k", {c, c}));
+  CHECK(j["type"] == "page");
+  CHECK(j["thread"] == "k");
+  CHECK(j["comments"].size() == 2);
+
+  j = parsed(queue_message(std::string("q"), {}));
+  CHECK(j == json::parse(R"({"type":"queue","req":"q","items":[]})"));
+
+  j = parsed(filters_message(std::nullopt, {"敏感词"}, {"推广", "加微信"}));
+  CHECK(j == json::parse(R"({"type":"filters","banned":["敏感词"],"suspect":["推广","加微信"]})"));
+}
+
+TEST_CASE("event shapes carry total and no req") {
+  Comment c = sample_comment();
+  c.parent = 41;
+  json j = parsed(comment_event(c, 7));
+  CHECK(j["type"] == "comment");
+  CHECK(j["total"] == 7);
+  CHECK(j["comment"]["parent"] == 41);
+  CHECK_FALSE(j.contains("req"));
+
+  c.status = Status::deleted;
+  j = parsed(update_event(c, 6));
+  CHECK(j["type"] == "update");
+  CHECK(j["total"] == 6);
+  CHECK(j["comment"]["status"] == "deleted");
+
+  c.status = Status::pending;
+  c.flags = 3;
+  j = parsed(queued_event(c));
+  CHECK(j["type"] == "queued");
+  CHECK(j["comment"]["flags"] == 3);
+  CHECK_FALSE(j.contains("total"));
+}
+
+TEST_CASE("audit shapes") {
+  AuditEntry e;
+  e.id = 5;
+  e.at = 1605107052000;
+  e.action = "approve";
+  e.comment = 42;
+  e.thread = "k";
+  e.moderator = "m-1";
+  e.detail = "pending -> published";
+  CHECK(audit_event(e) ==
+        R"({"type":"audited","entry":{"id":5,"at":1605107052000,"action":"approve","comment":42,"thread":"k","moderator":"m-1","detail":"pending -> published"}})");
+  AuditEntry filters_entry;
+  filters_entry.id = 6;
+  filters_entry.action = "filters";
+  const json j = parsed(audit_message(std::string("a"), {filters_entry, e}));
+  CHECK(j["type"] == "audit");
+  CHECK(j["req"] == "a");
+  REQUIRE(j["entries"].size() == 2);
+  CHECK(j["entries"][0]["comment"].is_null());
+  CHECK(j["entries"][1]["comment"] == 42);
+}
+
+TEST_CASE("serialisers survive invalid UTF-8 by replacing it") {
+  Comment c = sample_comment();
+  c.body = "ok\xff\xfe";
+  const std::string text = ack_message(std::nullopt, c);
+  const json j = parsed(text);
+  CHECK(j["comment"]["body"] == "ok\xEF\xBF\xBD\xEF\xBF\xBD");
+}
