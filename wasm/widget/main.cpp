@@ -1,0 +1,46 @@
+// The Wasm entry point: the loader (web/embed.js) calls Module.mount(host,
+// shadowRoot, config) once per container on the page; all widgets of a page
+// share this one compiled module.
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include "comments/limits.hpp"
+#include "widget/widget.hpp"
+
+namespace {
+
+using emscripten::val;
+
+std::string string_field(const val& config, const char* key) {
+  val v = config[key];
+  return v.isString() ? v.as<std::string>() : std::string();
+}
+
+std::vector<std::unique_ptr<cmwidget::Widget>>& widgets() {
+  static std::vector<std::unique_ptr<cmwidget::Widget>> all;
+  return all;
+}
+
+void mount(val host, val root, val config) {
+  cmwidget::WidgetConfig c;
+  c.thread = string_field(config, "thread");
+  c.server = string_field(config, "server");
+  c.lang = cmweb::parse_lang(string_field(config, "lang"));
+  c.disclaimer = string_field(config, "disclaimer");
+  val limit = config["limit"];
+  if (limit.isNumber()) {
+    c.limit = std::clamp(limit.as<int>(), 1, comments::limits::max_join_limit);
+  }
+  auto& widget = widgets().emplace_back(
+      std::make_unique<cmwidget::Widget>(host, root, config["fragment"], std::move(c)));
+  widget->start();
+}
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(comments_widget) { emscripten::function("mount", &mount); }

@@ -1,0 +1,866 @@
+#include "widget/widget.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <utility>
+
+#include <emscripten/eventloop.h>
+#include <emscripten/html5.h>
+
+#include "comments/limits.hpp"
+#include "comments/text.hpp"
+#include "common/dom.hpp"
+#include "common/links.hpp"
+#include "common/relative_time.hpp"
+#include "common/storage.hpp"
+
+namespace cmwidget {
+
+using cmweb::Msg;
+using cmweb::tr;
+using comments::Comment;
+using comments::Status;
+using nlohmann::json;
+
+namespace {
+
+constexpr std::string_view author_storage_key = "comments.author";
+constexpr std::string_view muted_storage_key = "comments.muted";
+constexpr double clock_tick_ms = 30'000;
+
+std::int64_t now_ms() { return static_cast<std::int64_t>(emscripten_date_now()); }
+
+std::optional<std::int64_t> json_int(const json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_number_integer()) return std::nullopt;
+  return it->get<std::int64_t>();
+}
+
+std::string json_string(const json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_string()) return {};
+  return it->get<std::string>();
+}
+
+std::vector<Comment> comments_from(const json& j, const char* key) {
+  std::vector<Comment> out;
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_array()) return out;
+  for (const auto& item : *it) {
+    if (auto c = comments::comment_from_json(item)) out.push_back(std::move(*c));
+  }
+  return out;
+}
+
+std::optional<std::int64_t> parse_id(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  char* end = nullptr;
+  const long long value = std::strtoll(text.c_str(), &end, 10);
+  if (end == nullptr || *end != '\0') return std::nullopt;
+  return value;
+}
+
+// Muted words as the reader typed them: separated by commas (ASCII or
+// full-width), the ideographic enumeration comma or new lines.
+std::vector<std::string> split_words(const std::string& input) {
+  std::vector<std::string> words;
+  std::string current;
+  auto flush = [&] {
+    auto trimmed = comments::text::trim(current);
+    if (!trimmed.empty()) words.emplace_back(trimmed);
+    current.clear();
+  };
+  for (std::size_t i = 0; i < input.size();) {
+    if (input[i] == ',' || input[i] == '\n' || input[i] == '\r') {
+      flush();
+      ++i;
+    } else if (input.compare(i, 3, "，") == 0 || input.compare(i, 3, "、") == 0) {
+      flush();
+      i += 3;
+    } else {
+      current.push_back(input[i++]);
+    }
+  }
+  flush();
+  return words;
+}
+
+std::string join_words(const std::vector<std::string>& words, std::string_view separator) {
+  std::string out;
+  for (const auto& w : words) {
+    if (!out.empty()) out.append(separator);
+    out.append(w);
+  }
+  return out;
+}
+
+}  // namespace
+
+Widget::Widget(val host, val root, val fragment, WidgetConfig config)
+    : host_(std::move(host)),
+      root_(std::move(root)),
+      fragment_(std::move(fragment)),
+      document_(cmweb::owner_document(host_)),
+      config_(std::move(config)),
+      connection_(cmweb::websocket_url_for(config_.server),
+                  cmweb::Connection::Handlers{
+                      [this] { on_connected(); },
+                      [this](double retry_ms) { on_disconnected(retry_ms); },
+                      [this](const json& event) { on_event(event); }}),
+      view_(static_cast<std::size_t>(config_.limit)) {}
+
+Widget::~Widget() {
+  for (int id : listener_ids_) cmweb::remove_listener(id);
+  if (clock_timer_ != 0) emscripten_clear_interval(clock_timer_);
+  if (rate_timer_ != 0) emscripten_clear_interval(rate_timer_);
+}
+
+void Widget::set_extension(std::unique_ptr<WidgetExtension> extension) {
+  extension_ = std::move(extension);
+  render_list();
+}
+
+void Widget::start() {
+  // getTimezoneOffset() is minutes *west* of UTC.
+  utc_offset_minutes_ = -val::global("Date").new_().call<int>("getTimezoneOffset");
+  load_muted_words();
+  build();
+  take_over_fragment();
+  clock_timer_ = emscripten_set_interval(&Widget::on_clock_tick, clock_tick_ms, this);
+  if (connection_.url().empty()) {
+    show_notice(std::string(tr(config_.lang, Msg::connect_failed)), true);
+    set_state("offline");
+    return;
+  }
+  set_state("connecting");
+  connection_.start();
+}
+
+// ---- Building the DOM --------------------------------------------------------
+
+void Widget::build() {
+  using namespace cmweb;
+  const auto lang = config_.lang;
+  // The loader shows the no-JS block through a <slot> until the widget runs.
+  val boot = root_.call<val>("querySelectorAll", js_string("slot, .cm-boot"));
+  for (int i = 0, n = boot["length"].as<int>(); i < n; ++i) boot[i].call<void>("remove");
+
+  val section = make_element(document_, "section", "cm-widget");
+  set_attr(section, "lang", lang_tag(lang));
+  set_attr(section, "aria-labelledby", "cm-title");
+
+  val head = make_element(document_, "header", "cm-head");
+  val title = make_element(document_, "h2", "cm-title");
+  set_attr(title, "id", "cm-title");
+  append_text(title, tr(lang, Msg::title));
+  count_el_ = make_element(document_, "span", "cm-count");
+  append(title, count_el_);
+  append(head, title);
+  status_el_ = make_element(document_, "p", "cm-status");
+  set_attr(status_el_, "role", "status");
+  append(head, status_el_);
+  append(section, head);
+
+  val disclaimer = make_element(document_, "p", "cm-disclaimer");
+  set_text(disclaimer, config_.disclaimer.empty() ? std::string(tr(lang, Msg::disclaimer))
+                                                  : config_.disclaimer);
+  append(section, disclaimer);
+
+  alert_el_ = make_element(document_, "p", "cm-alert");
+  set_attr(alert_el_, "role", "alert");
+  set_hidden(alert_el_, true);
+  append(section, alert_el_);
+
+  list_el_ = make_element(document_, "ol", "cm-list");
+  set_attr(list_el_, "aria-labelledby", "cm-title");
+  append(section, list_el_);
+
+  empty_el_ = make_element(document_, "p", "cm-empty");
+  set_text(empty_el_, tr(lang, have_snapshot_ ? Msg::empty : Msg::loading));
+  append(section, empty_el_);
+  hidden_note_el_ = make_element(document_, "p", "cm-note cm-hidden-note");
+  set_hidden(hidden_note_el_, true);
+  append(section, hidden_note_el_);
+  more_note_el_ = make_element(document_, "p", "cm-note cm-more-note");
+  set_hidden(more_note_el_, true);
+  append(section, more_note_el_);
+
+  // New comments are announced politely by screen readers.
+  live_el_ = make_element(document_, "div", "cm-visually-hidden");
+  set_attr(live_el_, "aria-live", "polite");
+  append(section, live_el_);
+
+  // ---- The posting form ("发表评论")
+  form_el_ = make_element(document_, "form", "cm-form");
+  set_attr(form_el_, "aria-labelledby", "cm-post-heading");
+  set_attr(form_el_, "novalidate", "");
+  val post_heading = make_element(document_, "h3", "cm-post-heading");
+  set_attr(post_heading, "id", "cm-post-heading");
+  set_text(post_heading, tr(lang, Msg::post_heading));
+  append(form_el_, post_heading);
+
+  replying_el_ = make_element(document_, "p", "cm-replying");
+  set_hidden(replying_el_, true);
+  replying_text_el_ = make_element(document_, "span", "cm-replying-text");
+  append(replying_el_, replying_text_el_);
+  val cancel = make_element(document_, "button", "cm-link-button");
+  set_attr(cancel, "type", "button");
+  set_attr(cancel, "data-action", "cancel-reply");
+  set_text(cancel, tr(lang, Msg::cancel));
+  append(replying_el_, cancel);
+  append(form_el_, replying_el_);
+
+  val name_field = make_element(document_, "div", "cm-field cm-field-name");
+  val name_label = make_element(document_, "label");
+  set_attr(name_label, "for", "cm-name");
+  set_text(name_label, tr(lang, Msg::name_label));
+  name_el_ = make_element(document_, "input", "cm-input");
+  set_attr(name_el_, "id", "cm-name");
+  set_attr(name_el_, "name", "author");
+  set_attr(name_el_, "autocomplete", "nickname");
+  set_attr(name_el_, "placeholder", tr(lang, Msg::name_placeholder));
+  if (auto remembered = storage::get(author_storage_key)) set_value(name_el_, *remembered);
+  append(name_field, name_label);
+  append(name_field, name_el_);
+  append(form_el_, name_field);
+
+  val body_field = make_element(document_, "div", "cm-field cm-field-body");
+  val body_label = make_element(document_, "label");
+  set_attr(body_label, "for", "cm-text");
+  set_text(body_label, tr(lang, Msg::body_label));
+  body_el_ = make_element(document_, "textarea", "cm-input cm-textarea");
+  set_attr(body_el_, "id", "cm-text");
+  set_attr(body_el_, "name", "body");
+  set_attr(body_el_, "rows", "4");
+  set_attr(body_el_, "placeholder", tr(lang, Msg::body_placeholder));
+  set_attr(body_el_, "aria-describedby", "cm-counter");
+  append(body_field, body_label);
+  append(body_field, body_el_);
+  append(form_el_, body_field);
+
+  val foot = make_element(document_, "div", "cm-form-foot");
+  counter_el_ = make_element(document_, "span", "cm-counter");
+  set_attr(counter_el_, "id", "cm-counter");
+  append(foot, counter_el_);
+  submit_el_ = make_element(document_, "button", "cm-submit");
+  set_attr(submit_el_, "type", "submit");
+  set_text(submit_el_, tr(lang, Msg::submit));
+  append(foot, submit_el_);
+  append(form_el_, foot);
+
+  form_error_el_ = make_element(document_, "p", "cm-form-error");
+  set_attr(form_error_el_, "role", "alert");
+  append(form_el_, form_error_el_);
+  append(section, form_el_);
+
+  // ---- Reader-side muted words
+  val muted = make_element(document_, "details", "cm-muted");
+  val summary = make_element(document_, "summary");
+  set_text(summary, tr(lang, Msg::muted_heading));
+  append(muted, summary);
+  val muted_label = make_element(document_, "label", "cm-muted-help");
+  set_attr(muted_label, "for", "cm-muted-words");
+  set_text(muted_label, tr(lang, Msg::muted_help));
+  append(muted, muted_label);
+  muted_input_el_ = make_element(document_, "textarea", "cm-input cm-muted-words");
+  set_attr(muted_input_el_, "id", "cm-muted-words");
+  set_attr(muted_input_el_, "rows", "2");
+  set_value(muted_input_el_, join_words(muted_words_, "\n"));
+  append(muted, muted_input_el_);
+  val muted_foot = make_element(document_, "div", "cm-form-foot");
+  muted_status_el_ = make_element(document_, "span", "cm-muted-status");
+  set_attr(muted_status_el_, "role", "status");
+  append(muted_foot, muted_status_el_);
+  val save = make_element(document_, "button", "cm-button");
+  set_attr(save, "type", "button");
+  set_attr(save, "data-action", "save-muted");
+  set_text(save, tr(lang, Msg::muted_save));
+  append(muted_foot, save);
+  append(muted, muted_foot);
+  append(section, muted);
+
+  append(root_, section);
+  update_counter();
+  render_header();
+
+  listener_ids_.push_back(add_listener(root_, "click", [this](const val& e) { on_click(e); }));
+  listener_ids_.push_back(add_listener(form_el_, "submit", [this](const val& e) {
+    e.call<void>("preventDefault");
+    on_submit();
+  }));
+  listener_ids_.push_back(add_listener(body_el_, "input", [this](const val&) { update_counter(); }));
+  listener_ids_.push_back(add_listener(body_el_, "keydown", [this](const val& e) {
+    // Ctrl+Enter / Cmd+Enter posts, as in most comment boxes.
+    if (e["key"].as<std::string>() == "Enter" &&
+        (e["ctrlKey"].as<bool>() || e["metaKey"].as<bool>())) {
+      e.call<void>("preventDefault");
+      on_submit();
+    }
+  }));
+}
+
+// The server's no-JS block (/embed/latest) already holds the newest comments:
+// show them at once; the snapshot replaces them moments later.
+void Widget::take_over_fragment() {
+  if (fragment_.isNull() || fragment_.isUndefined()) return;
+  using cmweb::js_string;
+  val items = fragment_.call<val>("querySelectorAll", js_string("li.cm-comment"));
+  std::vector<Comment> newest;
+  std::vector<Comment> pinned;
+  val date = val::global("Date");
+  for (int i = 0, n = items["length"].as<int>(); i < n; ++i) {
+    val li = items[i];
+    auto id = parse_id(cmweb::get_attr(li, "data-id"));
+    if (!id) continue;
+    Comment c;
+    c.id = *id;
+    c.thread = config_.thread;
+    val author = li.call<val>("querySelector", js_string(".cm-author"));
+    val body = li.call<val>("querySelector", js_string(".cm-body"));
+    val time = li.call<val>("querySelector", js_string("time"));
+    if (!author.isNull()) c.author = author["textContent"].as<std::string>();
+    if (!body.isNull()) c.body = body["textContent"].as<std::string>();
+    if (!time.isNull()) {
+      const double ms = date.call<double>("parse", js_string(cmweb::get_attr(time, "datetime")));
+      if (std::isfinite(ms)) c.created = static_cast<std::int64_t>(ms);
+    }
+    c.pinned = li["classList"].call<bool>("contains", js_string("cm-pinned"));
+    if (c.pinned) pinned.push_back(c);
+    newest.push_back(std::move(c));
+  }
+  auto total = parse_id(cmweb::get_attr(fragment_, "data-total"));
+  if (newest.empty() && !total) return;
+  if (newest.size() > view_.capacity()) newest.resize(view_.capacity());
+  view_.reset(std::move(newest), std::move(pinned),
+              total.value_or(static_cast<std::int64_t>(newest.size())));
+  have_snapshot_ = true;
+  render_list();
+}
+
+// ---- Connection ----------------------------------------------------------------
+
+void Widget::set_state(std::string_view state) { cmweb::set_attr(host_, "data-state", state); }
+
+void Widget::on_connected() {
+  set_state("live");
+  cmweb::set_text(status_el_, "");
+  join();
+  if (extension_) extension_->on_connected(*this);
+}
+
+void Widget::on_disconnected(double retry_ms) {
+  set_state("offline");
+  const auto seconds = static_cast<long long>(std::ceil(retry_ms / 1000));
+  cmweb::set_text(status_el_,
+                  std::string(tr(config_.lang, Msg::offline)) + " " +
+                      cmweb::fill_in(tr(config_.lang, Msg::reconnecting_in), "n", seconds));
+  refill_in_flight_ = false;
+}
+
+void Widget::join() {
+  json message = {{"type", "join"}, {"thread", config_.thread}, {"limit", config_.limit}};
+  connection_.request(std::move(message), [this](const json& reply) {
+    const std::string type = json_string(reply, "type");
+    if (type == "snapshot") {
+      handle_snapshot(reply);
+    } else if (type == "error" && json_string(reply, "code") != "offline") {
+      show_notice(std::string(tr(config_.lang,
+                                 cmweb::error_message_for(json_string(reply, "code")))),
+                  true);
+    }
+  });
+}
+
+void Widget::handle_snapshot(const json& snapshot) {
+  view_.reset(comments_from(snapshot, "comments"), comments_from(snapshot, "pinned"),
+              json_int(snapshot, "total").value_or(0));
+  have_snapshot_ = true;
+  cmweb::set_hidden(alert_el_, true);
+  // Held posts that were approved meanwhile are now part of the thread.
+  std::erase_if(own_posts_, [this](const OwnPost& p) {
+    return p.state == OwnState::pending && view_.find(p.comment.id) != nullptr;
+  });
+  if (interrupted_post_) {
+    for (const Comment& c : view_.newest()) {
+      if (c.body == interrupted_post_->body && c.author == interrupted_post_->author) {
+        // It arrived after all: drop the restored copy if the reader left it as it was.
+        if (comments::text::trim(cmweb::get_value(body_el_)) == c.body) {
+          cmweb::set_value(body_el_, "");
+          update_counter();
+          cmweb::set_text(form_error_el_, tr(config_.lang, Msg::posted));
+        }
+        break;
+      }
+    }
+    interrupted_post_.reset();
+  }
+  render_list();
+  request_refill();
+}
+
+void Widget::request_refill() {
+  if (refill_in_flight_ || !view_.needs_refill() || !connection_.connected()) return;
+  if (view_.newest().empty()) {
+    join();
+    return;
+  }
+  const auto missing = static_cast<int>(view_.capacity() - view_.newest().size());
+  json message = {{"type", "more"},
+                  {"thread", config_.thread},
+                  {"before", view_.newest().back().id},
+                  {"limit", std::clamp(missing, 1, comments::limits::max_join_limit)}};
+  refill_in_flight_ = connection_.request(std::move(message), [this](const json& reply) {
+    refill_in_flight_ = false;
+    if (json_string(reply, "type") != "page") return;
+    auto older = comments_from(reply, "comments");
+    if (older.empty()) return;
+    view_.append_older(older);
+    render_list();
+    request_refill();
+  });
+}
+
+void Widget::on_event(const json& event) {
+  const std::string type = json_string(event, "type");
+  if (type != "comment" && type != "update") {
+    if (extension_) extension_->on_event(*this, event);
+    return;
+  }
+  auto it = event.find("comment");
+  if (it == event.end()) return;
+  auto c = comments::comment_from_json(*it);
+  if (!c || c->thread != config_.thread) return;
+  const bool changed = view_.apply(*c, json_int(event, "total"));
+  // A held post of ours that a moderator approved, rejected or deleted.
+  const auto own_before = own_posts_.size();
+  std::erase_if(own_posts_, [&](const OwnPost& p) {
+    return p.state == OwnState::pending && p.comment.id == c->id;
+  });
+  if (changed || own_posts_.size() != own_before) render_list();
+  if (type == "comment" && c->status == Status::published && !is_muted(*c)) {
+    announce(cmweb::fill_in(tr(config_.lang, Msg::new_comment), "name", c->author));
+  }
+  request_refill();
+}
+
+// ---- Rendering -----------------------------------------------------------------
+
+bool Widget::is_muted(const Comment& c) const {
+  if (muted_words_.empty()) return false;
+  return muted_.check(c.author, c.body).verdict == comments::Verdict::block;
+}
+
+void Widget::announce(const std::string& text) {
+  cmweb::set_text(live_el_, "");
+  cmweb::set_text(live_el_, text);
+}
+
+void Widget::append_body(val container, const std::string& body) {
+  for (const auto& run : cmweb::split_links(body)) {
+    if (!run.is_link) {
+      cmweb::append_text(container, run.text);
+      continue;
+    }
+    val a = cmweb::make_element(document_, "a", "cm-link");
+    cmweb::set_attr(a, "href", run.href);
+    cmweb::set_attr(a, "rel", "nofollow ugc noopener");
+    cmweb::set_attr(a, "target", "_blank");
+    cmweb::set_text(a, run.text);
+    cmweb::append(container, a);
+  }
+}
+
+val Widget::render_item(const Comment& c, ItemKind kind, bool flagged) {
+  using namespace cmweb;
+  const auto lang = config_.lang;
+  std::string cls = "cm-comment";
+  if (c.pinned && kind == ItemKind::published) cls += " cm-pinned";
+  if (kind == ItemKind::sending) cls += " cm-sending";
+  if (kind == ItemKind::pending) cls += " cm-pending";
+  val li = make_element(document_, "li", cls);
+  if (kind != ItemKind::sending) {
+    set_attr(li, "id", "cm-c-" + std::to_string(c.id));
+    set_attr(li, "data-id", std::to_string(c.id));
+  }
+
+  val meta = make_element(document_, "div", "cm-meta");
+  val author = make_element(document_, "span", "cm-author");
+  set_text(author, c.author.empty() ? comments::limits::anonymous_author : c.author);
+  append(meta, author);
+  if (c.pinned && kind == ItemKind::published) {
+    val badge = make_element(document_, "span", "cm-badge");
+    set_text(badge, tr(lang, Msg::pinned));
+    append(meta, badge);
+  }
+  if (kind != ItemKind::published) {
+    val state = make_element(document_, "span", "cm-state");
+    set_text(state, tr(lang, kind == ItemKind::sending ? Msg::sending : Msg::pending_review));
+    append(meta, state);
+  }
+  val time = make_element(document_, "time", "cm-time");
+  set_attr(time, "datetime", iso_utc(c.created));
+  set_text(time, relative_time(lang, c.created, now_ms(), utc_offset_minutes_));
+  append(meta, time);
+  append(li, meta);
+
+  if (c.parent) {
+    const Comment* parent = view_.find(*c.parent);
+    val reply_to = make_element(document_, "p", "cm-reply-to");
+    set_text(reply_to, fill_in(tr(lang, Msg::reply_to_comment), "name",
+                               parent ? parent->author : "#" + std::to_string(*c.parent)));
+    append(li, reply_to);
+  }
+
+  val body = make_element(document_, "div", "cm-body");
+  append_body(body, c.body);
+  append(li, body);
+
+  if (kind == ItemKind::published) {
+    val actions = make_element(document_, "div", "cm-actions");
+    val reply = make_element(document_, "button", "cm-link-button");
+    set_attr(reply, "type", "button");
+    set_attr(reply, "data-action", "reply");
+    set_attr(reply, "data-id", std::to_string(c.id));
+    set_attr(reply, "aria-label", fill_in(tr(lang, Msg::replying_to), "name", c.author));
+    set_text(reply, tr(lang, Msg::reply));
+    append(actions, reply);
+    val flag_button = make_element(document_, "button", "cm-link-button");
+    set_attr(flag_button, "type", "button");
+    set_attr(flag_button, "data-action", "flag");
+    set_attr(flag_button, "data-id", std::to_string(c.id));
+    set_text(flag_button, tr(lang, flagged ? Msg::flagged : Msg::flag));
+    if (flagged) set_attr(flag_button, "disabled", "");
+    append(actions, flag_button);
+    if (extension_) extension_->decorate(*this, actions, c);
+    append(li, actions);
+  }
+  return li;
+}
+
+void Widget::render_list() {
+  if (list_el_.isUndefined()) return;
+  struct Wanted {
+    std::string key;
+    const Comment* comment;
+    ItemKind kind;
+  };
+  std::vector<Wanted> wanted;
+  std::set<std::int64_t> placed;
+  // The reader's own posts first, newest first, so a post shows at once.
+  for (auto it = own_posts_.rbegin(); it != own_posts_.rend(); ++it) {
+    if (it->state == OwnState::sending) {
+      wanted.push_back({"s" + std::to_string(it->local_id), &it->comment, ItemKind::sending});
+    } else if (view_.find(it->comment.id) == nullptr) {
+      wanted.push_back({"c" + std::to_string(it->comment.id), &it->comment, ItemKind::pending});
+      placed.insert(it->comment.id);
+    }
+  }
+  std::size_t hidden = 0;
+  auto add_published = [&](const Comment& c) {
+    if (!placed.insert(c.id).second) return;
+    if (is_muted(c)) {
+      ++hidden;
+      return;
+    }
+    wanted.push_back({"c" + std::to_string(c.id), &c, ItemKind::published});
+  };
+  for (const Comment& c : view_.pinned()) add_published(c);
+  for (const Comment& c : view_.newest()) add_published(c);
+
+  // Reuse the element of every comment that did not change (keeps focus and
+  // avoids repainting), build the rest.
+  std::map<std::string, RenderedItem> next;
+  for (const Wanted& w : wanted) {
+    const bool flagged = flagged_.count(w.comment->id) != 0;
+    auto old = rendered_.find(w.key);
+    if (old != rendered_.end() && old->second.comment == *w.comment && old->second.kind == w.kind &&
+        old->second.flagged == flagged && !extension_) {
+      next.emplace(w.key, std::move(old->second));
+      rendered_.erase(old);
+      continue;
+    }
+    next.emplace(w.key, RenderedItem{render_item(*w.comment, w.kind, flagged), *w.comment, w.kind,
+                                     flagged, {}});
+  }
+  for (auto& [key, item] : rendered_) item.element.call<void>("remove");
+  rendered_ = std::move(next);
+
+  val cursor = list_el_["firstElementChild"];
+  for (const Wanted& w : wanted) {
+    val element = rendered_.at(w.key).element;
+    if (!cursor.isNull() && element.strictlyEquals(cursor)) {
+      cursor = cursor["nextElementSibling"];
+    } else {
+      list_el_.call<void>("insertBefore", element, cursor);
+    }
+  }
+
+  cmweb::set_hidden(hidden_note_el_, hidden == 0);
+  if (hidden > 0) {
+    cmweb::set_text(hidden_note_el_, cmweb::fill_in(tr(config_.lang, Msg::muted_hidden), "n",
+                                                    static_cast<long long>(hidden)));
+  }
+  cmweb::set_hidden(empty_el_, !wanted.empty() || hidden > 0);
+  cmweb::set_text(empty_el_, tr(config_.lang, have_snapshot_ ? Msg::empty : Msg::loading));
+  render_header();
+
+  if (have_snapshot_ && !painted_) {
+    painted_ = true;
+    cmweb::set_attr(host_, "data-painted", "");
+    val::global("performance").call<void>("mark", cmweb::js_string("comments:first-paint"));
+  }
+}
+
+void Widget::render_header() {
+  if (!have_snapshot_) {
+    cmweb::set_text(count_el_, "");
+    return;
+  }
+  cmweb::set_text(count_el_, cmweb::fill_in(tr(config_.lang, Msg::count), "n", view_.total()));
+  const bool more = view_.total() > static_cast<std::int64_t>(view_.newest().size());
+  cmweb::set_hidden(more_note_el_, !more);
+  if (more) {
+    cmweb::set_text(more_note_el_,
+                    cmweb::fill_in(tr(config_.lang, Msg::showing_latest), "n", config_.limit));
+  }
+}
+
+void Widget::refresh_times() {
+  const std::int64_t now = now_ms();
+  for (auto& [key, item] : rendered_) {
+    val time = item.element.call<val>("querySelector", cmweb::js_string("time"));
+    if (time.isNull()) continue;
+    std::string text = cmweb::relative_time(config_.lang, item.comment.created, now,
+                                            utc_offset_minutes_);
+    if (text != item.time_text) {
+      cmweb::set_text(time, text);
+      item.time_text = std::move(text);
+    }
+  }
+}
+
+void Widget::on_clock_tick(void* self) { static_cast<Widget*>(self)->refresh_times(); }
+
+void Widget::show_notice(const std::string& text, bool is_error) {
+  if (is_error) {
+    cmweb::set_text(alert_el_, text);
+    cmweb::set_hidden(alert_el_, text.empty());
+  } else {
+    cmweb::set_text(status_el_, text);
+  }
+}
+
+// ---- Reader actions ----------------------------------------------------------------
+
+void Widget::on_click(const val& event) {
+  val target = cmweb::closest_with_attr(event, "data-action");
+  if (target.isUndefined()) return;
+  const std::string action = cmweb::get_attr(target, "data-action");
+  const auto id = parse_id(cmweb::get_attr(target, "data-id"));
+  if (action == "cancel-reply") {
+    cancel_reply();
+  } else if (action == "save-muted") {
+    save_muted_words();
+  } else if (action == "reply" && id) {
+    start_reply(*id);
+  } else if (action == "flag" && id) {
+    flag(*id);
+  } else if (extension_ && id) {
+    extension_->on_action(*this, action, *id);
+  }
+}
+
+void Widget::update_counter() {
+  const std::string body = cmweb::get_value(body_el_);
+  const auto count = static_cast<long long>(comments::text::count_code_points(body));
+  const auto max = static_cast<long long>(comments::limits::max_body_chars);
+  std::string text = cmweb::fill_in(cmweb::fill_in(tr(config_.lang, Msg::counter), "n", count),
+                                    "max", max);
+  if (count > max) text += " · " + cmweb::fill_in(tr(config_.lang, Msg::counter_over), "n", count - max);
+  cmweb::set_text(counter_el_, text);
+  cmweb::toggle_class(counter_el_, "cm-over", count > max);
+}
+
+void Widget::start_reply(std::int64_t id) {
+  const Comment* c = view_.find(id);
+  if (c == nullptr) return;
+  reply_to_ = id;
+  cmweb::set_text(replying_text_el_, cmweb::fill_in(tr(config_.lang, Msg::replying_to), "name",
+                                                    c->author));
+  cmweb::set_hidden(replying_el_, false);
+  body_el_.call<void>("focus");
+}
+
+void Widget::cancel_reply() {
+  reply_to_.reset();
+  cmweb::set_hidden(replying_el_, true);
+}
+
+void Widget::flag(std::int64_t id) {
+  if (flagged_.count(id) != 0) return;
+  json message = {{"type", "flag"}, {"id", id}};
+  const bool sent = connection_.request(std::move(message), [this, id](const json& reply) {
+    if (json_string(reply, "type") == "ok") {
+      flagged_.insert(id);
+      render_list();
+      return;
+    }
+    show_notice(std::string(tr(config_.lang, cmweb::error_message_for(json_string(reply, "code")))),
+                true);
+  });
+  if (!sent) show_notice(std::string(tr(config_.lang, Msg::err_offline)), true);
+}
+
+void Widget::load_muted_words() {
+  muted_words_.clear();
+  if (auto stored = cmweb::storage::get(muted_storage_key)) muted_words_ = split_words(*stored);
+  comments::FilterLists lists;
+  lists.banned = muted_words_;
+  muted_ = comments::ModerationFilter(std::move(lists));
+}
+
+void Widget::save_muted_words() {
+  std::vector<std::string> words = split_words(cmweb::get_value(muted_input_el_));
+  comments::FilterLists lists;
+  lists.banned = words;
+  if (std::string problem = lists.validate(); !problem.empty()) {
+    cmweb::set_text(muted_status_el_, problem);
+    return;
+  }
+  if (words.empty()) {
+    cmweb::storage::remove(muted_storage_key);
+  } else {
+    cmweb::storage::set(muted_storage_key, join_words(words, "\n"));
+  }
+  muted_words_ = std::move(words);
+  muted_ = comments::ModerationFilter(std::move(lists));
+  cmweb::set_value(muted_input_el_, join_words(muted_words_, "\n"));
+  cmweb::set_text(muted_status_el_, tr(config_.lang, Msg::muted_saved));
+  render_list();
+}
+
+void Widget::on_submit() {
+  const auto lang = config_.lang;
+  const std::string body_input = cmweb::get_value(body_el_);
+  const std::string author_input = cmweb::get_value(name_el_);
+  const std::string body(comments::text::trim(body_input));
+  const std::string author(comments::text::trim(author_input));
+  auto fail = [&](std::string message) {
+    cmweb::set_text(form_error_el_, message);
+    body_el_.call<void>("focus");
+  };
+  if (body.empty()) return fail(std::string(tr(lang, Msg::err_empty_body)));
+  if (comments::text::count_code_points(body) > comments::limits::max_body_chars) {
+    return fail(cmweb::fill_in(tr(lang, Msg::err_body_too_long), "n",
+                               static_cast<long long>(comments::limits::max_body_chars)));
+  }
+  if (comments::text::count_code_points(author) > comments::limits::max_author_chars) {
+    return fail(cmweb::fill_in(tr(lang, Msg::err_name_too_long), "n",
+                               static_cast<long long>(comments::limits::max_author_chars)));
+  }
+  if (rate_limited_until_ms_ > now_ms()) return;  // the countdown is already shown
+  if (author.empty()) {
+    cmweb::storage::remove(author_storage_key);
+  } else {
+    cmweb::storage::set(author_storage_key, author);
+  }
+
+  OwnPost post;
+  post.local_id = next_local_id_++;
+  post.comment.thread = config_.thread;
+  post.comment.author = author.empty() ? std::string(comments::limits::anonymous_author) : author;
+  post.comment.body = body;
+  post.comment.parent = reply_to_;
+  post.comment.created = now_ms();
+  post.comment.status = Status::pending;
+
+  json message = {{"type", "post"}, {"thread", config_.thread}, {"author", author}, {"body", body}};
+  message["parent"] = reply_to_ ? json(*reply_to_) : json(nullptr);
+  const int local_id = post.local_id;
+  if (!connection_.request(std::move(message),
+                           [this, local_id](const json& reply) { handle_post_reply(local_id, reply); })) {
+    return fail(std::string(tr(lang, Msg::err_offline)));
+  }
+  own_posts_.push_back(std::move(post));
+  cmweb::set_text(form_error_el_, "");
+  cmweb::set_value(body_el_, "");
+  update_counter();
+  cancel_reply();
+  render_list();
+}
+
+void Widget::handle_post_reply(int local_id, const json& reply) {
+  auto it = std::find_if(own_posts_.begin(), own_posts_.end(),
+                         [&](const OwnPost& p) { return p.local_id == local_id; });
+  if (it == own_posts_.end()) return;
+  const std::string type = json_string(reply, "type");
+  if (type == "ack") {
+    auto ack = reply.find("comment");
+    auto c = ack != reply.end() ? comments::comment_from_json(*ack) : std::nullopt;
+    if (c && c->status == Status::pending) {
+      it->state = OwnState::pending;
+      it->comment = std::move(*c);
+    } else {
+      own_posts_.erase(it);
+      if (c) view_.apply(*c);
+      cmweb::set_text(form_error_el_, tr(config_.lang, Msg::posted));
+    }
+    render_list();
+    return;
+  }
+  const Comment lost = std::move(it->comment);
+  own_posts_.erase(it);
+  restore_text(lost.body);
+  if (json_string(reply, "code") == "offline") {
+    interrupted_post_ = lost;
+    cmweb::set_text(form_error_el_, tr(config_.lang, Msg::post_interrupted));
+  } else {
+    show_post_error(reply, lost.body);
+  }
+  render_list();
+}
+
+void Widget::restore_text(const std::string& body) {
+  const std::string current = cmweb::get_value(body_el_);
+  if (comments::text::is_blank(current)) {
+    cmweb::set_value(body_el_, body);
+  } else if (current.find(body) == std::string::npos) {
+    cmweb::set_value(body_el_, body + "\n\n" + current);
+  }
+  update_counter();
+}
+
+void Widget::show_post_error(const json& reply, const std::string&) {
+  const std::string code = json_string(reply, "code");
+  if (code == "rate_limited") {
+    start_rate_countdown(json_int(reply, "retry_after_ms").value_or(comments::limits::rate_window_ms));
+    return;
+  }
+  cmweb::set_text(form_error_el_, tr(config_.lang, cmweb::error_message_for(code)));
+}
+
+void Widget::start_rate_countdown(std::int64_t retry_after_ms) {
+  rate_limited_until_ms_ = now_ms() + std::max<std::int64_t>(retry_after_ms, 1000);
+  cmweb::set_attr(submit_el_, "disabled", "");
+  if (rate_timer_ == 0) rate_timer_ = emscripten_set_interval(&Widget::on_rate_tick, 1000, this);
+  on_rate_tick(this);
+}
+
+void Widget::on_rate_tick(void* self_ptr) {
+  auto* self = static_cast<Widget*>(self_ptr);
+  const std::int64_t left_ms = self->rate_limited_until_ms_ - now_ms();
+  if (left_ms <= 0) {
+    emscripten_clear_interval(self->rate_timer_);
+    self->rate_timer_ = 0;
+    self->rate_limited_until_ms_ = 0;
+    cmweb::remove_attr(self->submit_el_, "disabled");
+    cmweb::set_text(self->form_error_el_, "");
+    return;
+  }
+  cmweb::set_text(self->form_error_el_,
+                  cmweb::fill_in(tr(self->config_.lang, Msg::err_rate_limited), "n",
+                                 (left_ms + 999) / 1000));
+}
+
+}  // namespace cmwidget

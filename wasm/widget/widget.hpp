@@ -1,0 +1,174 @@
+// The reader's comment widget: one per container on the page, rendered into
+// the container's shadow root, talking to the comment server over its own
+// Connection. What is shown comes from core's ThreadView (kept current by the
+// snapshot, live events and `more` pages); reader-side muted words use core's
+// ModerationFilter, the same code the server runs.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <emscripten/val.h>
+#include <nlohmann/json.hpp>
+
+#include "comments/comment.hpp"
+#include "comments/filter.hpp"
+#include "comments/thread_view.hpp"
+#include "common/connection.hpp"
+#include "common/i18n.hpp"
+
+namespace cmwidget {
+
+using emscripten::val;
+
+struct WidgetConfig {
+  std::string thread;      // thread key
+  std::string server;      // http(s) origin of the comment server
+  cmweb::Lang lang = cmweb::Lang::zh_CN;
+  int limit = 10;          // how many newest comments are shown (1-50)
+  std::string disclaimer;  // empty: the default line of the language
+};
+
+class Widget;
+
+// The seam for moderator mode: an extension adds controls to each comment and
+// handles their clicks (buttons carrying data-action) and the events the
+// widget does not know (such as `queued`).
+class WidgetExtension {
+ public:
+  virtual ~WidgetExtension() = default;
+  virtual void decorate(Widget& widget, val actions, const comments::Comment& c) = 0;
+  // True when it handled the action.
+  virtual bool on_action(Widget& widget, const std::string& action, std::int64_t id) = 0;
+  virtual void on_event(Widget& widget, const nlohmann::json& event) = 0;
+  virtual void on_connected(Widget& widget) = 0;
+};
+
+class Widget {
+ public:
+  // `host`: the container element; `root`: its shadow root; `fragment`: the
+  // server's no-JS block inside the container (or null) to take over.
+  Widget(val host, val root, val fragment, WidgetConfig config);
+  ~Widget();
+  Widget(const Widget&) = delete;
+  Widget& operator=(const Widget&) = delete;
+
+  void start();
+
+  void set_extension(std::unique_ptr<WidgetExtension> extension);
+  cmweb::Connection& connection() { return connection_; }
+  cmweb::Lang lang() const noexcept { return config_.lang; }
+  // Re-renders the list (e.g. after an extension changed what it decorates).
+  void render_list();
+  // Shows a short message in the status line (errors in role=alert).
+  void show_notice(const std::string& text, bool is_error);
+
+ private:
+  enum class OwnState : std::uint8_t { sending, pending };
+  // A post of this reader that the thread does not show (yet): still on its
+  // way, or held for review (shown to its author only).
+  struct OwnPost {
+    int local_id = 0;
+    OwnState state = OwnState::sending;
+    comments::Comment comment;  // for sending: author/body/parent filled in locally
+  };
+  enum class ItemKind : std::uint8_t { published, sending, pending };
+  struct RenderedItem {
+    val element;
+    comments::Comment comment;
+    ItemKind kind;
+    bool flagged;
+    std::string time_text;
+  };
+
+  void build();
+  void take_over_fragment();
+  void apply_theme_from_host();
+
+  // Connection
+  void on_connected();
+  void on_disconnected(double retry_ms);
+  void on_event(const nlohmann::json& event);
+  void join();
+  void handle_snapshot(const nlohmann::json& snapshot);
+  void request_refill();
+  void set_state(std::string_view state);
+
+  // Rendering
+  val render_item(const comments::Comment& c, ItemKind kind, bool flagged);
+  void append_body(val container, const std::string& body);
+  void render_header();
+  void refresh_times();
+  static void on_clock_tick(void* self);
+  bool is_muted(const comments::Comment& c) const;
+  void announce(const std::string& text);
+
+  // Reader actions
+  void on_click(const val& event);
+  void on_submit();
+  void update_counter();
+  void start_reply(std::int64_t id);
+  void cancel_reply();
+  void flag(std::int64_t id);
+  void save_muted_words();
+  void load_muted_words();
+  void restore_text(const std::string& body);
+  void show_post_error(const nlohmann::json& reply, const std::string& body);
+  void start_rate_countdown(std::int64_t retry_after_ms);
+  static void on_rate_tick(void* self);
+  void handle_post_reply(int local_id, const nlohmann::json& reply);
+
+  val host_;
+  val root_;
+  val fragment_;
+  val document_;
+  WidgetConfig config_;
+  cmweb::Connection connection_;
+  comments::ThreadView view_;
+  comments::ModerationFilter muted_;
+  std::vector<std::string> muted_words_;
+  bool have_snapshot_ = false;
+  bool painted_ = false;
+  bool refill_in_flight_ = false;
+  std::vector<OwnPost> own_posts_;
+  int next_local_id_ = 1;
+  std::set<std::int64_t> flagged_;
+  std::optional<std::int64_t> reply_to_;
+  // The text of a post whose connection dropped before its reply: when the
+  // next snapshot shows it arrived after all, the restored copy is cleared.
+  std::optional<comments::Comment> interrupted_post_;
+  std::int64_t rate_limited_until_ms_ = 0;
+  long rate_timer_ = 0;
+  long clock_timer_ = 0;
+  int utc_offset_minutes_ = 0;
+  std::vector<int> listener_ids_;
+  std::map<std::string, RenderedItem> rendered_;  // by key: "c<id>" or "s<local id>"
+  std::unique_ptr<WidgetExtension> extension_;
+
+  // Elements
+  val count_el_ = val::undefined();
+  val status_el_ = val::undefined();
+  val alert_el_ = val::undefined();
+  val list_el_ = val::undefined();
+  val empty_el_ = val::undefined();
+  val hidden_note_el_ = val::undefined();
+  val more_note_el_ = val::undefined();
+  val live_el_ = val::undefined();
+  val form_el_ = val::undefined();
+  val name_el_ = val::undefined();
+  val body_el_ = val::undefined();
+  val counter_el_ = val::undefined();
+  val submit_el_ = val::undefined();
+  val replying_el_ = val::undefined();
+  val replying_text_el_ = val::undefined();
+  val form_error_el_ = val::undefined();
+  val muted_input_el_ = val::undefined();
+  val muted_status_el_ = val::undefined();
+};
+
+}  // namespace cmwidget
