@@ -1,0 +1,25 @@
+// What the load generator reads about the server and itself: CPU seconds
+// (utime + stime from /proc/PID/stat) and resident memory (VmRSS from
+// /proc/PID/status), plus raising this process's open-file limit.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+namespace loadgen {
+
+struct ProcessSample {
+  double cpu_s = 0;          // user + system CPU seconds since the process started
+  std::int64_t rss_kb = 0;   // resident set size
+};
+
+// nullopt when the process is gone or /proc cannot be read.
+std::optional<ProcessSample> sample_process(int pid);
+
+// CPU seconds this process has used (getrusage).
+double self_cpu_seconds();
+
+// Raises RLIMIT_NOFILE's soft limit to the hard limit; returns the new soft limit.
+std::uint64_t raise_open_file_limit();
+
+}  // namespace loadgen

@@ -1,0 +1,19 @@
+// The load generator's scenarios. Each runs its own io_context to the end and
+// returns one JSON object: the configuration, the measurements, "ok" and the
+// list of "problems" (anything lost, duplicated, refused or disconnected).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "options.hpp"
+#include "session.hpp"
+
+namespace loadgen {
+
+// fanout, threads, ingest and idle: readers joined to thread keys, posters posting.
+nlohmann::json run_traffic(const Options& options, const Target& target);
+
+// join: the latency of `join` on one (large, prefilled) thread.
+nlohmann::json run_join(const Options& options, const Target& target);
+
+}  // namespace loadgen

@@ -1,0 +1,277 @@
+#!/usr/bin/env node
+// The peer a site would otherwise deploy next to its articles: Node.js + `ws`
+// + `better-sqlite3`, written the way a competent Node developer would write
+// it. It speaks the join / post / broadcast subset of the comments wire
+// contract (shared/protocol.md) so the same load generator can drive it and
+// our server side by side.
+//
+// Durability matches ours: WAL with synchronous=FULL, and the ack is sent
+// only after the INSERT has returned (so the post is on disk).
+//
+//   node server.js --port P --db PATH [--host H]
+//   prints "listening on http://HOST:PORT" once it accepts connections.
+'use strict';
+
+const http = require('node:http');
+const { parseArgs } = require('node:util');
+const Database = require('better-sqlite3');
+const { WebSocketServer, WebSocket } = require('ws');
+
+const MAX_FRAME_BYTES = 65536;
+const SLOW_READER_BYTES = 1 << 20;
+const ANONYMOUS = '网友';
+const MAX_PINNED = 5;
+
+const { values: args } = parseArgs({
+  options: {
+    port: { type: 'string', default: '8090' },
+    host: { type: 'string', default: '127.0.0.1' },
+    db: { type: 'string' },
+  },
+});
+if (!args.db) {
+  console.error('usage: node server.js --port P --db PATH [--host H]');
+  process.exit(2);
+}
+const port = Number(args.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`--port must be an integer 0-65535, got "${args.port}"`);
+  process.exit(2);
+}
+
+// ---- storage -----------------------------------------------------------------
+
+const db = new Database(args.db);
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = FULL');
+db.exec(`
+  CREATE TABLE IF NOT EXISTS comments (
+    id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    thread  TEXT    NOT NULL,
+    parent  INTEGER,
+    author  TEXT    NOT NULL,
+    body    TEXT    NOT NULL,
+    created INTEGER NOT NULL,
+    status  TEXT    NOT NULL DEFAULT 'published',
+    pinned  INTEGER NOT NULL DEFAULT 0,
+    flags   INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX IF NOT EXISTS comments_by_thread ON comments (thread, status, id);
+  CREATE INDEX IF NOT EXISTS comments_pinned ON comments (thread, id) WHERE pinned = 1;
+`);
+
+const sql = {
+  newest: db.prepare(
+    "SELECT * FROM comments WHERE thread = ? AND status = 'published' ORDER BY id DESC LIMIT ?"),
+  pinned: db.prepare(
+    "SELECT * FROM comments WHERE thread = ? AND status = 'published' AND pinned = 1 " +
+    'ORDER BY id DESC LIMIT ?'),
+  total: db.prepare(
+    "SELECT COUNT(*) AS n FROM comments WHERE thread = ? AND status = 'published'"),
+  threadOf: db.prepare('SELECT thread FROM comments WHERE id = ?'),
+  insert: db.prepare(
+    'INSERT INTO comments (thread, parent, author, body, created) VALUES (?, ?, ?, ?, ?)'),
+};
+
+function toComment(row) {
+  return {
+    id: row.id,
+    thread: row.thread,
+    parent: row.parent,
+    author: row.author,
+    body: row.body,
+    created: row.created,
+    status: row.status,
+    pinned: row.pinned !== 0,
+    flags: row.flags,
+  };
+}
+
+// ---- validation (the contract's text rules) ------------------------------------
+
+class RequestError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.code = code;
+  }
+}
+
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
+const trimWhiteSpace = (s) => s.replace(/^\p{White_Space}+|\p{White_Space}+$/gu, '');
+const codePoints = (s) => {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+};
+
+function threadKey(msg) {
+  const k = msg.thread;
+  if (typeof k !== 'string') throw new RequestError('bad_request', '"thread" must be a string.');
+  const n = codePoints(k);
+  if (n < 1 || n > 200 || CONTROL.test(k)) {
+    throw new RequestError('invalid', 'A thread key is 1-200 characters with no control characters.');
+  }
+  return k;
+}
+
+function limitOf(msg) {
+  if (msg.limit === undefined) return 10;
+  if (!Number.isInteger(msg.limit)) throw new RequestError('bad_request', '"limit" must be an integer.');
+  if (msg.limit < 1 || msg.limit > 50) throw new RequestError('invalid', '"limit" must be 1-50.');
+  return msg.limit;
+}
+
+// ---- sessions ----------------------------------------------------------------------
+
+const rooms = new Map(); // thread key -> Set of sockets joined to it
+
+function join(ws, msg) {
+  const thread = threadKey(msg);
+  const limit = limitOf(msg);
+  let room = rooms.get(thread);
+  if (!room) {
+    room = new Set();
+    rooms.set(thread, room);
+  }
+  room.add(ws);
+  ws.threads.add(thread);
+  return {
+    type: 'snapshot',
+    thread,
+    total: sql.total.get(thread).n,
+    comments: sql.newest.all(thread, limit).map(toComment),
+    pinned: sql.pinned.all(thread, MAX_PINNED).map(toComment),
+  };
+}
+
+function post(ws, msg) {
+  const thread = threadKey(msg);
+  if (msg.author !== undefined && msg.author !== null && typeof msg.author !== 'string') {
+    throw new RequestError('bad_request', '"author" must be a string.');
+  }
+  if (typeof msg.body !== 'string') throw new RequestError('bad_request', '"body" must be a string.');
+  let author = trimWhiteSpace(msg.author ?? '');
+  if (author === '') author = ANONYMOUS;
+  if (codePoints(author) > 40 || CONTROL.test(author)) {
+    throw new RequestError('invalid', 'An author name is at most 40 characters with no control characters.');
+  }
+  const body = trimWhiteSpace(msg.body);
+  const bodyLength = codePoints(body);
+  if (bodyLength < 1 || bodyLength > 2000) {
+    throw new RequestError('invalid', 'A comment is 1-2000 characters.');
+  }
+  let parent = null;
+  if (msg.parent !== undefined && msg.parent !== null) {
+    if (!Number.isInteger(msg.parent)) throw new RequestError('bad_request', '"parent" must be an integer or null.');
+    const row = sql.threadOf.get(msg.parent);
+    if (!row || row.thread !== thread) {
+      throw new RequestError('not_found', 'The comment you replied to is not in this thread.');
+    }
+    parent = msg.parent;
+  }
+
+  const created = Date.now();
+  const { lastInsertRowid } = sql.insert.run(thread, parent, author, body, created);
+  const comment = {
+    id: Number(lastInsertRowid), thread, parent, author, body, created,
+    status: 'published', pinned: false, flags: 0,
+  };
+
+  const event = JSON.stringify({ type: 'comment', comment });
+  for (const client of rooms.get(thread) ?? []) {
+    if (client === ws || client.readyState !== WebSocket.OPEN) continue;
+    if (client.bufferedAmount > SLOW_READER_BYTES) {
+      client.terminate(); // a reader that stopped reading must not hold the others back
+      continue;
+    }
+    client.send(event);
+  }
+  return { type: 'ack', comment };
+}
+
+const handlers = { join, post };
+
+function reply(ws, req, body) {
+  if (req !== undefined) body = { type: body.type, req, ...body };
+  ws.send(JSON.stringify(body));
+}
+
+function onMessage(ws, data, isBinary) {
+  if (isBinary) {
+    reply(ws, undefined, { type: 'error', code: 'bad_request', message: 'Send JSON in text frames.' });
+    return;
+  }
+  let msg;
+  try {
+    msg = JSON.parse(data.toString('utf8'));
+  } catch {
+    msg = undefined;
+  }
+  if (msg === null || typeof msg !== 'object' || Array.isArray(msg)) {
+    reply(ws, undefined, { type: 'error', code: 'bad_json', message: 'A message is one JSON object.' });
+    return;
+  }
+  let req;
+  if (msg.req !== undefined) {
+    if (typeof msg.req !== 'string' || msg.req.length > 64) {
+      reply(ws, undefined, { type: 'error', code: 'bad_request', message: '"req" is a string of at most 64 characters.' });
+      return;
+    }
+    req = msg.req;
+  }
+  const handler = Object.hasOwn(handlers, msg.type) ? handlers[msg.type] : undefined;
+  if (!handler) {
+    reply(ws, req, { type: 'error', code: 'bad_request', message: `Unknown message type "${msg.type}".` });
+    return;
+  }
+  try {
+    reply(ws, req, handler(ws, msg));
+  } catch (err) {
+    if (err instanceof RequestError) {
+      reply(ws, req, { type: 'error', code: err.code, message: err.message });
+    } else {
+      console.error(err);
+      reply(ws, req, { type: 'error', code: 'internal', message: 'The server failed; nothing was stored.' });
+    }
+  }
+}
+
+// ---- network ------------------------------------------------------------------------
+
+const server = http.createServer((req, res) => {
+  if (req.method === 'GET' && req.url === '/healthz') {
+    res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+  } else {
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+  }
+});
+
+const wss = new WebSocketServer({ server, path: '/ws', maxPayload: MAX_FRAME_BYTES });
+wss.on('connection', (ws) => {
+  ws.threads = new Set();
+  ws.on('message', (data, isBinary) => onMessage(ws, data, isBinary));
+  ws.on('close', () => {
+    for (const thread of ws.threads) {
+      const room = rooms.get(thread);
+      room.delete(ws);
+      if (room.size === 0) rooms.delete(thread);
+    }
+  });
+  ws.on('error', () => {}); // a broken peer just goes away; 'close' follows
+});
+
+server.listen(port, args.host, () => {
+  const { address, port: bound } = server.address();
+  console.log(`listening on http://${address}:${bound}`);
+});
+
+function shutdown() {
+  server.close();
+  for (const ws of wss.clients) ws.close(1001, 'server shutting down');
+  wss.close(() => {
+    db.close();
+    process.exit(0);
+  });
+}
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
