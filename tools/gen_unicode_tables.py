@@ -36,6 +36,7 @@ FULL_WIDTH_FIRST, FULL_WIDTH_LAST, FULL_WIDTH_DELTA = 0xFF01, 0xFF5E, 0xFEE0
 IDEOGRAPHIC_SPACE = 0x3000
 CJK_FIRST, CJK_LAST = 0x4E00, 0x9FFF            # fast path in fold_code_point
 CJK_SYMBOLS_FIRST = 0x3000                       # U+3000..303F: one 64-bit mask
+LOWER_BLOCK = 2048                               # granularity of lower_blocks
 
 
 def is_surrogate(cp):
@@ -143,6 +144,10 @@ def render():
     runs = lower_runs()
     drops = ranges_of(is_dropped)
     ascii_fold = [fold(cp) for cp in range(128)]
+    lower_block_words = [0] * ((MAX_CP + 1) // LOWER_BLOCK // 32)
+    for first, last, _, _ in runs:
+        for block in range(first // LOWER_BLOCK, last // LOWER_BLOCK + 1):
+            lower_block_words[block // 32] |= 1 << (block % 32)
     cjk_symbols_mask = sum(1 << i for i in range(64) if fold(CJK_SYMBOLS_FIRST + i) == 0)
     version = unicodedata.unidata_version
     py = ".".join(map(str, sys.version_info[:3]))
@@ -167,6 +172,14 @@ def render():
     out.append("  char32_t last;")
     out.append("  std::int32_t delta;")
     out.append("  std::uint32_t stride;")
+    out.append("};")
+    out.append("")
+    out.append(f"// Bit b set: block b of {LOWER_BLOCK} code points has some lowercase mapping (so most")
+    out.append("// code points skip the search in lower_runs).")
+    out.append(f"inline constexpr std::size_t lower_block_bits = {LOWER_BLOCK.bit_length() - 1};")
+    out.append(f"inline constexpr std::uint32_t lower_blocks[{len(lower_block_words)}] = {{")
+    for row in range(0, len(lower_block_words), 6):
+        out.append("    " + ", ".join(f"0x{w:08X}" for w in lower_block_words[row:row + 6]) + ",")
     out.append("};")
     out.append("")
     out.append("// White_Space (PropList.txt).")

@@ -9,6 +9,9 @@
 #include <array>
 #include <cstring>
 #include <limits>
+#include <tuple>
+#include <unordered_map>
+#include <utility>
 
 #include "comments/limits.hpp"
 #include "comments/text.hpp"
@@ -72,6 +75,9 @@ inline char32_t decode_multibyte(const unsigned char*& p, const unsigned char* e
 // Simple lowercase mapping (binary search over the generated runs).
 char32_t lower_case(char32_t cp) noexcept {
   if (cp < 0x80) return (cp >= 'A' && cp <= 'Z') ? cp + 0x20 : cp;
+  if (cp > max_code_point) return cp;
+  const std::size_t block = cp >> tables::lower_block_bits;
+  if (((tables::lower_blocks[block / 32] >> (block % 32)) & 1) == 0) return cp;
   const auto* runs_end = std::end(tables::lower_runs);
   const auto* run = std::upper_bound(std::begin(tables::lower_runs), runs_end, cp,
                                      [](char32_t value, const tables::LowerRun& r) { return value < r.first; });
@@ -106,20 +112,67 @@ inline char32_t fold_non_ascii(char32_t cp) noexcept {
   return fold_uncommon(cp);
 }
 
-// Folds `utf8` into `out` (room for utf8.size() code points); returns the
-// number written. `valid` is cleared when the input is not valid UTF-8 (each
-// bad byte then counts as U+FFFD, which the fold drops).
-std::size_t fold_into(std::string_view utf8, char32_t* out, bool& valid) noexcept {
+// Counts links over a stream of code points given one byte each: the code
+// point after full-width-to-ASCII and lower-casing, or 0x80 when that is not
+// ASCII. The last eight bytes form a window (newest in the low byte); a
+// scheme ("http://", "https://") or "www." is recognised when it ends the
+// window, and a "www." that starts exactly where a scheme ended belongs to
+// that link and is not counted again.
+class LinkCounter {
+ public:
+  void push(unsigned char byte) noexcept {
+    constexpr std::uint64_t http = 0x687474703a2f2fULL;     // "http://"
+    constexpr std::uint64_t https = 0x68747470733a2f2fULL;  // "https://"
+    constexpr std::uint64_t www = 0x7777772eULL;            // "www."
+    constexpr std::uint64_t last7 = (1ULL << 56) - 1;
+    constexpr std::uint64_t last4 = (1ULL << 32) - 1;
+    window_ = (window_ << 8) | byte;
+    ++since_scheme_;
+    if ((window_ & last7) == http || window_ == https) {
+      ++links_;
+      since_scheme_ = 0;
+    } else if ((window_ & last4) == www && since_scheme_ != 4) {
+      ++links_;
+    }
+  }
+  int links() const noexcept { return links_; }
+
+ private:
+  std::uint64_t window_ = 0;
+  std::size_t since_scheme_ = 5;  // code points since the last scheme ended; never 4 before one
+  int links_ = 0;
+};
+
+inline unsigned char ascii_lower(char32_t cp) noexcept {
+  return static_cast<unsigned char>(cp >= 'A' && cp <= 'Z' ? cp + 0x20 : cp);
+}
+
+// The LinkCounter byte of a code point at or above U+0080.
+inline unsigned char link_byte_non_ascii(char32_t cp) noexcept {
+  if (cp >= tables::cjk_ideographs_first && cp <= tables::cjk_ideographs_last) return 0x80;
+  cp = cp >= full_width_first && cp <= full_width_last ? cp - full_width_to_ascii : lower_case(cp);
+  return cp < 0x80 ? ascii_lower(cp) : 0x80;
+}
+
+// Folds `utf8` into `out` (room for utf8.size() code points) and returns the
+// number written; with a LinkCounter, counts links in the same pass. `valid`
+// is cleared when the input is not valid UTF-8 (each bad byte then counts
+// as U+FFFD, which the fold drops).
+template <bool CountLinks>
+std::size_t fold_into(std::string_view utf8, char32_t* out, bool& valid, LinkCounter* links) noexcept {
   const auto* p = reinterpret_cast<const unsigned char*>(utf8.data());
   const auto* const end = p + utf8.size();
   char32_t* write = out;
   while (p < end) {
     char32_t folded;
     if (*p < 0x80) {
+      if constexpr (CountLinks) links->push(ascii_lower(*p));
       folded = tables::ascii_fold[*p];
       ++p;
     } else {
-      folded = fold_non_ascii(decode_multibyte(p, end, valid));
+      const char32_t cp = decode_multibyte(p, end, valid);
+      if constexpr (CountLinks) links->push(link_byte_non_ascii(cp));
+      folded = fold_non_ascii(cp);
     }
     *write = folded;
     write += folded != 0;  // branch-free drop
@@ -134,8 +187,10 @@ struct FoldedText {
   std::size_t size = 0;
   bool valid = true;
 
-  explicit FoldedText(std::string_view utf8) : buffer(new char32_t[utf8.size() + 1]) {
-    size = fold_into(utf8, buffer.get(), valid);
+  explicit FoldedText(std::string_view utf8, LinkCounter* links = nullptr)
+      : buffer(new char32_t[utf8.size() + 1]) {
+    size = links ? fold_into<true>(utf8, buffer.get(), valid, links)
+                 : fold_into<false>(utf8, buffer.get(), valid, nullptr);
   }
   std::u32string_view view() const noexcept { return {buffer.get(), size}; }
 };
@@ -153,44 +208,19 @@ std::u32string fold(std::string_view utf8) {
 }
 
 int count_links(std::string_view utf8) {
-  // The last eight code points after full-width-to-ASCII and lower-casing,
-  // one byte each (anything outside ASCII as 0x80), newest in the low byte.
-  // A scheme ("http://", "https://") or "www." is recognised when it ends
-  // the window; a "www." that starts exactly where a scheme ended belongs
-  // to that link and is not counted again.
-  constexpr std::uint64_t http = 0x687474703a2f2fULL;      // "http://"
-  constexpr std::uint64_t https = 0x68747470733a2f2fULL;   // "https://"
-  constexpr std::uint64_t www = 0x7777772eULL;             // "www."
-  constexpr std::uint64_t mask7 = (1ULL << 56) - 1;
-  constexpr std::uint64_t mask4 = (1ULL << 32) - 1;
-  std::uint64_t window = 0;
-  std::size_t position = 0;           // code points consumed so far
-  std::size_t scheme_end = 0;         // position just after the last scheme
-  bool scheme_seen = false;
-  int links = 0;
+  LinkCounter links;
   bool valid = true;
   const auto* p = reinterpret_cast<const unsigned char*>(utf8.data());
   const auto* const end = p + utf8.size();
   while (p < end) {
-    char32_t cp;
     if (*p < 0x80) {
-      cp = *p++;
+      links.push(ascii_lower(*p));
+      ++p;
     } else {
-      cp = decode_multibyte(p, end, valid);
-      if (cp >= full_width_first && cp <= full_width_last) cp -= full_width_to_ascii;
-    }
-    cp = lower_case(cp);
-    window = (window << 8) | (cp < 0x80 ? cp : 0x80);
-    ++position;
-    if ((window & mask7) == http || window == https) {
-      ++links;
-      scheme_end = position;
-      scheme_seen = true;
-    } else if ((window & mask4) == www && !(scheme_seen && scheme_end + 4 == position)) {
-      ++links;
+      links.push(link_byte_non_ascii(decode_multibyte(p, end, valid)));
     }
   }
-  return links;
+  return links.links();
 }
 
 // ---------------------------------------------------------------------------
@@ -200,34 +230,68 @@ int count_links(std::string_view utf8) {
 // folded word get a symbol (1..n); any other code point cannot continue a
 // match and sends the automaton back to the root without a lookup.
 //
-// Transitions: the root has a full table indexed by symbol (most steps start
-// or restart there); every other edge lives in one open-addressing hash keyed
-// by (state, symbol), about 12 bytes per edge at a load of at most one half.
-// Failure links are followed at match time; `match` already folds in the
-// output links (the longest proper suffix that is also a word), so one load
-// per step tells whether any word ends here.
+// Layout, chosen for cache locality (10,000 words make ~40,000 states):
+// - the root has a full table indexed by symbol, since most steps start or
+//   restart there;
+// - every other state's edges are contiguous and sorted by symbol (CSR), so
+//   a failed lookup touches only that state's few edges, which for the hot
+//   shallow states stay in cache (a hash keyed by (state, symbol) would hit
+//   a random cache line on every miss);
+// - each state keeps, next to its edge range and failure link, a 64-bit
+//   mask of (symbol mod 64) over its edges: most lookups fail, and the mask
+//   turns almost all of them into one load and one bit test, with no search
+//   and no mispredicted branches inside it;
+// - states are numbered breadth-first, so depth-1 states (whose failure link
+//   is the root) are recognised by number without loading their link;
+// - a target's top bit says whether some word ends there (own word or
+//   through output links), so the loop reads `match` only on a hit.
+//
+// Skipping: while the automaton is at the root or at depth 1, all it
+// remembers is the last symbol. From there, a deeper state can only be
+// reached through a pair of symbols that starts some word, so find() runs a
+// tight loop over the text testing each adjacent pair against a hashed
+// bitmap of the words' first two symbols (and each symbol against the
+// one-symbol words), and hands over to the automaton only where a pair may
+// start a word. The loop's iterations do not depend on each other's loads,
+// unlike automaton steps, which is most of the speed. False positives of the
+// bitmap only cost a step; every code point is still visited once, so the
+// cost stays linear in the text.
 struct WordMatcher::Automaton {
   static constexpr std::uint32_t no_word = std::numeric_limits<std::uint32_t>::max();
+  static constexpr std::uint32_t word_ends = 0x80000000u;  // flag on targets
   static constexpr std::size_t page_bits = 8;
   static constexpr std::size_t page_size = std::size_t{1} << page_bits;
   static constexpr std::size_t page_count = (max_code_point >> page_bits) + 1;
+  static constexpr std::uint32_t linear_search_edges = 8;
 
-  struct Edge {
-    std::uint32_t state = 0;  // 0 = empty slot (root edges are not stored here)
-    std::uint32_t symbol = 0;
-    std::uint32_t target = 0;
+  struct State {
+    std::uint64_t child_mask = 0;  // bit (symbol % 64) set for each edge's symbol
+    std::uint32_t edge_begin = 0;  // edges are [edge_begin, next state's edge_begin)
+    std::uint32_t fail = 0;
   };
 
   std::array<std::uint32_t, 128> ascii_symbols{};
-  std::vector<std::uint16_t> page_of;           // cp >> 8 -> 1 + page in page_symbols, 0 = none
-  std::vector<std::uint32_t> page_symbols;      // page_size symbols per page
+  std::vector<std::uint16_t> page_of;        // cp >> 8 -> 1 + page in page_symbols, 0 = none
+  std::vector<std::uint32_t> page_symbols;   // page_size symbols per page
   std::uint32_t alphabet_size = 0;
 
-  std::vector<std::uint32_t> root_next;         // by symbol; 0 = stay at root
-  std::vector<Edge> edges;                      // power-of-two sized hash
-  std::uint64_t edge_shift = 64;
-  std::vector<std::uint32_t> fail;              // by state
-  std::vector<std::uint32_t> match;             // by state: a word ending here, or no_word
+  std::vector<std::uint32_t> root_next;      // by symbol: target (0 = stay at root)
+  std::vector<State> states;                 // by state, plus an end marker
+  std::vector<std::uint32_t> edge_symbol;    // sorted within each state
+  std::vector<std::uint32_t> edge_target;
+  std::vector<std::uint32_t> match;          // by state: a word ending here, or no_word
+  std::uint32_t first_deep_state = 1;        // states below this are the root and depth 1
+  std::vector<std::uint64_t> pair_bits;      // hashed (first, second) symbols of words
+  unsigned pair_shift = 63;
+
+  std::size_t pair_bit(std::uint32_t first, std::uint32_t second) const noexcept {
+    const std::uint64_t key = (std::uint64_t{first} << 32) | second;
+    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> pair_shift);
+  }
+  bool may_start_word(std::uint32_t first, std::uint32_t second) const noexcept {
+    const std::size_t bit = pair_bit(first, second);
+    return (pair_bits[bit / 64] >> (bit % 64)) & 1;
+  }
 
   std::uint32_t symbol_of(char32_t cp) const noexcept {
     if (cp < 128) return ascii_symbols[cp];
@@ -253,37 +317,30 @@ struct WordMatcher::Automaton {
     return symbol;
   }
 
-  std::size_t slot_of(std::uint32_t state, std::uint32_t symbol) const noexcept {
-    const std::uint64_t key = (std::uint64_t{state} << 32) | symbol;
-    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> edge_shift);
-  }
-
-  // Target of the edge (state, symbol) for state != 0, or 0 when absent.
-  std::uint32_t edge(std::uint32_t state, std::uint32_t symbol) const noexcept {
-    const std::size_t mask = edges.size() - 1;
-    for (std::size_t slot = slot_of(state, symbol);; slot = (slot + 1) & mask) {
-      const Edge& e = edges[slot];
-      if (e.state == state && e.symbol == symbol) return e.target;
-      if (e.state == 0) return 0;
+  // Target (with its word_ends flag) of the edge (state, symbol) of a
+  // non-root state, or 0 when there is none.
+  std::uint32_t child(std::uint32_t state, std::uint32_t symbol) const noexcept {
+    const State& s = states[state];
+    if (((s.child_mask >> (symbol & 63)) & 1) == 0) return 0;
+    const std::uint32_t* first = edge_symbol.data() + s.edge_begin;
+    const std::uint32_t* last = edge_symbol.data() + states[state + 1].edge_begin;
+    if (last - first <= static_cast<std::ptrdiff_t>(linear_search_edges)) {
+      for (const std::uint32_t* e = first; e != last; ++e) {
+        if (*e == symbol) return edge_target[static_cast<std::size_t>(e - edge_symbol.data())];
+      }
+      return 0;
     }
+    const std::uint32_t* e = std::lower_bound(first, last, symbol);
+    return e != last && *e == symbol ? edge_target[static_cast<std::size_t>(e - edge_symbol.data())] : 0;
   }
 
-  void size_edge_table(std::size_t edge_count) {
-    std::size_t capacity = 16;
-    unsigned bits = 4;
-    while (capacity < 2 * edge_count) {
-      capacity <<= 1;
-      ++bits;
+  // One step of the automaton from `state` on `symbol` (symbol != 0).
+  std::uint32_t step(std::uint32_t state, std::uint32_t symbol) const noexcept {
+    for (;;) {
+      if (state == 0) return root_next[symbol];
+      if (const std::uint32_t next = child(state, symbol); next != 0) return next;
+      state = state < first_deep_state ? 0 : states[state].fail;
     }
-    edges.assign(capacity, Edge{});
-    edge_shift = 64 - bits;
-  }
-
-  void insert_edge(std::uint32_t state, std::uint32_t symbol, std::uint32_t target) {
-    const std::size_t mask = edges.size() - 1;
-    std::size_t slot = slot_of(state, symbol);
-    while (edges[slot].state != 0) slot = (slot + 1) & mask;
-    edges[slot] = Edge{state, symbol, target};
   }
 
   explicit Automaton(const std::vector<std::string>& words);
@@ -293,100 +350,150 @@ struct WordMatcher::Automaton {
 WordMatcher::Automaton::Automaton(const std::vector<std::string>& words) {
   // Folded words as symbol strings; the alphabet grows as they are read.
   std::vector<std::vector<std::uint32_t>> symbol_words(words.size());
-  std::size_t total_symbols = 0;
   for (std::size_t i = 0; i < words.size(); ++i) {
     for (const char32_t cp : fold(words[i])) symbol_words[i].push_back(add_symbol(cp));
-    total_symbols += symbol_words[i].size();
   }
-  root_next.assign(std::size_t{alphabet_size} + 1, 0);
 
-  // The trie. State 0 is the root; parents and symbols are kept for the
-  // breadth-first pass below.
-  std::vector<std::uint32_t> parent{0};
-  std::vector<std::uint32_t> via_symbol{0};
-  std::vector<std::uint32_t> depth{0};
-  std::vector<std::uint32_t> own_word{no_word};
-  size_edge_table(total_symbols);
-  for (std::size_t i = 0; i < symbol_words.size(); ++i) {
-    if (symbol_words[i].empty()) continue;  // folds to nothing: cannot match
-    std::uint32_t state = 0;
-    for (const std::uint32_t symbol : symbol_words[i]) {
-      std::uint32_t next = state == 0 ? root_next[symbol] : edge(state, symbol);
-      if (next == 0) {
-        next = static_cast<std::uint32_t>(parent.size());
-        parent.push_back(state);
-        via_symbol.push_back(symbol);
-        depth.push_back(depth[state] + 1);
-        own_word.push_back(no_word);
-        if (state == 0) {
-          root_next[symbol] = next;
-        } else {
-          insert_edge(state, symbol, next);
-        }
+  // The trie, built through a sorted map of (parent, symbol) -> child; only
+  // construction pays for it. Trie state 0 is the root.
+  struct TrieState {
+    std::uint32_t parent = 0;
+    std::uint32_t symbol = 0;
+    std::uint32_t depth = 0;
+    std::uint32_t word = no_word;
+  };
+  std::vector<TrieState> trie(1);
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> children;  // key (parent << 32 | symbol)
+  {
+    std::unordered_map<std::uint64_t, std::uint32_t> child_of;
+    for (std::size_t i = 0; i < symbol_words.size(); ++i) {
+      if (symbol_words[i].empty()) continue;  // folds to nothing: cannot match
+      std::uint32_t state = 0;
+      for (const std::uint32_t symbol : symbol_words[i]) {
+        const std::uint64_t key = (std::uint64_t{state} << 32) | symbol;
+        const auto [it, inserted] = child_of.try_emplace(key, static_cast<std::uint32_t>(trie.size()));
+        if (inserted) trie.push_back({state, symbol, trie[state].depth + 1, no_word});
+        state = it->second;
       }
-      state = next;
-    }
-    if (own_word[state] == no_word) own_word[state] = static_cast<std::uint32_t>(i);  // first of duplicates
-  }
-  const std::size_t state_count = parent.size();
-
-  // Shrink the edge table to the edges actually made (shared prefixes and
-  // duplicates make fewer than total_symbols).
-  const std::size_t inner_edges = std::count_if(parent.begin() + 1, parent.end(), [](std::uint32_t p) { return p != 0; });
-  if (4 * inner_edges < edges.size()) {
-    size_edge_table(inner_edges);
-    for (std::size_t s = 1; s < state_count; ++s) {
-      if (parent[s] != 0) insert_edge(parent[s], via_symbol[s], static_cast<std::uint32_t>(s));
+      if (trie[state].word == no_word) trie[state].word = static_cast<std::uint32_t>(i);  // first of duplicates
     }
   }
+  const std::size_t state_count = trie.size();
 
-  // States in breadth-first order (counting sort by depth), so that a
-  // state's failure target is finished before the state itself.
+  // Breadth-first numbering (counting sort by depth): final state n is trie
+  // state order[n].
   std::uint32_t max_depth = 0;
-  for (const std::uint32_t d : depth) max_depth = std::max(max_depth, d);
+  for (const TrieState& t : trie) max_depth = std::max(max_depth, t.depth);
   std::vector<std::uint32_t> depth_start(std::size_t{max_depth} + 2, 0);
-  for (const std::uint32_t d : depth) ++depth_start[d + 1];
+  for (const TrieState& t : trie) ++depth_start[t.depth + 1];
   for (std::size_t d = 1; d < depth_start.size(); ++d) depth_start[d] += depth_start[d - 1];
+  first_deep_state = depth_start.size() > 2 ? depth_start[2] : static_cast<std::uint32_t>(state_count);
   std::vector<std::uint32_t> order(state_count);
-  for (std::size_t s = 0; s < state_count; ++s) order[depth_start[depth[s]]++] = static_cast<std::uint32_t>(s);
+  std::vector<std::uint32_t> number(state_count);
+  for (std::size_t s = 0; s < state_count; ++s) {
+    const std::uint32_t n = depth_start[trie[s].depth]++;
+    order[n] = static_cast<std::uint32_t>(s);
+    number[s] = n;
+  }
 
-  fail.assign(state_count, 0);
-  match.assign(state_count, no_word);
-  for (const std::uint32_t s : order) {
-    if (s == 0) continue;
-    const std::uint32_t symbol = via_symbol[s];
-    std::uint32_t target = 0;
-    if (parent[s] != 0) {
-      for (std::uint32_t f = fail[parent[s]];; f = fail[f]) {
-        target = f == 0 ? root_next[symbol] : edge(f, symbol);
-        if (target != 0 || f == 0) break;
+  // Edges of non-root states grouped by (numbered) parent and sorted by
+  // symbol; root edges go to the full table. Targets get their flag later.
+  root_next.assign(std::size_t{alphabet_size} + 1, 0);
+  states.assign(state_count + 1, State{});
+  for (std::size_t s = 1; s < state_count; ++s) {
+    if (trie[s].parent != 0) ++states[number[trie[s].parent] + 1].edge_begin;
+  }
+  for (std::size_t n = 1; n <= state_count; ++n) states[n].edge_begin += states[n - 1].edge_begin;
+  edge_symbol.resize(states[state_count].edge_begin);
+  edge_target.resize(states[state_count].edge_begin);
+  {
+    std::vector<std::uint32_t> fill(state_count);
+    for (std::size_t n = 0; n < state_count; ++n) fill[n] = states[n].edge_begin;
+    for (std::size_t s = 1; s < state_count; ++s) {
+      if (trie[s].parent == 0) {
+        root_next[trie[s].symbol] = number[s];
+      } else {
+        State& parent = states[number[trie[s].parent]];
+        parent.child_mask |= std::uint64_t{1} << (trie[s].symbol & 63);
+        const std::uint32_t e = fill[number[trie[s].parent]]++;
+        edge_symbol[e] = trie[s].symbol;
+        edge_target[e] = number[s];
       }
     }
-    fail[s] = target;
-    match[s] = own_word[s] != no_word ? own_word[s] : match[target];
+  }
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> scratch;
+  for (std::size_t n = 0; n < state_count; ++n) {
+    const std::uint32_t first = states[n].edge_begin;
+    const std::uint32_t last = states[n + 1].edge_begin;
+    if (last - first < 2) continue;
+    scratch.clear();
+    for (std::uint32_t e = first; e < last; ++e) scratch.emplace_back(edge_symbol[e], edge_target[e]);
+    std::sort(scratch.begin(), scratch.end());
+    for (std::uint32_t e = first; e < last; ++e) std::tie(edge_symbol[e], edge_target[e]) = scratch[e - first];
+  }
+
+  // Failure links and matches in breadth-first order, so that a state's
+  // failure target (always shallower) is finished first. Targets carry no
+  // flags yet, so step() sees plain state numbers.
+  match.assign(state_count, no_word);
+  for (std::uint32_t n = 1; n < state_count; ++n) {
+    const TrieState& t = trie[order[n]];
+    const std::uint32_t target = t.parent == 0 ? 0 : step(states[number[t.parent]].fail, t.symbol);
+    states[n].fail = target;
+    match[n] = t.word != no_word ? t.word : match[target];
+  }
+
+  const auto flagged = [&](std::uint32_t target) {
+    return target != 0 && match[target] != no_word ? target | word_ends : target;
+  };
+  for (std::uint32_t& target : root_next) target = flagged(target);
+  for (std::uint32_t& target : edge_target) target = flagged(target);
+
+  // The pair bitmap: about 16 bits per distinct pair (a few percent false
+  // positives), at least 512 bits, at most 2^20 bits (128 KiB).
+  const std::size_t pair_count = states[first_deep_state].edge_begin;  // edges of depth-1 states
+  unsigned bits = 9;
+  while (bits < 20 && (std::size_t{1} << bits) < 16 * pair_count) ++bits;
+  pair_bits.assign((std::size_t{1} << bits) / 64, 0);
+  pair_shift = 64 - bits;
+  for (std::uint32_t n = 1; n < first_deep_state; ++n) {
+    const std::uint32_t first = trie[order[n]].symbol;
+    for (std::uint32_t e = states[n].edge_begin; e < states[n + 1].edge_begin; ++e) {
+      const std::size_t bit = pair_bit(first, edge_symbol[e]);
+      pair_bits[bit / 64] |= std::uint64_t{1} << (bit % 64);
+    }
   }
 }
 
 std::optional<std::size_t> WordMatcher::Automaton::find(std::u32string_view folded) const noexcept {
-  std::uint32_t state = 0;
-  for (const char32_t cp : folded) {
-    const std::uint32_t symbol = symbol_of(cp);
-    if (symbol == 0) {
-      state = 0;
-      continue;
+  const std::size_t size = folded.size();
+  std::size_t next = 0;       // index of the next code point to read
+  std::uint32_t last = 0;     // the automaton is at the depth-1 state of `last` (0: at the root)
+  while (next < size) {
+    // Shallow: skip while the pair (last, symbol) starts no word. Reading
+    // `symbol` then leaves the automaton at the depth-1 state of `symbol`,
+    // which reports a match only if `symbol` alone is a word.
+    std::uint32_t symbol = symbol_of(folded[next]);
+    while (last == 0 || !may_start_word(last, symbol)) {
+      if (const std::uint32_t single = root_next[symbol]; single & word_ends) return match[single & ~word_ends];
+      last = symbol;
+      if (++next == size) return std::nullopt;
+      symbol = symbol_of(folded[next]);
     }
+    // Deep: run the automaton from the depth-1 state of `last` until it is
+    // shallow again.
+    std::uint32_t state = root_next[last];
     for (;;) {
-      if (state == 0) {
-        state = root_next[symbol];
+      state = symbol == 0 ? 0 : step(state, symbol);
+      if (state & word_ends) return match[state & ~word_ends];
+      ++next;
+      if (state < first_deep_state) {
+        last = state == 0 ? 0 : symbol;
         break;
       }
-      if (const std::uint32_t next = edge(state, symbol); next != 0) {
-        state = next;
-        break;
-      }
-      state = fail[state];
+      if (next == size) return std::nullopt;
+      symbol = symbol_of(folded[next]);
     }
-    if (match[state] != no_word) return match[state];
   }
   return std::nullopt;
 }
@@ -395,7 +502,7 @@ WordMatcher::WordMatcher() = default;
 
 WordMatcher::WordMatcher(const std::vector<std::string>& words) {
   auto automaton = std::make_unique<Automaton>(words);
-  if (automaton->fail.size() > 1) automaton_ = std::move(automaton);  // no state but the root: empty
+  if (automaton->match.size() > 1) automaton_ = std::move(automaton);  // no state but the root: empty
 }
 
 WordMatcher::~WordMatcher() = default;
@@ -465,8 +572,10 @@ ModerationFilter::ModerationFilter(FilterLists lists)
     : lists_(std::move(lists)), banned_(lists_.banned), suspect_(lists_.suspect) {}
 
 FilterDecision ModerationFilter::check(std::string_view author, std::string_view body) const {
+  // One pass over the body folds it and counts its links.
+  LinkCounter body_links;
   const FoldedText folded_author(author);
-  const FoldedText folded_body(body);
+  const FoldedText folded_body(body, &body_links);
   // The server only passes valid UTF-8; anything else cannot be published
   // faithfully, so it is refused rather than guessed at.
   if (!folded_author.valid || !folded_body.valid) return {Verdict::block, "text is not valid UTF-8"};
@@ -481,7 +590,7 @@ FilterDecision ModerationFilter::check(std::string_view author, std::string_view
   if (const auto word = found(suspect_, folded_author, folded_body)) {
     return {Verdict::hold, "suspect word: " + lists_.suspect[*word]};
   }
-  if (const int links = count_links(body); links > limits::max_links_before_hold) {
+  if (const int links = body_links.links(); links > limits::max_links_before_hold) {
     return {Verdict::hold, std::to_string(links) + " links"};
   }
   return {};
