@@ -128,11 +128,13 @@ TEST_CASE("comment_from_json: mistyped fields give nullopt") {
       {"flags", 4294967296LL},
       {"flags", false},
   };
-  for (const auto& [field, value] : bad) {
+  for (const auto& field_and_value : bad) {
+    const char* field = field_and_value.first;  // named, not bound: CAPTURE needs a variable
+    const std::string value_text = field_and_value.second.dump();
     CAPTURE(field);
-    CAPTURE(value.dump());
+    CAPTURE(value_text);
     json j = good;
-    j[field] = value;
+    j[field] = field_and_value.second;
     CHECK_FALSE(comment_from_json(j).has_value());
   }
 }
