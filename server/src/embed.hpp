@@ -1,0 +1,45 @@
+// The no-JavaScript HTML fragment served at GET /embed/latest: the latest
+// published comments of a thread as the seed page's "网友评论" block. The
+// widget takes this block over in place, so its structure is a contract
+// (docs/server.md "The /embed/latest fragment"):
+//
+//   <section class="cm-thread" data-thread="K" data-total="T" lang="zh-CN|en">
+//     <h2 class="cm-title">网友评论 <span class="cm-count">(T)</span></h2>
+//     <p class="cm-disclaimer">…</p>
+//     <ol class="cm-list">
+//       <li class="cm-comment cm-pinned" id="cm-c-ID" data-id="ID">
+//         <span class="cm-author">…</span> <span class="cm-pin-mark">置顶</span>
+//         <time class="cm-time" datetime="ISO">YYYY-MM-DD HH:MM</time>
+//         <div class="cm-body">line<br>line</div></li>
+//     </ol>
+//   </section>
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "comments/comment.hpp"
+
+namespace comments::server {
+
+enum class EmbedLang { zh_cn, en };
+
+// "zh-CN" / "en" (case-insensitive; "zh", "zh-Hans" and "en-*" accepted).
+// Returns false for anything else and leaves `out` as it was.
+bool parse_embed_lang(std::string_view text, EmbedLang& out);
+
+// Escapes & < > " ' for text and attribute values.
+std::string html_escape(std::string_view text);
+
+// Escaped text with line breaks (\n, \r\n, \r) as <br>.
+std::string html_escape_multiline(std::string_view text);
+
+// The fragment: `pinned` first (marked), then the first `limit` of `newest`
+// (newest first) without those already shown as pinned. `total` is the thread's
+// published count.
+std::string render_embed_fragment(std::string_view thread, std::int64_t total,
+                                  const std::vector<Comment>& newest,
+                                  const std::vector<Comment>& pinned, int limit, EmbedLang lang);
+
+}  // namespace comments::server

@@ -1,0 +1,110 @@
+#include "log.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+namespace comments::server {
+namespace {
+std::atomic<LogLevel> min_level{LogLevel::info};
+}  // namespace
+
+void set_log_level(LogLevel level) noexcept { min_level.store(level, std::memory_order_relaxed); }
+
+bool parse_log_level(std::string_view text, LogLevel& out) noexcept {
+  for (const LogLevel level : {LogLevel::debug, LogLevel::info, LogLevel::warn, LogLevel::error}) {
+    if (text == to_string(level)) {
+      out = level;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string_view to_string(LogLevel level) noexcept {
+  switch (level) {
+    case LogLevel::debug: return "debug";
+    case LogLevel::info: return "info";
+    case LogLevel::warn: return "warn";
+    case LogLevel::error: return "error";
+  }
+  return "info";
+}
+
+std::string iso_utc(std::int64_t unix_ms) {
+  std::int64_t seconds = unix_ms / 1000;
+  std::int64_t millis = unix_ms % 1000;
+  if (millis < 0) {
+    millis += 1000;
+    --seconds;
+  }
+  const std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char out[64];
+  std::snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(millis));
+  return out;
+}
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+void log_line(LogLevel level, std::string_view event, std::string_view fields) {
+  if (level < min_level.load(std::memory_order_relaxed)) return;
+  std::string line = iso_utc(now_ms());
+  line += ' ';
+  line += to_string(level);
+  line += ' ';
+  line += event;
+  if (!fields.empty()) {
+    line += ' ';
+    line += fields;
+  }
+  line += '\n';
+  // write(2) of one buffer: whole lines even with two threads logging.
+  std::size_t written = 0;
+  while (written < line.size()) {
+    const ssize_t n = ::write(STDERR_FILENO, line.data() + written, line.size() - written);
+    if (n <= 0) break;
+    written += static_cast<std::size_t>(n);
+  }
+}
+
+std::string log_value(std::string_view text) {
+  constexpr std::size_t max_bytes = 120;
+  std::string out;
+  out.reserve(text.size() < max_bytes ? text.size() + 2 : max_bytes + 8);
+  const bool quote = text.empty() || text.find_first_of(" \"=") != std::string_view::npos;
+  if (quote) out += '"';
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (out.size() >= max_bytes) {
+      // Cut only at a UTF-8 lead byte so the line stays valid UTF-8.
+      if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+        out += "...";
+        break;
+      }
+    }
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20 || c == 0x7F) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02x", c);
+      out += hex;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  if (quote) out += '"';
+  return out;
+}
+
+}  // namespace comments::server

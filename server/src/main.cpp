@@ -1,0 +1,182 @@
+// comment-server: the entry point. Parses the command line, opens the store,
+// reads what the service keeps in memory, listens, and shuts down cleanly on
+// SIGINT/SIGTERM (stop accepting, close WebSockets with 1001, let the
+// StoreWorker finish every queued commit, close the store, exit 0).
+#include <sys/resource.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "comments/text.hpp"
+#include "config.hpp"
+#include "listener.hpp"
+#include "log.hpp"
+#include "service.hpp"
+#include "store/sqlite_store.hpp"
+#include "store/store_worker.hpp"
+
+#ifndef COMMENTS_DEFAULT_WEB_DIR
+#define COMMENTS_DEFAULT_WEB_DIR "web"
+#endif
+
+namespace {
+
+using namespace comments::server;
+namespace net = boost::asio;
+
+constexpr int exit_usage = 2;
+constexpr int exit_failure = 1;
+// How long shutdown waits for peers to answer the close handshake.
+constexpr auto shutdown_deadline = std::chrono::seconds(3);
+
+// The moderator token from --mod-token-file or COMMENTS_MOD_TOKEN (never the
+// command line: it would show in ps). Surrounding whitespace is trimmed, so a
+// file ending in a newline works. nullopt: moderation off.
+std::optional<std::string> read_mod_token(const Config& config, std::string& error) {
+  if (config.mod_token_file) {
+    std::ifstream file(*config.mod_token_file, std::ios::binary);
+    if (!file) {
+      error = "cannot read --mod-token-file " + *config.mod_token_file;
+      return std::nullopt;
+    }
+    std::ostringstream content;
+    content << file.rdbuf();
+    const std::string text = content.str();
+    const std::string token(comments::text::trim(text));
+    if (token.empty()) {
+      error = "--mod-token-file " + *config.mod_token_file + " is empty";
+      return std::nullopt;
+    }
+    return token;
+  }
+  if (const char* env = std::getenv("COMMENTS_MOD_TOKEN"); env != nullptr) {
+    const std::string token(comments::text::trim(env));
+    if (!token.empty()) return token;
+  }
+  return std::nullopt;
+}
+
+// Many idle readers need many descriptors: raise the soft limit to the hard one.
+void raise_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+std::string url_host(const net::ip::address& address) {
+  return address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
+}
+
+int run(const Config& config) {
+  if (const char* level_text = std::getenv("COMMENTS_LOG_LEVEL")) {
+    LogLevel level{};
+    if (parse_log_level(level_text, level)) set_log_level(level);
+  }
+  std::string token_error;
+  auto token = read_mod_token(config, token_error);
+  if (!token_error.empty()) {
+    std::fprintf(stderr, "comment-server: %s\n", token_error.c_str());
+    return exit_usage;
+  }
+  raise_file_limit();
+  std::signal(SIGPIPE, SIG_IGN);
+
+  // The io_context outlives the worker and the service (see ~Service).
+  net::io_context io(1);
+
+  std::unique_ptr<StoreWorker> worker;
+  StartupState state;
+  try {
+    worker = std::make_unique<StoreWorker>(open_sqlite_store(config.db_path));
+    state = load_startup_state(*worker);
+  } catch (const std::exception& e) {
+    log_error("start-failed", "db=" + log_value(config.db_path) + " error=" + log_value(e.what()));
+    return exit_failure;
+  }
+
+  ServiceOptions options;
+  options.premoderate = config.premoderate;
+  options.rate_per_minute = config.rate_per_minute;
+  options.trust_proxy = config.trust_proxy;
+  options.allow_origins = config.allow_origins;
+  options.web_root = config.web_dir;
+  options.mod_token = std::move(token);
+  const bool moderation_on = options.mod_token.has_value();
+  auto service = std::make_unique<Service>(io, *worker, std::move(options), std::move(state));
+
+  std::unique_ptr<Listener> listener;
+  try {
+    const net::ip::tcp::endpoint endpoint(net::ip::make_address(config.host), config.port);
+    listener = std::make_unique<Listener>(io, endpoint, *service);
+  } catch (const std::exception& e) {
+    log_error("start-failed", "host=" + config.host + " port=" + std::to_string(config.port) +
+                                  " error=" + log_value(e.what()));
+    worker->stop();
+    return exit_failure;
+  }
+  const auto bound = listener->local_endpoint();
+  listener->start();
+
+  net::steady_timer deadline(io);
+  net::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
+    if (ec) return;
+    log_info("signal", "signal=" + std::to_string(signal_number));
+    listener->stop();
+    service->shutdown();
+    // Peers that never answer the close frame do not hold the exit up.
+    deadline.expires_after(shutdown_deadline);
+    deadline.async_wait([&io](const boost::system::error_code& wait_ec) {
+      if (!wait_ec) io.stop();
+    });
+  });
+
+  log_info("start", "db=" + log_value(config.db_path) + " web=" + log_value(config.web_dir) +
+                        " premoderate=" + (config.premoderate ? "yes" : "no") +
+                        " rate=" + std::to_string(config.rate_per_minute) +
+                        " trust_proxy=" + (config.trust_proxy ? "yes" : "no") +
+                        " moderation=" + (moderation_on ? "on" : "off"));
+  std::cout << "listening on http://" << url_host(bound.address()) << ':' << bound.port()
+            << std::endl;  // flushed: tests and scripts wait for this line
+
+  io.run();
+
+  // Every queued commit finishes before the store closes.
+  worker->stop();
+  service.reset();
+  listener.reset();
+  worker.reset();  // closes the store
+  log_info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  const auto command = parse_command_line(args, COMMENTS_DEFAULT_WEB_DIR);
+  if (std::holds_alternative<ShowHelp>(command)) {
+    std::cout << usage_text();
+    return 0;
+  }
+  if (const auto* error = std::get_if<UsageError>(&command)) {
+    std::cerr << "comment-server: " << error->message << " (see --help)\n";
+    return exit_usage;
+  }
+  try {
+    return run(std::get<Config>(command));
+  } catch (const std::exception& e) {
+    log_error("fatal", "error=" + log_value(e.what()));
+    return exit_failure;
+  }
+}

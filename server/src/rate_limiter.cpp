@@ -1,0 +1,28 @@
+#include "rate_limiter.hpp"
+
+#include <algorithm>
+
+namespace comments::server {
+
+RateLimiter::RateLimiter(int limit, std::int64_t window_ms)
+    : limit_(limit), window_ms_(window_ms) {}
+
+std::optional<std::int64_t> RateLimiter::try_acquire(const std::string& key, std::int64_t now_ms) {
+  if (limit_ <= 0) return std::nullopt;
+  auto& times = posts_[key];
+  // A post at time t counts while now < t + window.
+  while (!times.empty() && times.front() + window_ms_ <= now_ms) times.pop_front();
+  if (times.size() >= static_cast<std::size_t>(limit_)) {
+    return std::max<std::int64_t>(1, times.front() + window_ms_ - now_ms);
+  }
+  times.push_back(now_ms);
+  return std::nullopt;
+}
+
+void RateLimiter::sweep(std::int64_t now_ms) {
+  std::erase_if(posts_, [&](const auto& entry) {
+    return entry.second.empty() || entry.second.back() + window_ms_ <= now_ms;
+  });
+}
+
+}  // namespace comments::server

@@ -1,0 +1,42 @@
+// Pure helpers of the HTTP side: URL decoding, query strings, MIME types,
+// ETags, and mapping a request path to a file under the served folder
+// without ever leaving it.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace comments::server {
+
+// Percent-decodes `text` (and '+' as space when `plus_is_space`). nullopt
+// for a malformed escape or a decoded NUL byte.
+std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
+
+// Value of `name` in a query string `a=1&b=2` (decoded), nullopt when absent
+// or malformed. The first occurrence wins.
+std::optional<std::string> query_param(std::string_view query, std::string_view name);
+
+// MIME type by file extension (case-insensitive); application/octet-stream
+// for anything unknown. Text types carry charset=utf-8.
+std::string_view mime_type(std::string_view path);
+
+// Validator of a file's current version: "size-mtime" in hex, quoted.
+std::string make_etag(std::uintmax_t size, std::int64_t mtime_ns);
+
+// True when an If-None-Match header value names `etag` (or is `*`); weak
+// validators (W/"…") compare equal to their strong form, as RFC 9110 says
+// for If-None-Match.
+bool etag_matches(std::string_view if_none_match, std::string_view etag);
+
+// Maps the path part of a request target to a regular file under `root`
+// ("/" and folders -> their index.html). nullopt when the path is malformed,
+// contains a ".." segment (also percent-encoded), a backslash or NUL, or
+// resolves (symlinks included) outside `root`, or names no regular file.
+std::optional<std::filesystem::path> resolve_web_path(const std::filesystem::path& root,
+                                                      std::string_view target_path);
+
+}  // namespace comments::server
