@@ -355,3 +355,90 @@ TEST_CASE("An empty ModerationFilter still counts links") {
   CHECK(empty.check("网友", "anything 敏感词").verdict == Verdict::publish);
   CHECK(empty.check("网友", "www.a www.b www.c").verdict == Verdict::hold);
 }
+
+TEST_CASE("WordMatcher agrees with a naive search on a wider alphabet") {
+  // One-symbol words, shared prefixes and pairs that start words mid-text:
+  // the shallow skipping loop and the automaton hand over to each other often.
+  const std::vector<std::string> alphabet = {"a", "b", "c", "d", "e", "f", "g", "h", "中", "文", "字", "词",
+                                             "敏", "感", "E", "Ｆ", "\u200B", " ", "，", "😀"};
+  Xorshift rng{0x9E3779B97F4A7C15ULL};
+  for (int list = 0; list < 20; ++list) {
+    std::vector<std::string> words;
+    std::vector<std::u32string> folded_words;
+    const std::size_t word_count = 1 + rng.below(60);
+    for (std::size_t i = 0; i < word_count; ++i) {
+      std::string word;
+      const std::size_t length = 1 + rng.below(list % 2 == 0 ? 3 : 7);
+      for (std::size_t j = 0; j < length; ++j) word += alphabet[rng.below(alphabet.size())];
+      words.push_back(word);
+      folded_words.push_back(comments::fold(word));
+    }
+    const WordMatcher matcher(words);
+    for (int round = 0; round < 100; ++round) {
+      std::string text;
+      const std::size_t length = rng.below(30);
+      for (std::size_t j = 0; j < length; ++j) text += alphabet[rng.below(alphabet.size())];
+      const std::u32string folded = comments::fold(text);
+      const auto found = matcher.find(folded);
+      CAPTURE(list);
+      CAPTURE(text);
+      REQUIRE(found.has_value() == naive_contains_any(folded_words, folded));
+      if (found) CHECK(folded.find(folded_words.at(*found)) != std::u32string::npos);
+    }
+  }
+}
+
+TEST_CASE("Words are found at the very start and the very end of a text") {
+  const WordMatcher matcher({"ab", "中文", "x"});
+  CHECK(find_in(matcher, "ab") == 0u);
+  CHECK(find_in(matcher, "abzz") == 0u);
+  CHECK(find_in(matcher, "zzab") == 0u);
+  CHECK(find_in(matcher, "中文") == 1u);
+  CHECK(find_in(matcher, "说中文") == 1u);
+  CHECK(find_in(matcher, "x") == 2u);
+  CHECK(find_in(matcher, "zzx") == 2u);
+  CHECK_FALSE(find_in(matcher, "a").has_value());
+  CHECK_FALSE(find_in(matcher, "中").has_value());
+  CHECK_FALSE(find_in(matcher, "ba文中").has_value());
+}
+
+TEST_CASE("count_links agrees with a reference count, alone and inside check") {
+  // Fragments that build and break links, in ASCII, full-width and mixed case.
+  const std::vector<std::string> fragments = {"http://", "https://", "www.", "ｗｗｗ．", "HTTP", "Https", ":",
+                                              "/", "／", "w", "W", ".", "s", "中", " ", "x", "ｈｔｔｐ：／／"};
+  // Reference: lower-case ASCII after full-width mapping (the fragments have
+  // no other letters), then occurrences of each pattern, minus the "www." that
+  // directly follows a scheme.
+  const auto reference = [](const std::string& utf8) {
+    std::u32string lowered;
+    std::size_t pos = 0;
+    while (pos < utf8.size()) {
+      char32_t cp = comments::text::next_code_point(utf8, pos);
+      if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0;
+      if (cp >= U'A' && cp <= U'Z') cp += 0x20;
+      lowered.push_back(cp);
+    }
+    const auto occurrences = [&](std::u32string_view pattern) {
+      int n = 0;
+      for (std::size_t at = lowered.find(pattern); at != std::u32string::npos; at = lowered.find(pattern, at + 1)) ++n;
+      return n;
+    };
+    return occurrences(U"http://") + occurrences(U"https://") + occurrences(U"www.") -
+           occurrences(U"http://www.") - occurrences(U"https://www.");
+  };
+  const ModerationFilter filter;
+  Xorshift rng{0xD1B54A32D192ED03ULL};
+  int held = 0;
+  for (int round = 0; round < 2000; ++round) {
+    std::string body;
+    const std::size_t length = rng.below(14);
+    for (std::size_t j = 0; j < length; ++j) body += fragments[rng.below(fragments.size())];
+    CAPTURE(body);
+    const int expected = reference(body);
+    REQUIRE(comments::count_links(body) == expected);
+    const bool hold = filter.check("网友", body).verdict == Verdict::hold;
+    CHECK(hold == (expected > comments::limits::max_links_before_hold));
+    held += hold;
+  }
+  CHECK(held > 20);
+}
