@@ -362,6 +362,10 @@ class SqliteStore final : public Store {
     // FULL: each commit fsyncs the WAL, so an acknowledged post survives power
     // loss as well as kill -9 (docs/storage.md, Durability).
     exec("PRAGMA synchronous = FULL", "setting synchronous = FULL");
+    // 32 MiB of page cache (the default is 2 MiB): keeps the hot index pages
+    // of large threads in memory and halves the cost of big batches, which
+    // otherwise spill dirty pages before they commit (measured, storage.md).
+    exec("PRAGMA cache_size = -32768", "setting cache_size");
     check(sqlite3_create_function_v2(db_.get(), "fold_case", 1,
                                      SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                                      nullptr, sql_fold_case, nullptr, nullptr, nullptr),
@@ -414,13 +418,18 @@ class SqliteStore final : public Store {
 
   ThreadSnapshot latest(std::string_view thread, int limit) override {
     ThreadSnapshot snapshot;
+    // The hot path of every join. INDEXED BY (here and in page_before) pins
+    // the plan: without it SQLite may walk the whole thread's published
+    // entries looking for pinned ones (measured: 0.5 s at 1M comments), and
+    // if an index went missing the statement fails loudly instead of slowly.
     // One read transaction: the three answers describe the same moment even
     // if another process writes to the file.
     ReadTransaction transaction(*this);
     snapshot.newest = page_before(thread, std::nullopt, limit);
     {
       Query q(statement(std::string("SELECT ") + comment_columns +
-                        " FROM comments WHERE thread = ? AND status = 0 AND pinned = 1"
+                        " FROM comments INDEXED BY comments_pinned"
+                        " WHERE thread = ? AND status = 0 AND pinned = 1"
                         " ORDER BY id DESC LIMIT ?"));
       q.bind(1, thread).bind(2, static_cast<std::int64_t>(limits::max_pinned));
       while (q.step()) snapshot.pinned.push_back(read_comment(q));
@@ -757,7 +766,8 @@ class SqliteStore final : public Store {
     std::vector<Comment> comments;
     if (limit <= 0) return comments;
     Query q(statement(std::string("SELECT ") + comment_columns +
-                      " FROM comments WHERE thread = ? AND status = 0 AND id < ?"
+                      " FROM comments INDEXED BY comments_thread_status"
+                      " WHERE thread = ? AND status = 0 AND id < ?"
                       " ORDER BY id DESC LIMIT ?"));
     q.bind(1, thread)
         .bind(2, before.value_or(std::numeric_limits<std::int64_t>::max()))
