@@ -10,6 +10,7 @@
 #include <emscripten/val.h>
 
 #include "comments/limits.hpp"
+#include "widget/moderator_mode.hpp"
 #include "widget/widget.hpp"
 
 namespace {
@@ -36,8 +37,13 @@ void mount(val host, val root, val config) {
   if (limit.isNumber()) {
     c.limit = std::clamp(limit.as<int>(), 1, comments::limits::max_join_limit);
   }
+  const std::string thread = c.thread;
   auto& widget = widgets().emplace_back(
       std::make_unique<cmwidget::Widget>(host, root, config["fragment"], std::move(c)));
+  // Moderator mode (docs/moderation.md): only when this tab signed in to the console.
+  if (auto mode = cmwidget::ModeratorMode::from_session(thread, root)) {
+    widget->set_extension(std::move(mode));
+  }
   widget->start();
 }
 

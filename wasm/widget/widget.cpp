@@ -320,7 +320,14 @@ void Widget::take_over_fragment() {
     val body = li.call<val>("querySelector", js_string(".cm-body"));
     val time = li.call<val>("querySelector", js_string("time"));
     if (!author.isNull()) c.author = author["textContent"].as<std::string>();
-    if (!body.isNull()) c.body = body["textContent"].as<std::string>();
+    if (!body.isNull()) {
+      val nodes = body["childNodes"];
+      for (int k = 0, count = nodes["length"].as<int>(); k < count; ++k) {
+        val node = nodes[k];
+        c.body += node["nodeName"].as<std::string>() == "BR" ? std::string("\n")
+                                                             : node["textContent"].as<std::string>();
+      }
+    }
     if (!time.isNull()) {
       const double ms = date.call<double>("parse", js_string(cmweb::get_attr(time, "datetime")));
       if (std::isfinite(ms)) c.created = static_cast<std::int64_t>(ms);
@@ -388,7 +395,7 @@ void Widget::handle_snapshot(const json& snapshot) {
         if (comments::text::trim(cmweb::get_value(body_el_)) == c.body) {
           cmweb::set_value(body_el_, "");
           update_counter();
-          cmweb::set_text(form_error_el_, tr(config_.lang, Msg::posted));
+          set_form_message(std::string(tr(config_.lang, Msg::posted)), false);
         }
         break;
       }
@@ -747,7 +754,7 @@ void Widget::on_submit() {
   const std::string body(comments::text::trim(body_input));
   const std::string author(comments::text::trim(author_input));
   auto fail = [&](std::string message) {
-    cmweb::set_text(form_error_el_, message);
+    set_form_message(message, true);
     body_el_.call<void>("focus");
   };
   if (body.empty()) return fail(std::string(tr(lang, Msg::err_empty_body)));
@@ -804,7 +811,7 @@ void Widget::handle_post_reply(int local_id, const json& reply) {
     } else {
       own_posts_.erase(it);
       if (c) view_.apply(*c);
-      cmweb::set_text(form_error_el_, tr(config_.lang, Msg::posted));
+      set_form_message(std::string(tr(config_.lang, Msg::posted)), false);
     }
     render_list();
     return;
@@ -814,11 +821,16 @@ void Widget::handle_post_reply(int local_id, const json& reply) {
   restore_text(lost.body);
   if (json_string(reply, "code") == "offline") {
     interrupted_post_ = lost;
-    cmweb::set_text(form_error_el_, tr(config_.lang, Msg::post_interrupted));
+    set_form_message(std::string(tr(config_.lang, Msg::post_interrupted)), true);
   } else {
     show_post_error(reply, lost.body);
   }
   render_list();
+}
+
+void Widget::set_form_message(const std::string& text, bool is_error) {
+  cmweb::set_text(form_error_el_, text);
+  cmweb::toggle_class(form_error_el_, "cm-ok", !is_error);
 }
 
 void Widget::restore_text(const std::string& body) {
@@ -837,7 +849,7 @@ void Widget::show_post_error(const json& reply, const std::string&) {
     start_rate_countdown(json_int(reply, "retry_after_ms").value_or(comments::limits::rate_window_ms));
     return;
   }
-  cmweb::set_text(form_error_el_, tr(config_.lang, cmweb::error_message_for(code)));
+  set_form_message(std::string(tr(config_.lang, cmweb::error_message_for(code))), true);
 }
 
 void Widget::start_rate_countdown(std::int64_t retry_after_ms) {
@@ -858,9 +870,9 @@ void Widget::on_rate_tick(void* self_ptr) {
     cmweb::set_text(self->form_error_el_, "");
     return;
   }
-  cmweb::set_text(self->form_error_el_,
-                  cmweb::fill_in(tr(self->config_.lang, Msg::err_rate_limited), "n",
-                                 (left_ms + 999) / 1000));
+  self->set_form_message(cmweb::fill_in(tr(self->config_.lang, Msg::err_rate_limited), "n",
+                                       (left_ms + 999) / 1000),
+                         true);
 }
 
 }  // namespace cmwidget

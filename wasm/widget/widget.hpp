@@ -118,6 +118,7 @@ class Widget {
   void save_muted_words();
   void load_muted_words();
   void restore_text(const std::string& body);
+  void set_form_message(const std::string& text, bool is_error);
   void show_post_error(const nlohmann::json& reply, const std::string& body);
   void start_rate_countdown(std::int64_t retry_after_ms);
   static void on_rate_tick(void* self);
