@@ -45,42 +45,55 @@ char32_t lower_code_point(char32_t cp, locale_t locale) {
   return static_cast<char32_t>(towlower_l(static_cast<wint_t>(cp), locale));
 }
 
-}  // namespace
-
-std::string fold_case_for_search(std::string_view utf8) {
+// Appends the lower-cased `utf8` to `out`.
+void fold_case_into(std::string_view utf8, std::string& out) {
   const locale_t locale = unicode_ctype_locale();
-  std::string folded;
-  folded.reserve(utf8.size());
   for (std::size_t pos = 0; pos < utf8.size();) {
     const auto byte = static_cast<unsigned char>(utf8[pos]);
     if (byte < 0x80) {  // ASCII needs no decoding
-      folded.push_back(static_cast<char>(lower_code_point(byte, locale)));
+      out.push_back(static_cast<char>(lower_code_point(byte, locale)));
       ++pos;
       continue;
     }
-    text::append_utf8(folded, lower_code_point(text::next_code_point(utf8, pos), locale));
+    text::append_utf8(out, lower_code_point(text::next_code_point(utf8, pos), locale));
   }
+}
+
+std::string_view text_of(sqlite3_value* value) {
+  const auto* bytes = reinterpret_cast<const char*>(sqlite3_value_text(value));
+  return bytes ? std::string_view(bytes, static_cast<std::size_t>(sqlite3_value_bytes(value)))
+               : std::string_view();
+}
+
+// contains_folded(text, folded_needle) in SQL: 1 when the lower-cased text
+// holds the needle (which the caller lower-cased once). A plain substring
+// test, so % and _ are ordinary characters. The fold buffer is reused from
+// row to row: a moderator search may scan a million rows.
+void sql_contains_folded(sqlite3_context* context, int, sqlite3_value** args) {
+  if (sqlite3_value_type(args[0]) == SQLITE_NULL || sqlite3_value_type(args[1]) == SQLITE_NULL) {
+    sqlite3_result_null(context);
+    return;
+  }
+  try {
+    thread_local std::string folded;
+    folded.clear();
+    fold_case_into(text_of(args[0]), folded);
+    sqlite3_result_int(context, folded.find(text_of(args[1])) != std::string::npos ? 1 : 0);
+  } catch (...) {  // exceptions must not cross the C API
+    sqlite3_result_error_nomem(context);
+  }
+}
+
+}  // namespace
+
+std::string fold_case_for_search(std::string_view utf8) {
+  std::string folded;
+  folded.reserve(utf8.size());
+  fold_case_into(utf8, folded);
   return folded;
 }
 
 namespace {
-
-// fold_case(text) in SQL. Exceptions must not cross the C API.
-void sql_fold_case(sqlite3_context* context, int, sqlite3_value** args) {
-  if (sqlite3_value_type(args[0]) == SQLITE_NULL) {
-    sqlite3_result_null(context);
-    return;
-  }
-  const auto* bytes = reinterpret_cast<const char*>(sqlite3_value_text(args[0]));
-  const int size = sqlite3_value_bytes(args[0]);
-  try {
-    const std::string folded =
-        fold_case_for_search(std::string_view(bytes ? bytes : "", static_cast<std::size_t>(size)));
-    sqlite3_result_text(context, folded.data(), static_cast<int>(folded.size()), SQLITE_TRANSIENT);
-  } catch (...) {
-    sqlite3_result_error_nomem(context);
-  }
-}
 
 // ---- Small RAII wrappers over the C API --------------------------------------
 
@@ -366,10 +379,10 @@ class SqliteStore final : public Store {
     // of large threads in memory and halves the cost of big batches, which
     // otherwise spill dirty pages before they commit (measured, storage.md).
     exec("PRAGMA cache_size = -32768", "setting cache_size");
-    check(sqlite3_create_function_v2(db_.get(), "fold_case", 1,
+    check(sqlite3_create_function_v2(db_.get(), "contains_folded", 2,
                                      SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
-                                     nullptr, sql_fold_case, nullptr, nullptr, nullptr),
-          "registering fold_case");
+                                     nullptr, sql_contains_folded, nullptr, nullptr, nullptr),
+          "registering contains_folded");
     migrate(path);
   }
 
@@ -524,10 +537,9 @@ class SqliteStore final : public Store {
       case QueueStatus::all: break;
     }
     if (request.thread) sql += " AND thread = ?";
-    // instr() on folded text: a plain substring test, so % and _ in the
-    // search are ordinary characters (no LIKE pattern to escape).
-    if (request.author) sql += " AND instr(fold_case(author), ?) > 0";
-    if (request.text) sql += " AND instr(fold_case(body), ?) > 0";
+    // Not LIKE: it folds ASCII only and would need % and _ escaped.
+    if (request.author) sql += " AND contains_folded(author, ?)";
+    if (request.text) sql += " AND contains_folded(body, ?)";
     if (request.before) sql += " AND id < ?";
     sql += " ORDER BY id DESC LIMIT ?";
 
