@@ -14,8 +14,8 @@
 
 const http = require('node:http');
 const { parseArgs } = require('node:util');
-const Database = require('better-sqlite3');
 const { WebSocketServer, WebSocket } = require('ws');
+const { openDatabase } = require('./db');
 
 const MAX_FRAME_BYTES = 65536;
 const SLOW_READER_BYTES = 1 << 20;
@@ -41,25 +41,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 
 // ---- storage -----------------------------------------------------------------
 
-const db = new Database(args.db);
-db.pragma('journal_mode = WAL');
-db.pragma('synchronous = FULL');
-db.exec(`
-  CREATE TABLE IF NOT EXISTS comments (
-    id      INTEGER PRIMARY KEY AUTOINCREMENT,
-    thread  TEXT    NOT NULL,
-    parent  INTEGER,
-    author  TEXT    NOT NULL,
-    body    TEXT    NOT NULL,
-    created INTEGER NOT NULL,
-    status  TEXT    NOT NULL DEFAULT 'published',
-    pinned  INTEGER NOT NULL DEFAULT 0,
-    flags   INTEGER NOT NULL DEFAULT 0
-  );
-  CREATE INDEX IF NOT EXISTS comments_by_thread ON comments (thread, status, id);
-  CREATE INDEX IF NOT EXISTS comments_pinned ON comments (thread, id) WHERE pinned = 1;
-`);
-
+const db = openDatabase(args.db);
 const sql = {
   newest: db.prepare(
     "SELECT * FROM comments WHERE thread = ? AND status = 'published' ORDER BY id DESC LIMIT ?"),

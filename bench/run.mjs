@@ -1,0 +1,469 @@
+// Runs the issue #6 scenarios against our comment-server and the Node peer in
+// the same run, several times each (interleaved, so background noise hits both
+// alike), and writes bench/RESULTS.md. Started by bench/run.sh, which raises
+// the open-file limit and builds everything first; see bench/README.md.
+//
+// Environment: BUILD_DIR (required), RUNS (default 3), QUICK=1 (tiny sizes:
+// checks the pipeline in a minute, numbers meaningless), WEB_DIR (built widget
+// files; default: the newest build*/web holding a .wasm), OUT_DIR.
+import { spawn, execFileSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+const repoDir = path.dirname(benchDir);
+const buildDir = process.env.BUILD_DIR;
+if (!buildDir) {
+  console.error('run.mjs: set BUILD_DIR (bench/run.sh does)');
+  process.exit(2);
+}
+const RUNS = Number(process.env.RUNS ?? 3);
+const QUICK = process.env.QUICK === '1';
+const outDir = process.env.OUT_DIR ?? path.join(benchDir, 'out');
+fs.mkdirSync(outDir, { recursive: true });
+const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'comments-bench-'));
+const logFile = path.join(outDir, 'run.log');
+fs.writeFileSync(logFile, '');
+
+const bin = {
+  server: path.join(buildDir, 'server', 'comment-server'),
+  loadgen: path.join(buildDir, 'bench', 'loadgen'),
+  prefill: path.join(buildDir, 'bench', 'prefill_store'),
+  filterBench: path.join(buildDir, 'bench', 'filter', 'filter_bench'),
+};
+const peerDir = path.join(benchDir, 'peers', 'node-ws');
+
+function log(line) {
+  const stamped = `[${new Date().toISOString().slice(11, 19)}] ${line}`;
+  console.log(stamped);
+  fs.appendFileSync(logFile, stamped + '\n');
+}
+
+// ---- processes -----------------------------------------------------------------
+
+const servers = {
+  ours: {
+    label: 'ours (comment-server)',
+    command: (db) => [bin.server, ['--port', '0', '--db', db, '--rate', '0']],
+    prefill: (db, thread, count) => [bin.prefill, ['--db', db, '--thread', thread, '--count', String(count)]],
+  },
+  peer: {
+    label: 'peer (Node ws + better-sqlite3)',
+    command: (db) => ['node', [path.join(peerDir, 'server.js'), '--port', '0', '--db', db]],
+    prefill: (db, thread, count) =>
+      ['node', [path.join(peerDir, 'prefill.js'), '--db', db, '--thread', thread, '--count', String(count)]],
+  },
+};
+
+let dbCounter = 0;
+const freshDb = (kind) => path.join(workDir, `${kind}-${++dbCounter}.db`);
+
+function startServer(kind, db) {
+  const [cmd, args] = servers[kind].command(db);
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stderr.on('data', (d) => fs.appendFileSync(logFile, `  ${kind} stderr: ${d}`));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${kind} server did not print its listening line within 30 s`));
+    }, 30_000);
+    const lines = createInterface({ input: child.stdout });
+    lines.on('line', (line) => {
+      const m = /^listening on http:\/\/(.+):(\d+)$/.exec(line.trim());
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, pid: child.pid, port: Number(m[2]) });
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${kind} server exited (${code}) before listening`));
+    });
+  });
+}
+
+function stopServer(server) {
+  return new Promise((resolve) => {
+    if (server.child.exitCode !== null) return resolve();
+    const timer = setTimeout(() => server.child.kill('SIGKILL'), 15_000);
+    server.child.on('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.child.kill('SIGTERM');
+  });
+}
+
+function run(cmd, args, { timeoutMs = 600_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => fs.appendFileSync(logFile, `  ${path.basename(cmd)}: ${d}`));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
+  });
+}
+
+async function loadgen(args) {
+  const { code, out } = await run(bin.loadgen, args);
+  const last = out.trim().split('\n').pop() ?? '';
+  let result;
+  try {
+    result = JSON.parse(last);
+  } catch {
+    result = { ok: false, problems: [`loadgen exited ${code} without a result`] };
+  }
+  return result;
+}
+
+// ---- scenarios -------------------------------------------------------------------
+
+const size = (full, quick) => (QUICK ? quick : full);
+const K1 = size(1000, 100);
+const K10 = size(10000, 500);
+const trafficScenarios = [
+  { id: 'fanout_1k_rate', title: `1. Fan-out, ${K1} readers, 50 posts/s`,
+    args: ['fanout', '--readers', K1, '--rate', 50, '--duration', size(8, 2)] },
+  { id: 'fanout_1k_full', title: `1. Fan-out, ${K1} readers, full speed`,
+    args: ['fanout', '--readers', K1, '--window', 16, '--duration', size(5, 2)] },
+  { id: 'fanout_10k_rate', title: `1. Fan-out, ${K10} readers, 50 posts/s`,
+    args: ['fanout', '--readers', K10, '--rate', 50, '--duration', size(8, 2)] },
+  { id: 'fanout_10k_full', title: `1. Fan-out, ${K10} readers, full speed`,
+    args: ['fanout', '--readers', K10, '--window', 4, '--duration', size(5, 2)] },
+  { id: 'threads', title: `2. ${K10} connections over ${size(1000, 50)} threads, 10 posters, full speed`,
+    args: ['threads', '--readers', K10, '--threads', size(1000, 50), '--posters', 10, '--window', 8,
+      '--duration', size(5, 2)] },
+  { id: 'idle', title: `3. ${K10} idle joined connections`,
+    args: ['idle', '--readers', K10, '--duration', 1] },
+  { id: 'ingest', title: '4. Durable ingest, 100 posters, each waiting for its ack',
+    args: ['ingest', '--posters', 100, '--threads', 100, '--window', 1, '--duration', size(5, 2)] },
+];
+const JOIN_COUNT = size(1_000_000, 20_000);
+const JOIN_THREAD = '2020-11-11-caowenze';
+
+async function runTraffic(kind, scenario) {
+  const db = freshDb(kind);
+  const server = await startServer(kind, db);
+  try {
+    const args = [...scenario.args.map(String), '--port', String(server.port), '--server-pid', String(server.pid)];
+    return await loadgen(args);
+  } finally {
+    await stopServer(server);
+    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(db + suffix, { force: true });
+  }
+}
+
+async function runJoin(kind, db) {
+  const server = await startServer(kind, db);
+  try {
+    return await loadgen(['join', '--port', String(server.port), '--server-pid', String(server.pid),
+      '--join-thread', JOIN_THREAD, '--joins', String(size(kind === 'peer' ? 300 : 1000, 50)),
+      '--expect-total', String(JOIN_COUNT)]);
+  } finally {
+    await stopServer(server);
+  }
+}
+
+// ---- statistics --------------------------------------------------------------------
+
+function stats(values) {
+  const v = values.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  if (v.length === 0) return null;
+  const mid = v.length >> 1;
+  const median = v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+  return { median, min: v[0], max: v[v.length - 1], n: v.length };
+}
+
+const pick = (obj, dotted) => dotted.split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
+
+function fmt(x, digits = 0) {
+  if (x == null || !Number.isFinite(x)) return 'n/a';
+  if (Math.abs(x) >= 1000 && digits === 0) return Math.round(x).toLocaleString('en-US');
+  return x.toFixed(digits);
+}
+const cell = (s, digits) => (s ? `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})` : 'n/a');
+
+// ---- the run ---------------------------------------------------------------------------
+
+const results = {}; // results[scenarioId][kind] = [loadgen JSON per run]
+const record = (id, kind, value) => {
+  results[id] ??= { ours: [], peer: [] };
+  results[id][kind].push(value);
+};
+
+function loadAverage() {
+  return os.loadavg().map((x) => x.toFixed(2)).join(' ');
+}
+
+const startedAt = new Date();
+const loadBefore = loadAverage();
+log(`bench: ${RUNS} runs per scenario${QUICK ? ' (QUICK sizes)' : ''}; work dir ${workDir}`);
+
+for (const scenario of trafficScenarios) {
+  for (let r = 1; r <= RUNS; r++) {
+    for (const kind of ['ours', 'peer']) {
+      let result;
+      try {
+        result = await runTraffic(kind, scenario);
+      } catch (err) {
+        result = { ok: false, problems: [String(err.message ?? err)] };
+      }
+      record(scenario.id, kind, result);
+      log(`${scenario.id} run ${r} ${kind}: ok=${result.ok} ` +
+        `deliveries/s=${fmt(result.deliveries_per_s)} per-cpu-s=${fmt(result.deliveries_per_server_cpu_s)} ` +
+        `acks/s=${fmt(result.acks_per_s)} p99=${fmt(pick(result, 'latency.p99_ms'), 2)}ms ` +
+        `rss/conn=${fmt(result.server_rss_bytes_per_connection)}B ${(result.problems ?? []).slice(0, 2).join('; ')}`);
+    }
+  }
+}
+
+// 5. Join on a thread holding JOIN_COUNT comments: prefilled once per server.
+const prefillInfo = {};
+for (const kind of ['ours', 'peer']) {
+  const db = freshDb(kind);
+  const [cmd, args] = servers[kind].prefill(db, JOIN_THREAD, JOIN_COUNT);
+  const started = Date.now();
+  const { code, out } = await run(cmd, args);
+  prefillInfo[kind] = { ok: code === 0, seconds: (Date.now() - started) / 1000, out: out.trim() };
+  log(`join prefill ${kind}: ${out.trim() || `exit ${code}`}`);
+  for (let r = 1; r <= RUNS && code === 0; r++) {
+    let result;
+    try {
+      result = await runJoin(kind, db);
+    } catch (err) {
+      result = { ok: false, problems: [String(err.message ?? err)] };
+    }
+    record('join', kind, result);
+    log(`join run ${r} ${kind}: ok=${result.ok} first=${fmt(result.first_join_ms, 2)}ms ` +
+      `p50=${fmt(pick(result, 'latency.p50_ms'), 3)}ms p99=${fmt(pick(result, 'latency.p99_ms'), 3)}ms ` +
+      `${(result.problems ?? []).join('; ')}`);
+  }
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(db + suffix, { force: true });
+}
+
+// 6. Moderation filter (ours only: the peer has no filter).
+let filter = { ok: false, text: 'filter_bench was not built' };
+if (fs.existsSync(bin.filterBench)) {
+  const { code, out } = await run(bin.filterBench, []);
+  const m = /ModerationFilter::check\s+wall: median\s+([\d.]+) MB\/s \(min\s+([\d.]+), max\s+([\d.]+)\)\s+cpu: median\s+([\d.]+) MB\/s \(min\s+([\d.]+), max\s+([\d.]+)\)/.exec(out);
+  const words = /(\d[\d,]*) banned words/.exec(out);
+  filter = m
+    ? { ok: code === 0, wall: { median: +m[1], min: +m[2], max: +m[3] }, cpu: { median: +m[4], min: +m[5], max: +m[6] },
+        words: words ? Number(words[1].replace(/,/g, '')) : null, text: out.trim() }
+    : { ok: false, text: `filter_bench exited ${code}; output not understood:\n${out.trim()}` };
+  log(`filter: ${m ? `${m[1]} MB/s wall median, ${m[4]} MB/s CPU median` : 'not parsed'}`);
+}
+
+// 7. Widget: gzipped bytes of the built files, and first paint if the browser engineer's script exists.
+function findWebDir() {
+  if (process.env.WEB_DIR) return process.env.WEB_DIR;
+  const candidates = fs.readdirSync(repoDir)
+    .filter((d) => d.startsWith('build'))
+    .map((d) => path.join(repoDir, d, 'web'))
+    .filter((d) => fs.existsSync(d) && fs.readdirSync(d).some((f) => f.endsWith('.wasm')))
+    .sort((a, b) => newest(b) - newest(a));
+  return candidates[0] ?? null;
+}
+function newest(dir) {
+  return Math.max(...fs.readdirSync(dir).filter((f) => f.endsWith('.wasm'))
+    .map((f) => fs.statSync(path.join(dir, f)).mtimeMs));
+}
+const webDir = findWebDir();
+const widget = { dir: webDir, files: [], first: null };
+if (webDir) {
+  for (const f of fs.readdirSync(webDir).sort()) {
+    if (!/\.(wasm|js|css)$/.test(f)) continue;
+    const bytes = fs.readFileSync(path.join(webDir, f));
+    widget.files.push({ name: f, raw: bytes.length, gzip: zlib.gzipSync(bytes, { level: 9 }).length });
+  }
+}
+const firstPaintScript = path.join(repoDir, 'tests', 'browser', 'first_paint.mjs');
+if (fs.existsSync(firstPaintScript)) {
+  const { code, out } = await run('node', [firstPaintScript], { timeoutMs: 180_000 });
+  widget.first = { code, out: out.trim() };
+  log(`first paint script exited ${code}: ${out.trim().split('\n').slice(-3).join(' | ')}`);
+}
+
+// ---- RESULTS.md ------------------------------------------------------------------------
+
+fs.writeFileSync(path.join(outDir, 'results.json'),
+  JSON.stringify({ results, prefillInfo, filter, widget }, null, 1));
+const machine = describeMachine();
+const loadAfter = loadAverage();
+const summary = (id, kind, metric) => stats((results[id]?.[kind] ?? []).map((r) => pick(r, metric)));
+
+const rows = [];
+const targets = [];
+function row(title, id, metric, unit, better, digits = 0) {
+  const ours = summary(id, 'ours', metric);
+  const peer = summary(id, 'peer', metric);
+  let factor = null;
+  if (ours && peer && ours.median > 0 && peer.median > 0) {
+    factor = better === 'higher' ? ours.median / peer.median : peer.median / ours.median;
+  }
+  rows.push(`| ${title} | ${unit} | ${cell(ours, digits)} | ${cell(peer, digits)} | ${factor ? factor.toFixed(2) + '×' : 'n/a'} |`);
+  return { ours, peer, factor };
+}
+
+const lines = [];
+const okCount = (id, kind) => (results[id]?.[kind] ?? []).filter((r) => r.ok).length;
+for (const s of trafficScenarios) {
+  rows.push(`| **${s.title}** | | ok runs: ${okCount(s.id, 'ours')}/${RUNS} | ok runs: ${okCount(s.id, 'peer')}/${RUNS} | |`);
+  if (s.id === 'idle') {
+    row('server RSS per idle joined connection', s.id, 'server_rss_bytes_per_connection', 'bytes', 'lower');
+    continue;
+  }
+  if (s.id === 'ingest') {
+    row('acked posts per second', s.id, 'acks_per_s', 'posts/s', 'higher');
+    row('acked posts per server CPU-second', s.id, 'acks_per_server_cpu_s', 'posts/CPU-s', 'higher');
+    row('post → ack latency p99', s.id, 'ack_latency.p99_ms', 'ms', 'lower', 2);
+    continue;
+  }
+  row('deliveries per second', s.id, 'deliveries_per_s', 'msg/s', 'higher');
+  row('deliveries per server CPU-second', s.id, 'deliveries_per_server_cpu_s', 'msg/CPU-s', 'higher');
+  row('post → delivery latency p50', s.id, 'latency.p50_ms', 'ms', 'lower', 2);
+  row('post → delivery latency p99', s.id, 'latency.p99_ms', 'ms', 'lower', 2);
+  row('post → delivery latency max', s.id, 'latency.max_ms', 'ms', 'lower', 2);
+}
+rows.push(`| **5. Join on a thread of ${JOIN_COUNT.toLocaleString('en-US')} comments** | | ok runs: ${okCount('join', 'ours')}/${RUNS} | ok runs: ${okCount('join', 'peer')}/${RUNS} | |`);
+row('first (cold) join', 'join', 'first_join_ms', 'ms', 'lower', 3);
+row('join latency p50', 'join', 'latency.p50_ms', 'ms', 'lower', 3);
+row('join latency p99', 'join', 'latency.p99_ms', 'ms', 'lower', 3);
+row('join latency max', 'join', 'latency.max_ms', 'ms', 'lower', 3);
+
+// Targets (issue #6).
+const pass = (cond) => (cond == null ? 'n/a' : cond ? '**pass**' : '**FAIL**');
+function target(text, measured, cond) {
+  targets.push(`| ${text} | ${measured} | ${pass(cond)} |`);
+}
+{
+  const ours = summary('fanout_1k_full', 'ours', 'deliveries_per_server_cpu_s');
+  const peer = summary('fanout_1k_full', 'peer', 'deliveries_per_server_cpu_s');
+  const f = ours && peer ? ours.median / peer.median : null;
+  target(`fan-out deliveries per server CPU-second at ${K1} readers ≥ 3× peer (full speed)`,
+    f ? `${f.toFixed(2)}× (${fmt(ours.median)} vs ${fmt(peer.median)})` : 'n/a', f == null ? null : f >= 3);
+  const oursRate = summary('fanout_1k_rate', 'ours', 'deliveries_per_server_cpu_s');
+  const peerRate = summary('fanout_1k_rate', 'peer', 'deliveries_per_server_cpu_s');
+  const fr = oursRate && peerRate ? oursRate.median / peerRate.median : null;
+  target(`… the same at 50 posts/s`, fr ? `${fr.toFixed(2)}×` : 'n/a', fr == null ? null : fr >= 3);
+}
+{
+  const p1 = summary('fanout_1k_rate', 'ours', 'latency.p99_ms');
+  target(`post → delivery p99 ≤ 5 ms at ${K1} readers, 50 posts/s`, p1 ? `${fmt(p1.median, 2)} ms (worst run ${fmt(p1.max, 2)})` : 'n/a', p1 ? p1.median <= 5 : null);
+  const p10 = summary('fanout_10k_rate', 'ours', 'latency.p99_ms');
+  target(`post → delivery p99 ≤ 50 ms at ${K10} readers, 50 posts/s`, p10 ? `${fmt(p10.median, 2)} ms (worst run ${fmt(p10.max, 2)})` : 'n/a', p10 ? p10.median <= 50 : null);
+}
+{
+  const rss = summary('idle', 'ours', 'server_rss_bytes_per_connection');
+  target(`≤ 2 kB server RSS per idle joined connection (${K10})`, rss ? `${fmt(rss.median)} bytes` : 'n/a', rss ? rss.median <= 2048 : null);
+}
+{
+  const ours = summary('ingest', 'ours', 'acks_per_s');
+  const peer = summary('ingest', 'peer', 'acks_per_s');
+  const f = ours && peer ? ours.median / peer.median : null;
+  target('durable ingest, acked posts/s from 100 posters ≥ 3× peer', f ? `${f.toFixed(2)}× (${fmt(ours.median)} vs ${fmt(peer.median)})` : 'n/a', f == null ? null : f >= 3);
+}
+{
+  const isWidget = (f) => !/moderat|admin|test/i.test(f.name);
+  const set = widget.files.filter(isWidget);
+  const total = set.reduce((a, f) => a + f.gzip, 0);
+  target('widget wasm + loader + CSS ≤ 40 KB gzipped', set.length ? `${(total / 1024).toFixed(1)} KB (${set.map((f) => f.name).join(', ')})` : 'no built widget found',
+    set.length ? total <= 40 * 1024 : null);
+  const fp = widget.first ? /first[ _-]?paint[^0-9]*([\d.]+)\s*ms/i.exec(widget.first.out) : null;
+  target('first paint ≤ 100 ms', fp ? `${fp[1]} ms` : widget.first ? 'first_paint.mjs ran; see below' : 'tests/browser/first_paint.mjs does not exist yet',
+    fp ? Number(fp[1]) <= 100 : null);
+}
+target(`filter ≥ 200 MB/s with ${filter.words ? filter.words.toLocaleString('en-US') : '10,000'} words`,
+  filter.wall ? `${filter.wall.median.toFixed(1)} MB/s wall median (${filter.cpu.median.toFixed(1)} MB/s per CPU-second)` : 'n/a',
+  filter.wall ? filter.wall.median >= 200 : null);
+{
+  const j = summary('join', 'ours', 'latency.p99_ms');
+  target(`join on ${JOIN_COUNT.toLocaleString('en-US')} comments p99 ≤ 1 ms`, j ? `${fmt(j.median, 3)} ms (worst run ${fmt(j.max, 3)})` : 'n/a', j ? j.median <= 1 : null);
+}
+
+const resultsPath = path.join(benchDir, QUICK ? path.join('out', 'RESULTS.quick.md') : 'RESULTS.md');
+const previous = fs.existsSync(resultsPath) ? fs.readFileSync(resultsPath, 'utf8') : '';
+const kept = /<!-- analysis:begin -->[\s\S]*<!-- analysis:end -->/.exec(previous)?.[0] ??
+  '<!-- analysis:begin -->\n<!-- analysis:end -->';
+
+lines.push('# Benchmark results (issue #6)', '');
+lines.push(`Generated by \`bench/run.sh\` on ${startedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC` +
+  ` (${((Date.now() - startedAt) / 60000).toFixed(1)} min), ${RUNS} runs per scenario, servers interleaved.` +
+  ' Each cell: median (min–max) over the runs. "ours vs peer" is how many times better ours is' +
+  ' (throughput: ours/peer; latency and memory: peer/ours).', '');
+lines.push(`Load average before: ${loadBefore}; after: ${loadAfter}. Both servers and the load generator share` +
+  ' the same 2 cores; other engineers may have been compiling meanwhile, so absolute numbers are noisy —' +
+  ' the per-CPU-second figures and the interleaved ratios are the steadier ones.', '');
+lines.push('## Targets', '', '| target | measured (ours) | result |', '|---|---|---|', ...targets, '');
+lines.push('## Side by side', '', '| scenario / metric | unit | ours | peer | ours vs peer |', '|---|---|---|---|---|', ...rows, '');
+lines.push('## Moderation filter (scenario 6)', '', '```', filter.text, '```', '');
+lines.push('## Widget (scenario 7)', '');
+if (widget.dir) {
+  lines.push(`Built files in \`${path.relative(repoDir, widget.dir)}\` (gzip -9):`, '', '| file | bytes | gzipped |', '|---|---|---|');
+  for (const f of widget.files) lines.push(`| ${f.name} | ${f.raw.toLocaleString('en-US')} | ${f.gzip.toLocaleString('en-US')} |`);
+  lines.push('');
+} else {
+  lines.push('No built widget found (no `build*/web/*.wasm`); build with COMMENTS_BUILD_WASM=ON and rerun.', '');
+}
+if (widget.first) lines.push('`tests/browser/first_paint.mjs`:', '', '```', widget.first.out, '```', '');
+lines.push('## Join prefill', '');
+for (const kind of ['ours', 'peer']) {
+  if (prefillInfo[kind]) lines.push(`- ${servers[kind].label}: ${prefillInfo[kind].out || 'failed'}`);
+}
+lines.push('', '## Problems seen', '');
+let anyProblem = false;
+for (const [id, byKind] of Object.entries(results)) {
+  for (const kind of ['ours', 'peer']) {
+    byKind[kind].forEach((r, i) => {
+      if (!r.ok) {
+        anyProblem = true;
+        lines.push(`- ${id}, ${kind}, run ${i + 1}: ${(r.problems ?? []).slice(0, 3).join('; ')}`);
+      }
+    });
+  }
+}
+if (!anyProblem) lines.push('- none: every run delivered every post to every reader, with no refusal or disconnect.');
+lines.push('', '## Analysis', '', kept, '');
+lines.push('## Machine', '', '```', machine, '```', '');
+lines.push('## Commands', '', '```');
+lines.push(`bench/run.sh   # RUNS=${RUNS}${QUICK ? ' QUICK=1' : ''}`);
+lines.push(`ours: ${path.relative(repoDir, bin.server)} --port 0 --db DB --rate 0`);
+lines.push('peer: node bench/peers/node-ws/server.js --port 0 --db DB');
+for (const s of trafficScenarios) lines.push(`${s.id}: loadgen ${s.args.join(' ')} --port P --server-pid PID`);
+lines.push(`join: prefill_store | node prefill.js --thread ${JOIN_THREAD} --count ${JOIN_COUNT}; ` +
+  `loadgen join --join-thread ${JOIN_THREAD} --joins N --expect-total ${JOIN_COUNT}`);
+lines.push('filter: build-bench/bench/filter/filter_bench', '```', '');
+fs.writeFileSync(resultsPath, lines.join('\n'));
+log(`wrote ${path.relative(repoDir, resultsPath)}`);
+fs.rmSync(workDir, { recursive: true, force: true });
+
+function describeMachine() {
+  const sh = (cmd, args) => {
+    try {
+      return execFileSync(cmd, args, { encoding: 'utf8' }).trim();
+    } catch {
+      return `(${cmd} unavailable)`;
+    }
+  };
+  const lscpu = sh('lscpu', []).split('\n')
+    .filter((l) => /^(Architecture|CPU\(s\)|Model name|Thread\(s\) per core|Core\(s\) per socket|CPU max MHz|L2 cache|L3 cache|Hypervisor vendor)/.test(l))
+    .join('\n');
+  const mem = sh('free', ['-h']).split('\n').slice(0, 2).join('\n');
+  return [
+    `date: ${startedAt.toISOString()}`,
+    `commit: ${sh('git', ['-C', repoDir, 'rev-parse', '--short', 'HEAD'])}`,
+    `kernel: ${os.release()}`,
+    lscpu, mem,
+    `node ${process.version}; ${sh('g++', ['--version']).split('\n')[0]}`,
+    `open files limit: ${sh('sh', ['-c', 'ulimit -n'])}`,
+  ].join('\n');
+}

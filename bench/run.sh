@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs the issue #6 benchmarks: our comment-server and the Node ws +
+# better-sqlite3 peer, side by side in one run, and writes bench/RESULTS.md.
+# Takes about 15 minutes. Environment: RUNS (3), QUICK=1 (a one-minute check
+# of the pipeline with tiny sizes), BUILD_DIR (build-bench), WEB_DIR.
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$repo"
+
+# 10,000 connections: the server and the load generator each need more than
+# 10,000 descriptors (the load generator also raises its own soft limit).
+ulimit -n "$(ulimit -Hn)"
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 12000 ]; then
+  echo "run.sh: the open-file limit is $(ulimit -n); 10,000 connections need more (raise the hard limit)" >&2
+  exit 1
+fi
+
+export BUILD_DIR="${BUILD_DIR:-$repo/build-bench}"
+if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
+  cmake -S "$repo" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DCOMMENTS_BUILD_WASM=OFF
+fi
+cmake --build "$BUILD_DIR" -j2 --target comment-server loadgen prefill_store filter_bench
+
+# The peer's packages. npm may not run install scripts, and better-sqlite3's
+# prebuilt download needs the network: build its addon from source against the
+# installed Node headers instead.
+peer="$repo/bench/peers/node-ws"
+if [ ! -d "$peer/node_modules/ws" ] || [ ! -d "$peer/node_modules/better-sqlite3" ]; then
+  (cd "$peer" && npm ci --ignore-scripts --no-audit --no-fund)
+fi
+if ! (cd "$peer" && node -e "new (require('better-sqlite3'))(':memory:')" 2>/dev/null); then
+  gyp="$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-gyp/bin/node-gyp.js"
+  nodedir_args=()
+  node_prefix="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"
+  [ -f "$node_prefix/include/node/node.h" ] && nodedir_args=(--nodedir="$node_prefix")
+  (cd "$peer/node_modules/better-sqlite3" && JOBS=2 node "$gyp" rebuild --release "${nodedir_args[@]}")
+fi
+
+exec node "$repo/bench/run.mjs"
