@@ -1,0 +1,176 @@
+// Shared helpers of the browser tests: start the real comment-server on a free
+// port, build a folder of test pages around the built web files, drive the
+// widget's shadow DOM, talk to the server over WebSocket from inside a page.
+'use strict';
+
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const http = require('node:http');
+const os = require('node:os');
+const path = require('node:path');
+const { chromium } = require('playwright-core');
+
+const SERVER_BINARY = process.env.COMMENT_SERVER;
+const BUILT_WEB = process.env.COMMENTS_WEB;
+const ARTIFACTS = process.env.COMMENTS_ARTIFACTS || path.join(os.tmpdir(), 'comments-browser-artifacts');
+const MOD_TOKEN = 'browser-test-moderator';
+
+if (!SERVER_BINARY || !BUILT_WEB) {
+  throw new Error('set COMMENT_SERVER (the comment-server binary) and COMMENTS_WEB (the built web folder)');
+}
+
+async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+function tempDir(prefix) {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+// A served folder: the built web files plus the given extra pages.
+function makeWebDir(pages = {}) {
+  const dir = tempDir('comments-web-');
+  for (const name of fs.readdirSync(BUILT_WEB)) {
+    const from = path.join(BUILT_WEB, name);
+    if (fs.statSync(from).isFile()) fs.copyFileSync(from, path.join(dir, name));
+  }
+  for (const [name, html] of Object.entries(pages)) fs.writeFileSync(path.join(dir, name), html);
+  return dir;
+}
+
+// One widget page. `attrs`: data-* attributes of the container.
+function widgetPage({ lang = 'zh-CN', attrs = {}, scriptSrc = 'embed.js', before = '', title = 'test' } = {}) {
+  const attrText = Object.entries(attrs)
+    .map(([k, v]) => ` data-${k}="${String(v).replace(/"/g, '&quot;')}"`).join('');
+  return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${title}</title></head>
+<body>${before}<div id="w" data-comments${attrText}></div>
+<script async src="${scriptSrc}"></script></body></html>`;
+}
+
+class Server {
+  constructor({ db, web, port = 0, args = [] }) {
+    this.db = db;
+    this.web = web;
+    this.port = port;
+    this.args = args;
+    this.process = null;
+    this.url = null;
+  }
+
+  start() {
+    return new Promise((resolve, reject) => {
+      const args = ['--port', String(this.port), '--db', this.db, '--web', this.web, ...this.args];
+      const child = spawn(SERVER_BINARY, args, {
+        env: { ...process.env, COMMENTS_MOD_TOKEN: MOD_TOKEN },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      this.process = child;
+      let output = '';
+      const onData = (chunk) => {
+        output += chunk.toString();
+        const match = output.match(/listening on (http:\/\/[^\s]+)/);
+        if (match && !this.url) {
+          this.url = match[1].replace(/\/$/, '');
+          this.port = Number(new URL(this.url).port);
+          resolve(this);
+        }
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      child.on('exit', (code) => {
+        if (!this.url) reject(new Error(`comment-server exited with ${code} before listening:\n${output}`));
+      });
+    });
+  }
+
+  stop(signal = 'SIGTERM') {
+    const child = this.process;
+    this.process = null;
+    this.url = null;
+    if (!child || child.exitCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      child.on('exit', () => resolve());
+      child.kill(signal);
+    });
+  }
+}
+
+// A tiny static file server for pages of another origin.
+function staticServer(host, files) {
+  return new Promise((resolve) => {
+    const server = http.createServer((req, res) => {
+      const body = files[new URL(req.url, 'http://x').pathname];
+      if (body === undefined) {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body);
+    });
+    server.listen(0, host, () => resolve(server));
+  });
+}
+
+// Sends messages over a fresh WebSocket opened from the page (so the Origin is
+// the page's) and returns the direct replies, in order.
+async function wsExchange(page, serverUrl, messages) {
+  return page.evaluate(async ({ url, messages }) => {
+    const ws = new WebSocket(url.replace(/^http/, 'ws') + '/ws');
+    await new Promise((resolve, reject) => {
+      ws.onopen = resolve;
+      ws.onerror = () => reject(new Error('websocket failed'));
+    });
+    const replies = [];
+    let n = 0;
+    for (const message of messages) {
+      const req = 't' + (++n);
+      const reply = new Promise((resolve) => {
+        ws.addEventListener('message', function onMessage(e) {
+          const data = JSON.parse(e.data);
+          if (data.req === req) {
+            ws.removeEventListener('message', onMessage);
+            resolve(data);
+          }
+        });
+      });
+      ws.send(JSON.stringify({ ...message, req }));
+      replies.push(await reply);
+    }
+    ws.close();
+    return replies;
+  }, { url: serverUrl, messages });
+}
+
+async function moderate(page, serverUrl, messages) {
+  const replies = await wsExchange(page, serverUrl, [{ type: 'auth', token: MOD_TOKEN }, ...messages]);
+  if (replies[0].type !== 'ok') throw new Error('moderator auth failed: ' + JSON.stringify(replies[0]));
+  return replies.slice(1);
+}
+
+// Texts of the comments a widget shows, top to bottom.
+function shownBodies(page, sel = '#w') {
+  return page.locator(`${sel} .cm-comment .cm-body`).allTextContents();
+}
+
+async function waitLive(page, sel = '#w') {
+  await page.waitForSelector(`${sel}[data-state="live"][data-painted]`, { state: 'attached' });
+}
+
+async function postViaForm(page, text, { name, sel = '#w' } = {}) {
+  if (name !== undefined) await page.fill(`${sel} #cm-name`, name);
+  await page.fill(`${sel} #cm-text`, text);
+  await page.click(`${sel} .cm-submit`);
+}
+
+function saveArtifact(name) {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  return path.join(ARTIFACTS, name);
+}
+
+module.exports = {
+  launchBrowser, makeWebDir, widgetPage, Server, staticServer, wsExchange, moderate, shownBodies,
+  waitLive, postViaForm, saveArtifact, tempDir, MOD_TOKEN,
+};

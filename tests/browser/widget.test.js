@@ -1,0 +1,324 @@
+// Real-browser tests of the reader's widget: headless Debian Chromium driven by
+// playwright-core against the real comment-server started on a free port.
+'use strict';
+
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const { test, before, after } = require('node:test');
+const h = require('./harness');
+
+let browser;
+const cleanups = [];
+
+before(async () => {
+  browser = await h.launchBrowser();
+});
+
+after(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  if (browser) await browser.close();
+});
+
+async function startServer(pages, args = ['--rate', '0']) {
+  const dir = h.tempDir('comments-db-');
+  const server = new h.Server({ db: path.join(dir, 'test.db'), web: h.makeWebDir(pages), args });
+  await server.start();
+  cleanups.push(() => server.stop());
+  return server;
+}
+
+async function newPage(options) {
+  const context = await browser.newContext(options);
+  cleanups.push(() => context.close());
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.problems = problems;
+  return page;
+}
+
+const post = (thread, author, body) => ({ type: 'post', thread, author, body, parent: null });
+
+test('demo page: two readers on one article see each other\'s posts live', async () => {
+  const server = await startServer({});
+  const a = await newPage();
+  const b = await newPage();
+  await a.goto(server.url + '/index.html');
+  await b.goto(server.url + '/index.html');
+  await h.waitLive(a, '#comments');
+  await h.waitLive(b, '#comments');
+  assert.equal(await a.locator('#comments .cm-title').innerText(), '网友评论（共0条）');
+
+  await h.postViaForm(a, '说得好！\n第二行', { name: '张三', sel: '#comments' });
+  // The author sees it at once and then as published; the other reader live.
+  await a.waitForSelector('#comments .cm-comment[data-id]:not(.cm-sending)');
+  await b.waitForSelector('#comments .cm-comment[data-id]');
+  assert.deepEqual(await h.shownBodies(b, '#comments'), ['说得好！\n第二行']);
+  assert.equal(await b.locator('#comments .cm-author').first().innerText(), '张三');
+  assert.match(await b.locator('#comments .cm-count').innerText(), /1/);
+  // Announced politely to screen readers, and the name is remembered.
+  assert.match(await b.locator('#comments [aria-live="polite"]').textContent(), /张三/);
+  await a.reload();
+  await h.waitLive(a, '#comments');
+  assert.equal(await a.inputValue('#comments #cm-name'), '张三');
+  // The widget marks its first paint for performance measurements.
+  assert.equal(await a.evaluate(() => performance.getEntriesByName('comments:first-paint').length), 1);
+
+  // Screenshots of the demo page as artifacts (light and dark).
+  await h.postViaForm(b, '链接 https://example.com/report 很有参考价值。', { name: 'Reader' });
+  await a.waitForFunction(() => document.querySelector('#comments').shadowRoot
+    .querySelectorAll('.cm-comment').length === 2);
+  await a.screenshot({ path: h.saveArtifact('demo-zh-light.png'), fullPage: true });
+  const dark = await newPage({ colorScheme: 'dark' });
+  await dark.goto(server.url + '/index.html');
+  await h.waitLive(dark, '#comments');
+  await dark.locator('#comments').screenshot({ path: h.saveArtifact('demo-zh-dark-widget.png') });
+  assert.deepEqual(a.problems, []);
+});
+
+test('more than N posts keep N shown, newest first; a removal refills from older ones', async () => {
+  const server = await startServer({ 'three.html': h.widgetPage({ attrs: { thread: 'limit-3', limit: 3 } }) });
+  const page = await newPage();
+  await page.goto(server.url + '/three.html');
+  await h.waitLive(page);
+  const replies = await h.wsExchange(page, server.url,
+    [1, 2, 3, 4, 5].map((i) => post('limit-3', 'n', `第${i}条`)));
+  assert.ok(replies.every((r) => r.type === 'ack'));
+  await page.waitForFunction(() => document.querySelector('#w').shadowRoot
+    .querySelector('.cm-body')?.textContent === '第5条');
+  assert.deepEqual(await h.shownBodies(page), ['第5条', '第4条', '第3条']);
+  assert.match(await page.locator('#w .cm-count').innerText(), /5/);
+
+  // A moderator deletes the newest: the list still shows 3, the oldest refilled.
+  const [deleted] = await h.moderate(page, server.url,
+    [{ type: 'moderate', id: replies[4].comment.id, action: 'delete' }]);
+  assert.equal(deleted.type, 'ok');
+  await page.waitForFunction(() => [...document.querySelector('#w').shadowRoot
+    .querySelectorAll('.cm-body')].map((e) => e.textContent).join() === '第4条,第3条,第2条');
+  assert.match(await page.locator('#w .cm-count').innerText(), /4/);
+
+  // Pinned ones go on top, marked.
+  await h.moderate(page, server.url, [{ type: 'moderate', id: replies[0].comment.id, action: 'pin' }]);
+  await page.waitForSelector('#w .cm-comment.cm-pinned');
+  assert.equal(await page.locator('#w .cm-comment').first().locator('.cm-body').innerText(), '第1条');
+  assert.equal(await page.locator('#w .cm-pinned .cm-badge').innerText(), '置顶');
+});
+
+test('XSS payloads in author and body are shown as text: no script runs, no element is injected', async () => {
+  const server = await startServer({ 'xss.html': h.widgetPage({ attrs: { thread: 'xss', limit: 20 } }) });
+  const page = await newPage();
+  await page.goto(server.url + '/xss.html');
+  await h.waitLive(page);
+  const payloads = [
+    '<script>window.__xss=1</script>',
+    '<img src=x onerror="window.__xss=1">',
+    '<svg onload=window.__xss=1>',
+    '"><iframe src="javascript:window.__xss=1"></iframe>',
+    'javascript:window.__xss=1',
+    'see http://example.com/"onmouseover="window.__xss=1" ok',
+    '<a href="javascript:window.__xss=1">click</a>',
+    '&lt;b&gt;entity&lt;/b&gt; &amp; &#60;i&#62;',
+    '{{constructor.constructor("window.__xss=1")()}}',
+    '<style>*{display:none!important}</style>',
+    '\u202egnp.exe <b onmouseover=window.__xss=1>x</b>',
+    '<template><script>window.__xss=1</script></template><math><mi xlink:href="javascript:1">',
+  ];
+  const authors = ['<img src=x onerror=window.__xss=1>', '<script>1</script>', '"><b>'];
+  const messages = payloads.map((body, i) => post('xss', authors[i % authors.length], body));
+  const replies = await h.wsExchange(page, server.url, messages);
+  assert.ok(replies.every((r) => r.type === 'ack'), JSON.stringify(replies));
+  await page.waitForFunction((n) => document.querySelector('#w').shadowRoot
+    .querySelectorAll('.cm-comment').length === n, payloads.length);
+
+  const result = await page.evaluate(() => {
+    const root = document.querySelector('#w').shadowRoot;
+    const allowed = new Set(['LI', 'DIV', 'SPAN', 'TIME', 'P', 'A', 'BUTTON']);
+    const tags = [...root.querySelectorAll('.cm-list *')].map((e) => e.tagName);
+    return {
+      xss: window.__xss,
+      unexpected: tags.filter((t) => !allowed.has(t)),
+      bodies: [...root.querySelectorAll('.cm-body')].map((e) => e.textContent),
+      authors: [...root.querySelectorAll('.cm-author')].map((e) => e.textContent),
+      hrefs: [...root.querySelectorAll('.cm-list a')].map((a) => a.getAttribute('href')),
+      handlers: [...root.querySelectorAll('.cm-list *')].flatMap((e) =>
+        [...e.attributes].map((a) => a.name).filter((n) => n.startsWith('on'))),
+      bodyElements: document.body.querySelectorAll('img, svg, iframe, script:not([src])').length,
+    };
+  });
+  assert.equal(result.xss, undefined);
+  assert.deepEqual(result.unexpected, []);
+  assert.deepEqual(result.handlers, []);
+  assert.equal(result.bodyElements, 0);
+  assert.deepEqual([...result.bodies].reverse(), payloads.map((p) => p.trim()));
+  assert.deepEqual([...result.authors].reverse(), payloads.map((_, i) => authors[i % authors.length]));
+  // The only link is the http one, cut at the quote; never a javascript: URL.
+  assert.deepEqual(result.hrefs, ['http://example.com/']);
+  const rel = await page.locator('#w .cm-list a').getAttribute('rel');
+  assert.equal(rel, 'nofollow ugc noopener');
+});
+
+test('errors are shown in the reader\'s language and nothing typed is lost', async () => {
+  const server = await startServer({ 'errors.html': h.widgetPage({ attrs: { thread: 'errors' } }) },
+                                   ['--rate', '3']);
+  const page = await newPage();
+  const other = await newPage();
+  await page.goto(server.url + '/errors.html');
+  await other.goto(server.url + '/errors.html');
+  await h.waitLive(page);
+  await h.waitLive(other);
+  await h.moderate(page, server.url, [{ type: 'filters', banned: ['禁词'], suspect: ['待审'] }]);
+  const message = page.locator('#w .cm-form-error');
+
+  // Client-side checks: empty text, over-long text (the counter shows it).
+  await page.click('#w .cm-submit');
+  assert.equal(await message.innerText(), '请先写点内容。');
+  await page.fill('#w #cm-text', '长'.repeat(2001));
+  assert.match(await page.locator('#w .cm-counter').innerText(), /2001\/2000/);
+  await page.click('#w .cm-submit');
+  assert.match(await message.innerText(), /最多 2000 字/);
+  assert.equal((await page.inputValue('#w #cm-text')).length, 2001);
+
+  // Post 1: published.
+  await h.postViaForm(page, '正常的评论');
+  await page.waitForSelector('#w .cm-comment[data-id]');
+  // Post 2: blocked by the server's filter; the text comes back into the box.
+  await h.postViaForm(page, '这里有禁 词');
+  await page.waitForFunction(() => document.querySelector('#w').shadowRoot
+    .querySelector('.cm-form-error').textContent.includes('不允许'));
+  assert.equal(await page.inputValue('#w #cm-text'), '这里有禁 词');
+  // Post 3: held for review, shown to its author only.
+  await h.postViaForm(page, '这条需要待审');
+  await page.waitForSelector('#w .cm-comment.cm-pending');
+  assert.match(await page.locator('#w .cm-pending .cm-state').innerText(), /等待审核/);
+  // Post 4: over the rate limit of 3 a minute -> a countdown, text kept.
+  await h.postViaForm(page, '第四条');
+  await page.waitForFunction(() => /\d+ 秒后再试/.test(document.querySelector('#w').shadowRoot
+    .querySelector('.cm-form-error').textContent));
+  assert.equal(await page.inputValue('#w #cm-text'), '第四条');
+  assert.equal(await page.locator('#w .cm-submit').isDisabled(), true);
+
+  // The held post is invisible to the other reader until a moderator approves it.
+  assert.deepEqual(await h.shownBodies(other), ['正常的评论']);
+  const [queue] = await h.moderate(page, server.url, [{ type: 'queue', status: 'pending' }]);
+  await h.moderate(page, server.url, [{ type: 'moderate', id: queue.items[0].id, action: 'approve' }]);
+  await other.waitForFunction(() => document.querySelector('#w').shadowRoot
+    .querySelectorAll('.cm-comment').length === 2);
+  await page.waitForFunction(() => !document.querySelector('#w').shadowRoot.querySelector('.cm-pending'));
+  assert.deepEqual(await h.shownBodies(page), ['这条需要待审', '正常的评论']);
+
+  // Flagging: the button turns into "已举报".
+  await other.click('#w .cm-comment >> nth=0 >> [data-action="flag"]');
+  await other.waitForSelector('#w [data-action="flag"][disabled]');
+  assert.equal(await other.locator('#w [data-action="flag"][disabled]').innerText(), '已举报');
+});
+
+test('zh-CN and en texts, muted words, and a server that cannot be reached', async () => {
+  const server = await startServer({
+    'en.html': h.widgetPage({ lang: 'en', attrs: { thread: 'langs' } }),
+    'zh.html': h.widgetPage({ lang: 'zh-CN', attrs: { thread: 'langs' } }),
+    'custom.html': h.widgetPage({ lang: 'en', attrs: { thread: 'langs', lang: 'zh-CN', disclaimer: '本站不负责' } }),
+    'dead.html': h.widgetPage({ attrs: { thread: 'langs', server: 'http://127.0.0.1:9' } }),
+  });
+  const en = await newPage();
+  await en.goto(server.url + '/en.html');
+  await h.waitLive(en);
+  assert.equal(await en.locator('#w .cm-title').innerText(), 'Comments(0)');
+  assert.equal(await en.locator('#w .cm-post-heading').innerText(), 'Post a comment');
+  assert.match(await en.locator('#w .cm-disclaimer').innerText(), /views of their authors/);
+  assert.match(await en.locator('#w .cm-empty').innerText(), /No comments yet/);
+  await h.postViaForm(en, 'Hello from an English page', { name: 'Ann' });
+  await en.waitForSelector('#w .cm-comment[data-id] .cm-time');
+  assert.equal(await en.locator('#w .cm-time').innerText(), 'just now');
+  await en.screenshot({ path: h.saveArtifact('widget-en.png'), fullPage: true });
+
+  const zh = await newPage();
+  await zh.goto(server.url + '/zh.html');
+  await h.waitLive(zh);
+  assert.equal(await zh.locator('#w .cm-title').innerText(), '网友评论（共1条）');
+  assert.equal(await zh.locator('#w .cm-disclaimer').innerText(), '评论内容只代表网友观点,与本站立场无关!');
+  assert.equal(await zh.locator('#w .cm-time').innerText(), '刚刚');
+  assert.equal(await zh.locator('#w .cm-submit').innerText(), '发表');
+
+  const custom = await newPage();
+  await custom.goto(server.url + '/custom.html');
+  await h.waitLive(custom);
+  assert.match(await custom.locator('#w .cm-title').innerText(), /^网友评论/);
+  assert.equal(await custom.locator('#w .cm-disclaimer').innerText(), '本站不负责');
+
+  // Muted words hide matching comments for this reader only (folded like the server's filter).
+  await zh.click('#w .cm-muted summary');
+  await zh.fill('#w #cm-muted-words', 'ＥＮＧＬＩＳＨ');
+  await zh.click('#w [data-action="save-muted"]');
+  await zh.waitForSelector('#w .cm-hidden-note:not([hidden])');
+  assert.equal(await zh.locator('#w .cm-comment').count(), 0);
+  await zh.reload();
+  await h.waitLive(zh);
+  assert.equal(await zh.locator('#w .cm-comment').count(), 0);
+  assert.match(await zh.locator('#w .cm-hidden-note').innerText(), /1 条评论因你的屏蔽词而隐藏/);
+
+  // A widget whose server is down says so and keeps trying.
+  const dead = await newPage();
+  await dead.goto(server.url + '/dead.html');
+  await dead.waitForSelector('#w[data-state="offline"]', { state: 'attached' });
+  assert.match(await dead.locator('#w .cm-status').innerText(), /连接已断开/);
+});
+
+test('the widget recovers after the server restarts, without duplicates or gaps', async () => {
+  const server = await startServer({ 'r.html': h.widgetPage({ attrs: { thread: 'restart' } }) });
+  const page = await newPage();
+  await page.goto(server.url + '/r.html');
+  await h.waitLive(page);
+  await h.postViaForm(page, '重启之前');
+  await page.waitForSelector('#w .cm-comment[data-id]');
+
+  const port = server.port;
+  await server.stop('SIGKILL');
+  await page.waitForSelector('#w[data-state="offline"]', { state: 'attached' });
+  assert.match(await page.locator('#w .cm-status').innerText(), /连接已断开/);
+  // Typed while offline: kept, with a clear message.
+  await h.postViaForm(page, '断线时写的');
+  assert.match(await page.locator('#w .cm-form-error').innerText(), /未连接到评论服务器/);
+  assert.equal(await page.inputValue('#w #cm-text'), '断线时写的');
+
+  server.port = port;
+  await server.start();
+  // Another reader posts right after the restart; the first catches up.
+  const other = await newPage();
+  await other.goto(server.url + '/r.html');
+  await h.waitLive(other);
+  await h.wsExchange(other, server.url, [post('restart', 'x', '重启之后')]);
+  await page.waitForSelector('#w[data-state="live"]', { state: 'attached', timeout: 30000 });
+  await page.waitForFunction(() => document.querySelector('#w').shadowRoot
+    .querySelectorAll('.cm-comment').length === 2);
+  await h.postViaForm(page, '断线时写的');
+  await other.waitForFunction(() => document.querySelector('#w').shadowRoot
+    .querySelectorAll('.cm-comment').length === 3);
+  assert.deepEqual(await h.shownBodies(page), ['断线时写的', '重启之后', '重启之前']);
+  const ids = await page.locator('#w .cm-comment').evaluateAll((els) => els.map((e) => e.dataset.id));
+  assert.equal(new Set(ids).size, 3);
+});
+
+test('a widget on a page of another origin works when that origin is allowed', async () => {
+  // 127.0.0.2 is loopback too, but not one of the origins allowed by default.
+  const files = {};
+  const site = await h.staticServer('127.0.0.2', files);
+  cleanups.push(() => new Promise((resolve) => site.close(resolve)));
+  const siteOrigin = `http://127.0.0.2:${site.address().port}`;
+  const server = await startServer({}, ['--rate', '0', '--allow-origin', siteOrigin]);
+  files['/article.html'] = h.widgetPage({ lang: 'en', attrs: { thread: 'cross' },
+                                          scriptSrc: server.url + '/embed.js' });
+  const page = await newPage();
+  await page.goto(siteOrigin + '/article.html');
+  await h.waitLive(page);
+  await h.postViaForm(page, 'from another site');
+  await page.waitForSelector('#w .cm-comment[data-id]');
+  assert.deepEqual(await h.shownBodies(page), ['from another site']);
+
+  // The same page on an origin that is not allowed: the server refuses the socket.
+  const refused = await startServer({});
+  files['/refused.html'] = h.widgetPage({ lang: 'en', attrs: { thread: 'cross' },
+                                          scriptSrc: refused.url + '/embed.js' });
+  const other = await newPage();
+  await other.goto(siteOrigin + '/refused.html');
+  await other.waitForSelector('#w[data-state="offline"], #w[data-state="unreachable"]', { state: 'attached' });
+});
