@@ -1,0 +1,201 @@
+// The moderators' console (web/moderate.html): sign-in with the moderator
+// token, the review queues with live arrivals and keyboard-first actions, the
+// filter lists with a rule preview run by core's ModerationFilter, and the
+// audit log. One Console per page, talking to the server over one Connection
+// from wasm/common.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <emscripten/val.h>
+#include <nlohmann/json.hpp>
+
+#include "comments/comment.hpp"
+#include "comments/filter.hpp"
+#include "common/connection.hpp"
+#include "common/i18n.hpp"
+#include "moderator/queue_model.hpp"
+#include "moderator/strings.hpp"
+
+namespace cmmod {
+
+using emscripten::val;
+
+struct ConsoleConfig {
+  std::string server;  // http(s) origin of the comment server
+  cmweb::Lang lang = cmweb::Lang::zh_CN;
+  std::string other_language_href;  // link to the page in the other language
+};
+
+// One entry of the server's audit log (the `audit` / `audited` extension).
+struct AuditRow {
+  std::int64_t id = 0;
+  std::int64_t at = 0;
+  std::string action;
+  std::optional<std::int64_t> comment;
+  std::string thread;
+  std::string moderator;
+  std::string detail;
+};
+
+class Console {
+ public:
+  Console(val root, ConsoleConfig config);
+  ~Console();
+  Console(const Console&) = delete;
+  Console& operator=(const Console&) = delete;
+
+  void start();
+
+ private:
+  enum class Panel : std::uint8_t { queues, filters, audit };
+  enum class Action : std::uint8_t { approve, reject, remove, pin_toggle, ban };
+
+  std::string_view t(M id) const { return text(config_.lang, id); }
+
+  // ---- Shell (console.cpp)
+  void build();
+  val build_signin();
+  val build_queue_panel();
+  val build_filters_panel();
+  val build_audit_panel();
+  val build_help();
+  val labelled_input(const val& parent, std::string_view id, M label, std::string_view type);
+  void on_connected();
+  void on_disconnected(double retry_ms);
+  void on_event(const nlohmann::json& event);
+  void submit_signin();
+  void authenticate(const std::string& token, bool typed);
+  void on_signed_in();
+  void show_signed_in(bool signed_in);
+  void sign_out();
+  void select_panel(Panel panel);
+  void on_click(const val& event);
+  void on_keydown(const val& event);
+  void open_help();
+  void close_help();
+  void announce(const std::string& message);
+  void show_alert(const std::string& message);
+  std::string error_text(const nlohmann::json& reply) const;
+
+  // ---- Queues (queue_view.cpp)
+  void select_queue(Queue queue);
+  void apply_filter_form();
+  void clear_filter_form();
+  void load_queue(bool older);
+  void render_queue();
+  val render_item(const comments::Comment& c);
+  void render_tabs();
+  void render_toolbar();
+  void focus_cursor();
+  void move_cursor(int delta);
+  void act(Action action);
+  void disarm_ban();
+  void run_ban(const std::vector<comments::Comment>& targets);
+  void remember(const comments::Comment& c);
+  void on_queued(const comments::Comment& c);
+  void refetch(std::int64_t id);
+
+  // ---- Filter lists and rule preview (filters_view.cpp)
+  void load_filters();
+  void load_preview_sample();
+  void render_preview();
+  void save_filters();
+  void revert_filters();
+  comments::FilterLists edited_lists() const;
+  void set_lists(const comments::FilterLists& lists);
+  std::string reason_text(const comments::FilterDecision& d) const;
+  std::string_view verdict_text(comments::Verdict v) const;
+
+  // ---- Audit log (audit_view.cpp)
+  void load_audit(bool older);
+  void on_audited(const nlohmann::json& entry);
+  void render_audit();
+  std::string action_label(const std::string& action) const;
+
+  val root_;
+  val document_;
+  ConsoleConfig config_;
+  cmweb::Connection connection_;
+  int utc_offset_minutes_ = 0;
+  std::vector<int> listener_ids_;
+
+  // Session
+  bool signed_in_ = false;
+  bool signing_in_ = false;
+  Panel panel_ = Panel::queues;
+  // The moderator session id the server gives this connection, learned from
+  // the first audit entry of one of our own actions (the server never says it
+  // directly); entries from other ids are other moderators.
+  std::string own_session_;
+  std::set<std::int64_t> awaiting_audit_;
+  bool awaiting_filters_audit_ = false;
+
+  // Queues
+  QueueModel model_;
+  bool queue_loading_ = false;
+  std::uint64_t queue_generation_ = 0;  // replies of an older query are ignored
+  int new_pending_ = 0;
+  int new_flagged_ = 0;
+  std::set<std::int64_t> banned_posters_of_;  // comment ids whose poster we banned
+  std::set<std::int64_t> fresh_;              // arrived live since the list was loaded
+  bool ban_armed_ = false;
+
+  // Filters: what the server has now, and every comment loaded so far (the
+  // preview's sample), newest first by id.
+  bool filters_loaded_ = false;
+  comments::FilterLists server_lists_;
+  comments::ModerationFilter server_filter_;
+  std::map<std::int64_t, comments::Comment, std::greater<>> seen_;
+  bool sample_loaded_ = false;
+
+  // Audit
+  bool audit_loaded_ = false;
+  bool audit_at_end_ = false;
+  std::vector<AuditRow> audit_;
+
+  // Elements
+  val status_el_ = val::undefined();
+  val alert_el_ = val::undefined();
+  val live_el_ = val::undefined();
+  val signout_el_ = val::undefined();
+  val help_button_el_ = val::undefined();
+  val signin_el_ = val::undefined();
+  val token_el_ = val::undefined();
+  val signin_submit_el_ = val::undefined();
+  val signin_error_el_ = val::undefined();
+  val app_el_ = val::undefined();
+  std::map<Panel, val> panel_tabs_;
+  std::map<Panel, val> panels_;
+  std::map<Queue, val> queue_tabs_;
+  std::map<Queue, val> queue_badges_;
+  val thread_filter_el_ = val::undefined();
+  val author_filter_el_ = val::undefined();
+  val text_filter_el_ = val::undefined();
+  val selected_el_ = val::undefined();
+  val toolbar_status_el_ = val::undefined();
+  val ban_button_el_ = val::undefined();
+  val list_el_ = val::undefined();
+  val queue_empty_el_ = val::undefined();
+  val older_el_ = val::undefined();
+  val banned_words_el_ = val::undefined();
+  val suspect_words_el_ = val::undefined();
+  val filters_status_el_ = val::undefined();
+  val preview_summary_el_ = val::undefined();
+  val preview_body_el_ = val::undefined();
+  val preview_table_el_ = val::undefined();
+  val audit_body_el_ = val::undefined();
+  val audit_empty_el_ = val::undefined();
+  val audit_older_el_ = val::undefined();
+  val help_el_ = val::undefined();
+  val help_close_el_ = val::undefined();
+  val help_return_focus_ = val::undefined();
+};
+
+}  // namespace cmmod

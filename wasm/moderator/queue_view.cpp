@@ -1,0 +1,494 @@
+// The queue panel of the Console: status tabs, filters, the list with its
+// cursor and selection, and the actions.
+#include <algorithm>
+#include <memory>
+
+#include <emscripten/html5.h>
+
+#include "comments/limits.hpp"
+#include "comments/text.hpp"
+#include "common/dom.hpp"
+#include "common/relative_time.hpp"
+#include "moderator/console.hpp"
+#include "moderator/json_fields.hpp"
+
+namespace cmmod {
+
+using cmweb::append;
+using cmweb::fill_in;
+using cmweb::make_element;
+using cmweb::set_attr;
+using cmweb::set_text;
+using comments::Comment;
+using comments::Status;
+using nlohmann::json;
+
+namespace {
+
+constexpr int page_size = comments::limits::default_queue_limit;
+// How many comments the preview sample keeps (newest ids win).
+constexpr std::size_t max_seen = 2000;
+
+M queue_label(Queue q) {
+  switch (q) {
+    case Queue::pending: return M::queue_pending;
+    case Queue::flagged: return M::queue_flagged;
+    case Queue::published: return M::queue_published;
+    case Queue::rejected: return M::queue_rejected;
+    case Queue::deleted: return M::queue_deleted;
+    case Queue::all: return M::queue_all;
+  }
+  return M::queue_all;
+}
+
+M status_label(Status s) {
+  switch (s) {
+    case Status::published: return M::status_published;
+    case Status::pending: return M::status_pending;
+    case Status::rejected: return M::status_rejected;
+    case Status::deleted: return M::status_deleted;
+  }
+  return M::status_pending;
+}
+
+}  // namespace
+
+val Console::build_queue_panel() {
+  val panel = make_element(document_, "section", "mod-panel mod-queues");
+
+  val tabs = make_element(document_, "div", "mod-queue-tabs");
+  set_attr(tabs, "role", "tablist");
+  set_attr(tabs, "aria-label", t(M::queue_tabs_label));
+  for (Queue q : all_queues) {
+    val tab = make_element(document_, "button", "mod-queue-tab");
+    set_attr(tab, "type", "button");
+    set_attr(tab, "role", "tab");
+    set_attr(tab, "aria-controls", "mod-list");
+    set_attr(tab, "data-queue", wire_name(q));
+    val name = make_element(document_, "span", "mod-queue-name");
+    set_text(name, t(queue_label(q)));
+    append(tab, name);
+    if (q == Queue::pending || q == Queue::flagged) {
+      val badge = make_element(document_, "span", "mod-badge-count");
+      cmweb::set_hidden(badge, true);
+      append(tab, badge);
+      queue_badges_.emplace(q, badge);
+    }
+    append(tabs, tab);
+    queue_tabs_.emplace(q, tab);
+  }
+  append(panel, tabs);
+
+  val filters = make_element(document_, "form", "mod-filters");
+  set_attr(filters, "role", "search");
+  thread_filter_el_ = labelled_input(filters, "mod-filter-thread", M::filter_thread, "text");
+  author_filter_el_ = labelled_input(filters, "mod-filter-author", M::filter_author, "text");
+  text_filter_el_ = labelled_input(filters, "mod-filter-text", M::filter_text, "search");
+  set_attr(text_filter_el_, "aria-keyshortcuts", "/");
+  val apply = make_element(document_, "button", "mod-button");
+  set_attr(apply, "type", "submit");
+  set_text(apply, t(M::filter_apply));
+  append(filters, apply);
+  val clear = make_element(document_, "button", "mod-button mod-quiet");
+  set_attr(clear, "type", "button");
+  set_attr(clear, "data-command", "filter-clear");
+  set_text(clear, t(M::filter_clear));
+  append(filters, clear);
+  append(panel, filters);
+  listener_ids_.push_back(cmweb::add_listener(filters, "submit", [this](const val& e) {
+    e.call<void>("preventDefault");
+    apply_filter_form();
+  }));
+
+  val toolbar = make_element(document_, "div", "mod-toolbar");
+  set_attr(toolbar, "role", "toolbar");
+  set_attr(toolbar, "aria-label", t(M::actions_label));
+  selected_el_ = make_element(document_, "span", "mod-selected");
+  append(toolbar, selected_el_);
+  const struct {
+    const char* act;
+    M label;
+    const char* key;
+  } buttons[] = {{"approve", M::act_approve, "a"}, {"reject", M::act_reject, "r"},
+                 {"delete", M::act_delete, "d"},   {"pin", M::act_pin_toggle, "p"},
+                 {"ban", M::act_ban, "b"}};
+  for (const auto& b : buttons) {
+    val button = make_element(document_, "button", std::string("mod-button mod-act-") + b.act);
+    set_attr(button, "type", "button");
+    set_attr(button, "data-act", b.act);
+    set_attr(button, "aria-keyshortcuts", b.key);
+    val label = make_element(document_, "span", "mod-act-label");
+    set_text(label, t(b.label));
+    append(button, label);
+    val kbd = make_element(document_, "kbd");
+    set_attr(kbd, "aria-hidden", "true");
+    set_text(kbd, b.key);
+    append(button, kbd);
+    append(toolbar, button);
+    if (std::string_view(b.act) == "ban") ban_button_el_ = label;
+  }
+  toolbar_status_el_ = make_element(document_, "p", "mod-toolbar-status");
+  set_attr(toolbar_status_el_, "role", "status");
+  append(toolbar, toolbar_status_el_);
+  append(panel, toolbar);
+
+  list_el_ = make_element(document_, "ol", "mod-list");
+  set_attr(list_el_, "id", "mod-list");
+  set_attr(list_el_, "aria-label", t(M::list_label));
+  append(panel, list_el_);
+  queue_empty_el_ = make_element(document_, "p", "mod-empty");
+  append(panel, queue_empty_el_);
+  older_el_ = make_element(document_, "button", "mod-button mod-older");
+  set_attr(older_el_, "type", "button");
+  set_attr(older_el_, "data-command", "older");
+  set_text(older_el_, t(M::load_older));
+  cmweb::set_hidden(older_el_, true);
+  append(panel, older_el_);
+  render_tabs();
+  render_toolbar();
+  return panel;
+}
+
+void Console::select_queue(Queue queue) {
+  model_.reset(queue, model_.filter());
+  if (queue == Queue::pending) new_pending_ = 0;
+  if (queue == Queue::flagged) new_flagged_ = 0;
+  disarm_ban();
+  load_queue(false);
+}
+
+void Console::apply_filter_form() {
+  QueueFilter f;
+  f.thread = std::string(comments::text::trim(cmweb::get_value(thread_filter_el_)));
+  f.author = std::string(comments::text::trim(cmweb::get_value(author_filter_el_)));
+  f.text = std::string(comments::text::trim(cmweb::get_value(text_filter_el_)));
+  model_.reset(model_.queue(), std::move(f));
+  disarm_ban();
+  load_queue(false);
+}
+
+void Console::clear_filter_form() {
+  cmweb::set_value(thread_filter_el_, "");
+  cmweb::set_value(author_filter_el_, "");
+  cmweb::set_value(text_filter_el_, "");
+  apply_filter_form();
+}
+
+void Console::load_queue(bool older) {
+  if (!signed_in_) return;
+  if (!older) {
+    model_.reset(model_.queue(), model_.filter());
+    fresh_.clear();
+  } else if (queue_loading_ || model_.at_end()) {
+    return;
+  }
+  const std::uint64_t generation = ++queue_generation_;
+  json message = {{"type", "queue"}, {"status", wire_name(model_.queue())}, {"limit", page_size}};
+  const QueueFilter& f = model_.filter();
+  if (!f.thread.empty()) message["thread"] = f.thread;
+  if (!f.author.empty()) message["author"] = f.author;
+  if (!f.text.empty()) message["text"] = f.text;
+  if (older) {
+    if (auto oldest = model_.oldest_id()) message["before"] = *oldest;
+  }
+  queue_loading_ = connection_.request(std::move(message), [this, generation](const json& reply) {
+    if (generation != queue_generation_) return;  // a newer query replaced this one
+    queue_loading_ = false;
+    if (json_string(reply, "type") != "queue") {
+      if (json_string(reply, "code") != "offline") show_alert(error_text(reply));
+      render_queue();
+      return;
+    }
+    show_alert("");
+    auto items = json_comments(reply, "items");
+    for (const Comment& c : items) remember(c);
+    model_.append_page(items, page_size);
+    render_queue();
+  });
+  render_queue();
+}
+
+void Console::remember(const Comment& c) {
+  seen_[c.id] = c;
+  while (seen_.size() > max_seen) seen_.erase(std::prev(seen_.end()));
+}
+
+void Console::render_tabs() {
+  for (auto& [q, tab] : queue_tabs_) {
+    const bool active = q == model_.queue();
+    set_attr(tab, "aria-selected", active ? "true" : "false");
+  }
+  const std::pair<Queue, int> counts[] = {{Queue::pending, new_pending_},
+                                          {Queue::flagged, new_flagged_}};
+  for (const auto& [q, count] : counts) {
+    val badge = queue_badges_.at(q);
+    cmweb::set_hidden(badge, count == 0);
+    set_text(badge, std::to_string(count));
+    set_attr(badge, "aria-label", fill_in(t(M::new_count), "n", count));
+  }
+}
+
+void Console::render_toolbar() {
+  const auto selected = static_cast<long long>(model_.selected_count());
+  set_text(selected_el_, selected > 0 ? fill_in(t(M::selected_count), "n", selected) : "");
+  set_text(ban_button_el_, t(ban_armed_ ? M::act_ban_confirm : M::act_ban));
+  if (ban_armed_) {
+    set_text(toolbar_status_el_,
+             fill_in(t(M::ban_confirm_prompt), "n", static_cast<long long>(model_.targets().size())));
+  }
+}
+
+val Console::render_item(const Comment& c) {
+  const bool current = model_.cursor_id() == c.id;
+  const bool selected = model_.is_selected(c.id);
+  std::string cls = "mod-item mod-status-" + std::string(comments::to_string(c.status));
+  if (current) cls += " mod-current";
+  if (selected) cls += " mod-selected";
+  if (fresh_.count(c.id) != 0) cls += " mod-fresh";
+  val li = make_element(document_, "li", cls);
+  set_attr(li, "id", "mod-c-" + std::to_string(c.id));
+  set_attr(li, "data-id", std::to_string(c.id));
+  set_attr(li, "tabindex", current ? "0" : "-1");
+  if (current) set_attr(li, "aria-current", "true");
+
+  val check = make_element(document_, "input", "mod-check");
+  set_attr(check, "type", "checkbox");
+  set_attr(check, "data-select", std::to_string(c.id));
+  set_attr(check, "aria-label", fill_in(t(M::select_comment), "id", c.id));
+  check.set("checked", selected);
+  append(li, check);
+
+  val main = make_element(document_, "div", "mod-item-main");
+  val meta = make_element(document_, "div", "mod-meta");
+  val author = make_element(document_, "span", "mod-author");
+  set_text(author, c.author);
+  append(meta, author);
+  val status = make_element(document_, "span", "mod-status");
+  set_text(status, t(status_label(c.status)));
+  append(meta, status);
+  if (c.pinned) {
+    val pinned = make_element(document_, "span", "mod-tag mod-tag-pinned");
+    set_text(pinned, t(M::badge_pinned));
+    append(meta, pinned);
+  }
+  if (c.flags > 0) {
+    val flags = make_element(document_, "span", "mod-tag mod-tag-flags");
+    set_text(flags, fill_in(t(M::badge_flags), "n", c.flags));
+    append(meta, flags);
+  }
+  if (banned_posters_of_.count(c.id) != 0) {
+    val banned = make_element(document_, "span", "mod-tag mod-tag-banned");
+    set_text(banned, t(M::badge_banned));
+    append(meta, banned);
+  }
+  val id = make_element(document_, "span", "mod-id");
+  set_text(id, "#" + std::to_string(c.id));
+  append(meta, id);
+  val thread = make_element(document_, "span", "mod-thread");
+  set_text(thread, c.thread);
+  append(meta, thread);
+  if (c.parent) {
+    val parent = make_element(document_, "span", "mod-parent");
+    set_text(parent, fill_in(t(M::reply_to), "id", *c.parent));
+    append(meta, parent);
+  }
+  val time = make_element(document_, "time", "mod-time");
+  set_attr(time, "datetime", cmweb::iso_utc(c.created));
+  set_text(time, cmweb::relative_time(config_.lang, c.created,
+                                      static_cast<std::int64_t>(emscripten_date_now()),
+                                      utc_offset_minutes_));
+  append(meta, time);
+  append(main, meta);
+  // Plain text, never HTML; CSS keeps its line breaks.
+  val body = make_element(document_, "div", "mod-body");
+  set_text(body, c.body);
+  append(main, body);
+  append(li, main);
+  return li;
+}
+
+void Console::render_queue() {
+  const bool focus_in_list = list_el_.call<bool>("contains", document_["activeElement"]);
+  cmweb::remove_children(list_el_);
+  for (const Comment& c : model_.items()) append(list_el_, render_item(c));
+  const bool empty = model_.items().empty();
+  cmweb::set_hidden(queue_empty_el_, !empty && !queue_loading_);
+  set_text(queue_empty_el_, t(queue_loading_ ? M::loading : M::queue_empty));
+  cmweb::set_hidden(older_el_, empty || model_.at_end());
+  if (!ban_armed_) set_text(toolbar_status_el_, "");
+  render_tabs();
+  render_toolbar();
+  if (focus_in_list) focus_cursor();
+}
+
+void Console::focus_cursor() {
+  if (!model_.cursor_id()) return;
+  val el = document_.call<val>("getElementById", cmweb::js_string("mod-c-" + std::to_string(*model_.cursor_id())));
+  if (el.isNull()) return;
+  el.call<void>("focus", val::object());
+  val options = val::object();
+  options.set("block", "nearest");
+  el.call<void>("scrollIntoView", options);
+}
+
+void Console::move_cursor(int delta) {
+  model_.move_cursor(delta);
+  // Reaching the last loaded comment fetches the next page.
+  if (delta > 0 && !model_.items().empty() && model_.cursor_id() == model_.items().back().id) {
+    load_queue(true);
+  }
+  disarm_ban();
+  render_queue();
+  focus_cursor();
+}
+
+void Console::disarm_ban() {
+  if (!ban_armed_) return;
+  ban_armed_ = false;
+  set_text(toolbar_status_el_, "");
+  render_toolbar();
+}
+
+namespace {
+
+// Counts the replies of one batch of actions and reports once all are in.
+struct Batch {
+  int remaining = 0;
+  int done = 0;
+  std::vector<std::string> failures;
+};
+
+}  // namespace
+
+void Console::act(Action action) {
+  std::vector<Comment> targets = model_.targets();
+  if (targets.empty()) {
+    set_text(toolbar_status_el_, t(M::nothing_selected));
+    return;
+  }
+  if (action == Action::ban) {
+    if (!ban_armed_) {
+      ban_armed_ = true;
+      render_toolbar();
+      return;
+    }
+    ban_armed_ = false;
+    run_ban(targets);
+    return;
+  }
+  disarm_ban();
+  const M label = action == Action::approve  ? M::act_approve
+                  : action == Action::reject ? M::act_reject
+                  : action == Action::remove ? M::act_delete
+                                             : M::act_pin_toggle;
+  auto batch = std::make_shared<Batch>();
+  for (const Comment& c : targets) {
+    std::string wire;
+    switch (action) {
+      case Action::approve: wire = "approve"; break;
+      case Action::reject: wire = "reject"; break;
+      case Action::remove: wire = "delete"; break;
+      case Action::pin_toggle: wire = c.pinned ? "unpin" : "pin"; break;
+      case Action::ban: break;
+    }
+    json message = {{"type", "moderate"}, {"id", c.id}, {"action", wire}};
+    const std::int64_t id = c.id;
+    const bool sent = connection_.request(std::move(message), [this, batch, id, label](const json& reply) {
+      --batch->remaining;
+      awaiting_audit_.insert(id);
+      if (auto changed = json_comment(reply, "comment"); changed && json_string(reply, "type") == "ok") {
+        ++batch->done;
+        remember(*changed);
+        model_.apply(*changed);
+      } else {
+        awaiting_audit_.erase(id);
+        batch->failures.push_back(fill_in(fill_in(fill_in(t(M::failed), "action", t(label)), "id", id),
+                                          "reason", error_text(reply)));
+      }
+      if (batch->remaining > 0) return;
+      std::string summary = fill_in(fill_in(t(M::done), "action", t(label)), "n",
+                                    static_cast<long long>(batch->done));
+      set_text(toolbar_status_el_, summary);
+      announce(summary);
+      std::string failures;
+      for (const auto& f : batch->failures) failures += (failures.empty() ? "" : " ") + f;
+      show_alert(failures);
+      render_queue();
+      set_text(toolbar_status_el_, summary);
+    });
+    if (sent) {
+      ++batch->remaining;
+    } else {
+      show_alert(std::string(cmweb::tr(config_.lang, cmweb::Msg::err_offline)));
+      break;
+    }
+  }
+  model_.clear_selection();
+  render_queue();
+}
+
+void Console::run_ban(const std::vector<Comment>& targets) {
+  auto batch = std::make_shared<Batch>();
+  for (const Comment& c : targets) {
+    json message = {{"type", "ban"}, {"id", c.id}};
+    const std::int64_t id = c.id;
+    const bool sent = connection_.request(std::move(message), [this, batch, id](const json& reply) {
+      --batch->remaining;
+      if (json_string(reply, "type") == "ok") {
+        ++batch->done;
+        banned_posters_of_.insert(id);
+        awaiting_audit_.insert(id);
+      } else {
+        batch->failures.push_back(fill_in(fill_in(fill_in(t(M::failed), "action", t(M::act_ban)), "id", id),
+                                          "reason", error_text(reply)));
+      }
+      if (batch->remaining > 0) return;
+      const std::string summary =
+          fill_in(t(M::banned_done), "n", static_cast<long long>(batch->done));
+      announce(summary);
+      std::string failures;
+      for (const auto& f : batch->failures) failures += (failures.empty() ? "" : " ") + f;
+      show_alert(failures);
+      render_queue();
+      set_text(toolbar_status_el_, summary);
+    });
+    if (sent) {
+      ++batch->remaining;
+    } else {
+      show_alert(std::string(cmweb::tr(config_.lang, cmweb::Msg::err_offline)));
+      break;
+    }
+  }
+  model_.clear_selection();
+  render_queue();
+}
+
+void Console::on_queued(const Comment& c) {
+  remember(c);
+  const bool viewing_queues = signed_in_ && panel_ == Panel::queues;
+  if (c.status == Status::pending && !(viewing_queues && model_.queue() == Queue::pending)) {
+    ++new_pending_;
+  }
+  if (c.flags > 0 && !(viewing_queues && model_.queue() == Queue::flagged)) ++new_flagged_;
+  if (model_.apply(c)) fresh_.insert(c.id);
+  if (c.status == Status::pending) announce(fill_in(t(M::new_arrival), "name", c.author));
+  render_queue();
+  if (panel_ == Panel::filters) render_preview();
+}
+
+// One comment as it is now: the newest comment with an id below id + 1.
+void Console::refetch(std::int64_t id) {
+  json message = {{"type", "queue"}, {"status", "all"}, {"before", id + 1}, {"limit", 1}};
+  connection_.request(std::move(message), [this, id](const json& reply) {
+    for (const Comment& c : json_comments(reply, "items")) {
+      if (c.id != id) continue;
+      remember(c);
+      if (model_.apply(c)) {
+        announce(fill_in(t(M::changed_elsewhere), "id", id));
+        render_queue();
+      }
+    }
+  });
+}
+
+}  // namespace cmmod
