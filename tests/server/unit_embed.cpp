@@ -1,0 +1,103 @@
+// The /embed/latest HTML fragment: structure, escaping, languages.
+#include <doctest/doctest.h>
+
+#include "embed.hpp"
+
+using namespace comments;
+using namespace comments::server;
+
+namespace {
+
+Comment make(std::int64_t id, std::string author, std::string body, bool pinned = false) {
+  Comment c;
+  c.id = id;
+  c.thread = "t";
+  c.author = std::move(author);
+  c.body = std::move(body);
+  c.created = 1605107052000;  // 2020-11-11T15:04:12Z
+  c.pinned = pinned;
+  return c;
+}
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("embed: html_escape covers the five special characters") {
+  CHECK(html_escape(R"(<a href="x" onclick='y'>&</a>)") ==
+        "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
+  CHECK(html_escape("网友评论") == "网友评论");
+  CHECK(html_escape_multiline("a<b>\nc\r\nd\re") == "a&lt;b&gt;<br>c<br>d<br>e");
+}
+
+TEST_CASE("embed: zh-CN fragment has the agreed structure, newest first, pinned on top") {
+  const std::vector<Comment> newest{make(3, "甲", "第三"), make(2, "乙", "第二", true),
+                                    make(1, "丙", "第一")};
+  const std::vector<Comment> pinned{make(2, "乙", "第二", true)};
+  const auto html = render_embed_fragment("2020-11-11-caowenze", 7, newest, pinned, 10,
+                                          EmbedLang::zh_cn);
+  CHECK(html.starts_with(R"(<section class="cm-thread" data-thread="2020-11-11-caowenze" data-total="7" lang="zh-CN">)"));
+  CHECK(html.find(R"(<h2 class="cm-title">网友评论 <span class="cm-count">(7)</span></h2>)") !=
+        std::string::npos);
+  CHECK(html.find(R"(<p class="cm-disclaimer">评论内容只代表网友观点,与本站立场无关!</p>)") !=
+        std::string::npos);
+  CHECK(html.find(R"(<ol class="cm-list">)") != std::string::npos);
+  // Pinned first and only once, then the others newest first.
+  const auto pinned_at = html.find(R"(<li class="cm-comment cm-pinned" id="cm-c-2" data-id="2">)");
+  const auto third_at = html.find(R"(<li class="cm-comment" id="cm-c-3" data-id="3">)");
+  const auto first_at = html.find(R"(<li class="cm-comment" id="cm-c-1" data-id="1">)");
+  REQUIRE(pinned_at != std::string::npos);
+  REQUIRE(third_at != std::string::npos);
+  REQUIRE(first_at != std::string::npos);
+  CHECK(pinned_at < third_at);
+  CHECK(third_at < first_at);
+  CHECK(count(html, "id=\"cm-c-2\"") == 1);
+  CHECK(html.find(R"(<span class="cm-pin-mark">置顶</span>)") != std::string::npos);
+  CHECK(html.find(R"(<time class="cm-time" datetime="2020-11-11T15:04:12.000Z">2020-11-11 15:04</time>)") !=
+        std::string::npos);
+  CHECK(html.find(R"(<span class="cm-author">甲</span>)") != std::string::npos);
+  CHECK(html.find(R"(<div class="cm-body">第三</div>)") != std::string::npos);
+  CHECK(html.find("cm-empty") == std::string::npos);
+}
+
+TEST_CASE("embed: every user text is escaped, thread key included") {
+  const std::vector<Comment> newest{
+      make(1, "<script>alert(1)</script>", "<img src=x onerror=\"alert(2)\">\nline two")};
+  const auto html = render_embed_fragment("t\"><script>", 1, newest, {}, 10, EmbedLang::en);
+  CHECK(html.find("<script>") == std::string::npos);
+  CHECK(html.find("<img") == std::string::npos);
+  CHECK(html.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
+  CHECK(html.find("&lt;img src=x onerror=&quot;alert(2)&quot;&gt;<br>line two") !=
+        std::string::npos);
+  CHECK(html.find(R"(data-thread="t&quot;&gt;&lt;script&gt;")") != std::string::npos);
+}
+
+TEST_CASE("embed: English texts, limit and the empty thread") {
+  const std::vector<Comment> newest{make(3, "a", "x"), make(2, "b", "y"), make(1, "c", "z")};
+  const auto html = render_embed_fragment("t", 3, newest, {}, 2, EmbedLang::en);
+  CHECK(html.find(R"(lang="en")") != std::string::npos);
+  CHECK(html.find("Reader comments") != std::string::npos);
+  CHECK(html.find("Comments are the readers' own views and do not represent this site's position.") !=
+        std::string::npos);
+  CHECK(count(html, "<li ") == 2);
+  CHECK(html.find("cm-c-1") == std::string::npos);
+
+  const auto empty = render_embed_fragment("t", 0, {}, {}, 10, EmbedLang::zh_cn);
+  CHECK(empty.find(R"(data-total="0")") != std::string::npos);
+  CHECK(empty.find(R"(<p class="cm-empty">暂无评论</p>)") != std::string::npos);
+  CHECK(count(empty, "<li ") == 0);
+}
+
+TEST_CASE("embed: lang parameter") {
+  EmbedLang lang = EmbedLang::en;
+  CHECK(parse_embed_lang("zh-CN", lang));
+  CHECK(lang == EmbedLang::zh_cn);
+  CHECK(parse_embed_lang("EN-us", lang));
+  CHECK(lang == EmbedLang::en);
+  CHECK_FALSE(parse_embed_lang("fr", lang));
+  CHECK(lang == EmbedLang::en);
+}

@@ -1,0 +1,104 @@
+// URL decoding, MIME types, ETags and the served-folder path rule.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "web_files.hpp"
+
+using namespace comments::server;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A temporary served folder with a few files and a secret beside it.
+struct WebRoot {
+  fs::path base;
+  fs::path root;
+  WebRoot() {
+    base = fs::temp_directory_path() / ("unit-web-" + std::to_string(::getpid()));
+    root = base / "web";
+    fs::create_directories(root / "sub");
+    std::ofstream(root / "index.html") << "<h1>home</h1>";
+    std::ofstream(root / "sub" / "index.html") << "sub";
+    std::ofstream(root / "app.wasm") << "wasm";
+    std::ofstream(root / "a b.css") << "css";
+    std::ofstream(base / "secret.txt") << "secret";
+    fs::create_symlink(base / "secret.txt", root / "link.txt");
+  }
+  ~WebRoot() {
+    std::error_code ec;
+    fs::remove_all(base, ec);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("web: percent decoding") {
+  CHECK(percent_decode("a%20b%2Fc", false) == "a b/c");
+  CHECK(percent_decode("a+b", false) == "a+b");
+  CHECK(percent_decode("a+b", true) == "a b");
+  CHECK(percent_decode("%E7%BD%91%E5%8F%8B", false) == "网友");
+  CHECK_FALSE(percent_decode("%", false));
+  CHECK_FALSE(percent_decode("%2", false));
+  CHECK_FALSE(percent_decode("%zz", false));
+  CHECK_FALSE(percent_decode("a%00b", false));
+}
+
+TEST_CASE("web: query parameters") {
+  const std::string_view q = "thread=2020-11-11%2Fcao&limit=5&lang=zh-CN&empty&limit=9";
+  CHECK(query_param(q, "thread") == "2020-11-11/cao");
+  CHECK(query_param(q, "limit") == "5");
+  CHECK(query_param(q, "lang") == "zh-CN");
+  CHECK(query_param(q, "empty") == "");
+  CHECK_FALSE(query_param(q, "missing"));
+  CHECK_FALSE(query_param("", "thread"));
+}
+
+TEST_CASE("web: MIME types") {
+  CHECK(mime_type("/x/comments.wasm") == "application/wasm");
+  CHECK(mime_type("embed.js") == "text/javascript; charset=utf-8");
+  CHECK(mime_type("comments.CSS") == "text/css; charset=utf-8");
+  CHECK(mime_type("index.html") == "text/html; charset=utf-8");
+  CHECK(mime_type("logo.svg") == "image/svg+xml");
+  CHECK(mime_type("logo.png") == "image/png");
+  CHECK(mime_type("data.json") == "application/json");
+  CHECK(mime_type("README") == "application/octet-stream");
+  CHECK(mime_type("dir.d/file") == "application/octet-stream");
+}
+
+TEST_CASE("web: ETags and If-None-Match") {
+  const auto etag = make_etag(12, 0x1234);
+  CHECK(etag == "\"c-1234\"");
+  CHECK(etag_matches(etag, etag));
+  CHECK(etag_matches("\"zz\", " + etag, etag));
+  CHECK(etag_matches("W/" + etag, etag));
+  CHECK(etag_matches("*", etag));
+  CHECK_FALSE(etag_matches("\"c-1235\"", etag));
+  CHECK_FALSE(etag_matches("", etag));
+}
+
+TEST_CASE("web: paths map to files under the root and never outside it") {
+  const WebRoot web;
+  const auto canonical_root = fs::canonical(web.root);
+  CHECK(resolve_web_path(web.root, "/") == canonical_root / "index.html");
+  CHECK(resolve_web_path(web.root, "/index.html") == canonical_root / "index.html");
+  CHECK(resolve_web_path(web.root, "/sub/") == canonical_root / "sub" / "index.html");
+  CHECK(resolve_web_path(web.root, "/sub") == canonical_root / "sub" / "index.html");
+  CHECK(resolve_web_path(web.root, "/app.wasm") == canonical_root / "app.wasm");
+  CHECK(resolve_web_path(web.root, "/a%20b.css") == canonical_root / "a b.css");
+  CHECK(resolve_web_path(web.root, "//app.wasm") == canonical_root / "app.wasm");
+
+  CHECK_FALSE(resolve_web_path(web.root, "/missing.js"));
+  CHECK_FALSE(resolve_web_path(web.root, "/../secret.txt"));
+  CHECK_FALSE(resolve_web_path(web.root, "/sub/../../secret.txt"));
+  CHECK_FALSE(resolve_web_path(web.root, "/%2e%2e/secret.txt"));
+  CHECK_FALSE(resolve_web_path(web.root, "/%2E%2E%2Fsecret.txt"));
+  CHECK_FALSE(resolve_web_path(web.root, "/..%5csecret.txt"));
+  CHECK_FALSE(resolve_web_path(web.root, "/./index.html"));
+  CHECK_FALSE(resolve_web_path(web.root, "index.html"));
+  CHECK_FALSE(resolve_web_path(web.root, (web.base / "secret.txt").string().insert(0, "/")));
+  CHECK_FALSE(resolve_web_path(web.root, "/link.txt"));  // a symlink leading outside
+  CHECK_FALSE(resolve_web_path(web.root, "/index.html%00.png"));
+}
