@@ -126,15 +126,17 @@ class FieldReader {
   int bounded_int(const char* name, int min, int max, int fallback) {
     const json* v = optional(name);
     if (!v) return fallback;
-    const std::string rule = std::string(name) + " must be an integer from " + std::to_string(min) +
-                             " to " + std::to_string(max);
+    const auto rule = [&] {
+      return std::string(name) + " must be an integer from " + std::to_string(min) + " to " +
+             std::to_string(max);
+    };
     const auto value = integer(*v);
     if (!value) {
-      fail_structural(rule);
+      fail_structural(rule());
       return fallback;
     }
     if (*value < min || *value > max) {
-      fail_bounds(rule);
+      fail_bounds(rule());
       return fallback;
     }
     return static_cast<int>(*value);
@@ -224,22 +226,19 @@ class FieldReader {
   template <typename Enum, std::size_t N>
   Enum choice(const char* name, const std::array<std::pair<std::string_view, Enum>, N>& options,
               Enum fallback) {
+    const json* v = required(name, "a string");
+    if (!v) return fallback;
+    if (const auto* s = v->get_ptr<const json::string_t*>()) {
+      for (const auto& [label, value] : options) {
+        if (*s == label) return value;
+      }
+    }
     std::string rule = std::string(name) + " must be one of";
     for (std::size_t i = 0; i < N; ++i) {
       rule += (i == 0 ? " " : (i + 1 == N ? " or " : ", "));
       rule += options[i].first;
     }
-    const json* v = required(name, "a string");
-    if (!v) return fallback;
-    const auto* s = v->get_ptr<const json::string_t*>();
-    if (!s) {
-      fail_structural(rule);
-      return fallback;
-    }
-    for (const auto& [label, value] : options) {
-      if (*s == label) return value;
-    }
-    fail_structural(rule);
+    fail_structural(std::move(rule));
     return fallback;
   }
 
@@ -300,9 +299,11 @@ class FieldReader {
   }
 
   void check_thread_key(const char* name, const std::string& key) {
-    const std::size_t length = text::count_code_points(key);
-    if (!text::is_valid_utf8(key) || length == 0 || length > limits::max_thread_chars ||
-        text::has_control(key)) {
+    // The parser already refuses invalid UTF-8; checked again because the
+    // code point count below is only defined for valid text.
+    const bool valid = text::is_valid_utf8(key);
+    const std::size_t length = valid ? text::count_code_points(key) : 0;
+    if (!valid || length == 0 || length > limits::max_thread_chars || text::has_control(key)) {
       fail_bounds(std::string(name) + " must be 1 to " + std::to_string(limits::max_thread_chars) +
                   " characters without control characters");
     }
