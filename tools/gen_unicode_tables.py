@@ -93,6 +93,8 @@ def check_assumptions():
     assert controls == set(range(0x00, 0x20)) | set(range(0x7F, 0xA0)), "Cc is not C0+DEL+C1"
     for cp in range(CJK_FIRST, CJK_LAST + 1):
         assert category(cp) == "Lo" and fold(cp) == cp, f"U+{cp:04X} breaks the CJK fast path"
+    for cp in range(CJK_SYMBOLS_FIRST, CJK_SYMBOLS_FIRST + 64):
+        assert fold(cp) in (0, cp), f"U+{cp:04X} breaks the U+3000..303F drop mask"
     for cp in range(MAX_CP + 1):
         if is_surrogate(cp):
             continue

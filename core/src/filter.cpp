@@ -7,10 +7,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 #include <limits>
 #include <tuple>
-#include <unordered_map>
 #include <utility>
 
 #include "comments/limits.hpp"
@@ -354,29 +352,39 @@ WordMatcher::Automaton::Automaton(const std::vector<std::string>& words) {
     for (const char32_t cp : fold(words[i])) symbol_words[i].push_back(add_symbol(cp));
   }
 
-  // The trie, built through a sorted map of (parent, symbol) -> child; only
-  // construction pays for it. Trie state 0 is the root.
+  // The trie, from the words in lexicographic order: each word shares the
+  // path of its longest common prefix with the one before it, so no lookup
+  // structure is needed while building. Trie state 0 is the root.
   struct TrieState {
     std::uint32_t parent = 0;
     std::uint32_t symbol = 0;
     std::uint32_t depth = 0;
     std::uint32_t word = no_word;
   };
+  std::vector<std::uint32_t> sorted;
+  for (std::size_t i = 0; i < symbol_words.size(); ++i) {
+    if (!symbol_words[i].empty()) sorted.push_back(static_cast<std::uint32_t>(i));  // empty: cannot match
+  }
+  // Equal words stay in list order, so the first of duplicates is reported.
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [&](std::uint32_t a, std::uint32_t b) { return symbol_words[a] < symbol_words[b]; });
   std::vector<TrieState> trie(1);
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> children;  // key (parent << 32 | symbol)
-  {
-    std::unordered_map<std::uint64_t, std::uint32_t> child_of;
-    for (std::size_t i = 0; i < symbol_words.size(); ++i) {
-      if (symbol_words[i].empty()) continue;  // folds to nothing: cannot match
-      std::uint32_t state = 0;
-      for (const std::uint32_t symbol : symbol_words[i]) {
-        const std::uint64_t key = (std::uint64_t{state} << 32) | symbol;
-        const auto [it, inserted] = child_of.try_emplace(key, static_cast<std::uint32_t>(trie.size()));
-        if (inserted) trie.push_back({state, symbol, trie[state].depth + 1, no_word});
-        state = it->second;
-      }
-      if (trie[state].word == no_word) trie[state].word = static_cast<std::uint32_t>(i);  // first of duplicates
+  std::vector<std::uint32_t> path{0};  // path[d]: the state at depth d of the previous word
+  const std::vector<std::uint32_t>* previous = nullptr;
+  for (const std::uint32_t i : sorted) {
+    const std::vector<std::uint32_t>& word = symbol_words[i];
+    std::size_t shared = 0;
+    if (previous != nullptr) {
+      const std::size_t limit = std::min(previous->size(), word.size());
+      while (shared < limit && (*previous)[shared] == word[shared]) ++shared;
     }
+    path.resize(shared + 1);
+    for (std::size_t d = shared; d < word.size(); ++d) {
+      trie.push_back({path[d], word[d], static_cast<std::uint32_t>(d + 1), no_word});
+      path.push_back(static_cast<std::uint32_t>(trie.size() - 1));
+    }
+    if (trie[path[word.size()]].word == no_word) trie[path[word.size()]].word = i;
+    previous = &word;
   }
   const std::size_t state_count = trie.size();
 
