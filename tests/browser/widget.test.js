@@ -65,7 +65,7 @@ test('demo page: two readers on one article see each other\'s posts live', async
   assert.equal(await a.evaluate(() => performance.getEntriesByName('comments:first-paint').length), 1);
 
   // Screenshots of the demo page as artifacts (light and dark).
-  await h.postViaForm(b, '链接 https://example.com/report 很有参考价值。', { name: 'Reader' });
+  await h.postViaForm(b, '链接 https://example.com/report 很有参考价值。', { name: 'Reader', sel: '#comments' });
   await a.waitForFunction(() => document.querySelector('#comments').shadowRoot
     .querySelectorAll('.cm-comment').length === 2);
   await a.screenshot({ path: h.saveArtifact('demo-zh-light.png'), fullPage: true });
