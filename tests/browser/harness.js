@@ -150,9 +150,11 @@ async function moderate(page, serverUrl, messages) {
   return replies.slice(1);
 }
 
-// Texts of the comments a widget shows, top to bottom.
+// Texts of the comments a widget shows, top to bottom (its shadow root only:
+// a server-rendered block in the container's light DOM is not shown).
 function shownBodies(page, sel = '#w') {
-  return page.locator(`${sel} .cm-comment .cm-body`).allTextContents();
+  return page.evaluate((s) => [...document.querySelector(s).shadowRoot
+    .querySelectorAll('.cm-comment .cm-body')].map((e) => e.textContent), sel);
 }
 
 async function waitLive(page, sel = '#w') {

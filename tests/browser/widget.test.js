@@ -104,6 +104,34 @@ test('more than N posts keep N shown, newest first; a removal refills from older
   assert.equal(await page.locator('#w .cm-pinned .cm-badge').innerText(), '置顶');
 });
 
+test('the server-rendered block is shown without JavaScript and taken over in place with it', async () => {
+  const server = await startServer({ 'seed.html': h.widgetPage({ attrs: { thread: 'frag' } }) });
+  const seeder = await newPage();
+  await seeder.goto(server.url + '/seed.html');
+  await h.waitLive(seeder);
+  await h.wsExchange(seeder, server.url, [post('frag', '甲', '第一条\n两行'), post('frag', '乙', '第二条')]);
+  const fragment = await (await fetch(server.url + '/embed/latest?thread=frag&limit=5&lang=zh-CN')).text();
+  assert.match(fragment, /<section class="cm-thread"/);
+  const page = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"></head><body>
+<div id="w" data-comments data-limit="5">${fragment}</div><script async src="embed.js"></script></body></html>`;
+  require('node:fs').writeFileSync(path.join(server.web, 'frag.html'), page);
+
+  const noScript = await newPage({ javaScriptEnabled: false });
+  await noScript.goto(server.url + '/frag.html');
+  assert.equal(await noScript.locator('section.cm-thread li.cm-comment').count(), 2);
+  assert.ok(await noScript.locator('section.cm-thread').isVisible());
+
+  const live = await newPage();
+  await live.goto(server.url + '/frag.html');
+  await h.waitLive(live);
+  // The widget (thread key taken from the block) replaced the block in place.
+  assert.deepEqual(await h.shownBodies(live), ['第二条', '第一条\n两行']);
+  assert.equal(await live.locator('#w > section.cm-thread').isVisible(), false);
+  await h.postViaForm(seeder, '第三条');
+  await live.waitForFunction(() => document.querySelector('#w').shadowRoot
+    .querySelectorAll('.cm-comment').length === 3);
+});
+
 test('XSS payloads in author and body are shown as text: no script runs, no element is injected', async () => {
   const server = await startServer({ 'xss.html': h.widgetPage({ attrs: { thread: 'xss', limit: 20 } }) });
   const page = await newPage();
