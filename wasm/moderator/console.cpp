@@ -412,8 +412,11 @@ void Console::on_keydown(const val& event) {
   // Typing in a field is typing, not a command.
   val target = event["target"];
   const std::string tag = target["tagName"].isString() ? target["tagName"].as<std::string>() : "";
-  if (tag == "INPUT" || tag == "TEXTAREA" || tag == "SELECT" ||
-      (target["isContentEditable"].isTrue())) {
+  const std::string input_type = tag == "INPUT" ? cmweb::get_attr(target, "type") : "";
+  const bool typing = (tag == "INPUT" && input_type != "checkbox" && input_type != "radio" &&
+                       input_type != "button" && input_type != "submit") ||
+                      tag == "TEXTAREA" || tag == "SELECT" || target["isContentEditable"].isTrue();
+  if (typing) {
     if (key == "Escape" && tag == "INPUT") target.call<void>("blur");
     return;
   }

@@ -103,7 +103,7 @@ val Console::build_queue_panel() {
   val toolbar = make_element(document_, "div", "mod-toolbar");
   set_attr(toolbar, "role", "toolbar");
   set_attr(toolbar, "aria-label", t(M::actions_label));
-  selected_el_ = make_element(document_, "span", "mod-selected");
+  selected_el_ = make_element(document_, "span", "mod-selected-count");
   append(toolbar, selected_el_);
   const struct {
     const char* act;
@@ -233,8 +233,9 @@ void Console::render_toolbar() {
   set_text(selected_el_, selected > 0 ? fill_in(t(M::selected_count), "n", selected) : "");
   set_text(ban_button_el_, t(ban_armed_ ? M::act_ban_confirm : M::act_ban));
   if (ban_armed_) {
+    const auto count = static_cast<long long>(model_.targets().size());
     set_text(toolbar_status_el_,
-             fill_in(t(M::ban_confirm_prompt), "n", static_cast<long long>(model_.targets().size())));
+             count == 1 ? std::string(t(M::ban_confirm_one)) : fill_in(t(M::ban_confirm_prompt), "n", count));
   }
 }
 
@@ -444,7 +445,8 @@ void Console::run_ban(const std::vector<Comment>& targets) {
       }
       if (batch->remaining > 0) return;
       const std::string summary =
-          fill_in(t(M::banned_done), "n", static_cast<long long>(batch->done));
+          batch->done == 1 ? std::string(t(M::banned_one))
+                           : fill_in(t(M::banned_done), "n", static_cast<long long>(batch->done));
       announce(summary);
       std::string failures;
       for (const auto& f : batch->failures) failures += (failures.empty() ? "" : " ") + f;

@@ -56,10 +56,14 @@ constexpr Entry table[] = {
     {"再按一次 b（或点“确认封禁”）封禁这 {n} 条评论的发帖人，Esc 取消。封禁按发帖人的网络地址生效。",
      "Press b again (or “Confirm ban”) to ban the poster of these {n} comments; Esc cancels. "
      "A ban applies to the poster's network address."},
+    {"再按一次 b（或点“确认封禁”）封禁这条评论的发帖人，Esc 取消。封禁按发帖人的网络地址生效。",
+     "Press b again (or “Confirm ban”) to ban the poster of this comment; Esc cancels. "
+     "A ban applies to the poster's network address."},
     {"操作", "Actions"},
     {"{action}：{n} 条已完成", "{action}: {n} done"},
     {"{action} #{id} 失败：{reason}", "{action} #{id} failed: {reason}"},
-    {"已封禁 {n} 条评论的发帖人", "Banned the poster of {n} comments"},
+    {"已封禁 {n} 条评论的发帖人", "Banned the posters of {n} comments"},
+    {"已封禁这条评论的发帖人", "Banned the poster of this comment"},
     {"没有当前或选中的评论。", "No comment is current or selected."},
     {"这个队列里没有评论。", "No comments in this queue."},
     {"正在加载…", "Loading…"},

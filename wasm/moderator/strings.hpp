@@ -51,10 +51,12 @@ enum class M : std::uint8_t {
   act_ban,
   act_ban_confirm,
   ban_confirm_prompt,  // {n}
+  ban_confirm_one,
   actions_label,
   done,                // {action} {n}
   failed,              // {action} #{id}: {reason}
   banned_done,         // {n}
+  banned_one,
   nothing_selected,
   queue_empty,
   loading,
