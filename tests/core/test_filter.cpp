@@ -10,6 +10,9 @@
 #include "comments/limits.hpp"
 #include "comments/text.hpp"
 
+// The generated tables, for their checksum (the file is private to core/src).
+#include "../../core/src/unicode_tables.inc"
+
 using namespace std::string_literals;
 using comments::FilterLists;
 using comments::ModerationFilter;
@@ -80,6 +83,19 @@ TEST_CASE("fold_code_point: full-width to ASCII, lower case, drops") {
   // Not characters at all.
   CHECK(fold_code_point(0xD800) == 0);
   CHECK(fold_code_point(0x110000) == 0);
+}
+
+TEST_CASE("fold_code_point reproduces the generated Unicode tables for every code point") {
+  // tools/gen_unicode_tables.py computed this checksum from Python's
+  // unicodedata; any lookup slip (a run's stride, a range edge, a fast path)
+  // changes it.
+  namespace tables = comments::unicode_tables;
+  std::uint64_t checksum = tables::fold_checksum_seed;
+  for (char32_t cp = 0; cp <= 0x10FFFF; ++cp) {
+    checksum = (checksum ^ comments::fold_code_point(cp)) * tables::fold_checksum_prime;
+  }
+  CHECK(checksum == tables::fold_checksum);
+  CHECK(std::string_view(tables::unicode_version) == "14.0.0");  // docs/filter.md names this version
 }
 
 TEST_CASE("fold agrees with fold_code_point on every BMP character") {

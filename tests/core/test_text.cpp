@@ -80,6 +80,73 @@ TEST_CASE("is_valid_utf8 rejects every kind of ill-formed sequence") {
   }
 }
 
+TEST_CASE("is_valid_utf8 agrees with a re-encoding reference on every short sequence") {
+  // Reference: split at lead bytes, decode each sequence by bit pattern
+  // alone; the text is valid exactly when every sequence is the one encoding
+  // append_utf8 gives its value (append_utf8 turns surrogates and values past
+  // U+10FFFF into U+FFFD, and never writes an overlong form).
+  const auto reference_valid = [](const std::string& bytes) {
+    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(bytes[i]); };
+    for (std::size_t at = 0; at < bytes.size();) {
+      const unsigned char lead = byte(at);
+      const std::size_t length = lead < 0x80 ? 1 : lead < 0xC0 ? 0 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : lead < 0xF8 ? 4 : 0;
+      if (length == 0 || at + length > bytes.size()) return false;
+      char32_t cp = length == 1 ? lead : lead & (0x7F >> length);
+      for (std::size_t i = at + 1; i < at + length; ++i) {
+        if ((byte(i) & 0xC0) != 0x80) return false;
+        cp = (cp << 6) | (byte(i) & 0x3F);
+      }
+      std::string encoded;
+      text::append_utf8(encoded, cp);
+      if (encoded != bytes.substr(at, length)) return false;
+      at += length;
+    }
+    return true;
+  };
+  // Records the first disagreement (as hex bytes) instead of asserting per
+  // string: there are millions of them.
+  std::string first_mismatch;
+  std::size_t checked = 0;
+  const auto agree = [&](const std::string& bytes) {
+    ++checked;
+    const bool valid = text::is_valid_utf8(bytes);
+    bool ok = valid == reference_valid(bytes);
+    if (ok && valid) {
+      // Decoding and re-encoding valid text gives the same bytes back.
+      std::string round_trip;
+      std::size_t pos = 0;
+      while (pos < bytes.size()) text::append_utf8(round_trip, text::next_code_point(bytes, pos));
+      ok = round_trip == bytes;
+    }
+    if (!ok && first_mismatch.empty()) {
+      static constexpr char hex[] = "0123456789ABCDEF";
+      for (const char c : bytes) {
+        const auto b = static_cast<unsigned char>(c);
+        first_mismatch += {hex[b >> 4], hex[b & 15], ' '};
+      }
+    }
+  };
+  // Every one- and two-byte string.
+  for (int a = 0; a < 256; ++a) {
+    agree(std::string(1, static_cast<char>(a)));
+    for (int b = 0; b < 256; ++b) agree({static_cast<char>(a), static_cast<char>(b)});
+  }
+  // Every lead byte from C0 with every second byte, and a spread of later
+  // bytes: continuation edges, ASCII and lead bytes.
+  const unsigned char later[] = {0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0x41, 0xC0, 0xE0, 0xFF};
+  for (int lead = 0xC0; lead < 256; ++lead) {
+    for (int second = 0; second < 256; ++second) {
+      for (const unsigned char third : later) {
+        const std::string three{static_cast<char>(lead), static_cast<char>(second), static_cast<char>(third)};
+        agree(three);
+        for (const unsigned char fourth : later) agree(three + static_cast<char>(fourth));
+      }
+    }
+  }
+  CHECK(checked > 700'000);
+  CHECK(first_mismatch == "");
+}
+
 TEST_CASE("next_code_point decodes and replaces bad bytes one at a time") {
   CHECK(decode_all("a中😀") == U"a中😀");
   CHECK(decode_all("\xC3\xA9") == U"é");
