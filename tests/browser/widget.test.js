@@ -132,6 +132,59 @@ test('the server-rendered block is shown without JavaScript and taken over in pl
     .querySelectorAll('.cm-comment').length === 3);
 });
 
+test('several widgets on one page; page styles and widget styles stay apart; replies', async () => {
+  const twoWidgets = `<!doctype html><html lang="en"><head><meta charset="utf-8"><style>
+    p { text-indent: 3em; color: rgb(255, 0, 0); } button { font-size: 30px; } li { list-style: square; }
+  </style></head><body>
+  <p class="cm-alert cm-body" id="outside">page text with widget class names</p>
+  <div id="w1" data-comments data-thread="one" data-lang="zh-CN"></div>
+  <div id="w2" data-comments data-thread="two" data-theme="dark"></div>
+  <script async src="embed.js"></script><script async src="embed.js"></script></body></html>`;
+  const server = await startServer({ 'two.html': twoWidgets });
+  const page = await newPage();
+  await page.goto(server.url + '/two.html');
+  await h.waitLive(page, '#w1');
+  await h.waitLive(page, '#w2');
+  assert.match(await page.locator('#w1 .cm-title').innerText(), /^网友评论/);
+  assert.match(await page.locator('#w2 .cm-title').innerText(), /^Comments/);
+  await h.postViaForm(page, '只在一号', { sel: '#w1' });
+  await page.waitForSelector('#w1 .cm-comment[data-id]');
+  await h.postViaForm(page, 'only in two', { sel: '#w2' });
+  await page.waitForSelector('#w2 .cm-comment[data-id]');
+  assert.deepEqual(await h.shownBodies(page, '#w1'), ['只在一号']);
+  assert.deepEqual(await h.shownBodies(page, '#w2'), ['only in two']);
+
+  const styles = await page.evaluate(() => {
+    const root = document.querySelector('#w1').shadowRoot;
+    const css = (el) => getComputedStyle(el);
+    return {
+      button: css(root.querySelector('.cm-submit')).fontSize,
+      indent: css(root.querySelector('.cm-disclaimer')).textIndent,
+      bodyColor: css(root.querySelector('.cm-body')).color,
+      outsideColor: css(document.querySelector('#outside')).color,
+      outsideBorder: css(document.querySelector('#outside')).borderLeftStyle,
+      darkBackground: css(document.querySelector('#w2')).backgroundColor,
+    };
+  });
+  assert.notEqual(styles.button, '30px');
+  assert.equal(styles.indent, '0px');
+  assert.notEqual(styles.bodyColor, 'rgb(255, 0, 0)');
+  assert.equal(styles.outsideColor, 'rgb(255, 0, 0)');
+  assert.equal(styles.outsideBorder, 'none');
+  assert.equal(styles.darkBackground, 'rgb(22, 24, 28)');
+
+  // Reply: keyboard-reachable button, "replying to" banner, the reply names its parent.
+  await page.focus('#w1 [data-action="reply"]');
+  await page.keyboard.press('Enter');
+  assert.match(await page.locator('#w1 .cm-replying').innerText(), /回复 网友/);
+  await page.fill('#w1 #cm-text', '这是回复');
+  await page.keyboard.press('Control+Enter');
+  await page.waitForFunction(() => document.querySelector('#w1').shadowRoot
+    .querySelectorAll('.cm-comment[data-id]').length === 2);
+  assert.equal(await page.locator('#w1 .cm-reply-to').innerText(), '回复 网友：');
+  assert.equal(await page.locator('#w1 .cm-replying').isVisible(), false);
+});
+
 test('XSS payloads in author and body are shown as text: no script runs, no element is injected', async () => {
   const server = await startServer({ 'xss.html': h.widgetPage({ attrs: { thread: 'xss', limit: 20 } }) });
   const page = await newPage();
