@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <array>
 #include <limits>
-#include <tuple>
 #include <utility>
 
 #include "comments/limits.hpp"
@@ -404,8 +403,10 @@ WordMatcher::Automaton::Automaton(const std::vector<std::string>& words) {
     number[s] = n;
   }
 
-  // Edges of non-root states grouped by (numbered) parent and sorted by
-  // symbol; root edges go to the full table. Targets get their flag later.
+  // Edges of non-root states grouped by (numbered) parent; root edges go to
+  // the full table. Each parent's edges come out sorted by symbol because
+  // the trie was built from sorted words, so children were made in symbol
+  // order. Targets get their flag later.
   root_next.assign(std::size_t{alphabet_size} + 1, 0);
   states.assign(state_count + 1, State{});
   for (std::size_t s = 1; s < state_count; ++s) {
@@ -429,17 +430,6 @@ WordMatcher::Automaton::Automaton(const std::vector<std::string>& words) {
       }
     }
   }
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> scratch;
-  for (std::size_t n = 0; n < state_count; ++n) {
-    const std::uint32_t first = states[n].edge_begin;
-    const std::uint32_t last = states[n + 1].edge_begin;
-    if (last - first < 2) continue;
-    scratch.clear();
-    for (std::uint32_t e = first; e < last; ++e) scratch.emplace_back(edge_symbol[e], edge_target[e]);
-    std::sort(scratch.begin(), scratch.end());
-    for (std::uint32_t e = first; e < last; ++e) std::tie(edge_symbol[e], edge_target[e]) = scratch[e - first];
-  }
-
   // Failure links and matches in breadth-first order, so that a state's
   // failure target (always shallower) is finished first. Targets carry no
   // flags yet, so step() sees plain state numbers.
