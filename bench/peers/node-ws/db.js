@@ -21,7 +21,9 @@ function openDatabase(path) {
       flags   INTEGER NOT NULL DEFAULT 0
     );
     CREATE INDEX IF NOT EXISTS comments_by_thread ON comments (thread, status, id);
-    CREATE INDEX IF NOT EXISTS comments_pinned ON comments (thread, id) WHERE pinned = 1;
+    -- The pinned lookup filters on thread and status too: the partial index
+    -- carries both, or SQLite walks the whole thread through the index above.
+    CREATE INDEX IF NOT EXISTS comments_pinned ON comments (thread, status, id) WHERE pinned = 1;
   `);
   return db;
 }
