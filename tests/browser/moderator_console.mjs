@@ -101,6 +101,11 @@ await runTest('moderator_console', ['--premoderate'], async ({ server, browser, 
         'audit log lists reject, reject, approve');
   check((await mod.innerText('.mod-audit-table tbody')).includes('（你）'), 'audit log marks this session');
   await shot(mod, 'audit');
+  await mod.focus('[data-panel="audit"]');
+  await mod.keyboard.press('ArrowLeft');
+  check(await mod.getAttribute('[data-panel="filters"]', 'aria-selected') === 'true' &&
+        await mod.evaluate(() => document.activeElement.dataset.panel) === 'filters',
+        'arrow keys move between the panel tabs');
 
   // ---- Moderator mode in the article widget (same tab, so same sessionStorage).
   const heldBody = '审核模式下可见的待审评论';

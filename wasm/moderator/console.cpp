@@ -408,9 +408,27 @@ void Console::on_keydown(const val& event) {
     }
     return;
   }
+  val target = event["target"];
+  // Tab lists follow the ARIA pattern: arrows (and Home/End) move between tabs.
+  if (cmweb::get_attr(target, "role") == "tab" &&
+      (key == "ArrowLeft" || key == "ArrowRight" || key == "Home" || key == "End")) {
+    val tabs = target["parentNode"].call<val>("querySelectorAll", js_string("[role=tab]"));
+    const int count = tabs["length"].as<int>();
+    int index = 0;
+    for (int i = 0; i < count; ++i) {
+      if (tabs[i].strictlyEquals(target)) index = i;
+    }
+    if (key == "ArrowLeft") index = (index + count - 1) % count;
+    else if (key == "ArrowRight") index = (index + 1) % count;
+    else if (key == "Home") index = 0;
+    else index = count - 1;
+    event.call<void>("preventDefault");
+    tabs[index].call<void>("focus");
+    tabs[index].call<void>("click");
+    return;
+  }
   if (!signed_in_ || panel_ != Panel::queues) return;
   // Typing in a field is typing, not a command.
-  val target = event["target"];
   const std::string tag = target["tagName"].isString() ? target["tagName"].as<std::string>() : "";
   const std::string input_type = tag == "INPUT" ? cmweb::get_attr(target, "type") : "";
   const bool typing = (tag == "INPUT" && input_type != "checkbox" && input_type != "radio" &&
