@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -180,8 +181,12 @@ class WsClient {
   // Reads (and discards) messages until the server closes the connection;
   // returns the close code (-1 when the connection ended without a close frame).
   int wait_closed(std::chrono::milliseconds deadline = io_deadline);
-  // Starts the reader of a client made with start_reading = false.
-  void start_reading();
+  // How the connection ended, for failure messages ("" while it is open).
+  std::string end_description();
+  // Starts the reader of a client made with start_reading = false. With
+  // `stop_after`, the reader stops by itself after that many messages (a
+  // reader that reads its snapshot and then stalls).
+  void start_reading(std::optional<std::size_t> stop_after = std::nullopt);
   // Messages taken from the queue so far, counting skipped events.
   std::size_t received_count() const { return received_; }
 
@@ -199,7 +204,9 @@ class WsClient {
   std::mutex mutex_;
   std::condition_variable arrived_;
   std::deque<Incoming> inbox_;
-  bool reading_ = false;
+  std::atomic<bool> read_active_ = false;  // an async_read is under way
+  std::optional<std::size_t> reads_left_;  // io thread only
+  bool ended_reading_ = false;             // io thread only: the read loop saw the end
   bool ended_ = false;  // the reader saw the end of the connection
   std::size_t received_ = 0;
 };

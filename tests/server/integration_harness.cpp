@@ -110,6 +110,11 @@ ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options
   for (auto& e : env) envp.push_back(e.data());
   envp.push_back(nullptr);
 
+  // The server's log (stderr) is noise in a passing run; set
+  // COMMENTS_INTEG_SERVER_LOG=1 to see it.
+  const bool show_log = ::getenv("COMMENTS_INTEG_SERVER_LOG") != nullptr;
+  const int dev_null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (dev_null < 0) throw failure(errno_text("open /dev/null"));
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) throw failure(errno_text("pipe2"));
   const bool ignore_sigxfsz = options_.ignore_file_size_signal;
@@ -117,6 +122,7 @@ ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options
   if (pid_ < 0) throw failure(errno_text("fork"));
   if (pid_ == 0) {
     ::dup2(fds[1], STDOUT_FILENO);
+    if (!show_log) ::dup2(dev_null, STDERR_FILENO);
     // Sockets of other clients in this test process must not leak into the server.
     ::syscall(SYS_close_range, 3u, ~0u, 0u);
     struct sigaction action {};
@@ -129,6 +135,7 @@ ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options
     ::_exit(127);
   }
   ::close(fds[1]);
+  ::close(dev_null);
   stdout_fd_ = fds[0];
 
   // Read stdout until the listening line.
@@ -376,12 +383,7 @@ WsClient::WsClient(const ServerProcess& server, ConnectOptions options) : ws_(io
 }
 
 WsClient::~WsClient() {
-  bool reading = false;
-  {
-    std::lock_guard lock(mutex_);
-    reading = reading_ && !ended_;
-  }
-  if (reading) {
+  if (read_active_) {
     // A polite close, as a browser would; the reader sees its end.
     asio::post(io_, [this] { ws_.async_close(websocket::close_code::normal, [](error_code) {}); });
     std::unique_lock lock(mutex_);
@@ -397,19 +399,23 @@ WsClient::~WsClient() {
   if (thread_.joinable()) thread_.join();
 }
 
-void WsClient::start_reading() {
-  {
-    std::lock_guard lock(mutex_);
-    if (reading_) return;
-    reading_ = true;
-  }
-  asio::post(io_, [this] { read_loop(); });
+void WsClient::start_reading(std::optional<std::size_t> stop_after) {
+  std::promise<void> started;
+  asio::post(io_, [this, stop_after, &started] {
+    reads_left_ = stop_after;
+    if (!read_active_ && !ended_reading_) read_loop();
+    started.set_value();
+  });
+  started.get_future().wait();
 }
 
 void WsClient::read_loop() {
+  read_active_ = true;
   ws_.async_read(buffer_, [this](error_code ec, std::size_t) {
     Incoming in;
     if (ec) {
+      read_active_ = false;
+      ended_reading_ = true;
       in.closed = true;
       if (ec == websocket::error::closed) {
         in.close_code = static_cast<int>(ws_.reason().code);
@@ -424,6 +430,10 @@ void WsClient::read_loop() {
     in.binary = ws_.got_binary();
     buffer_.consume(buffer_.size());
     push(std::move(in));
+    if (reads_left_ && --*reads_left_ == 0) {
+      read_active_ = false;  // stall on purpose
+      return;
+    }
     read_loop();
   });
 }
@@ -522,6 +532,12 @@ std::string WsClient::unexpected_within(std::chrono::milliseconds period) {
   if (!in) return "";
   if (in->closed) return close_description(*in);
   return in->text;
+}
+
+std::string WsClient::end_description() {
+  std::lock_guard lock(mutex_);
+  if (inbox_.empty() || !inbox_.back().closed) return "";
+  return close_description(inbox_.back());
 }
 
 int WsClient::wait_closed(std::chrono::milliseconds deadline) {

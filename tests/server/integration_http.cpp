@@ -1,0 +1,161 @@
+// Plain HTTP against the real binary: /healthz, static files, traversal, 404,
+// and the no-JavaScript fragment /embed/latest.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "harness.hpp"
+
+using namespace integ;
+
+namespace {
+
+std::string trimmed(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
+    text.pop_back();
+  }
+  return text;
+}
+
+// Media type without parameters, lower case: "text/html; charset=utf-8" -> "text/html".
+std::string media_type(const HttpResponse& response) {
+  std::string type = response.header("content-type");
+  type = type.substr(0, type.find(';'));
+  for (auto& ch : type) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return trimmed(type);
+}
+
+std::size_t occurrences(const std::string& text, const std::string& needle) {
+  std::size_t count = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++count;
+  return count;
+}
+
+}  // namespace
+
+TEST_CASE("healthz answers 200 ok") {
+  TestServer test;
+  const auto response = http_get(test.server, "/healthz");
+  CHECK(response.status == 200);
+  CHECK(trimmed(response.body) == "ok");
+}
+
+TEST_CASE("static files are served with their MIME types, application/wasm included") {
+  TempDir site;
+  const std::string wasm_bytes("\0asm\1\0\0\0", 8);
+  write_file(site / "web/index.html", "<!doctype html><title>文章</title>");
+  write_file(site / "web/comments.js", "console.log('评论');");
+  write_file(site / "web/comments.css", "body{color:#333}");
+  write_file(site / "web/comments.wasm", wasm_bytes);
+  write_file(site / "web/data/sample.json", "{\"a\":1}");
+  write_file(site / "web/sub/page.html", "<p>sub</p>");
+  ServerOptions options;
+  options.web = site / "web";
+  TestServer test(options);
+
+  struct Expected {
+    const char* target;
+    std::vector<std::string> types;  // any of these is right
+    std::string body;
+  };
+  const std::vector<Expected> files = {
+      {"/index.html", {"text/html"}, "<!doctype html><title>文章</title>"},
+      {"/comments.js", {"text/javascript", "application/javascript"}, "console.log('评论');"},
+      {"/comments.css", {"text/css"}, "body{color:#333}"},
+      {"/comments.wasm", {"application/wasm"}, wasm_bytes},
+      {"/data/sample.json", {"application/json"}, "{\"a\":1}"},
+      {"/sub/page.html", {"text/html"}, "<p>sub</p>"},
+  };
+  for (const auto& file : files) {
+    CAPTURE(file.target);
+    const auto response = http_get(test.server, file.target);
+    CHECK(response.status == 200);
+    const std::string type = media_type(response);
+    CAPTURE(type);
+    CHECK(std::find(file.types.begin(), file.types.end(), type) != file.types.end());
+    CHECK(response.body == file.body);
+  }
+}
+
+TEST_CASE("static files: no directory traversal (../, %2e%2e, absolute paths)") {
+  TempDir site;
+  write_file(site / "secret.txt", "TOP-SECRET-VALUE");
+  write_file(site / "web/index.html", "<p>public</p>");
+  ServerOptions options;
+  options.web = site / "web";
+  TestServer test(options);
+
+  const std::string absolute_secret = (site / "secret.txt").string();  // starts with '/'
+  const std::vector<std::string> attacks = {
+      "/../secret.txt",
+      "/web/../../secret.txt",
+      "/sub/../../secret.txt",
+      "/%2e%2e/secret.txt",
+      "/%2E%2E/secret.txt",
+      "/%2e%2e%2fsecret.txt",
+      "/..%2fsecret.txt",
+      "/..%5csecret.txt",
+      "/..\\secret.txt",
+      "/.%2e/secret.txt",
+      "/" + absolute_secret,
+      "/%2f" + absolute_secret.substr(1),
+      "//etc/passwd",
+      "/%2fetc%2fpasswd",
+      "/../../../../../../etc/passwd",
+  };
+  for (const auto& target : attacks) {
+    CAPTURE(target);
+    const auto response = http_get(test.server, target);
+    CHECK(response.status >= 400);
+    CHECK(response.status < 500);
+    CHECK(response.body.find("TOP-SECRET-VALUE") == std::string::npos);
+    CHECK(response.body.find("root:") == std::string::npos);
+  }
+  // The server is unharmed and still serves what it should.
+  CHECK(http_get(test.server, "/index.html").status == 200);
+  CHECK(http_get(test.server, "/healthz").status == 200);
+}
+
+TEST_CASE("missing files answer 404") {
+  TempDir site;
+  write_file(site / "web/index.html", "<p>public</p>");
+  ServerOptions options;
+  options.web = site / "web";
+  TestServer test(options);
+  CHECK(http_get(test.server, "/missing.html").status == 404);
+  CHECK(http_get(test.server, "/sub/missing.js").status == 404);
+  CHECK(http_get(test.server, "/index.html/extra").status == 404);
+}
+
+TEST_CASE("embed/latest: an escaped HTML fragment of the latest published comments with the disclaimer") {
+  ServerOptions options;
+  TestServer test(options);
+  WsClient poster(test.server);
+  const std::string thread = "2020-11-11-caowenze";
+  post_ok(poster, thread, "第一条评论 first");
+  post_ok(poster, thread, "<script>alert(\"body\")</script> & <b>bold</b>",
+          std::string_view("<script>alert('author')</script>"));
+  post_ok(poster, thread, "最新的评论 newest");
+  post_ok(poster, "another-thread", "other thread text");
+
+  const auto english = http_get(test.server, "/embed/latest?thread=" + thread + "&limit=2&lang=en");
+  CHECK(english.status == 200);
+  CHECK(media_type(english) == "text/html");
+  const std::string& html = english.body;
+  CAPTURE(html);
+  CHECK(html.find("<script") == std::string::npos);  // nothing executable from anyone's text
+  CHECK(html.find("<b>bold") == std::string::npos);
+  CHECK(occurrences(html, "&lt;script&gt;") == 2);   // author and body, as text
+  CHECK(html.find("&amp;") != std::string::npos);
+  CHECK(html.find("最新的评论 newest") != std::string::npos);
+  CHECK(html.find("第一条评论") == std::string::npos);  // limit=2 keeps the two newest
+  CHECK(html.find("other thread text") == std::string::npos);
+  CHECK(html.find("disclaimer") != std::string::npos);
+
+  const auto chinese = http_get(test.server, "/embed/latest?thread=" + thread + "&limit=2&lang=zh-CN");
+  CHECK(chinese.status == 200);
+  CHECK(chinese.body.find("disclaimer") != std::string::npos);
+  CHECK(chinese.body.find("<script") == std::string::npos);
+  // The disclaimer (and the other chrome) is in the reader's language.
+  CHECK(chinese.body != english.body);
+}
