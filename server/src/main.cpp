@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <sstream>
 
@@ -36,6 +37,7 @@ constexpr int exit_usage = 2;
 constexpr int exit_failure = 1;
 // How long shutdown waits for peers to answer the close handshake.
 constexpr auto shutdown_deadline = std::chrono::seconds(3);
+constexpr auto drain_poll = std::chrono::milliseconds(20);
 
 // The moderator token from --mod-token-file or COMMENTS_MOD_TOKEN (never the
 // command line: it would show in ps). Surrounding whitespace is trimmed, so a
@@ -127,18 +129,29 @@ int run(const Config& config) {
   const auto bound = listener->local_endpoint();
   listener->start();
 
-  net::steady_timer deadline(io);
+  // After a signal: stop the io_context once every connection has ended, or
+  // at the deadline, so peers that never answer the close frame do not hold
+  // the exit up.
+  net::steady_timer drain_timer(io);
+  std::chrono::steady_clock::time_point give_up;
+  std::function<void()> wait_for_drain = [&] {
+    if (service->drained() || std::chrono::steady_clock::now() >= give_up) {
+      io.stop();
+      return;
+    }
+    drain_timer.expires_after(drain_poll);
+    drain_timer.async_wait([&](const boost::system::error_code& ec) {
+      if (!ec) wait_for_drain();
+    });
+  };
   net::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
     if (ec) return;
     log_info("signal", "signal=" + std::to_string(signal_number));
     listener->stop();
     service->shutdown();
-    // Peers that never answer the close frame do not hold the exit up.
-    deadline.expires_after(shutdown_deadline);
-    deadline.async_wait([&io](const boost::system::error_code& wait_ec) {
-      if (!wait_ec) io.stop();
-    });
+    give_up = std::chrono::steady_clock::now() + shutdown_deadline;
+    wait_for_drain();
   });
 
   log_info("start", "db=" + log_value(config.db_path) + " web=" + log_value(config.web_dir) +

@@ -161,6 +161,8 @@ void Service::shutdown() {
   for (HttpSession& h : lists_->http) h.stop();
 }
 
+bool Service::drained() const noexcept { return lists_->ws.empty() && lists_->http.empty(); }
+
 void Service::reply(WsSession& s, std::string message) { s.send(shared_text(std::move(message))); }
 
 void Service::reply_error(WsSession& s, ErrorCode code, std::string message, const Req& req,

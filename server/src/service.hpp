@@ -127,6 +127,8 @@ class Service {
   void shutdown();
 
   std::size_t session_count() const noexcept { return session_count_; }
+  // True when no WebSocket or HTTP connection is open (after shutdown()).
+  bool drained() const noexcept;
 
  private:
   using Req = std::optional<std::string>;
