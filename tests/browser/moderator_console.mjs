@@ -43,9 +43,11 @@ await runTest('moderator_console', ['--premoderate'], async ({ server, browser, 
   // ---- Held posts arrive live; the pending tab counts them while another tab is open.
   await mod.click('[data-queue="published"]');
   const bodies = ['第一条待审评论：长三角一体化', 'Second held comment', '第三条：基层治理'];
+  const acks = [];
   for (const [i, body] of bodies.entries()) {
     const ack = await post(posterPage, `读者${i + 1}`, body);
     check(ack.type === 'ack' && ack.comment.status === 'pending', `post ${i + 1} held (premoderation)`);
+    acks.push(ack);
   }
   await mod.waitForFunction(() => document.querySelector('[data-queue="pending"] .mod-badge-count').textContent === '3');
   check(await mod.isVisible('[data-queue="pending"] .mod-badge-count'), 'pending tab shows 3 new');
@@ -69,6 +71,12 @@ await runTest('moderator_console', ['--premoderate'], async ({ server, browser, 
   check(true, 'approved comment appeared live in the reader page');
   await mod.waitForFunction(() => document.querySelectorAll('#mod-list .mod-item').length === 2);
   check(true, 'approved comment left the pending queue');
+
+  // ---- A reader's flag arrives live: the flagged tab counts it.
+  const flagged = await wsCall(posterPage, server.url, [{ type: 'flag', id: acks[2].comment.id, reason: '广告' }]);
+  check(flagged[0].type === 'ok', 'a reader flags the approved comment');
+  await mod.waitForFunction(() => document.querySelector('[data-queue="flagged"] .mod-badge-count').textContent === '1');
+  check(true, 'flagged tab shows 1 new');
 
   // ---- Bulk reject: x, j, x, r.
   await mod.keyboard.press('x');

@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <utility>
 
+#include <emscripten/eventloop.h>
+
 #include "comments/limits.hpp"
 #include "common/dom.hpp"
 #include "common/session_storage.hpp"
@@ -31,6 +33,7 @@ Console::Console(val root, ConsoleConfig config)
 
 Console::~Console() {
   for (int id : listener_ids_) cmweb::remove_listener(id);
+  if (clock_timer_ != 0) emscripten_clear_interval(clock_timer_);
 }
 
 void Console::start() {
@@ -38,6 +41,8 @@ void Console::start() {
   utc_offset_minutes_ = -val::global("Date").new_().call<int>("getTimezoneOffset");
   build();
   show_signed_in(false);
+  // "3 分钟前" has to keep up with the clock while the console stays open.
+  clock_timer_ = emscripten_set_interval(&Console::on_clock_tick, 30'000, this);
   if (connection_.url().empty()) {
     set_text(status_el_, cmweb::tr(config_.lang, cmweb::Msg::connect_failed));
     return;

@@ -94,6 +94,8 @@ class Console {
   void render_tabs();
   void render_toolbar();
   void focus_cursor();
+  void refresh_times();
+  static void on_clock_tick(void* self);
   void move_cursor(int delta);
   void act(Action action);
   void disarm_ban();
@@ -124,6 +126,7 @@ class Console {
   ConsoleConfig config_;
   cmweb::Connection connection_;
   int utc_offset_minutes_ = 0;
+  long clock_timer_ = 0;
   std::vector<int> listener_ids_;
 
   // Session

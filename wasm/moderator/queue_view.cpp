@@ -332,6 +332,18 @@ void Console::focus_cursor() {
   el.call<void>("scrollIntoView", options);
 }
 
+void Console::refresh_times() {
+  const auto now = static_cast<std::int64_t>(emscripten_date_now());
+  for (const Comment& c : model_.items()) {
+    val time = document_.call<val>("querySelector",
+                                   cmweb::js_string("#mod-c-" + std::to_string(c.id) + " time"));
+    if (time.isNull()) continue;
+    set_text(time, cmweb::relative_time(config_.lang, c.created, now, utc_offset_minutes_));
+  }
+}
+
+void Console::on_clock_tick(void* self) { static_cast<Console*>(self)->refresh_times(); }
+
 void Console::move_cursor(int delta) {
   model_.move_cursor(delta);
   // Reaching the last loaded comment fetches the next page.
