@@ -378,28 +378,3 @@ test('the widget recovers after the server restarts, without duplicates or gaps'
   const ids = await page.locator('#w .cm-comment').evaluateAll((els) => els.map((e) => e.dataset.id));
   assert.equal(new Set(ids).size, 3);
 });
-
-test('a widget on a page of another origin works when that origin is allowed', async () => {
-  // 127.0.0.2 is loopback too, but not one of the origins allowed by default.
-  const files = {};
-  const site = await h.staticServer('127.0.0.2', files);
-  cleanups.push(() => new Promise((resolve) => site.close(resolve)));
-  const siteOrigin = `http://127.0.0.2:${site.address().port}`;
-  const server = await startServer({}, ['--rate', '0', '--allow-origin', siteOrigin]);
-  files['/article.html'] = h.widgetPage({ lang: 'en', attrs: { thread: 'cross' },
-                                          scriptSrc: server.url + '/embed.js' });
-  const page = await newPage();
-  await page.goto(siteOrigin + '/article.html');
-  await h.waitLive(page);
-  await h.postViaForm(page, 'from another site');
-  await page.waitForSelector('#w .cm-comment[data-id]');
-  assert.deepEqual(await h.shownBodies(page), ['from another site']);
-
-  // The same page on an origin that is not allowed: the server refuses the socket.
-  const refused = await startServer({});
-  files['/refused.html'] = h.widgetPage({ lang: 'en', attrs: { thread: 'cross' },
-                                          scriptSrc: refused.url + '/embed.js' });
-  const other = await newPage();
-  await other.goto(siteOrigin + '/refused.html');
-  await other.waitForSelector('#w[data-state="offline"], #w[data-state="unreachable"]', { state: 'attached' });
-});

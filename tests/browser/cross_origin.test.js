@@ -1,0 +1,70 @@
+// Real-browser test of the embed on a page of another origin: a tiny static
+// server on 127.0.0.2 serves the article, the real comment-server the widget.
+'use strict';
+
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const { test, before, after } = require('node:test');
+const h = require('./harness');
+
+let browser;
+const cleanups = [];
+
+before(async () => {
+  browser = await h.launchBrowser();
+});
+
+after(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  if (browser) await browser.close();
+});
+
+async function startServer(pages, args = ['--rate', '0']) {
+  const dir = h.tempDir('comments-db-');
+  const server = new h.Server({ db: path.join(dir, 'test.db'), web: h.makeWebDir(pages), args });
+  await server.start();
+  cleanups.push(() => server.stop());
+  return server;
+}
+
+async function newPage(options) {
+  const context = await browser.newContext(options);
+  cleanups.push(() => context.close());
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.problems = problems;
+  return page;
+}
+
+test('a widget on a page of another origin works when that origin is allowed', async () => {
+  // 127.0.0.2 is loopback too, but not one of the origins allowed by default.
+  const files = {};
+  const site = await h.staticServer('127.0.0.2', files);
+  cleanups.push(() => new Promise((resolve) => site.close(resolve)));
+  const siteOrigin = `http://127.0.0.2:${site.address().port}`;
+  const server = await startServer({}, ['--rate', '0', '--allow-origin', siteOrigin]);
+  // The loader fetch()es the .wasm and .css: the server must answer an allowed
+  // origin with Access-Control-Allow-Origin on those files.
+  for (const file of ['/comments-widget.wasm', '/comments.css']) {
+    const response = await fetch(server.url + file, { headers: { Origin: siteOrigin } });
+    assert.equal(response.headers.get('access-control-allow-origin'), siteOrigin,
+                 `${file} needs Access-Control-Allow-Origin for an --allow-origin origin`);
+  }
+  files['/article.html'] = h.widgetPage({ lang: 'en', attrs: { thread: 'cross' },
+                                          scriptSrc: server.url + '/embed.js' });
+  const page = await newPage();
+  await page.goto(siteOrigin + '/article.html');
+  await h.waitLive(page);
+  await h.postViaForm(page, 'from another site');
+  await page.waitForSelector('#w .cm-comment[data-id]');
+  assert.deepEqual(await h.shownBodies(page), ['from another site']);
+
+  // The same page on an origin that is not allowed: the server refuses the socket.
+  const refused = await startServer({});
+  files['/refused.html'] = h.widgetPage({ lang: 'en', attrs: { thread: 'cross' },
+                                          scriptSrc: refused.url + '/embed.js' });
+  const other = await newPage();
+  await other.goto(siteOrigin + '/refused.html');
+  await other.waitForSelector('#w[data-state="offline"], #w[data-state="unreachable"]', { state: 'attached' });
+});
