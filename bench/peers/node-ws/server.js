@@ -250,6 +250,10 @@ server.listen(port, args.host, () => {
 function shutdown() {
   server.close();
   for (const ws of wss.clients) ws.close(1001, 'server shutting down');
+  // Peers that do not answer the close handshake are cut off after 2 s.
+  setTimeout(() => {
+    for (const ws of wss.clients) ws.terminate();
+  }, 2000).unref();
   wss.close(() => {
     db.close();
     process.exit(0);
