@@ -85,9 +85,11 @@ void ModeratorMode::add_button(Widget& widget, val parent, std::string_view acti
 
 void ModeratorMode::decorate(Widget& widget, val actions, const Comment& c) {
   if (!signed_in_) return;
+  const auto known = flags_now_.find(c.id);
+  const std::int32_t flags = known != flags_now_.end() ? known->second : c.flags;
   const std::string approve_label =
-      c.flags > 0 ? cmweb::fill_in(text(widget, approve_flags), "n", c.flags)
-                  : std::string(text(widget, approve));
+      flags > 0 ? cmweb::fill_in(text(widget, approve_flags), "n", flags)
+                : std::string(text(widget, approve));
   add_button(widget, actions, "mod-approve", c.id, approve_label, c.author);
   add_button(widget, actions, "mod-delete", c.id, text(widget, remove), c.author);
   if (c.pinned) {
@@ -186,6 +188,13 @@ void ModeratorMode::refetch(Widget& widget, std::int64_t id) {
 
 void ModeratorMode::apply(Widget& widget, const Comment& c) {
   if (c.thread != thread_) return;
+  if (c.status == Status::published) {
+    auto known = flags_now_.find(c.id);
+    if (known == flags_now_.end() || known->second != c.flags) {
+      flags_now_[c.id] = c.flags;
+      widget.render_list();
+    }
+  }
   auto it = std::find_if(held_.begin(), held_.end(), [&](const Comment& h) { return h.id == c.id; });
   const bool held_now = c.status == Status::pending;
   if (it != held_.end()) {
