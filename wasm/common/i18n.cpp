@@ -96,7 +96,9 @@ std::string_view tr(Lang lang, Msg msg) noexcept {
 }
 
 std::string fill_in(std::string_view pattern, std::string_view key, std::string_view value) {
-  std::string needle = "{" + std::string(key) + "}";
+  std::string needle(1, '{');
+  needle.append(key);
+  needle.push_back('}');
   std::string out;
   out.reserve(pattern.size() + value.size());
   std::size_t pos = 0;
