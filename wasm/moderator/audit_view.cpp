@@ -1,6 +1,8 @@
 // The audit log panel of the Console: every moderation action the server
 // recorded, newest first, with live `audited` entries on top.
 #include <algorithm>
+#include <string_view>
+#include <utility>
 
 #include "comments/limits.hpp"
 #include "common/dom.hpp"
@@ -34,6 +36,24 @@ std::optional<AuditRow> audit_row_from(const json& j) {
   row.moderator = json_string(j, "moderator");
   row.detail = json_string(j, "detail");
   return row;
+}
+
+// The server writes details in English words of the protocol ("pending ->
+// published, pinned", "poster 1a2b…", "2 banned, 1 suspect"); the Chinese
+// console shows those words in Chinese and leaves anything else as it is.
+std::string localized_detail(std::string detail, cmweb::Lang lang) {
+  if (lang != cmweb::Lang::zh_CN) return detail;
+  static constexpr std::pair<std::string_view, std::string_view> words[] = {
+      {" -> ", " → "},      {"published", "已发表"}, {"pending", "待审核"},
+      {"rejected", "已拒绝"}, {"deleted", "已删除"},   {", unpinned", "，取消置顶"},
+      {", pinned", "，置顶"}, {"poster ", "发帖人 "},  {" banned, ", " 个禁止词，"},
+      {" suspect", " 个可疑词"}};
+  for (const auto& [en, zh] : words) {
+    for (std::size_t at = detail.find(en); at != std::string::npos; at = detail.find(en, at + zh.size())) {
+      detail.replace(at, en.size(), zh);
+    }
+  }
+  return detail;
 }
 
 // "2026-11-27 12:04:31" in the moderator's local time.
@@ -167,7 +187,7 @@ void Console::render_audit() {
                             : r.moderator);
     append(tr, moderator);
     val detail = make_element(document_, "td");
-    set_text(detail, r.detail);
+    set_text(detail, localized_detail(r.detail, config_.lang));
     append(tr, detail);
     append(audit_body_el_, tr);
   }
