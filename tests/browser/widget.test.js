@@ -102,6 +102,7 @@ test('more than N posts keep N shown, newest first; a removal refills from older
   await page.waitForSelector('#w .cm-comment.cm-pinned');
   assert.equal(await page.locator('#w .cm-comment').first().locator('.cm-body').innerText(), '第1条');
   assert.equal(await page.locator('#w .cm-pinned .cm-badge').innerText(), '置顶');
+  await page.locator('#w').screenshot({ path: h.saveArtifact('widget-pinned.png') });
 });
 
 test('the server-rendered block is shown without JavaScript and taken over in place with it', async () => {
@@ -277,6 +278,7 @@ test('errors are shown in the reader\'s language and nothing typed is lost', asy
     .querySelector('.cm-form-error').textContent));
   assert.equal(await page.inputValue('#w #cm-text'), '第四条');
   assert.equal(await page.locator('#w .cm-submit').isDisabled(), true);
+  await page.locator('#w').screenshot({ path: h.saveArtifact('widget-pending-and-rate-limit.png') });
 
   // The held post is invisible to the other reader until a moderator approves it.
   assert.deepEqual(await h.shownBodies(other), ['正常的评论']);
