@@ -339,6 +339,18 @@ test('zh-CN and en texts, muted words, and a server that cannot be reached', asy
   assert.equal(await zh.locator('#w .cm-comment').count(), 0);
   assert.match(await zh.locator('#w .cm-hidden-note').innerText(), /1 条评论因你的屏蔽词而隐藏/);
 
+  // No WebAssembly in the browser, or the Wasm cannot be fetched: a clear message.
+  const noWasm = await newPage();
+  await noWasm.addInitScript(() => { delete window.WebAssembly; });
+  await noWasm.goto(server.url + '/zh.html');
+  await noWasm.waitForSelector('#w .cm-boot-error');
+  assert.match(await noWasm.locator('#w .cm-boot-error').innerText(), /不支持 WebAssembly/);
+  const blocked = await newPage();
+  await blocked.route('**/comments-widget.wasm', (route) => route.abort());
+  await blocked.goto(server.url + '/en.html');
+  await blocked.waitForSelector('#w[data-state="unreachable"] .cm-boot-error', { state: 'attached' });
+  assert.match(await blocked.locator('#w .cm-boot-error').innerText(), /comment server cannot be reached/);
+
   // A widget whose server is down says so and keeps trying.
   const dead = await newPage();
   await dead.goto(server.url + '/dead.html');
