@@ -101,13 +101,22 @@ await runTest('moderator_console', ['--premoderate'], async ({ server, browser, 
   await mod.click('[data-command="filter-clear"]');
   await mod.waitForFunction(() => document.querySelectorAll('#mod-list .mod-item').length === 3);
 
+  // ---- Another moderator deletes a comment this console shows: it changes here too.
+  const other = await wsCall(posterPage, server.url, [
+    { type: 'auth', token: TOKEN }, { type: 'moderate', id: acks[0].comment.id, action: 'delete' }]);
+  check(other[1].type === 'ok', 'a second moderator deletes comment ' + acks[0].comment.id);
+  await mod.locator(`#mod-c-${acks[0].comment.id}.mod-status-deleted`).waitFor();
+  check(true, 'the console shows the other moderator\'s change without a reload');
+
   // ---- The audit log: three actions by this session, newest first.
   await mod.click('[data-panel="audit"]');
-  await mod.waitForFunction(() => document.querySelectorAll('.mod-audit-table tbody tr').length === 3);
+  await mod.waitForFunction(() => document.querySelectorAll('.mod-audit-table tbody tr').length === 4);
   const actions = await mod.$$eval('.mod-audit-table tbody tr', (rows) => rows.map((r) => r.className));
-  check(JSON.stringify(actions) === JSON.stringify(['mod-audit-reject', 'mod-audit-reject', 'mod-audit-approve']),
-        'audit log lists reject, reject, approve');
-  check((await mod.innerText('.mod-audit-table tbody')).includes('（你）'), 'audit log marks this session');
+  check(JSON.stringify(actions) === JSON.stringify(['mod-audit-delete', 'mod-audit-reject', 'mod-audit-reject', 'mod-audit-approve']),
+        'audit log lists delete, reject, reject, approve');
+  const sessions = await mod.$$eval('.mod-audit-table tbody tr .mod-moderator', (cells) => cells.map((c) => c.textContent));
+  check(!sessions[0].includes('（你）') && sessions.slice(1).every((s) => s.includes('（你）')),
+        'audit log tells this session from the other moderator');
   await shot(mod, 'audit');
   await mod.focus('[data-panel="audit"]');
   await mod.keyboard.press('ArrowLeft');
