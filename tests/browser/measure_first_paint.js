@@ -3,7 +3,8 @@
 // page: the real comment-server on localhost, a thread of 10 comments, headless
 // Chromium, each load in a fresh browser context (empty caches). Prints the
 // median of RUNS loads (default 20). A measurement, not a test: nothing is
-// asserted about the numbers.
+// asserted about the numbers. PAGE=other.html measures another page of the
+// served folder (it must hold a #comments widget on the same thread).
 //   COMMENT_SERVER=… COMMENTS_WEB=… NODE_PATH=node_modules node tests/browser/measure_first_paint.js
 'use strict';
 
@@ -28,7 +29,7 @@ const h = require('./harness');
     for (let i = 0; i < runs; ++i) {
       const context = await browser.newContext();
       const page = await context.newPage();
-      await page.goto(server.url + '/index.html', { waitUntil: 'commit' });
+      await page.goto(server.url + '/' + (process.env.PAGE || 'index.html'), { waitUntil: 'commit' });
       await page.waitForSelector('#comments[data-painted]', { state: 'attached' });
       const ms = await page.evaluate(() =>
         performance.getEntriesByName('comments:first-paint')[0].startTime);
