@@ -27,8 +27,16 @@ async function launchBrowser() {
   });
 }
 
+// Temporary folders (databases, served pages) are removed when the run ends.
+const tempDirs = [];
+process.on('exit', () => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 function tempDir(prefix) {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
 }
 
 // A served folder: the built web files plus the given extra pages.
