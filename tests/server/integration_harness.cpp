@@ -417,11 +417,15 @@ void WsClient::read_loop() {
       read_active_ = false;
       ended_reading_ = true;
       in.closed = true;
-      if (ec == websocket::error::closed) {
-        in.close_code = static_cast<int>(ws_.reason().code);
+      // A close frame may have arrived even when answering it failed (the
+      // server is free to drop the TCP connection right after sending it).
+      const auto reason = ws_.reason();
+      if (ec == websocket::error::closed || reason.code != websocket::close_code::none) {
+        in.close_code = static_cast<int>(reason.code);
       } else {
         in.close_code = -1;
-        in.close_error = ec.message();
+        in.close_error = std::string(ec.category().name()) + ":" + std::to_string(ec.value()) +
+                         " " + ec.message();
       }
       push(std::move(in));
       return;
@@ -482,8 +486,9 @@ void WsClient::send_text_allowing_close(std::string text) { (void)write(std::mov
 std::optional<Incoming> WsClient::wait_incoming(std::chrono::milliseconds deadline) {
   std::unique_lock lock(mutex_);
   if (!arrived_.wait_for(lock, deadline, [this] { return !inbox_.empty(); })) return std::nullopt;
-  Incoming in = std::move(inbox_.front());
-  // Keep the end of the connection visible to every later wait.
+  // The end of the connection stays queued (copied, not moved) so every
+  // later wait sees it too.
+  Incoming in = inbox_.front();
   if (!in.closed) inbox_.pop_front();
   ++received_;
   return in;

@@ -2,6 +2,7 @@
 // window, what counts, retry_after_ms, and --trust-proxy's X-Forwarded-For.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <string>
 
 #include "harness.hpp"
@@ -42,11 +43,25 @@ TEST_CASE("rate_limited: at most --rate posts per address in 60 s, with retry_af
   WsClient client(test.server);
   // Posts that fail validation do not count.
   for (int i = 0; i < 5; ++i) CHECK(client.request(post_msg("t", ""))["code"] == "invalid");
-  for (int i = 0; i < 3; ++i) post_ok(client, "t", "第" + std::to_string(i) + "条");
+  const auto before_first = std::chrono::steady_clock::now();
+  post_ok(client, "t", "第0条");
+  const auto after_first = std::chrono::steady_clock::now();
+  for (int i = 1; i < 3; ++i) post_ok(client, "t", "第" + std::to_string(i) + "条");
+  const auto before_refused = std::chrono::steady_clock::now();
   const json limited = client.request(
       {{"type", "post"}, {"thread", "t"}, {"body", "one too many"}, {"req", "r4"}});
+  const auto after_refused = std::chrono::steady_clock::now();
   check_rate_limited(limited);
   CHECK(limited["req"] == "r4");
+  // retry_after_ms is when the oldest counted post (the first) leaves the
+  // window: 60 s after it was counted, less the time since. Both instants are
+  // bracketed by our own clock readings; 50 ms covers clock granularity.
+  const auto ms = [](auto d) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+  };
+  const auto retry = limited["retry_after_ms"].get<std::int64_t>();
+  CHECK(retry >= 60'000 - ms(after_refused - before_first) - 50);
+  CHECK(retry <= 60'000 - ms(before_refused - after_first) + 50);
   // Per address, not per connection.
   WsClient same_address(test.server);
   check_rate_limited(same_address.request(post_msg("other-thread", "still me")));
