@@ -2,6 +2,11 @@
 // the filter lists, the queue's filters and the audit log.
 #include <doctest/doctest.h>
 
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "harness.hpp"
@@ -59,6 +64,8 @@ TEST_CASE("premoderate: pending ack, moderators get queued, approve sends update
   REQUIRE(reader.request(join_msg(thread))["type"] == "snapshot");
   WsClient moderator(test.server);
   auth_moderator(moderator);
+  WsClient second_moderator(test.server);
+  auth_moderator(second_moderator);
   WsClient not_moderator(test.server);
   WsClient poster(test.server);
 
@@ -66,6 +73,7 @@ TEST_CASE("premoderate: pending ack, moderators get queued, approve sends update
   CHECK(pending["status"] == "pending");
   const json queued = moderator.recv("queued");
   CHECK(queued["comment"] == pending);
+  CHECK(second_moderator.recv("queued")["comment"] == pending);  // every moderator
   CHECK(reader.unexpected_within() == "");  // readers never see pending comments
   CHECK(not_moderator.unexpected_within() == "");
   CHECK(total_of(not_moderator, thread) == 0);
@@ -172,6 +180,40 @@ TEST_CASE("flags: distinct per client address, reported to moderators, reset by 
   const json again = moderator.request({{"type", "queue"}, {"status", "flagged"}});
   REQUIRE(again["items"].size() == 1);
   CHECK(again["items"][0]["flags"] == 1);
+}
+
+namespace {
+
+// Whether any file in `dir` (the database and its journal) holds `text`.
+bool stored_anywhere(const std::filesystem::path& dir, const std::string& text) {
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (bytes.find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("client addresses are stored only as keyed hashes, never in the clear") {
+  ServerOptions options;
+  options.trust_proxy = true;
+  TestServer test(options);
+  ConnectOptions proxied;
+  proxied.forwarded_for = "203.0.113.250, 198.51.100.234";
+  WsClient via_proxy(test.server, proxied);
+  const json c = post_ok(via_proxy, "t", "posted through a proxy");
+  CHECK(via_proxy.request({{"type", "flag"}, {"id", c["id"]}})["type"] == "ok");
+  WsClient moderator(test.server);
+  auth_moderator(moderator);
+  REQUIRE(moderator.request({{"type", "ban"}, {"id", c["id"]}})["type"] == "ok");
+  CHECK(via_proxy.request(post_msg("t", "again"))["code"] == "banned");
+  CHECK(test.server.stop(SIGTERM) == 0);  // everything written out
+  CHECK(!stored_anywhere(test.dir.path(), "198.51.100.234"));
+  CHECK(!stored_anywhere(test.dir.path(), "203.0.113.250"));
+  CHECK(stored_anywhere(test.dir.path(), "posted through a proxy"));  // the search does find text
 }
 
 TEST_CASE("ban: later posts from that poster's address answer banned; others still post") {
