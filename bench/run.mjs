@@ -122,6 +122,9 @@ async function loadgen(args) {
   } catch {
     result = { ok: false, problems: [`loadgen exited ${code} without a result`] };
   }
+  if (result.server_cpu_s > 0 && result.server_system_cpu_s != null) {
+    result.server_kernel_percent = (100 * result.server_system_cpu_s) / result.server_cpu_s;
+  }
   return result;
 }
 
@@ -338,7 +341,7 @@ function row(title, id, metric, unit, better, digits = 0) {
   const ours = summary(id, 'ours', metric);
   const peer = summary(id, 'peer', metric);
   let factor = null;
-  if (ours && peer && ours.median > 0 && peer.median > 0) {
+  if (better !== 'none' && ours && peer && ours.median > 0 && peer.median > 0) {
     factor = better === 'higher' ? ours.median / peer.median : peer.median / ours.median;
   }
   rows.push(`| ${title} | ${unit} | ${cell(ours, digits)} | ${cell(peer, digits)} | ${factor ? factor.toFixed(2) + '×' : 'n/a'} |`);
@@ -356,11 +359,14 @@ for (const s of trafficScenarios) {
   if (s.id === 'ingest') {
     row('acked posts per second', s.id, 'acks_per_s', 'posts/s', 'higher');
     row('acked posts per server CPU-second', s.id, 'acks_per_server_cpu_s', 'posts/CPU-s', 'higher');
+  row('server CPU per acked post', s.id, 'server_cpu_us_per_message', 'µs', 'lower', 1);
     row('post → ack latency p99', s.id, 'ack_latency.p99_ms', 'ms', 'lower', 2);
     continue;
   }
   row('deliveries per second', s.id, 'deliveries_per_s', 'msg/s', 'higher');
   row('deliveries per server CPU-second', s.id, 'deliveries_per_server_cpu_s', 'msg/CPU-s', 'higher');
+  row('server CPU per delivery', s.id, 'server_cpu_us_per_message', 'µs', 'lower', 1);
+  row('… of which in the kernel', s.id, 'server_kernel_percent', '%', 'none');
   row('post → delivery latency p50', s.id, 'latency.p50_ms', 'ms', 'lower', 2);
   row('post → delivery latency p99', s.id, 'latency.p99_ms', 'ms', 'lower', 2);
   row('post → delivery latency max', s.id, 'latency.max_ms', 'ms', 'lower', 2);

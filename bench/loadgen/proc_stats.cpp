@@ -26,7 +26,10 @@ std::optional<ProcessSample> sample_process(int pid) {
     if (n == 15) stime = std::stoull(field);
   }
   ProcessSample sample;
-  sample.cpu_s = static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  const auto ticks_per_s = static_cast<double>(sysconf(_SC_CLK_TCK));
+  sample.user_s = static_cast<double>(utime) / ticks_per_s;
+  sample.system_s = static_cast<double>(stime) / ticks_per_s;
+  sample.cpu_s = sample.user_s + sample.system_s;
 
   std::ifstream status_file(dir + "/status");
   std::string line;

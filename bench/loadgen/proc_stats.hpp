@@ -10,6 +10,8 @@ namespace loadgen {
 
 struct ProcessSample {
   double cpu_s = 0;          // user + system CPU seconds since the process started
+  double user_s = 0;         // of which in user space
+  double system_s = 0;       // of which in the kernel (for a server: mostly socket I/O)
   std::int64_t rss_kb = 0;   // resident set size
 };
 

@@ -457,6 +457,11 @@ class Traffic {
       if (server_before_ && server_after_) {
         const double cpu = server_after_->cpu_s - server_before_->cpu_s;
         r["server_cpu_s"] = cpu;
+        r["server_user_cpu_s"] = server_after_->user_s - server_before_->user_s;
+        r["server_system_cpu_s"] = server_after_->system_s - server_before_->system_s;
+        // Server CPU microseconds per delivered message (or per ack when nothing is delivered).
+        const double work = static_cast<double>(unique_received > 0 ? unique_received : acked);
+        if (work > 0) r["server_cpu_us_per_message"] = cpu * 1e6 / work;
         r["deliveries_per_server_cpu_s"] = cpu > 0 ? static_cast<double>(unique_received) / cpu : 0;
         r["acks_per_server_cpu_s"] = cpu > 0 ? static_cast<double>(acked) / cpu : 0;
       }
