@@ -127,6 +127,24 @@ std::string HttpSession::client_address(const Request& req) const {
   return ec ? std::string("unknown") : peer.address().to_string();
 }
 
+std::string HttpSession::request_scheme(const Request& req) const {
+  if (service_.trust_proxy()) {
+    if (const auto it = req.find("X-Forwarded-Proto"); it != req.end()) {
+      const auto proto = last_entry(it->value());
+      if (!proto.empty()) return std::string(proto);
+    }
+  }
+  return "http";
+}
+
+std::string HttpSession::cors_origin(const Request& req) const {
+  const auto it = req.find(http::field::origin);
+  if (it == req.end()) return {};
+  const std::string_view origin = it->value();
+  if (!service_.origins().allows(origin, req[http::field::host], request_scheme(req))) return {};
+  return std::string(origin);
+}
+
 void HttpSession::handle(Request&& req) {
   const std::string_view target = req.target();
   const auto question = target.find('?');
@@ -166,14 +184,22 @@ void HttpSession::handle(Request&& req) {
   const std::string etag = make_etag(
       size, std::chrono::duration_cast<std::chrono::nanoseconds>(mtime.time_since_epoch()).count());
   const std::string_view content_type = mime_type(file_path->string());
+  // The loader on an allowed page of another origin fetch()es the .wasm and
+  // the CSS: those answers need CORS, and caches must key them on Origin.
+  const std::string allow_origin = cors_origin(req);
+  auto common_headers = [&](auto& res) {
+    res.set(http::field::server, "comment-server");
+    res.set(http::field::etag, etag);
+    res.set(http::field::cache_control, cache_control_for(content_type));
+    res.set(http::field::vary, "Origin");
+    if (!allow_origin.empty()) res.set(http::field::access_control_allow_origin, allow_origin);
+    res.keep_alive(req.keep_alive());
+  };
 
   if (const auto inm = req.find(http::field::if_none_match);
       inm != req.end() && etag_matches(inm->value(), etag)) {
     http::response<http::empty_body> res{http::status::not_modified, req.version()};
-    res.set(http::field::server, "comment-server");
-    res.set(http::field::etag, etag);
-    res.set(http::field::cache_control, cache_control_for(content_type));
-    res.keep_alive(req.keep_alive());
+    common_headers(res);
     return send(std::move(res), req.keep_alive());
   }
 
@@ -186,36 +212,24 @@ void HttpSession::handle(Request&& req) {
   const auto body_size = body.size();
   if (req.method() == http::verb::head) {
     http::response<http::empty_body> res{http::status::ok, req.version()};
-    res.set(http::field::server, "comment-server");
+    common_headers(res);
     res.set(http::field::content_type, content_type);
-    res.set(http::field::etag, etag);
-    res.set(http::field::cache_control, cache_control_for(content_type));
     res.content_length(body_size);
-    res.keep_alive(req.keep_alive());
     return send(std::move(res), req.keep_alive());
   }
   http::response<http::file_body> res{std::piecewise_construct, std::make_tuple(std::move(body)),
                                       std::make_tuple(http::status::ok, req.version())};
-  res.set(http::field::server, "comment-server");
+  common_headers(res);
   res.set(http::field::content_type, content_type);
-  res.set(http::field::etag, etag);
-  res.set(http::field::cache_control, cache_control_for(content_type));
   res.set("X-Content-Type-Options", "nosniff");
   res.content_length(body_size);
-  res.keep_alive(req.keep_alive());
   send(std::move(res), req.keep_alive());
 }
 
 void HttpSession::upgrade(Request&& req) {
   std::optional<std::string_view> origin;
   if (const auto it = req.find(http::field::origin); it != req.end()) origin = it->value();
-  std::string scheme = "http";
-  if (service_.trust_proxy()) {
-    if (const auto it = req.find("X-Forwarded-Proto"); it != req.end()) {
-      scheme = std::string(last_entry(it->value()));
-    }
-  }
-  if (!service_.origins().allows(origin, req[http::field::host], scheme)) {
+  if (!service_.origins().allows(origin, req[http::field::host], request_scheme(req))) {
     log_info("ws-refused", "conn=" + std::to_string(conn_id_) + " origin=" +
                                log_value(origin.value_or("")));
     auto res = text_response(req, http::status::forbidden, "origin not allowed\n");
@@ -262,12 +276,7 @@ void HttpSession::serve_embed(Request&& req, std::string_view query) {
   }
 
   // Pages on allowed origins may fetch the fragment from script.
-  std::string allow_origin;
-  if (const auto it = req.find(http::field::origin); it != req.end()) {
-    if (service_.origins().allows(it->value(), req[http::field::host])) {
-      allow_origin = std::string(it->value());
-    }
-  }
+  std::string allow_origin = cors_origin(req);
   service_.embed_latest(
       *thread, limit, lang,
       [self = shared_from_this(), req = std::move(req),

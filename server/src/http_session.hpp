@@ -41,6 +41,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
   void finish();
 
+  // "http", or with --trust-proxy the last X-Forwarded-Proto entry.
+  std::string request_scheme(const Request& req) const;
+  // The request's Origin when it is present and allowed (the WebSocket rule),
+  // for Access-Control-Allow-Origin; empty otherwise.
+  std::string cors_origin(const Request& req) const;
+
   // The client address the contract means: the TCP peer, or with
   // --trust-proxy the last X-Forwarded-For entry.
   std::string client_address(const Request& req) const;

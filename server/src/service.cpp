@@ -119,7 +119,35 @@ void Service::schedule_sweep() {
   });
 }
 
-void Service::to_io(std::function<void()> fn) { net::post(io_, std::move(fn)); }
+void Service::to_io(std::function<void()> fn) {
+  std::lock_guard lock(completions_mutex_);
+  completions_.push_back(std::move(fn));
+  if (!drain_posted_) {
+    drain_posted_ = true;
+    net::post(io_, [this] { drain_completions(); });
+  }
+}
+
+void Service::drain_completions() {
+  // One per turn. A session finishes at most one write per turn of the
+  // io_context (Beast writes one message per async_write and its completion
+  // is posted), so a completion that queues one message per session must not
+  // run more often than that, or a burst from a group commit would grow every
+  // reader's queue, fast ones included, towards the slow-reader limit.
+  std::function<void()> next;
+  {
+    std::lock_guard lock(completions_mutex_);
+    if (completions_.empty()) {
+      drain_posted_ = false;
+      return;
+    }
+    next = std::move(completions_.front());
+    completions_.pop_front();
+  }
+  next();
+  // Behind the write completions that `next` caused.
+  net::post(io_, [this] { drain_completions(); });
+}
 
 // ---- Sessions -----------------------------------------------------------------
 

@@ -7,11 +7,11 @@
 //  1. Every change to storage goes through the one StoreWorker thread, which
 //     applies posts and jobs in queue order (a round commits its posts, runs
 //     their callbacks, then runs its jobs in order).
-//  2. Every callback/job posts its completion to the io_context at the moment
-//     its effect is in the store, so completions are posted in the order the
-//     effects happened.
-//  3. The io_context has one thread and runs posted handlers first in, first
-//     out, so this class sees the completions in exactly that order.
+//  2. Every callback/job hands its completion to the io side (to_io) at the
+//     moment its effect is in the store, so completions are queued in the
+//     order the effects happened.
+//  3. That queue is first in, first out and drained by the one io_context
+//     thread, so this class sees the completions in exactly that order.
 // A cache loaded by a job therefore reflects every effect whose completion
 // came before the load's completion and none of the later ones, which are
 // applied to it one by one as their completions arrive. A post whose
@@ -22,9 +22,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstdint>
+#include <deque>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -196,10 +198,19 @@ class Service {
   // `internal` reply to `session` (posted back to the io thread).
   void run_store_job(const SessionPtr& session, const Req& req, std::string what,
                      std::function<void(Store&)> job);
-  // Posts `fn` to the io thread.
+  // Hands `fn` (a worker completion) to the io thread. Completions keep
+  // their order in one queue that the io thread drains a few at a time: a
+  // group commit of hundreds of posts must not queue hundreds of messages per
+  // reader before any write completion gets its turn, or every reader would
+  // look like a slow one.
   void to_io(std::function<void()> fn);
+  void drain_completions();
 
   void schedule_sweep();
+
+  std::mutex completions_mutex_;
+  std::deque<std::function<void()>> completions_;  // guarded by completions_mutex_
+  bool drain_posted_ = false;                       // guarded by completions_mutex_
 
   boost::asio::io_context& io_;
   StoreWorker& worker_;

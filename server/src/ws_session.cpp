@@ -33,7 +33,11 @@ WsSession::WsSession(net::ip::tcp::socket&& socket, Service& service, std::strin
 
 void WsSession::run(beast::http::request<beast::http::string_body> upgrade) {
   service_.add_session(*this);
-  ws_.read_message_max(limits::max_frame_bytes);  // larger: Beast closes with 1009
+  // Message size is checked here, not by Beast's read_message_max: Beast
+  // 1.81's failure teardown closes the socket while the oversized payload is
+  // still unread, so the peer gets a TCP reset instead of the 1009 close frame.
+  // Closing through async_close reads and discards until the peer answers.
+  ws_.read_message_max(0);
   ws_.auto_fragment(false);
   ws_.write_buffer_bytes(256);  // only used for masking/deflate, neither applies to a server
   // Pings keep proxies from dropping quiet readers and find dead peers.
@@ -59,26 +63,34 @@ void WsSession::on_accept(beast::error_code ec) {
 }
 
 void WsSession::read_next() {
-  const std::size_t limit = mid_message_ ? limits::max_frame_bytes : idle_read_bytes;
+  const std::size_t limit =
+      mid_message_ || closing_ ? limits::max_frame_bytes : idle_read_bytes;
   ws_.async_read_some(read_buffer_, limit,
                       beast::bind_front_handler(&WsSession::on_read, shared_from_this()));
 }
 
 void WsSession::on_read(beast::error_code ec, std::size_t) {
   if (ec) return end(ec);
+  if (closing_ || read_buffer_.size() > limits::max_frame_bytes) {
+    // Over the limit, or closing: drop what arrives until the close
+    // handshake ends the read loop with an error.
+    read_buffer_.clear();
+    read_buffer_.shrink_to_fit();
+    mid_message_ = !ws_.is_message_done();
+    close(websocket::close_code::too_big);  // no-op when already closing
+    return read_next();
+  }
   if (!ws_.is_message_done()) {
     mid_message_ = true;
     return read_next();
   }
   mid_message_ = false;
-  if (!closing_) {
-    auto self = shared_from_this();
-    if (ws_.got_binary()) {
-      service_.on_binary(self);
-    } else {
-      const auto data = read_buffer_.cdata();
-      service_.on_text(self, std::string_view(static_cast<const char*>(data.data()), data.size()));
-    }
+  auto self = shared_from_this();
+  if (ws_.got_binary()) {
+    service_.on_binary(self);
+  } else {
+    const auto data = read_buffer_.cdata();
+    service_.on_text(self, std::string_view(static_cast<const char*>(data.data()), data.size()));
   }
   read_buffer_.clear();
   if (read_buffer_.capacity() > keep_read_capacity) read_buffer_.shrink_to_fit();
@@ -110,6 +122,11 @@ void WsSession::write_next() {
     return;
   }
   in_flight_ = std::move(queue_[queue_head_++]);
+  // Under steady load the queue may never run empty: drop the sent front.
+  if (queue_head_ >= 32 && queue_head_ * 2 >= queue_.size()) {
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(queue_head_));
+    queue_head_ = 0;
+  }
   ws_.text(true);
   ws_.async_write(net::buffer(*in_flight_),
                   [self = shared_from_this()](beast::error_code ec, std::size_t) {
