@@ -98,9 +98,9 @@ function stopServer(server) {
   });
 }
 
-function run(cmd, args, { timeoutMs = 600_000 } = {}) {
+function run(cmd, args, { timeoutMs = 600_000, env = process.env } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => fs.appendFileSync(logFile, `  ${path.basename(cmd)}: ${d}`));
@@ -319,11 +319,16 @@ if (webDir) {
     widget.files.push({ name: f, raw: bytes.length, gzip: zlib.gzipSync(bytes, { level: 9 }).length });
   }
 }
-const firstPaintScript = path.join(repoDir, 'tests', 'browser', 'first_paint.mjs');
-if (fs.existsSync(firstPaintScript)) {
-  const { code, out } = await run('node', [firstPaintScript], { timeoutMs: 180_000 });
-  widget.first = { code, out: out.trim() };
-  log(`first paint script exited ${code}: ${out.trim().split('\n').slice(-3).join(' | ')}`);
+// The browser engineer's first-paint measurement: first_paint.mjs if it exists,
+// else measure_first_paint.js (real server, demo page, headless Chromium).
+const firstPaintScript = ['first_paint.mjs', 'measure_first_paint.js']
+  .map((f) => path.join(repoDir, 'tests', 'browser', f)).find((f) => fs.existsSync(f));
+if (firstPaintScript && webDir) {
+  const env = { ...process.env, COMMENT_SERVER: bin.server, COMMENTS_WEB: webDir,
+    NODE_PATH: path.join(repoDir, 'node_modules'), RUNS: String(size(10, 3)) };
+  const { code, out } = await run('node', [firstPaintScript], { timeoutMs: 300_000, env });
+  widget.first = { script: path.relative(repoDir, firstPaintScript), code, out: out.trim() };
+  log(`first paint (${widget.first.script}) exited ${code}: ${out.trim().split('\n').slice(-2).join(' | ')}`);
 }
 
 // ---- RESULTS.md ------------------------------------------------------------------------
@@ -415,8 +420,11 @@ function target(text, measured, cond) {
   const total = set.reduce((a, f) => a + f.gzip, 0);
   target('widget wasm + loader + CSS ≤ 40 KB gzipped', set.length ? `${(total / 1024).toFixed(1)} KB (${set.map((f) => f.name).join(', ')})` : 'no built widget found',
     set.length ? total <= 40 * 1024 : null);
-  const fp = widget.first ? /first[ _-]?paint[^0-9]*([\d.]+)\s*ms/i.exec(widget.first.out) : null;
-  target('first paint ≤ 100 ms', fp ? `${fp[1]} ms` : widget.first ? 'first_paint.mjs ran; see below' : 'tests/browser/first_paint.mjs does not exist yet',
+  // "first comments painted: median X ms over N loads (min A, max B)"
+  const fp = widget.first ? /median ([\d.]+) ms over (\d+) loads \(min ([\d.]+), max ([\d.]+)\)/.exec(widget.first.out) : null;
+  target('first paint ≤ 100 ms (navigation → first comments painted)',
+    fp ? `median ${fp[1]} ms over ${fp[2]} loads (min ${fp[3]}, max ${fp[4]})`
+      : widget.first ? `${widget.first.script} exited ${widget.first.code}; see below` : 'no first-paint script or no built widget',
     fp ? Number(fp[1]) <= 100 : null);
 }
 // Judged on MB per CPU-second (the code's own speed): on a shared 2-core machine
@@ -457,7 +465,7 @@ if (widget.dir) {
 } else {
   lines.push('No built widget found (no `build*/web/*.wasm`); build with COMMENTS_BUILD_WASM=ON and rerun.', '');
 }
-if (widget.first) lines.push('`tests/browser/first_paint.mjs`:', '', '```', widget.first.out, '```', '');
+if (widget.first) lines.push(`\`${widget.first.script}\` (server: ${path.relative(repoDir, bin.server)}):`, '', '```', widget.first.out, '```', '');
 lines.push('## Join prefill', '');
 for (const kind of ['ours', 'peer']) {
   if (prefillInfo[kind]) lines.push(`- ${servers[kind].label}: ${prefillInfo[kind].out || 'failed'}`);
