@@ -17,6 +17,11 @@ endif()
 include(ExternalProject)
 set(COMMENTS_WASM_BUILD_DIR "${CMAKE_BINARY_DIR}/wasm-build")
 set(_emenv ${CMAKE_COMMAND} -E env NODE_PATH=/usr/share/nodejs)
+include(ProcessorCount)
+ProcessorCount(_jobs)
+if(_jobs EQUAL 0)
+  set(_jobs 2)
+endif()
 ExternalProject_Add(wasm_client
   SOURCE_DIR "${PROJECT_SOURCE_DIR}"
   BINARY_DIR "${COMMENTS_WASM_BUILD_DIR}"
@@ -26,7 +31,8 @@ ExternalProject_Add(wasm_client
     -DCOMMENTS_THIRD_PARTY_INCLUDE=${COMMENTS_THIRD_PARTY_INCLUDE}
     -DCOMMENTS_WEB_OUT=${COMMENTS_WEB_OUT}
     -DCOMMENTS_BUILD_TESTS=${COMMENTS_BUILD_TESTS}
-  BUILD_COMMAND ${_emenv} ${CMAKE_COMMAND} --build <BINARY_DIR>
+  # An explicit job count: the inner make cannot join the outer jobserver.
+  BUILD_COMMAND ${_emenv} ${CMAKE_COMMAND} --build <BINARY_DIR> --parallel ${_jobs}
   INSTALL_COMMAND ""
   BUILD_ALWAYS ON
   USES_TERMINAL_BUILD ON)
