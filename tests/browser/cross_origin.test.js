@@ -7,41 +7,13 @@ const path = require('node:path');
 const { test, before, after } = require('node:test');
 const h = require('./harness');
 
-let browser;
-const cleanups = [];
-
-before(async () => {
-  browser = await h.launchBrowser();
-});
-
-after(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-  if (browser) await browser.close();
-});
-
-async function startServer(pages, args = ['--rate', '0']) {
-  const dir = h.tempDir('comments-db-');
-  const server = new h.Server({ db: path.join(dir, 'test.db'), web: h.makeWebDir(pages), args });
-  await server.start();
-  cleanups.push(() => server.stop());
-  return server;
-}
-
-async function newPage(options) {
-  const context = await browser.newContext(options);
-  cleanups.push(() => context.close());
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(e.message));
-  page.problems = problems;
-  return page;
-}
+const { startServer, newPage, onCleanup } = h.browserSuite({ before, after });
 
 test('a widget on a page of another origin works when that origin is allowed', async () => {
   // 127.0.0.2 is loopback too, but not one of the origins allowed by default.
   const files = {};
   const site = await h.staticServer('127.0.0.2', files);
-  cleanups.push(() => new Promise((resolve) => site.close(resolve)));
+  onCleanup(() => new Promise((resolve) => site.close(resolve)));
   const siteOrigin = `http://127.0.0.2:${site.address().port}`;
   const server = await startServer({}, ['--rate', '0', '--allow-origin', siteOrigin]);
   // The loader fetch()es the .wasm and .css: the server must answer an allowed

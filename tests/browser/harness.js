@@ -15,8 +15,9 @@ const BUILT_WEB = process.env.COMMENTS_WEB;
 const ARTIFACTS = process.env.COMMENTS_ARTIFACTS || path.join(os.tmpdir(), 'comments-browser-artifacts');
 const MOD_TOKEN = 'browser-test-moderator';
 
-if (!SERVER_BINARY || !BUILT_WEB) {
-  throw new Error('set COMMENT_SERVER (the comment-server binary) and COMMENTS_WEB (the built web folder)');
+function required(value, what) {
+  if (!value) throw new Error(`set ${what}`);
+  return value;
 }
 
 async function launchBrowser() {
@@ -41,9 +42,10 @@ function tempDir(prefix) {
 
 // A served folder: the built web files plus the given extra pages.
 function makeWebDir(pages = {}) {
+  const builtWeb = required(BUILT_WEB, 'COMMENTS_WEB (the built web folder)');
   const dir = tempDir('comments-web-');
-  for (const name of fs.readdirSync(BUILT_WEB)) {
-    const from = path.join(BUILT_WEB, name);
+  for (const name of fs.readdirSync(builtWeb)) {
+    const from = path.join(builtWeb, name);
     if (fs.statSync(from).isFile()) fs.copyFileSync(from, path.join(dir, name));
   }
   for (const [name, html] of Object.entries(pages)) fs.writeFileSync(path.join(dir, name), html);
@@ -59,27 +61,33 @@ function widgetPage({ lang = 'zh-CN', attrs = {}, scriptSrc = 'embed.js', before
 <script async src="${scriptSrc}"></script></body></html>`;
 }
 
+// The real comment-server as a child process. `output` keeps what it printed
+// (its log), for a failing test to show.
 class Server {
-  constructor({ db, web, port = 0, args = [] }) {
+  constructor({ db, web, port = 0, args = [], binary = SERVER_BINARY, token = MOD_TOKEN }) {
     this.db = db;
     this.web = web;
     this.port = port;
     this.args = args;
+    this.binary = required(binary, 'COMMENT_SERVER (the comment-server binary)');
+    this.token = token;
     this.process = null;
     this.url = null;
+    this.output = '';
   }
 
   start() {
     return new Promise((resolve, reject) => {
       const args = ['--port', String(this.port), '--db', this.db, '--web', this.web, ...this.args];
-      const child = spawn(SERVER_BINARY, args, {
-        env: { ...process.env, COMMENTS_MOD_TOKEN: MOD_TOKEN },
+      const child = spawn(this.binary, args, {
+        env: { ...process.env, COMMENTS_MOD_TOKEN: this.token },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       this.process = child;
       let output = '';
       const onData = (chunk) => {
         output += chunk.toString();
+        this.output += chunk.toString();
         const match = output.match(/listening on (http:\/\/[^\s]+)/);
         if (match && !this.url) {
           this.url = match[1].replace(/\/$/, '');
@@ -105,6 +113,42 @@ class Server {
       child.kill(signal);
     });
   }
+}
+
+// One browser per test file, and a place to register cleanups: servers,
+// contexts and sites started through it are stopped after the file's tests.
+// `hooks`: node:test's before/after.
+function browserSuite({ before, after }) {
+  const cleanups = [];
+  const suite = {
+    browser: null,
+    onCleanup: (cleanup) => cleanups.push(cleanup),
+    // The real server on a free port, serving the built web files + `pages`.
+    async startServer(pages, args = ['--rate', '0']) {
+      const server = new Server({ db: path.join(tempDir('comments-db-'), 'test.db'),
+                                  web: makeWebDir(pages), args });
+      await server.start();
+      cleanups.push(() => server.stop());
+      return server;
+    },
+    // A page in a fresh context; uncaught page errors collect in page.problems.
+    async newPage(options) {
+      const context = await suite.browser.newContext(options);
+      cleanups.push(() => context.close());
+      const page = await context.newPage();
+      page.problems = [];
+      page.on('pageerror', (e) => page.problems.push(e.message));
+      return page;
+    },
+  };
+  before(async () => {
+    suite.browser = await launchBrowser();
+  });
+  after(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    if (suite.browser) await suite.browser.close();
+  });
+  return suite;
 }
 
 // A tiny static file server for pages of another origin.
@@ -181,6 +225,6 @@ function saveArtifact(name) {
 }
 
 module.exports = {
-  launchBrowser, makeWebDir, widgetPage, Server, staticServer, wsExchange, moderate, shownBodies,
+  launchBrowser, browserSuite, makeWebDir, widgetPage, Server, staticServer, wsExchange, moderate, shownBodies,
   waitLive, postViaForm, saveArtifact, tempDir, MOD_TOKEN,
 };

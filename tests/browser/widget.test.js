@@ -7,35 +7,7 @@ const path = require('node:path');
 const { test, before, after } = require('node:test');
 const h = require('./harness');
 
-let browser;
-const cleanups = [];
-
-before(async () => {
-  browser = await h.launchBrowser();
-});
-
-after(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-  if (browser) await browser.close();
-});
-
-async function startServer(pages, args = ['--rate', '0']) {
-  const dir = h.tempDir('comments-db-');
-  const server = new h.Server({ db: path.join(dir, 'test.db'), web: h.makeWebDir(pages), args });
-  await server.start();
-  cleanups.push(() => server.stop());
-  return server;
-}
-
-async function newPage(options) {
-  const context = await browser.newContext(options);
-  cleanups.push(() => context.close());
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(e.message));
-  page.problems = problems;
-  return page;
-}
+const { startServer, newPage, onCleanup } = h.browserSuite({ before, after });
 
 const post = (thread, author, body) => ({ type: 'post', thread, author, body, parent: null });
 
