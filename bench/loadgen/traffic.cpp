@@ -103,6 +103,13 @@ class Traffic {
     }
   }
 
+  // The posters' strands must go before the io_context's services do (the
+  // io_context is the last member, so it is destroyed first). Nothing in the
+  // coroutine frames it still holds dereferences a PosterState on the way out.
+  ~Traffic() { posters_.clear(); }
+  Traffic(const Traffic&) = delete;
+  Traffic& operator=(const Traffic&) = delete;
+
   nlohmann::json run() {
     net::co_spawn(net::make_strand(ioc_), control(), net::detached);
     std::vector<std::thread> extra;
