@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "comment_object.hpp"
+
 namespace comments {
 
 using nlohmann::json;
@@ -28,18 +30,7 @@ std::optional<Status> parse_status(std::string_view s) noexcept {
   return std::nullopt;
 }
 
-void to_json(json& j, const Comment& c) {
-  j = json::object();
-  j["id"] = c.id;
-  j["thread"] = c.thread;
-  j["parent"] = c.parent ? json(*c.parent) : json(nullptr);
-  j["author"] = c.author;
-  j["body"] = c.body;
-  j["created"] = c.created;
-  j["status"] = to_string(c.status);
-  j["pinned"] = c.pinned;
-  j["flags"] = c.flags;
-}
+void to_json(json& j, const Comment& c) { j = comment_object<json>(c); }
 
 namespace {
 

@@ -15,6 +15,7 @@
 #include "comments/filter.hpp"
 #include "comments/limits.hpp"
 #include "comments/text.hpp"
+#include "comment_object.hpp"
 
 namespace comments {
 
@@ -519,19 +520,7 @@ namespace {
 
 using ordered_json = nlohmann::ordered_json;
 
-ordered_json comment_json(const Comment& c) {
-  ordered_json j = ordered_json::object();
-  j["id"] = c.id;
-  j["thread"] = c.thread;
-  j["parent"] = c.parent ? ordered_json(*c.parent) : ordered_json(nullptr);
-  j["author"] = c.author;
-  j["body"] = c.body;
-  j["created"] = c.created;
-  j["status"] = to_string(c.status);
-  j["pinned"] = c.pinned;
-  j["flags"] = c.flags;
-  return j;
-}
+ordered_json comment_json(const Comment& c) { return comment_object<ordered_json>(c); }
 
 ordered_json comments_json(const std::vector<Comment>& list) {
   ordered_json a = ordered_json::array();

@@ -137,6 +137,14 @@ struct ConnectOptions {
   bool start_reading = true;                 // false: a reader that never reads
 };
 
+// Options for a client connecting from another loopback address (127.0.0.x),
+// so the server sees a different client address.
+inline ConnectOptions from_address(std::string address) {
+  ConnectOptions options;
+  options.source_address = std::move(address);
+  return options;
+}
+
 // What arrived on a WebSocket: a message, or the end of the connection.
 struct Incoming {
   bool closed = false;

@@ -15,12 +15,6 @@ using namespace integ;
 
 namespace {
 
-ConnectOptions from_address(std::string address) {
-  ConnectOptions options;
-  options.source_address = std::move(address);
-  return options;
-}
-
 ServerOptions on_db(const TempDir& dir) {
   ServerOptions options;
   options.db = dir / "comments.db";

@@ -15,12 +15,6 @@ using namespace integ;
 
 namespace {
 
-ConnectOptions from_address(std::string address) {
-  ConnectOptions options;
-  options.source_address = std::move(address);
-  return options;
-}
-
 json moderate(WsClient& moderator, const json& id, std::string_view action) {
   const json reply = moderator.request({{"type", "moderate"}, {"id", id}, {"action", action}});
   CAPTURE(reply.dump());

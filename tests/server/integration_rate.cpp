@@ -11,12 +11,6 @@ using namespace integ;
 
 namespace {
 
-ConnectOptions from_address(std::string address) {
-  ConnectOptions options;
-  options.source_address = std::move(address);
-  return options;
-}
-
 ConnectOptions forwarded_for(std::string header) {
   ConnectOptions options;
   options.forwarded_for = std::move(header);
