@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -100,6 +101,13 @@ class Console {
   void act(Action action);
   void disarm_ban();
   void run_ban(const std::vector<comments::Comment>& targets);
+  // One request per target (`message_for`); `accept` takes a reply in and says
+  // whether it succeeded. Once every reply is in, the summary of how many
+  // succeeded is announced and the failures are shown, each naming `label`.
+  void send_batch(const std::vector<comments::Comment>& targets,
+                  const std::function<nlohmann::json(const comments::Comment&)>& message_for, M label,
+                  std::function<bool(std::int64_t id, const nlohmann::json& reply)> accept,
+                  std::function<std::string(int done)> summary_of);
   void remember(const comments::Comment& c);
   void on_queued(const comments::Comment& c);
   void refetch(std::int64_t id);

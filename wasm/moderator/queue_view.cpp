@@ -394,78 +394,73 @@ void Console::act(Action action) {
                   : action == Action::reject ? M::act_reject
                   : action == Action::remove ? M::act_delete
                                              : M::act_pin_toggle;
-  auto batch = std::make_shared<Batch>();
-  for (const Comment& c : targets) {
-    std::string wire;
-    switch (action) {
-      case Action::approve: wire = "approve"; break;
-      case Action::reject: wire = "reject"; break;
-      case Action::remove: wire = "delete"; break;
-      case Action::pin_toggle: wire = c.pinned ? "unpin" : "pin"; break;
-      case Action::ban: break;
-    }
-    json message = {{"type", "moderate"}, {"id", c.id}, {"action", wire}};
-    const std::int64_t id = c.id;
-    const bool sent = connection_.request(std::move(message), [this, batch, id, label](const json& reply) {
-      --batch->remaining;
-      awaiting_audit_.insert(id);
-      if (auto changed = json_comment(reply, "comment"); changed && json_string(reply, "type") == "ok") {
-        ++batch->done;
+  send_batch(
+      targets,
+      [action](const Comment& c) {
+        std::string wire;
+        switch (action) {
+          case Action::approve: wire = "approve"; break;
+          case Action::reject: wire = "reject"; break;
+          case Action::remove: wire = "delete"; break;
+          case Action::pin_toggle: wire = c.pinned ? "unpin" : "pin"; break;
+          case Action::ban: break;
+        }
+        return json{{"type", "moderate"}, {"id", c.id}, {"action", wire}};
+      },
+      label,
+      [this](std::int64_t id, const json& reply) {
+        auto changed = json_comment(reply, "comment");
+        if (!changed || json_string(reply, "type") != "ok") return false;
+        awaiting_audit_.insert(id);
         remember(*changed);
         model_.apply(*changed);
-      } else {
-        awaiting_audit_.erase(id);
-        batch->failures.push_back(fill_in(fill_in(fill_in(t(M::failed), "action", t(label)), "id", id),
-                                          "reason", error_text(reply)));
-      }
-      if (batch->remaining > 0) return;
-      std::string summary = fill_in(fill_in(t(M::done), "action", t(label)), "n",
-                                    static_cast<long long>(batch->done));
-      set_text(toolbar_status_el_, summary);
-      announce(summary);
-      std::string failures;
-      for (const auto& f : batch->failures) failures += (failures.empty() ? "" : " ") + f;
-      show_alert(failures);
-      render_queue();
-      set_text(toolbar_status_el_, summary);
-    });
-    if (sent) {
-      ++batch->remaining;
-    } else {
-      show_alert(std::string(cmweb::tr(config_.lang, cmweb::Msg::err_offline)));
-      break;
-    }
-  }
-  model_.clear_selection();
-  render_queue();
+        return true;
+      },
+      [this, label](int done) {
+        return fill_in(fill_in(t(M::done), "action", t(label)), "n", static_cast<long long>(done));
+      });
 }
 
 void Console::run_ban(const std::vector<Comment>& targets) {
-  auto batch = std::make_shared<Batch>();
-  for (const Comment& c : targets) {
-    json message = {{"type", "ban"}, {"id", c.id}};
-    const std::int64_t id = c.id;
-    const bool sent = connection_.request(std::move(message), [this, batch, id](const json& reply) {
-      --batch->remaining;
-      if (json_string(reply, "type") == "ok") {
-        ++batch->done;
+  send_batch(
+      targets, [](const Comment& c) { return json{{"type", "ban"}, {"id", c.id}}; }, M::act_ban,
+      [this](std::int64_t id, const json& reply) {
+        if (json_string(reply, "type") != "ok") return false;
         banned_posters_of_.insert(id);
         awaiting_audit_.insert(id);
-      } else {
-        batch->failures.push_back(fill_in(fill_in(fill_in(t(M::failed), "action", t(M::act_ban)), "id", id),
-                                          "reason", error_text(reply)));
-      }
-      if (batch->remaining > 0) return;
-      const std::string summary =
-          batch->done == 1 ? std::string(t(M::banned_one))
-                           : fill_in(t(M::banned_done), "n", static_cast<long long>(batch->done));
-      announce(summary);
-      std::string failures;
-      for (const auto& f : batch->failures) failures += (failures.empty() ? "" : " ") + f;
-      show_alert(failures);
-      render_queue();
-      set_text(toolbar_status_el_, summary);
-    });
+        return true;
+      },
+      [this](int done) {
+        return done == 1 ? std::string(t(M::banned_one))
+                         : fill_in(t(M::banned_done), "n", static_cast<long long>(done));
+      });
+}
+
+void Console::send_batch(const std::vector<Comment>& targets,
+                         const std::function<json(const Comment&)>& message_for, M label,
+                         std::function<bool(std::int64_t, const json&)> accept,
+                         std::function<std::string(int)> summary_of) {
+  auto batch = std::make_shared<Batch>();
+  for (const Comment& c : targets) {
+    const std::int64_t id = c.id;
+    const bool sent = connection_.request(
+        message_for(c), [this, batch, id, label, accept, summary_of](const json& reply) {
+          --batch->remaining;
+          if (accept(id, reply)) {
+            ++batch->done;
+          } else {
+            batch->failures.push_back(fill_in(fill_in(fill_in(t(M::failed), "action", t(label)), "id", id),
+                                              "reason", error_text(reply)));
+          }
+          if (batch->remaining > 0) return;
+          const std::string summary = summary_of(batch->done);
+          announce(summary);
+          std::string failures;
+          for (const auto& f : batch->failures) failures += (failures.empty() ? "" : " ") + f;
+          show_alert(failures);
+          render_queue();
+          set_text(toolbar_status_el_, summary);
+        });
     if (sent) {
       ++batch->remaining;
     } else {
