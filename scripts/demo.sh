@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j"$(nproc)"
-export COMMENTS_MOD_TOKEN="${COMMENTS_MOD_TOKEN:-demo-moderator}"
-echo "moderator token for the demo: (set COMMENTS_MOD_TOKEN to choose one)"
+if [ -z "${COMMENTS_MOD_TOKEN:-}" ]; then
+  # A known token for the demo only; a token you set yourself is never printed.
+  export COMMENTS_MOD_TOKEN=demo-moderator
+  echo "demo moderator token: demo-moderator (moderator console: /moderate.html)"
+fi
 exec build/server/comment-server --port "${PORT:-8080}" --db "${DB:-demo.db}" --web build/web "$@"
