@@ -163,10 +163,17 @@ TEST_CASE("a real SQLite failure reaches the callbacks and nothing of the batch 
       "CREATE TRIGGER inject_failure BEFORE INSERT ON comments WHEN NEW.body = 'boom' "
       "BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
 
-  // Queue both behind a job so they share one batch.
+  // Queue both while the worker is held inside a job it has already taken, so
+  // they share the next batch (a job still queued could be taken together
+  // with the first post, which would then commit alone).
+  std::promise<void> job_started;
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
-  worker.run([&](Store&) { released.wait(); });
+  worker.run([&](Store&) {
+    job_started.set_value();
+    released.wait();
+  });
+  job_started.get_future().wait();
   std::promise<PostOutcome> fine_outcome;
   std::promise<PostOutcome> boom_outcome;
   worker.post(new_comment("t", "fine"), [&](PostOutcome o) { fine_outcome.set_value(std::move(o)); });
