@@ -5,11 +5,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(cmake g++ make pkg-config libboost1.81-dev nlohmann-json3-dev doctest-dev
-          libsqlite3-dev sqlite3 libssl-dev emscripten nodejs npm chromium fonts-wqy-microhei)
+          libsqlite3-dev sqlite3 libssl-dev emscripten chromium fonts-wqy-microhei)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js may come from Debian or from another package source that bundles npm:
+# ask for the commands, not for Debian's package names.
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
