@@ -5,6 +5,8 @@
 #include <emscripten/em_math.h>
 #include <emscripten/eventloop.h>
 
+#include "common/json_text.hpp"
+
 namespace cmweb {
 
 using nlohmann::json;
@@ -32,13 +34,13 @@ bool Connection::request(json message, ReplyHandler on_reply) {
   if (!socket_.is_open()) return false;
   std::string req = "r" + std::to_string(next_req_++);
   message["req"] = req;
-  if (!socket_.send(message.dump(-1, ' ', false, json::error_handler_t::replace))) return false;
+  if (!socket_.send(dump_json_text(message))) return false;
   pending_.emplace(std::move(req), std::move(on_reply));
   return true;
 }
 
 void Connection::handle_text(std::string_view text) {
-  json message = json::parse(text, nullptr, false);
+  json message = parse_json_text(text);
   if (message.is_discarded() || !message.is_object()) return;
   auto req = message.find("req");
   if (req != message.end() && req->is_string()) {
