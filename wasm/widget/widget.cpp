@@ -211,33 +211,32 @@ void Widget::build() {
   append(replying_el_, cancel);
   append(form_el_, replying_el_);
 
-  val name_field = make_element(document_, "div", "cm-field cm-field-name");
-  val name_label = make_element(document_, "label");
-  set_attr(name_label, "for", "cm-name");
-  set_text(name_label, tr(lang, Msg::name_label));
-  name_el_ = make_element(document_, "input", "cm-input");
-  set_attr(name_el_, "id", "cm-name");
-  set_attr(name_el_, "name", "author");
+  // <div class="cm-field …"><label for=ID>…</label><CONTROL id=ID name=…></div>
+  const auto labelled_field = [&](const char* field_class, Msg label_text, const char* tag,
+                                  const char* control_class, const char* id, const char* name,
+                                  Msg placeholder) {
+    val field = make_element(document_, "div", field_class);
+    val label = make_element(document_, "label");
+    set_attr(label, "for", id);
+    set_text(label, tr(lang, label_text));
+    val control = make_element(document_, tag, control_class);
+    set_attr(control, "id", id);
+    set_attr(control, "name", name);
+    set_attr(control, "placeholder", tr(lang, placeholder));
+    append(field, label);
+    append(field, control);
+    append(form_el_, field);
+    return control;
+  };
+  name_el_ = labelled_field("cm-field cm-field-name", Msg::name_label, "input", "cm-input", "cm-name",
+                            "author", Msg::name_placeholder);
   set_attr(name_el_, "autocomplete", "nickname");
-  set_attr(name_el_, "placeholder", tr(lang, Msg::name_placeholder));
   if (auto remembered = storage::get(author_storage_key)) set_value(name_el_, *remembered);
-  append(name_field, name_label);
-  append(name_field, name_el_);
-  append(form_el_, name_field);
 
-  val body_field = make_element(document_, "div", "cm-field cm-field-body");
-  val body_label = make_element(document_, "label");
-  set_attr(body_label, "for", "cm-text");
-  set_text(body_label, tr(lang, Msg::body_label));
-  body_el_ = make_element(document_, "textarea", "cm-input cm-textarea");
-  set_attr(body_el_, "id", "cm-text");
-  set_attr(body_el_, "name", "body");
+  body_el_ = labelled_field("cm-field cm-field-body", Msg::body_label, "textarea", "cm-input cm-textarea",
+                            "cm-text", "body", Msg::body_placeholder);
   set_attr(body_el_, "rows", "4");
-  set_attr(body_el_, "placeholder", tr(lang, Msg::body_placeholder));
   set_attr(body_el_, "aria-describedby", "cm-counter");
-  append(body_field, body_label);
-  append(body_field, body_el_);
-  append(form_el_, body_field);
 
   val foot = make_element(document_, "div", "cm-form-foot");
   counter_el_ = make_element(document_, "span", "cm-counter");
