@@ -79,17 +79,8 @@ val Console::build_audit_panel() {
   val panel = make_element(document_, "section", "mod-panel mod-audit");
   val table = make_element(document_, "table", "mod-table mod-audit-table");
   set_attr(table, "aria-label", t(M::tab_audit));
-  val thead = make_element(document_, "thead");
-  val row = make_element(document_, "tr");
-  for (M col : {M::col_time, M::col_action, M::col_comment, M::col_thread, M::col_moderator,
-                M::col_detail}) {
-    val th = make_element(document_, "th");
-    set_attr(th, "scope", "col");
-    set_text(th, t(col));
-    append(row, th);
-  }
-  append(thead, row);
-  append(table, thead);
+  append(table, table_head({M::col_time, M::col_action, M::col_comment, M::col_thread,
+                            M::col_moderator, M::col_detail}));
   audit_body_el_ = make_element(document_, "tbody");
   append(table, audit_body_el_);
   append(panel, table);

@@ -67,6 +67,19 @@ val Console::labelled_input(const val& parent, std::string_view id, M label, std
   return input;
 }
 
+val Console::table_head(std::initializer_list<M> columns) {
+  val thead = make_element(document_, "thead");
+  val row = make_element(document_, "tr");
+  for (M col : columns) {
+    val th = make_element(document_, "th");
+    set_attr(th, "scope", "col");
+    set_text(th, t(col));
+    append(row, th);
+  }
+  append(thead, row);
+  return thead;
+}
+
 void Console::build() {
   cmweb::remove_children(root_);
   set_attr(root_, "lang", cmweb::lang_tag(config_.lang));

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -101,6 +102,8 @@ class Console {
   void act(Action action);
   void disarm_ban();
   void run_ban(const std::vector<comments::Comment>& targets);
+  // <thead><tr><th scope=col>…</th>…</tr></thead> with the columns' labels.
+  emscripten::val table_head(std::initializer_list<M> columns);
   // One request per target (`message_for`); `accept` takes a reply in and says
   // whether it succeeded. Once every reply is in, the summary of how many
   // succeeded is announced and the failures are shown, each naming `label`.

@@ -116,16 +116,7 @@ val Console::build_filters_panel() {
   append(preview, preview_summary_el_);
   preview_table_el_ = make_element(document_, "table", "mod-table mod-preview-table");
   set_attr(preview_table_el_, "aria-labelledby", "mod-preview-heading");
-  val thead = make_element(document_, "thead");
-  val head_row = make_element(document_, "tr");
-  for (M col : {M::col_decision, M::col_reason, M::col_comment, M::col_now}) {
-    val th = make_element(document_, "th");
-    set_attr(th, "scope", "col");
-    set_text(th, t(col));
-    append(head_row, th);
-  }
-  append(thead, head_row);
-  append(preview_table_el_, thead);
+  append(preview_table_el_, table_head({M::col_decision, M::col_reason, M::col_comment, M::col_now}));
   preview_body_el_ = make_element(document_, "tbody");
   append(preview_table_el_, preview_body_el_);
   append(preview, preview_table_el_);
