@@ -53,17 +53,23 @@ void Console::start() {
 
 // ---- Building the page ----------------------------------------------------------
 
-val Console::labelled_input(const val& parent, std::string_view id, M label, std::string_view type) {
-  val field = make_element(document_, "div", "mod-field");
+val Console::labelled_control(const val& parent, std::string_view id, M label, std::string_view tag,
+                              std::string_view field_class, std::string_view control_class) {
+  val field = make_element(document_, "div", field_class);
   val label_el = make_element(document_, "label");
   set_attr(label_el, "for", id);
   set_text(label_el, t(label));
-  val input = make_element(document_, "input", "mod-input");
-  set_attr(input, "id", id);
-  set_attr(input, "type", type);
+  val control = make_element(document_, tag, control_class);
+  set_attr(control, "id", id);
   append(field, label_el);
-  append(field, input);
+  append(field, control);
   append(parent, field);
+  return control;
+}
+
+val Console::labelled_input(const val& parent, std::string_view id, M label, std::string_view type) {
+  val input = labelled_control(parent, id, label, "input", "mod-field", "mod-input");
+  set_attr(input, "type", type);
   return input;
 }
 

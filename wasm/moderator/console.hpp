@@ -68,6 +68,9 @@ class Console {
   val build_filters_panel();
   val build_audit_panel();
   val build_help();
+  // <div class=field_class><label for=id>…</label><tag id=id class=control_class></div> in parent.
+  val labelled_control(const val& parent, std::string_view id, M label, std::string_view tag,
+                       std::string_view field_class, std::string_view control_class);
   val labelled_input(const val& parent, std::string_view id, M label, std::string_view type);
   void on_connected();
   void on_disconnected(double retry_ms);

@@ -68,18 +68,10 @@ val Console::build_filters_panel() {
   const std::pair<const char*, M> fields[] = {{"mod-banned-words", M::banned_words_label},
                                               {"mod-suspect-words", M::suspect_words_label}};
   for (const auto& [id, label] : fields) {
-    val field = make_element(document_, "div", "mod-field mod-words");
-    val label_el = make_element(document_, "label");
-    set_attr(label_el, "for", id);
-    set_text(label_el, t(label));
-    val area = make_element(document_, "textarea", "mod-input mod-textarea");
-    set_attr(area, "id", id);
+    val area = labelled_control(lists, id, label, "textarea", "mod-field mod-words", "mod-input mod-textarea");
     set_attr(area, "rows", "8");
     set_attr(area, "spellcheck", "false");
     set_attr(area, "aria-describedby", "mod-filters-help");
-    append(field, label_el);
-    append(field, area);
-    append(lists, field);
     listener_ids_.push_back(cmweb::add_listener(area, "input", [this](const val&) { render_preview(); }));
     if (std::string_view(id) == "mod-banned-words") banned_words_el_ = area;
     else suspect_words_el_ = area;
