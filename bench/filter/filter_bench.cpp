@@ -20,6 +20,7 @@
 
 #include "comments/filter.hpp"
 #include "comments/text.hpp"
+#include "xorshift.hpp"
 
 namespace {
 
@@ -62,16 +63,7 @@ constexpr std::size_t banned_word_count = 10'000;
 constexpr std::size_t target_text_bytes = 20u << 20;
 constexpr int runs = 7;
 
-struct Xorshift {
-  std::uint64_t state;
-  std::uint64_t next() {
-    state ^= state << 13;
-    state ^= state >> 7;
-    state ^= state << 17;
-    return state;
-  }
-  std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
-};
+using comments::testing::Xorshift;
 
 std::vector<std::string> split_code_points(std::string_view utf8) {
   std::vector<std::string> out;

@@ -9,6 +9,7 @@
 #include "comments/filter.hpp"
 #include "comments/limits.hpp"
 #include "comments/text.hpp"
+#include "xorshift.hpp"
 
 // The generated tables, for their checksum (the file is private to core/src).
 #include "../../core/src/unicode_tables.inc"
@@ -25,17 +26,7 @@ std::optional<std::size_t> find_in(const WordMatcher& matcher, std::string_view 
   return matcher.find(comments::fold(utf8));
 }
 
-// A small deterministic generator (xorshift) so tests need no clock or seed.
-struct Xorshift {
-  std::uint64_t state;
-  std::uint64_t next() {
-    state ^= state << 13;
-    state ^= state >> 7;
-    state ^= state << 17;
-    return state;
-  }
-  std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
-};
+using comments::testing::Xorshift;
 
 // Naive reference: does any non-empty folded word occur in the folded text?
 bool naive_contains_any(const std::vector<std::u32string>& words, const std::u32string& text) {
