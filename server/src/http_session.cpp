@@ -16,6 +16,7 @@
 #include "log.hpp"
 #include "service.hpp"
 #include "web_files.hpp"
+#include "websocket/handshake.hpp"
 #include "ws_session.hpp"
 
 namespace comments::server {
@@ -241,12 +242,24 @@ void HttpSession::upgrade(Request&& req) {
     res.keep_alive(false);
     return send(std::move(res), false);
   }
+  if (const auto refusal = ws::check_upgrade(req)) {
+    auto res = text_response(req, refusal->status, refusal->message + "\n");
+    if (refusal->status == http::status::upgrade_required) {
+      res.set(http::field::sec_websocket_version, "13");
+    }
+    res.keep_alive(false);
+    return send(std::move(res), false);
+  }
   const std::string poster = service_.address_key(client_address(req));
   upgraded_ = true;
   stream_.expires_never();
+  // Bytes read past the request belong to the WebSocket stream.
+  const auto early = buffer_.cdata();
+  const std::string early_bytes(static_cast<const char*>(early.data()), early.size());
+  buffer_.consume(buffer_.size());
   auto session = std::make_shared<WsSession>(stream_.release_socket(), service_, poster, conn_id_);
   finish();
-  session->run(std::move(req));
+  session->run(req[http::field::sec_websocket_key], early_bytes);
 }
 
 void HttpSession::serve_embed(Request&& req, std::string_view query) {

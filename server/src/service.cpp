@@ -15,20 +15,17 @@
 namespace comments::server {
 
 namespace net = boost::asio;
-namespace websocket = boost::beast::websocket;
 
 namespace {
 
 constexpr int auth_failures_per_minute = 10;
 constexpr auto sweep_interval = std::chrono::seconds(60);
+constexpr auto liveness_interval = std::chrono::seconds(10);
 
 // First characters of an address hash: enough to follow one client through
 // the log, too few to be worth anything elsewhere.
 std::string short_hash(const std::string& hash) { return hash.substr(0, 12); }
 
-std::shared_ptr<const std::string> shared_text(std::string text) {
-  return std::make_shared<const std::string>(std::move(text));
-}
 
 bool visible_to_readers(const Comment& before, const Comment& after) {
   const bool was = before.status == Status::published;
@@ -94,9 +91,11 @@ Service::Service(net::io_context& io, StoreWorker& worker, ServiceOptions option
       post_limiter_(options_.rate_per_minute, limits::rate_window_ms),
       auth_failures_(auth_failures_per_minute, limits::rate_window_ms),
       sweep_timer_(io),
+      liveness_timer_(io),
       lists_(std::make_unique<SessionLists>()) {
   options_.mod_token.reset();  // only the digest inside token_ remains
   schedule_sweep();
+  schedule_liveness();
 }
 
 // Sessions still listed (the io_context was stopped at the shutdown
@@ -119,6 +118,17 @@ void Service::schedule_sweep() {
   });
 }
 
+void Service::schedule_liveness() {
+  liveness_timer_.expires_after(liveness_interval);
+  liveness_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    const auto now = WsSession::coarse_clock();
+    // check_liveness may end a session, which unlinks it: step first.
+    for (auto it = lists_->ws.begin(); it != lists_->ws.end();) (it++)->check_liveness(now);
+    schedule_liveness();
+  });
+}
+
 void Service::to_io(std::function<void()> fn) {
   std::lock_guard lock(completions_mutex_);
   completions_.push_back(std::move(fn));
@@ -129,23 +139,26 @@ void Service::to_io(std::function<void()> fn) {
 }
 
 void Service::drain_completions() {
-  // One per turn. A session finishes at most one write per turn of the
-  // io_context (Beast writes one message per async_write and its completion
-  // is posted), so a completion that queues one message per session must not
-  // run more often than that, or a burst from a group commit would grow every
-  // reader's queue, fast ones included, towards the slow-reader limit.
-  std::function<void()> next;
-  {
-    std::lock_guard lock(completions_mutex_);
-    if (completions_.empty()) {
-      drain_posted_ = false;
-      return;
+  // A few per turn, then the sessions' flush runs (it was posted by the first
+  // frame queued) and writes what these completions queued in one gather
+  // write per session. Bounded so that a group commit of hundreds of posts
+  // cannot queue more for a fast reader than one turn writes out, which
+  // would push it towards the slow-reader limit.
+  constexpr int completions_per_turn = 16;
+  for (int i = 0; i < completions_per_turn; ++i) {
+    std::function<void()> next;
+    {
+      std::lock_guard lock(completions_mutex_);
+      if (completions_.empty()) {
+        drain_posted_ = false;
+        return;
+      }
+      next = std::move(completions_.front());
+      completions_.pop_front();
     }
-    next = std::move(completions_.front());
-    completions_.pop_front();
+    next();
   }
-  next();
-  // Behind the write completions that `next` caused.
+  // Behind the flush that these completions caused.
   net::post(io_, [this] { drain_completions(); });
 }
 
@@ -156,7 +169,7 @@ void Service::add_session(WsSession& session) {
   ++session_count_;
   log_line(LogLevel::debug, "ws-open",
            "conn=" + std::to_string(session.conn_id()) + " from=" + short_hash(session.poster()));
-  if (shutting_down_) session.close(websocket::close_code::going_away);
+  if (shutting_down_) session.close(ws::CloseCode::going_away);
 }
 
 void Service::remove_session(WsSession& session) {
@@ -185,13 +198,13 @@ void Service::shutdown() {
   log_info("shutdown", "sessions=" + std::to_string(session_count_));
   // close() never unlinks synchronously (the read loop does, later), so the
   // lists can be walked directly.
-  for (WsSession& s : lists_->ws) s.close(websocket::close_code::going_away);
+  for (WsSession& s : lists_->ws) s.close(ws::CloseCode::going_away);
   for (HttpSession& h : lists_->http) h.stop();
 }
 
 bool Service::drained() const noexcept { return lists_->ws.empty() && lists_->http.empty(); }
 
-void Service::reply(WsSession& s, std::string message) { s.send(shared_text(std::move(message))); }
+void Service::reply(WsSession& s, std::string message) { s.send(ws::text_frame(std::move(message))); }
 
 void Service::reply_error(WsSession& s, ErrorCode code, std::string message, const Req& req,
                           std::optional<std::int64_t> retry_after_ms) {
@@ -321,7 +334,7 @@ void Service::erase_hub_if_unused(ThreadHub& hub) {
   if (hub.sessions.empty() && hub.waiting.empty() && !hub.loading) hubs_.erase(hub.key);
 }
 
-void Service::broadcast(const ThreadHub& hub, const std::shared_ptr<const std::string>& message,
+void Service::broadcast(const ThreadHub& hub, const ws::SharedFrame& message,
                         const WsSession* except) {
   // send() never removes a session synchronously, so iterating is safe.
   for (WsSession* s : hub.sessions) {
@@ -329,7 +342,7 @@ void Service::broadcast(const ThreadHub& hub, const std::shared_ptr<const std::s
   }
 }
 
-void Service::to_moderators(const std::shared_ptr<const std::string>& message) {
+void Service::to_moderators(const ws::SharedFrame& message) {
   for (WsSession* m : moderators_) m->send(message);
 }
 
@@ -497,10 +510,10 @@ void Service::on_post_committed(const std::weak_ptr<WsSession>& weak, const Req&
     if (hub && hub->ready) {
       const std::int64_t total = hub->view.total() + 1;
       hub->view.apply(c, total);
-      broadcast(*hub, shared_text(comment_event(c, total)), session.get());
+      broadcast(*hub, ws::text_frame(comment_event(c, total)), session.get());
     }
   } else {
-    to_moderators(shared_text(queued_event(c)));
+    to_moderators(ws::text_frame(queued_event(c)));
   }
 }
 
@@ -521,7 +534,7 @@ void Service::handle(const SessionPtr& s, const Req& req, const FlagRequest& r) 
       }
       log_info("flag", "id=" + std::to_string(id) + " flags=" + std::to_string(flagged->flags));
       if (s) reply(*s, ok_message(req));
-      to_moderators(shared_text(queued_event(*flagged)));
+      to_moderators(ws::text_frame(queued_event(*flagged)));
       if (ThreadHub* hub = find_hub(flagged->thread); hub && hub->ready) {
         apply_to_cache(*flagged, hub->view.total());
       }
@@ -538,7 +551,7 @@ bool Service::require_moderator(const SessionPtr& s, const Req& req) {
 }
 
 void Service::audit_pushed(const std::optional<AuditEntry>& entry) {
-  if (entry) to_moderators(shared_text(audit_event(*entry)));
+  if (entry) to_moderators(ws::text_frame(audit_event(*entry)));
 }
 
 void Service::handle(const SessionPtr& s, const Req& req, const AuthRequest& r) {
@@ -619,7 +632,7 @@ void Service::handle(const SessionPtr& s, const Req& req, const ModerateRequest&
       ThreadHub* hub = find_hub(m.after.thread);
       if (hub && hub->ready) {
         apply_to_cache(m.after, total);
-        if (visible) broadcast(*hub, shared_text(update_event(m.after, total)), nullptr);
+        if (visible) broadcast(*hub, ws::text_frame(update_event(m.after, total)), nullptr);
       }
       audit_pushed(entry);
     });

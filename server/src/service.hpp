@@ -42,6 +42,7 @@
 #include "origin.hpp"
 #include "rate_limiter.hpp"
 #include "store/store_worker.hpp"
+#include "websocket/frame.hpp"
 
 namespace comments::server {
 
@@ -178,9 +179,9 @@ class Service {
   void send_snapshot(WsSession& s, const Req& req, const ThreadHub& hub, int limit);
   void leave_hub(ThreadHub& hub, WsSession& s);
   void erase_hub_if_unused(ThreadHub& hub);
-  void broadcast(const ThreadHub& hub, const std::shared_ptr<const std::string>& message,
+  void broadcast(const ThreadHub& hub, const ws::SharedFrame& message,
                  const WsSession* except);
-  void to_moderators(const std::shared_ptr<const std::string>& message);
+  void to_moderators(const ws::SharedFrame& message);
   // Applies a changed comment to its thread's cache (if cached) and refreshes
   // the cache from storage when the change left it short.
   void apply_to_cache(const Comment& c, std::int64_t total);
@@ -207,6 +208,9 @@ class Service {
   void drain_completions();
 
   void schedule_sweep();
+  // Pings quiet WebSocket peers, drops silent ones, ends unanswered closes
+  // (also during shutdown, so the drain finishes).
+  void schedule_liveness();
 
   std::mutex completions_mutex_;
   std::deque<std::function<void()>> completions_;  // guarded by completions_mutex_
@@ -224,6 +228,7 @@ class Service {
   RateLimiter post_limiter_;
   RateLimiter auth_failures_;    // wrong tokens per address, against guessing
   boost::asio::steady_timer sweep_timer_;
+  boost::asio::steady_timer liveness_timer_;
   std::unordered_map<std::string, ThreadHub> hubs_;
   std::vector<WsSession*> moderators_;
   std::size_t session_count_ = 0;

@@ -1,181 +1,328 @@
 #include "ws_session.hpp"
 
-#include <boost/asio/dispatch.hpp>
-#include <boost/beast/core/bind_handler.hpp>
-#include <boost/beast/version.hpp>
-#include <boost/beast/websocket/error.hpp>
+#include <boost/asio/post.hpp>
+#include <array>
 #include <chrono>
 
 #include "comments/limits.hpp"
 #include "log.hpp"
 #include "service.hpp"
+#include "websocket/handshake.hpp"
 
 namespace comments::server {
 
-namespace beast = boost::beast;
-namespace websocket = beast::websocket;
 namespace net = boost::asio;
+using boost::system::error_code;
 
 namespace {
 
-// An idle session asks for at most this much when it waits for the next
-// message, so waiting costs a small buffer instead of Beast's default 1.5 kB.
-// The rest of a longer message is read in larger steps.
-constexpr std::size_t idle_read_bytes = 256;
-// A read buffer that grew past this for a big message is given back after it.
-constexpr std::size_t keep_read_capacity = 4096;
+constexpr std::uint32_t ping_after_seconds = 60;    // quiet this long: ping
+constexpr std::uint32_t drop_after_seconds = 120;   // quiet this long: gone
+constexpr std::uint32_t close_timeout_seconds = 15;  // for the peer to answer our close
+constexpr std::size_t max_frames_per_write = 64;     // asio's iovec limit per sendmsg
+constexpr int max_reads_per_wakeup = 8;              // then let other sessions run
+
+// One read buffer for every session on the io thread: a session reads, then
+// hands the bytes to its frame reader before the next session reads.
+std::array<char, 64 * 1024>& scratch_buffer() {
+  thread_local std::array<char, 64 * 1024> buffer;
+  return buffer;
+}
+
+const ws::SharedFrame& ping_frame() {
+  static const ws::SharedFrame frame =
+      std::make_shared<const std::string>(ws::encode_frame(ws::Opcode::ping, {}));
+  return frame;
+}
 
 }  // namespace
 
+// Sessions with frames to write, flushed together once the current handler
+// (a broadcast, a group commit's completions) is done. One list per io
+// thread; the server runs one.
+struct FlushList {
+  std::vector<std::shared_ptr<WsSession>> sessions;
+  bool posted = false;
+
+  static FlushList& for_this_thread() {
+    thread_local FlushList list;
+    return list;
+  }
+
+  static void run() {
+    FlushList& list = for_this_thread();
+    std::vector<std::shared_ptr<WsSession>> batch;
+    batch.swap(list.sessions);
+    list.posted = false;
+    for (const auto& s : batch) {
+      s->flush_scheduled_ = false;
+      s->flush();
+    }
+    // Keep the capacity for the next batch unless this one was unusual.
+    batch.clear();
+    if (list.sessions.empty() && batch.capacity() <= 16384) list.sessions.swap(batch);
+  }
+};
+
+std::uint32_t WsSession::coarse_clock() {
+  static const auto start = std::chrono::steady_clock::now();
+  return static_cast<std::uint32_t>(
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start)
+          .count());
+}
+
 WsSession::WsSession(net::ip::tcp::socket&& socket, Service& service, std::string poster,
                      std::uint64_t conn_id)
-    : ws_(std::move(socket)), service_(service), poster_(std::move(poster)), conn_id_(conn_id) {}
+    : socket_(std::move(socket)),
+      service_(service),
+      reader_(limits::max_frame_bytes),
+      poster_(std::move(poster)),
+      conn_id_(conn_id) {}
 
-void WsSession::run(beast::http::request<beast::http::string_body> upgrade) {
-  service_.add_session(*this);
-  // Message size is checked here, not by Beast's read_message_max: Beast
-  // 1.81's failure teardown closes the socket while the oversized payload is
-  // still unread, so the peer gets a TCP reset instead of the 1009 close frame.
-  // Closing through async_close reads and discards until the peer answers.
-  ws_.read_message_max(0);
-  ws_.auto_fragment(false);
-  ws_.write_buffer_bytes(256);  // only used for masking/deflate, neither applies to a server
-  // Pings keep proxies from dropping quiet readers and find dead peers.
-  websocket::stream_base::timeout timeouts{};
-  timeouts.handshake_timeout = std::chrono::seconds(15);
-  timeouts.idle_timeout = std::chrono::seconds(120);
-  timeouts.keep_alive_pings = true;
-  ws_.set_option(timeouts);
-  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
-    res.set(beast::http::field::server, "comment-server");
-  }));
-  ws_.async_accept(upgrade, beast::bind_front_handler(&WsSession::on_accept, shared_from_this()));
-}
-
-void WsSession::on_accept(beast::error_code ec) {
+void WsSession::run(std::string_view client_key, std::string_view early_bytes) {
+  last_heard_ = coarse_clock();
+  // The 101 answer goes out as the queue's first bytes, before any frame.
+  push(std::make_shared<const std::string>(ws::switching_protocols(client_key)));
+  schedule_flush();
+  service_.add_session(*this);  // may close at once when shutting down
+  error_code ec;
+  socket_.non_blocking(true, ec);  // reads and writes below return would_block, never wait
+  if (!ec) socket_.set_option(net::ip::tcp::no_delay(true), ec);
   if (ec) return end(ec);
-  accepted_ = true;
-  if (closing_) {  // shutdown began during the handshake
-    closing_ = false;
-    close(websocket::close_code::going_away);
-  }
-  read_next();
+  if (!early_bytes.empty() && !consume(early_bytes)) return;
+  read_available();
 }
 
-void WsSession::read_next() {
-  const std::size_t limit =
-      mid_message_ || closing_ ? limits::max_frame_bytes : idle_read_bytes;
-  ws_.async_read_some(read_buffer_, limit,
-                      beast::bind_front_handler(&WsSession::on_read, shared_from_this()));
+// ---- Reading ------------------------------------------------------------------
+
+void WsSession::wait_readable() {
+  socket_.async_wait(net::socket_base::wait_read,
+                     [self = shared_from_this()](error_code ec) { self->on_readable(ec); });
 }
 
-void WsSession::on_read(beast::error_code ec, std::size_t) {
+void WsSession::on_readable(error_code ec) {
+  if (ended_) return;
   if (ec) return end(ec);
-  if (closing_ || read_buffer_.size() > limits::max_frame_bytes) {
-    // Over the limit, or closing: drop what arrives until the close
-    // handshake ends the read loop with an error.
-    read_buffer_.clear();
-    read_buffer_.shrink_to_fit();
-    mid_message_ = !ws_.is_message_done();
-    close(websocket::close_code::too_big);  // no-op when already closing
-    return read_next();
-  }
-  if (!ws_.is_message_done()) {
-    mid_message_ = true;
-    return read_next();
-  }
-  mid_message_ = false;
-  auto self = shared_from_this();
-  if (ws_.got_binary()) {
-    service_.on_binary(self);
-  } else {
-    const auto data = read_buffer_.cdata();
-    service_.on_text(self, std::string_view(static_cast<const char*>(data.data()), data.size()));
-  }
-  read_buffer_.clear();
-  if (read_buffer_.capacity() > keep_read_capacity) read_buffer_.shrink_to_fit();
-  read_next();
+  read_available();
 }
 
-void WsSession::send(std::shared_ptr<const std::string> message) {
-  if (closing_ || ended_ || !accepted_) return;
-  if (queued_bytes_ + message->size() > limits::slow_reader_bytes) {
+void WsSession::read_available() {
+  auto& buffer = scratch_buffer();
+  for (int reads = 0; reads < max_reads_per_wakeup; ++reads) {
+    error_code ec;
+    const std::size_t n = socket_.read_some(net::buffer(buffer), ec);
+    if (ec == net::error::would_block || ec == net::error::try_again) return wait_readable();
+    if (ec) return end(ec);  // eof included: the peer went without a close frame
+    last_heard_ = coarse_clock();
+    ping_outstanding_ = false;
+    if (!consume(std::string_view(buffer.data(), n))) return;
+    // A short read emptied the socket; newer data raises a new readiness event.
+    if (n < buffer.size()) return wait_readable();
+  }
+  // A peer sending without pause: go on after the others had their turn.
+  net::post(socket_.get_executor(), [self = shared_from_this()] {
+    if (!self->ended_) self->read_available();
+  });
+}
+
+bool WsSession::consume(std::string_view bytes) {
+  std::string joined;
+  if (!pending_input_.empty()) {
+    joined = std::move(pending_input_);
+    joined.append(bytes);
+    bytes = joined;
+  }
+  pending_input_.clear();
+  for (;;) {
+    const auto step = reader_.next(bytes);
+    bytes.remove_prefix(step.consumed);
+    if (!step.has_event) break;
+    if (!handle(step.event)) return false;
+  }
+  if (!bytes.empty()) pending_input_.assign(bytes.data(), bytes.size());
+  return !ended_;
+}
+
+bool WsSession::handle(const ws::FrameReader::Event& event) {
+  using Kind = ws::FrameReader::EventKind;
+  switch (event.kind) {
+    case Kind::text:
+      if (!closing_) service_.on_text(shared_from_this(), event.payload);
+      break;
+    case Kind::binary:
+      if (!closing_) service_.on_binary(shared_from_this());
+      break;
+    case Kind::ping:
+      if (!closing_) {
+        push(std::make_shared<const std::string>(ws::encode_frame(ws::Opcode::pong, event.payload)));
+        schedule_flush();
+      }
+      break;
+    case Kind::pong:
+      break;
+    case Kind::close:
+      close_received_ = true;
+      // Whoever closed first, the handshake is complete once our close
+      // frame (the answer, or our own) is out.
+      close(event.close_code == 1005 ? ws::CloseCode::normal
+                                     : static_cast<ws::CloseCode>(event.close_code));
+      return end_once_written();
+    case Kind::error:
+      close(static_cast<ws::CloseCode>(event.close_code));
+      // Broken framing cannot carry the peer's answer: end after our frame.
+      if (event.close_code == static_cast<std::uint16_t>(ws::CloseCode::protocol_error)) {
+        return end_once_written();
+      }
+      break;
+  }
+  return !ended_;
+}
+
+bool WsSession::end_once_written() {
+  end_when_written_ = true;
+  // Nothing left to write and no flush coming that would see the flag.
+  if (queue_head_ >= queue_.size() && !flush_scheduled_ && !waiting_writable_) end({});
+  return !ended_;
+}
+
+// ---- Writing ------------------------------------------------------------------
+
+void WsSession::send(ws::SharedFrame frame) {
+  if (closing_ || ended_) return;
+  if (queued_bytes_ + frame->size() > limits::slow_reader_bytes) {
     log_warn("slow-reader", "conn=" + std::to_string(conn_id_) +
                                 " queued=" + std::to_string(queued_bytes_));
-    queue_.clear();
-    queue_.shrink_to_fit();
-    queue_head_ = 0;
-    queued_bytes_ = in_flight_ ? in_flight_->size() : 0;
-    close(websocket::close_code::policy_error);
+    close(ws::CloseCode::policy_violation);
     return;
   }
-  queued_bytes_ += message->size();
-  queue_.push_back(std::move(message));
-  if (!in_flight_) write_next();
+  push(std::move(frame));
+  schedule_flush();
 }
 
-void WsSession::write_next() {
-  if (queue_head_ >= queue_.size()) {
-    queue_.clear();
-    queue_head_ = 0;
-    if (queue_.capacity() > 16) queue_.shrink_to_fit();
-    return;
-  }
-  in_flight_ = std::move(queue_[queue_head_++]);
-  // Under steady load the queue may never run empty: drop the sent front.
-  if (queue_head_ >= 32 && queue_head_ * 2 >= queue_.size()) {
-    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(queue_head_));
-    queue_head_ = 0;
-  }
-  ws_.text(true);
-  ws_.async_write(net::buffer(*in_flight_),
-                  [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                    self->on_write(ec);
-                  });
+void WsSession::push(ws::SharedFrame frame) {
+  queued_bytes_ += frame->size();
+  queue_.push_back(std::move(frame));
 }
 
-void WsSession::on_write(beast::error_code ec) {
-  if (in_flight_) {
-    queued_bytes_ -= std::min(queued_bytes_, in_flight_->size());
-    in_flight_.reset();
-  }
-  if (ec) {
-    // The read side sees the broken connection and ends the session.
-    queue_.clear();
-    queue_head_ = 0;
-    queued_bytes_ = 0;
-    return;
-  }
-  if (closing_) return;
-  write_next();
+// Drops every frame not yet begun; a frame half on the wire must be finished
+// or the stream would be corrupt.
+void WsSession::drop_unsent() {
+  const std::size_t keep = head_offset_ > 0 && queue_head_ < queue_.size() ? 1 : 0;
+  queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(queue_head_));
+  queue_.resize(keep);
+  queue_head_ = 0;
+  queued_bytes_ = keep ? queue_.front()->size() - head_offset_ : 0;
+  if (!keep) head_offset_ = 0;
 }
 
-void WsSession::close(websocket::close_code code) {
+void WsSession::close(ws::CloseCode code) {
   if (closing_ || ended_) return;
   closing_ = true;
-  if (!accepted_) return;  // on_accept closes once the handshake is done
-  queue_.clear();
-  queue_head_ = 0;
-  // Beast waits for an in-flight write before sending the close frame, and
-  // the handshake timeout bounds how long a peer that never answers is kept.
-  ws_.async_close(code, [self = shared_from_this()](beast::error_code) {});
+  close_started_ = coarse_clock();
+  drop_unsent();
+  push(std::make_shared<const std::string>(ws::close_frame(code)));
+  schedule_flush();
 }
 
-void WsSession::end(beast::error_code ec) {
+void WsSession::schedule_flush() {
+  if (flush_scheduled_ || waiting_writable_ || ended_) return;
+  flush_scheduled_ = true;
+  FlushList& list = FlushList::for_this_thread();
+  list.sessions.push_back(shared_from_this());
+  if (!list.posted) {
+    list.posted = true;
+    net::post(socket_.get_executor(), &FlushList::run);
+  }
+}
+
+void WsSession::flush() {
+  if (ended_ || waiting_writable_) return;
+  thread_local std::vector<net::const_buffer> buffers;
+  while (queue_head_ < queue_.size()) {
+    buffers.clear();
+    for (std::size_t i = queue_head_; i < queue_.size() && buffers.size() < max_frames_per_write;
+         ++i) {
+      net::const_buffer frame = net::buffer(*queue_[i]);
+      if (i == queue_head_) frame += head_offset_;
+      buffers.push_back(frame);
+    }
+    error_code ec;
+    std::size_t written = socket_.write_some(buffers, ec);
+    if (ec == net::error::would_block || ec == net::error::try_again) {
+      waiting_writable_ = true;
+      socket_.async_wait(net::socket_base::wait_write,
+                         [self = shared_from_this()](error_code wait_error) {
+                           self->waiting_writable_ = false;
+                           if (self->ended_) return;
+                           if (wait_error) return self->end(wait_error);
+                           self->flush();
+                         });
+      return;
+    }
+    if (ec) return end(ec);
+    queued_bytes_ -= std::min(queued_bytes_, written);
+    while (written > 0) {
+      const std::size_t left = queue_[queue_head_]->size() - head_offset_;
+      if (written < left) {
+        head_offset_ += written;
+        break;
+      }
+      written -= left;
+      head_offset_ = 0;
+      queue_[queue_head_++].reset();
+    }
+  }
+  after_flush();
+}
+
+void WsSession::after_flush() {
+  queue_.clear();
+  queue_head_ = 0;
+  head_offset_ = 0;
+  queued_bytes_ = 0;
+  if (queue_.capacity() > 16) queue_.shrink_to_fit();
+  if (end_when_written_) end({});
+}
+
+// ---- Liveness and the end -----------------------------------------------------
+
+void WsSession::check_liveness(std::uint32_t now) {
+  if (ended_) return;
+  if (closing_) {
+    if (now - close_started_ >= close_timeout_seconds) end({});
+    return;
+  }
+  const std::uint32_t quiet = now - last_heard_;
+  if (quiet >= drop_after_seconds) {
+    log_line(LogLevel::debug, "ws-silent", "conn=" + std::to_string(conn_id_));
+    return end({});
+  }
+  if (quiet >= ping_after_seconds && !ping_outstanding_) {
+    ping_outstanding_ = true;
+    push(ping_frame());
+    schedule_flush();
+  }
+}
+
+void WsSession::end(error_code ec) {
   if (ended_) return;
   ended_ = true;
   closing_ = true;
-  if (ec && ec != websocket::error::closed && ec != net::error::operation_aborted &&
-      ec != net::error::eof) {
+  if (ec && ec != net::error::operation_aborted && ec != net::error::eof &&
+      ec != net::error::connection_reset) {
     log_line(LogLevel::debug, "ws-error",
              "conn=" + std::to_string(conn_id_) + " error=" + log_value(ec.message()));
   }
   queue_.clear();
+  queue_.shrink_to_fit();
   queue_head_ = 0;
+  head_offset_ = 0;
+  queued_bytes_ = 0;
+  pending_input_.clear();
   service_.remove_session(*this);
-  beast::error_code ignored;
-  ws_.next_layer().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
-  ws_.next_layer().close(ignored);
+  error_code ignored;
+  socket_.shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);  // completes the pending waits with operation_aborted
 }
 
 }  // namespace comments::server
