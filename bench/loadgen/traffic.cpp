@@ -390,7 +390,8 @@ class Traffic {
     for (std::size_t i = 0; i < readers_.size(); ++i) {
       while (setups_in_flight_ >= o_.connect_concurrency) co_await sleep(1ms);
       ++setups_in_flight_;
-      net::co_spawn(net::make_strand(ioc_), reader(i), net::detached);
+      // No strand: a reader touches only its own state and atomics.
+      net::co_spawn(ioc_, reader(i), net::detached);
     }
     const auto setup_deadline = now_ns() + 120'000'000'000LL;
     while (joined_ + setup_failures_ < readers_.size() && now_ns() < setup_deadline) co_await sleep(2ms);
