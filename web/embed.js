@@ -242,23 +242,38 @@
     }
   }
 
-  // ---- The Wasm module: compiled once per page.
+  // ---- The Wasm module: compiled once per page. Both downloads start at
+  // once; the main-thread work (finishing the compile, running the glue) waits
+  // until the first widget's early paint is done, so it does not hold the
+  // comments back.
   var modulePromise = null;
+  var wasmUrl = new URL('comments-widget.wasm', assetBase).href;
+  var glueUrl = new URL('comments-widget.js', assetBase).href;
 
-  function compileWasm() {
-    var wasmUrl = new URL('comments-widget.wasm', assetBase).href;
+  function compileWasm(response) {
     var slowPath = function () {
       return fetchOk(wasmUrl).then(function (r) { return r.arrayBuffer(); }).then(WebAssembly.compile);
     };
-    if (typeof WebAssembly.compileStreaming !== 'function') return slowPath();
+    if (typeof WebAssembly.compileStreaming !== 'function') {
+      return response.then(function (r) { return r.arrayBuffer(); }).then(WebAssembly.compile);
+    }
     // Streaming needs the application/wasm type; a server without it still works.
-    return WebAssembly.compileStreaming(fetchOk(wasmUrl)).catch(slowPath);
+    return WebAssembly.compileStreaming(response).catch(slowPath);
+  }
+
+  // Downloads the glue without running it (the script tag comes later).
+  function preloadGlue() {
+    var link = document.createElement('link');
+    link.rel = 'preload';
+    link.as = 'script';
+    link.href = glueUrl;
+    document.head.appendChild(link);
   }
 
   function loadGlue() {
     return new Promise(function (resolve, reject) {
       var s = document.createElement('script');
-      s.src = new URL('comments-widget.js', assetBase).href;
+      s.src = glueUrl;
       s.async = true;
       s.onload = resolve;
       s.onerror = function () { reject(new Error('cannot load ' + s.src)); };
@@ -266,9 +281,17 @@
     });
   }
 
-  function loadModule() {
+  // `gate`: a promise that never rejects; the module's main-thread work starts
+  // when it settles.
+  function loadModule(gate) {
     if (modulePromise) return modulePromise;
-    modulePromise = Promise.all([compileWasm(), loadGlue()]).then(function (parts) {
+    var wasmResponse = fetchOk(wasmUrl);
+    // A failed download is reported through compileWasm, after the gate.
+    wasmResponse.catch(function () {});
+    preloadGlue();
+    modulePromise = Promise.resolve(gate).then(function () {
+      return Promise.all([compileWasm(wasmResponse), loadGlue()]);
+    }).then(function (parts) {
       var wasmModule = parts[0];
       /* global createCommentsWidget */
       return createCommentsWidget({
@@ -335,11 +358,11 @@
       showProblem(root, config.lang, 'nowasm');
       return;
     }
-    var module = loadModule();
 
     // The latest comments go on screen as soon as they and the stylesheet are
     // here. The widget waits for this (one small request, usually answered
-    // long before the Wasm module is ready) so it can take them over.
+    // long before the Wasm module is ready) so it can take them over, and so
+    // does the module's main-thread work (loadModule), until they are painted.
     var prepainted = null;
     var early = null;
     if (!fragment && !readerMutesWords()) {
@@ -352,13 +375,14 @@
         prepainted = parts[1];
         el.setAttribute('data-painted', '');
         if (canMark()) performance.mark(FIRST_PAINT);
+        return afterNextFrame();
       }, function (error) {
         // The widget shows the comments once it runs; nothing is lost.
         if (window.console) console.warn('comments: no early paint:', error);
       });
     }
 
-    Promise.all([stylesheet, module, early]).then(function (parts) {
+    Promise.all([stylesheet, loadModule(early), early]).then(function (parts) {
       style(parts[0]);
       var marksBefore = countMarks(FIRST_PAINT);
       if (prepainted) {
@@ -374,6 +398,19 @@
       el.setAttribute('data-state', 'unreachable');
       showProblem(root, config.lang, 'unreachable');
       if (window.console) console.warn('comments:', error);
+    });
+  }
+
+  // Resolves once the current DOM has been painted (a task queued from
+  // requestAnimationFrame runs after that frame), so heavy work started then
+  // does not hold the frame back. Hidden pages paint no frames: no wait.
+  function afterNextFrame() {
+    return new Promise(function (resolve) {
+      if (document.visibilityState === 'hidden' || typeof requestAnimationFrame !== 'function') {
+        setTimeout(resolve, 0);
+      } else {
+        requestAnimationFrame(function () { setTimeout(resolve, 0); });
+      }
     });
   }
 
