@@ -116,11 +116,16 @@
   // widget marks its own first render) is folded away, so a page holds one
   // first-paint mark per widget, the earliest.
   function dropLatestMark(name) {
-    var marks = performance.getEntriesByName(name, 'mark');
+    // Re-creating the earlier marks needs User Timing level 3 (marks with a
+    // startTime; its PerformanceMark constructor); without it they stay as they are.
     try {
-      performance.clearMarks(name);
-      for (var i = 0; i < marks.length - 1; ++i) performance.mark(name, { startTime: marks[i].startTime });
-    } catch (e) { /* no User Timing level 3: the marks stay as they were */ }
+      new PerformanceMark(name, { startTime: 0 });
+    } catch (e) {
+      return;
+    }
+    var marks = performance.getEntriesByName(name, 'mark');
+    performance.clearMarks(name);
+    for (var i = 0; i < marks.length - 1; ++i) performance.mark(name, { startTime: marks[i].startTime });
   }
 
   // ---- The server's latest comments, painted before the Wasm module runs.
