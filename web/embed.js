@@ -15,7 +15,10 @@
  *
  * The Wasm module is compiled once per page with streaming compilation and
  * shared by all widgets; its download starts at once, in parallel with the
- * Emscripten glue script. docs/embedding.md has the details.
+ * Emscripten glue script. Meanwhile the server's latest comments
+ * (/embed/latest) are painted into the shadow root, so readers see them before
+ * the Wasm runs; the widget takes them over in place. docs/embedding.md has
+ * the details.
  */
 (function () {
   'use strict';
@@ -71,8 +74,11 @@
     return defaultServer;
   }
 
+  // fetch()'s default mode (cors, credentials same-origin: none are sent to
+  // another origin) is what <link rel="preload" as="fetch" crossorigin> uses,
+  // so a page's preload hints are reused instead of fetched twice.
   function fetchOk(url) {
-    return fetch(url, { credentials: 'omit' }).then(function (response) {
+    return fetch(url).then(function (response) {
       if (!response.ok) throw new Error(url + ': HTTP ' + response.status);
       return response;
     });
@@ -94,6 +100,138 @@
     return null;
   });
 
+  // ---- Marks for performance measurements (docs/embedding.md).
+  var FIRST_PAINT = 'comments:first-paint';
+
+  function canMark() {
+    return typeof performance === 'object' && typeof performance.mark === 'function';
+  }
+
+  function countMarks(name) {
+    return canMark() && performance.getEntriesByName ? performance.getEntriesByName(name, 'mark').length : 0;
+  }
+
+  // The loader owns FIRST_PAINT when it painted the server's comments: a later
+  // mark of that name made while the widget took over the same comments (the
+  // widget marks its own first render) is folded away, so a page holds one
+  // first-paint mark per widget, the earliest.
+  function dropLatestMark(name) {
+    // Re-creating the earlier marks needs User Timing level 3 (marks with a
+    // startTime; its PerformanceMark constructor); without it they stay as they are.
+    try {
+      new PerformanceMark(name, { startTime: 0 });
+    } catch (e) {
+      return;
+    }
+    var marks = performance.getEntriesByName(name, 'mark');
+    performance.clearMarks(name);
+    for (var i = 0; i < marks.length - 1; ++i) performance.mark(name, { startTime: marks[i].startTime });
+  }
+
+  // ---- The server's latest comments, painted before the Wasm module runs.
+  // Readers with muted words wait for the widget: only it can tell which
+  // comments those words hide (core's filter), and a hidden comment must not
+  // flash up first.
+  function readerMutesWords() {
+    try {
+      return /\S/.test(window.localStorage.getItem('comments.muted') || '');
+    } catch (e) {
+      return true;  // storage unreadable: assume the worst, let the widget decide
+    }
+  }
+
+  function fetchLatest(config) {
+    var url = new URL('/embed/latest', config.server);
+    url.searchParams.set('thread', config.thread);
+    url.searchParams.set('limit', String(config.limit));
+    url.searchParams.set('lang', config.lang);
+    return fetchOk(url.href).then(function (response) {
+      return response.text();
+    }).then(function (html) {
+      var parsed = new DOMParser().parseFromString(html, 'text/html').querySelector('section.cm-thread');
+      if (!parsed) throw new Error(url.href + ': no section.cm-thread in the answer');
+      return copyThread(parsed, config);
+    });
+  }
+
+  function element(tag, className, text) {
+    var e = document.createElement(tag);
+    if (className) e.className = className;
+    if (text) e.textContent = text;
+    return e;
+  }
+
+  function textOf(parent, selector) {
+    var found = parent.querySelector(selector);
+    return found ? found.textContent : '';
+  }
+
+  function twoDigits(n) {
+    return (n < 10 ? '0' : '') + n;
+  }
+
+  // The server writes UTC; the reader gets the same "YYYY-MM-DD HH:MM" in
+  // local time until the widget shows relative times.
+  function localTime(iso) {
+    var d = new Date(iso);
+    if (isNaN(d.getTime())) return '';
+    return d.getFullYear() + '-' + twoDigits(d.getMonth() + 1) + '-' + twoDigits(d.getDate()) + ' ' +
+           twoDigits(d.getHours()) + ':' + twoDigits(d.getMinutes());
+  }
+
+  // A fresh copy of the server's block in the widget's own markup, built from
+  // its texts and known attributes only: nothing of the answer is inserted as
+  // HTML. The widget later reads this same block (ids, authors, bodies,
+  // datetime, pinned, total) to take the comments over.
+  function copyThread(parsed, config) {
+    var section = element('section', 'cm-widget cm-thread');
+    section.setAttribute('lang', config.lang);
+    section.setAttribute('data-thread', config.thread);
+    var total = parsed.getAttribute('data-total');
+    if (/^\d+$/.test(total || '')) section.setAttribute('data-total', total);
+
+    var head = element('header', 'cm-head');
+    var title = parsed.querySelector('.cm-title');
+    var titleCopy = element('h2', 'cm-title', title && title.firstChild ? title.firstChild.textContent.trim() : '');
+    titleCopy.appendChild(element('span', 'cm-count', textOf(parsed, '.cm-count')));
+    head.appendChild(titleCopy);
+    section.appendChild(head);
+    section.appendChild(element('p', 'cm-disclaimer', config.disclaimer || textOf(parsed, '.cm-disclaimer')));
+
+    var list = element('ol', 'cm-list');
+    var items = parsed.querySelectorAll('li.cm-comment');
+    for (var i = 0; i < items.length; ++i) {
+      var item = items[i];
+      var id = item.getAttribute('data-id') || '';
+      if (!/^\d+$/.test(id)) continue;
+      var pinned = item.classList.contains('cm-pinned');
+      var li = element('li', pinned ? 'cm-comment cm-pinned' : 'cm-comment');
+      li.id = 'cm-c-' + id;
+      li.setAttribute('data-id', id);
+      var meta = element('div', 'cm-meta');
+      meta.appendChild(element('span', 'cm-author', textOf(item, '.cm-author')));
+      if (pinned) meta.appendChild(element('span', 'cm-badge', textOf(item, '.cm-pin-mark')));
+      var when = item.querySelector('time');
+      var datetime = when ? when.getAttribute('datetime') || '' : '';
+      var time = element('time', 'cm-time', localTime(datetime));
+      time.setAttribute('datetime', datetime);
+      meta.appendChild(time);
+      li.appendChild(meta);
+      // The server writes line breaks as <br>; the widget keeps them as "\n"
+      // in pre-wrap text, and so does this copy.
+      var text = '';
+      var lines = item.querySelector('.cm-body');
+      var nodes = lines ? lines.childNodes : [];
+      for (var k = 0; k < nodes.length; ++k) text += nodes[k].nodeName === 'BR' ? '\n' : nodes[k].textContent;
+      li.appendChild(element('div', 'cm-body', text));
+      list.appendChild(li);
+    }
+    section.appendChild(list);
+    var empty = parsed.querySelector('.cm-empty');
+    if (empty && !list.firstChild) section.appendChild(element('p', 'cm-empty', empty.textContent));
+    return section;
+  }
+
   function applyStyles(root, styles) {
     if (styles && styles.sheet && 'adoptedStyleSheets' in root) {
       root.adoptedStyleSheets = [styles.sheet];
@@ -109,23 +247,38 @@
     }
   }
 
-  // ---- The Wasm module: compiled once per page.
+  // ---- The Wasm module: compiled once per page. Both downloads start at
+  // once; the main-thread work (finishing the compile, running the glue) waits
+  // until the first widget's early paint is done, so it does not hold the
+  // comments back.
   var modulePromise = null;
+  var wasmUrl = new URL('comments-widget.wasm', assetBase).href;
+  var glueUrl = new URL('comments-widget.js', assetBase).href;
 
-  function compileWasm() {
-    var wasmUrl = new URL('comments-widget.wasm', assetBase).href;
+  function compileWasm(response) {
     var slowPath = function () {
       return fetchOk(wasmUrl).then(function (r) { return r.arrayBuffer(); }).then(WebAssembly.compile);
     };
-    if (typeof WebAssembly.compileStreaming !== 'function') return slowPath();
+    if (typeof WebAssembly.compileStreaming !== 'function') {
+      return response.then(function (r) { return r.arrayBuffer(); }).then(WebAssembly.compile);
+    }
     // Streaming needs the application/wasm type; a server without it still works.
-    return WebAssembly.compileStreaming(fetchOk(wasmUrl)).catch(slowPath);
+    return WebAssembly.compileStreaming(response).catch(slowPath);
+  }
+
+  // Downloads the glue without running it (the script tag comes later).
+  function preloadGlue() {
+    var link = document.createElement('link');
+    link.rel = 'preload';
+    link.as = 'script';
+    link.href = glueUrl;
+    document.head.appendChild(link);
   }
 
   function loadGlue() {
     return new Promise(function (resolve, reject) {
       var s = document.createElement('script');
-      s.src = new URL('comments-widget.js', assetBase).href;
+      s.src = glueUrl;
       s.async = true;
       s.onload = resolve;
       s.onerror = function () { reject(new Error('cannot load ' + s.src)); };
@@ -133,9 +286,17 @@
     });
   }
 
-  function loadModule() {
+  // `gate`: a promise that never rejects; the module's main-thread work starts
+  // when it settles.
+  function loadModule(gate) {
     if (modulePromise) return modulePromise;
-    modulePromise = Promise.all([compileWasm(), loadGlue()]).then(function (parts) {
+    var wasmResponse = fetchOk(wasmUrl);
+    // A failed download is reported through compileWasm, after the gate.
+    wasmResponse.catch(function () {});
+    preloadGlue();
+    modulePromise = Promise.resolve(gate).then(function () {
+      return Promise.all([compileWasm(wasmResponse), loadGlue()]);
+    }).then(function (parts) {
       var wasmModule = parts[0];
       /* global createCommentsWidget */
       return createCommentsWidget({
@@ -191,19 +352,70 @@
       boot.textContent = TEXT[config.lang].loading;
       root.appendChild(boot);
     }
+    var styled = false;
+    function style(styles) {
+      if (styled) return;
+      styled = true;
+      applyStyles(root, styles);
+    }
     if (typeof WebAssembly !== 'object' || typeof WebAssembly.instantiate !== 'function') {
-      stylesheet.then(function (styles) { applyStyles(root, styles); });
+      stylesheet.then(style);
       showProblem(root, config.lang, 'nowasm');
       return;
     }
-    Promise.all([stylesheet, loadModule()]).then(function (parts) {
-      applyStyles(root, parts[0]);
+
+    // The latest comments go on screen as soon as they and the stylesheet are
+    // here. The widget waits for this (one small request, usually answered
+    // long before the Wasm module is ready) so it can take them over, and so
+    // does the module's main-thread work (loadModule), until they are painted.
+    var prepainted = null;
+    var early = null;
+    if (!fragment && !readerMutesWords()) {
+      early = Promise.all([stylesheet, fetchLatest(config)]).then(function (parts) {
+        if (!parts[0]) return;  // unstyled comments would only flash up
+        style(parts[0]);
+        var boot = root.querySelector('.cm-boot');
+        if (boot) boot.remove();
+        root.appendChild(parts[1]);
+        prepainted = parts[1];
+        el.setAttribute('data-painted', '');
+        if (canMark()) performance.mark(FIRST_PAINT);
+        return afterNextFrame();
+      }, function (error) {
+        // The widget shows the comments once it runs; nothing is lost.
+        if (window.console) console.warn('comments: no early paint:', error);
+      });
+    }
+
+    Promise.all([stylesheet, loadModule(early), early]).then(function (parts) {
+      style(parts[0]);
+      var marksBefore = countMarks(FIRST_PAINT);
+      if (prepainted) {
+        // Removed and taken over in the same task: no frame shows neither.
+        prepainted.remove();
+        config.fragment = prepainted;
+      }
       parts[1].mount(el, root, config);
+      if (prepainted && countMarks(FIRST_PAINT) > marksBefore) dropLatestMark(FIRST_PAINT);
+      if (canMark()) performance.mark('comments:handover');
     }, function (error) {
-      stylesheet.then(function (styles) { applyStyles(root, styles); });
+      stylesheet.then(style);
       el.setAttribute('data-state', 'unreachable');
       showProblem(root, config.lang, 'unreachable');
       if (window.console) console.warn('comments:', error);
+    });
+  }
+
+  // Resolves once the current DOM has been painted (a task queued from
+  // requestAnimationFrame runs after that frame), so heavy work started then
+  // does not hold the frame back. Hidden pages paint no frames: no wait.
+  function afterNextFrame() {
+    return new Promise(function (resolve) {
+      if (document.visibilityState === 'hidden' || typeof requestAnimationFrame !== 'function') {
+        setTimeout(resolve, 0);
+      } else {
+        requestAnimationFrame(function () { setTimeout(resolve, 0); });
+      }
     });
   }
 

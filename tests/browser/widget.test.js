@@ -364,3 +364,128 @@ test('the widget recovers after the server restarts, without duplicates or gaps'
   const ids = await page.locator('#w .cm-comment').evaluateAll((els) => els.map((e) => e.dataset.id));
   assert.equal(new Set(ids).size, 3);
 });
+
+// The loader paints the server's latest comments (/embed/latest) while the Wasm
+// module loads. The .wasm answer is held back until the early paint has been
+// checked, so the order is certain, not a race.
+async function holdWasm(page) {
+  let release;
+  const released = new Promise((resolve) => { release = resolve; });
+  await page.route('**/comments-widget.wasm', async (route) => {
+    await released;
+    await route.continue();
+  });
+  return release;
+}
+
+// Installed before the page's scripts: counts the comments in #w's shadow root
+// in every frame, to catch a frame without them (a flicker at the hand-over)
+// and any frame that showed the given muted text.
+function watchFrames(page, mutedText = null) {
+  return page.addInitScript((muted) => {
+    window.__frames = { painted: 0, emptyAfterPaint: 0, mutedShown: 0 };
+    const sample = () => {
+      const root = document.querySelector('#w')?.shadowRoot;
+      const bodies = root ? [...root.querySelectorAll('.cm-comment .cm-body')] : [];
+      if (bodies.length > 0) ++window.__frames.painted;
+      else if (window.__frames.painted > 0) ++window.__frames.emptyAfterPaint;
+      if (muted && bodies.some((b) => b.textContent.includes(muted))) ++window.__frames.mutedShown;
+      requestAnimationFrame(sample);
+    };
+    requestAnimationFrame(sample);
+  }, mutedText);
+}
+
+test('the latest comments are painted before the widget takes over, then live without duplicates', async () => {
+  const server = await startServer({ 'early.html': h.widgetPage({ attrs: { thread: 'early', limit: 5 } }) });
+  const seeder = await newPage();
+  await seeder.goto(server.url + '/early.html');
+  await h.waitLive(seeder);
+  const xssAuthor = '<img src=x onerror="window.__xss=1">';
+  const replies = await h.wsExchange(seeder, server.url, [
+    post('early', '甲', '第一条\n两行'), post('early', xssAuthor, '<script>window.__xss=1</script>'),
+    post('early', '丙', '置顶的')]);
+  assert.ok(replies.every((r) => r.type === 'ack'), JSON.stringify(replies));
+  await h.moderate(seeder, server.url, [{ type: 'moderate', id: replies[2].comment.id, action: 'pin' }]);
+
+  const page = await newPage();
+  await watchFrames(page);
+  const releaseWasm = await holdWasm(page);
+  await page.goto(server.url + '/early.html');
+  await page.waitForSelector('#w[data-painted]', { state: 'attached' });
+  // Painted by the loader: the comments, as text, and no widget yet (no form).
+  const early = await page.evaluate(() => {
+    const root = document.querySelector('#w').shadowRoot;
+    return {
+      bodies: [...root.querySelectorAll('.cm-comment .cm-body')].map((e) => e.textContent),
+      authors: [...root.querySelectorAll('.cm-comment .cm-author')].map((e) => e.textContent),
+      pinned: [...root.querySelectorAll('.cm-comment.cm-pinned .cm-body')].map((e) => e.textContent),
+      form: root.querySelectorAll('form').length,
+      injected: root.querySelectorAll('img, script').length,
+      marks: performance.getEntriesByName('comments:first-paint').length,
+      handedOver: performance.getEntriesByName('comments:handover').length,
+      state: document.querySelector('#w').getAttribute('data-state'),
+    };
+  });
+  assert.deepEqual(early.bodies, ['置顶的', '<script>window.__xss=1</script>', '第一条\n两行']);
+  assert.deepEqual(early.authors, ['丙', xssAuthor, '甲']);
+  assert.deepEqual(early.pinned, ['置顶的']);
+  assert.equal(early.form, 0);
+  assert.equal(early.injected, 0);
+  assert.equal(early.marks, 1);
+  assert.equal(early.handedOver, 0);
+  assert.equal(early.state, null);
+  assert.ok(await page.locator('#w .cm-comment').first().isVisible());
+
+  releaseWasm();
+  await h.waitLive(page);
+  await page.waitForSelector('#w .cm-form');
+  assert.deepEqual(await h.shownBodies(page), ['置顶的', '<script>window.__xss=1</script>', '第一条\n两行']);
+  // A comment posted after the hand-over appears once; nothing is doubled.
+  await h.wsExchange(seeder, server.url, [post('early', '丁', '交接之后')]);
+  await page.waitForFunction(() => document.querySelector('#w').shadowRoot
+    .querySelectorAll('.cm-comment').length === 4);
+  assert.deepEqual(await h.shownBodies(page),
+    ['置顶的', '交接之后', '<script>window.__xss=1</script>', '第一条\n两行']);
+  const ids = await page.locator('#w .cm-comment').evaluateAll((els) => els.map((e) => e.dataset.id));
+  assert.equal(new Set(ids).size, 4);
+  const after = await page.evaluate(() => ({
+    xss: window.__xss,
+    frames: window.__frames,
+    firstPaint: performance.getEntriesByName('comments:first-paint').map((e) => e.startTime),
+    handover: performance.getEntriesByName('comments:handover').map((e) => e.startTime),
+  }));
+  assert.equal(after.xss, undefined);
+  // Comments in every frame from the early paint on: no empty frame at the hand-over.
+  assert.ok(after.frames.painted > 0);
+  assert.equal(after.frames.emptyAfterPaint, 0);
+  // One first-paint mark (the loader's), before the hand-over.
+  assert.equal(after.firstPaint.length, 1);
+  assert.equal(after.handover.length, 1);
+  assert.ok(after.firstPaint[0] <= after.handover[0]);
+  assert.deepEqual(page.problems, []);
+});
+
+test('a reader with muted words gets no early paint: a muted comment never shows', async () => {
+  const server = await startServer({ 'muted.html': h.widgetPage({ attrs: { thread: 'muted-early' } }) });
+  const seeder = await newPage();
+  await seeder.goto(server.url + '/muted.html');
+  await h.waitLive(seeder);
+  await h.wsExchange(seeder, server.url, [post('muted-early', '甲', '广告 内容'), post('muted-early', '乙', '正常评论')]);
+
+  const page = await newPage();
+  await page.addInitScript(() => localStorage.setItem('comments.muted', '广告'));
+  await watchFrames(page, '广告');
+  const fragmentRequests = [];
+  page.on('request', (request) => {
+    if (request.url().includes('/embed/latest')) fragmentRequests.push(request.url());
+  });
+  await page.goto(server.url + '/muted.html');
+  await h.waitLive(page);
+  await page.waitForFunction(() => document.querySelector('#w').shadowRoot
+    .querySelectorAll('.cm-comment').length === 1);
+  assert.deepEqual(await h.shownBodies(page), ['正常评论']);
+  assert.deepEqual(fragmentRequests, []);
+  assert.equal(await page.evaluate(() => window.__frames.mutedShown), 0);
+  assert.equal(await page.evaluate(() => performance.getEntriesByName('comments:first-paint').length), 1);
+});
