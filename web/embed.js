@@ -140,12 +140,20 @@
     }
   }
 
+  // The early paint is a head start, never a wait: a server that does not
+  // answer within this time leaves the comments to the widget.
+  var LATEST_TIMEOUT_MS = 3000;
+
   function fetchLatest(config) {
     var url = new URL('/embed/latest', config.server);
     url.searchParams.set('thread', config.thread);
     url.searchParams.set('limit', String(config.limit));
     url.searchParams.set('lang', config.lang);
-    return fetchOk(url.href).then(function (response) {
+    var timeout = new Promise(function (resolve, reject) {
+      setTimeout(function () { reject(new Error(url.href + ': no answer in ' + LATEST_TIMEOUT_MS + ' ms')); },
+                 LATEST_TIMEOUT_MS);
+    });
+    return Promise.race([fetchOk(url.href), timeout]).then(function (response) {
       return response.text();
     }).then(function (html) {
       var parsed = new DOMParser().parseFromString(html, 'text/html').querySelector('section.cm-thread');

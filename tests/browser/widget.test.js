@@ -489,3 +489,22 @@ test('a reader with muted words gets no early paint: a muted comment never shows
   assert.equal(await page.evaluate(() => window.__frames.mutedShown), 0);
   assert.equal(await page.evaluate(() => performance.getEntriesByName('comments:first-paint').length), 1);
 });
+
+test('a server that never answers /embed/latest only costs the head start: the widget shows the comments', async () => {
+  const server = await startServer({ 'stall.html': h.widgetPage({ attrs: { thread: 'stall' } }) });
+  const seeder = await newPage();
+  await seeder.goto(server.url + '/stall.html');
+  await h.waitLive(seeder);
+  await h.wsExchange(seeder, server.url, [post('stall', '甲', '照样显示')]);
+
+  const page = await newPage();
+  let stalled = 0;
+  // Held forever: neither answered nor failed.
+  await page.route('**/embed/latest*', () => { stalled += 1; });
+  await page.goto(server.url + '/stall.html');
+  await h.waitLive(page);
+  await page.waitForSelector('#w .cm-form');
+  assert.equal(stalled, 1);
+  assert.deepEqual(await h.shownBodies(page), ['照样显示']);
+  assert.equal(await page.evaluate(() => performance.getEntriesByName('comments:first-paint').length), 1);
+});
