@@ -76,6 +76,9 @@ val to_js(const json& j) {
 
 }  // namespace
 
+json json_from_js(const val& value) { return from_js(value); }
+val json_to_js(const json& value) { return to_js(value); }
+
 json parse_json_text(std::string_view text) {
   const val parsed = val::take_ownership(cmweb_json_parse(text.data(), text.size()));
   if (parsed.isUndefined()) return json(json::value_t::discarded);

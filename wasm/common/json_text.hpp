@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include <emscripten/val.h>
 #include <nlohmann/json.hpp>
 
 namespace cmweb {
@@ -21,5 +22,10 @@ nlohmann::json parse_json_text(std::string_view text);
 
 // Compact JSON text; invalid UTF-8 in strings becomes U+FFFD.
 std::string dump_json_text(const nlohmann::json& value);
+
+// The same conversions between a parsed JS value and nlohmann::json (numbers
+// as above), for code that holds the browser's value already.
+nlohmann::json json_from_js(const emscripten::val& value);
+emscripten::val json_to_js(const nlohmann::json& value);
 
 }  // namespace cmweb
