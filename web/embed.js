@@ -109,11 +109,16 @@
     }
   }
 
-  // ---- The Wasm module: compiled once per page.
+  // ---- The Wasm module: compiled once per page. A tab signed in to the
+  // moderators' console gets the build with moderator mode (docs/moderation.md).
   var modulePromise = null;
+  var moduleName = 'comments-widget';
+  try {
+    if (sessionStorage.getItem('comments.moderator.token')) moduleName += '-mod';
+  } catch (e) { /* storage disabled: a reader */ }
 
   function compileWasm() {
-    var wasmUrl = new URL('comments-widget.wasm', assetBase).href;
+    var wasmUrl = new URL(moduleName + '.wasm', assetBase).href;
     var slowPath = function () {
       return fetchOk(wasmUrl).then(function (r) { return r.arrayBuffer(); }).then(WebAssembly.compile);
     };
@@ -125,7 +130,7 @@
   function loadGlue() {
     return new Promise(function (resolve, reject) {
       var s = document.createElement('script');
-      s.src = new URL('comments-widget.js', assetBase).href;
+      s.src = new URL(moduleName + '.js', assetBase).href;
       s.async = true;
       s.onload = resolve;
       s.onerror = function () { reject(new Error('cannot load ' + s.src)); };

@@ -10,7 +10,6 @@
 #include <emscripten/val.h>
 
 #include "comments/limits.hpp"
-#include "widget/moderator_mode.hpp"
 #include "widget/widget.hpp"
 
 namespace {
@@ -40,9 +39,9 @@ void mount(val host, val root, val config) {
   const std::string thread = c.thread;
   auto& widget = widgets().emplace_back(
       std::make_unique<cmwidget::Widget>(host, root, config["fragment"], std::move(c)));
-  // Moderator mode (docs/moderation.md): only when this tab signed in to the console.
-  if (auto mode = cmwidget::ModeratorMode::from_session(thread, root)) {
-    widget->set_extension(std::move(mode));
+  // Moderator mode (docs/moderation.md), in the moderators' build of the widget only.
+  if (auto extension = cmwidget::make_extension(thread, root)) {
+    widget->set_extension(std::move(extension));
   }
   widget->start();
 }

@@ -11,6 +11,7 @@
 #include "comments/limits.hpp"
 #include "comments/text.hpp"
 #include "common/dom.hpp"
+#include "common/js_message.hpp"
 #include "common/links.hpp"
 #include "common/relative_time.hpp"
 #include "common/storage.hpp"
@@ -21,7 +22,6 @@ using cmweb::Msg;
 using cmweb::tr;
 using comments::Comment;
 using comments::Status;
-using nlohmann::json;
 
 namespace {
 
@@ -30,28 +30,6 @@ constexpr std::string_view muted_storage_key = "comments.muted";
 constexpr double clock_tick_ms = 30'000;
 
 std::int64_t now_ms() { return static_cast<std::int64_t>(emscripten_date_now()); }
-
-std::optional<std::int64_t> json_int(const json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_number_integer()) return std::nullopt;
-  return it->get<std::int64_t>();
-}
-
-std::string json_string(const json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_string()) return {};
-  return it->get<std::string>();
-}
-
-std::vector<Comment> comments_from(const json& j, const char* key) {
-  std::vector<Comment> out;
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_array()) return out;
-  for (const auto& item : *it) {
-    if (auto c = comments::comment_from_json(item)) out.push_back(std::move(*c));
-  }
-  return out;
-}
 
 std::optional<std::int64_t> parse_id(const std::string& text) {
   if (text.empty()) return std::nullopt;
@@ -104,10 +82,10 @@ Widget::Widget(val host, val root, val fragment, WidgetConfig config)
       document_(cmweb::owner_document(host_)),
       config_(std::move(config)),
       connection_(cmweb::websocket_url_for(config_.server),
-                  cmweb::Connection::Handlers{
+                  cmweb::JsConnection::Handlers{
                       [this] { on_connected(); },
                       [this](double retry_ms) { on_disconnected(retry_ms); },
-                      [this](const json& event) { on_event(event); }}),
+                      [this](const val& event) { on_event(event); }}),
       view_(static_cast<std::size_t>(config_.limit)) {}
 
 Widget::~Widget() {
@@ -365,22 +343,24 @@ void Widget::on_disconnected(double retry_ms) {
 }
 
 void Widget::join() {
-  json message = {{"type", "join"}, {"thread", config_.thread}, {"limit", config_.limit}};
-  connection_.request(std::move(message), [this](const json& reply) {
-    const std::string type = json_string(reply, "type");
+  val message = cmweb::js::message("join");
+  cmweb::js::set(message, "thread", config_.thread);
+  cmweb::js::set(message, "limit", config_.limit);
+  connection_.request(std::move(message), [this](const val& reply) {
+    const std::string type = cmweb::js::text_at(reply, "type");
     if (type == "snapshot") {
       handle_snapshot(reply);
-    } else if (type == "error" && json_string(reply, "code") != "offline") {
+    } else if (type == "error" && cmweb::js::text_at(reply, "code") != "offline") {
       show_notice(std::string(tr(config_.lang,
-                                 cmweb::error_message_for(json_string(reply, "code")))),
+                                 cmweb::error_message_for(cmweb::js::text_at(reply, "code")))),
                   true);
     }
   });
 }
 
-void Widget::handle_snapshot(const json& snapshot) {
-  view_.reset(comments_from(snapshot, "comments"), comments_from(snapshot, "pinned"),
-              json_int(snapshot, "total").value_or(0));
+void Widget::handle_snapshot(const val& snapshot) {
+  view_.reset(cmweb::js::comments_at(snapshot, "comments"), cmweb::js::comments_at(snapshot, "pinned"),
+              cmweb::js::int_at(snapshot, "total").value_or(0));
   have_snapshot_ = true;
   cmweb::set_hidden(alert_el_, true);
   // Held posts that were approved meanwhile are now part of the thread.
@@ -412,14 +392,14 @@ void Widget::request_refill() {
     return;
   }
   const auto missing = static_cast<int>(view_.capacity() - view_.newest().size());
-  json message = {{"type", "more"},
-                  {"thread", config_.thread},
-                  {"before", view_.newest().back().id},
-                  {"limit", std::clamp(missing, 1, comments::limits::max_join_limit)}};
-  refill_in_flight_ = connection_.request(std::move(message), [this](const json& reply) {
+  val message = cmweb::js::message("more");
+  cmweb::js::set(message, "thread", config_.thread);
+  cmweb::js::set(message, "before", view_.newest().back().id);
+  cmweb::js::set(message, "limit", std::clamp(missing, 1, comments::limits::max_join_limit));
+  refill_in_flight_ = connection_.request(std::move(message), [this](const val& reply) {
     refill_in_flight_ = false;
-    if (json_string(reply, "type") != "page") return;
-    auto older = comments_from(reply, "comments");
+    if (cmweb::js::text_at(reply, "type") != "page") return;
+    auto older = cmweb::js::comments_at(reply, "comments");
     if (older.empty()) return;
     view_.append_older(older);
     render_list();
@@ -427,17 +407,15 @@ void Widget::request_refill() {
   });
 }
 
-void Widget::on_event(const json& event) {
-  const std::string type = json_string(event, "type");
+void Widget::on_event(const val& event) {
+  const std::string type = cmweb::js::text_at(event, "type");
   if (type != "comment" && type != "update") {
     if (extension_) extension_->on_event(*this, event);
     return;
   }
-  auto it = event.find("comment");
-  if (it == event.end()) return;
-  auto c = comments::comment_from_json(*it);
+  auto c = cmweb::js::comment_from(event["comment"]);
   if (!c || c->thread != config_.thread) return;
-  const bool changed = view_.apply(*c, json_int(event, "total"));
+  const bool changed = view_.apply(*c, cmweb::js::int_at(event, "total"));
   // A held post of ours that a moderator approved, rejected or deleted.
   const auto own_before = own_posts_.size();
   std::erase_if(own_posts_, [&](const OwnPost& p) {
@@ -705,14 +683,15 @@ void Widget::cancel_reply() {
 
 void Widget::flag(std::int64_t id) {
   if (flagged_.count(id) != 0) return;
-  json message = {{"type", "flag"}, {"id", id}};
-  const bool sent = connection_.request(std::move(message), [this, id](const json& reply) {
-    if (json_string(reply, "type") == "ok") {
+  val message = cmweb::js::message("flag");
+  cmweb::js::set(message, "id", id);
+  const bool sent = connection_.request(std::move(message), [this, id](const val& reply) {
+    if (cmweb::js::text_at(reply, "type") == "ok") {
       flagged_.insert(id);
       render_list();
       return;
     }
-    show_notice(std::string(tr(config_.lang, cmweb::error_message_for(json_string(reply, "code")))),
+    show_notice(std::string(tr(config_.lang, cmweb::error_message_for(cmweb::js::text_at(reply, "code")))),
                 true);
   });
   if (!sent) show_notice(std::string(tr(config_.lang, Msg::err_offline)), true);
@@ -781,11 +760,18 @@ void Widget::on_submit() {
   post.comment.created = now_ms();
   post.comment.status = Status::pending;
 
-  json message = {{"type", "post"}, {"thread", config_.thread}, {"author", author}, {"body", body}};
-  message["parent"] = reply_to_ ? json(*reply_to_) : json(nullptr);
+  val message = cmweb::js::message("post");
+  cmweb::js::set(message, "thread", config_.thread);
+  cmweb::js::set(message, "author", author);
+  cmweb::js::set(message, "body", body);
+  if (reply_to_) {
+    cmweb::js::set(message, "parent", *reply_to_);
+  } else {
+    cmweb::js::set_null(message, "parent");
+  }
   const int local_id = post.local_id;
   if (!connection_.request(std::move(message),
-                           [this, local_id](const json& reply) { handle_post_reply(local_id, reply); })) {
+                           [this, local_id](const val& reply) { handle_post_reply(local_id, reply); })) {
     return fail(std::string(tr(lang, Msg::err_offline)));
   }
   own_posts_.push_back(std::move(post));
@@ -796,14 +782,13 @@ void Widget::on_submit() {
   render_list();
 }
 
-void Widget::handle_post_reply(int local_id, const json& reply) {
+void Widget::handle_post_reply(int local_id, const val& reply) {
   auto it = std::find_if(own_posts_.begin(), own_posts_.end(),
                          [&](const OwnPost& p) { return p.local_id == local_id; });
   if (it == own_posts_.end()) return;
-  const std::string type = json_string(reply, "type");
+  const std::string type = cmweb::js::text_at(reply, "type");
   if (type == "ack") {
-    auto ack = reply.find("comment");
-    auto c = ack != reply.end() ? comments::comment_from_json(*ack) : std::nullopt;
+    auto c = cmweb::js::comment_from(reply["comment"]);
     if (c && c->status == Status::pending) {
       it->state = OwnState::pending;
       it->comment = std::move(*c);
@@ -818,7 +803,7 @@ void Widget::handle_post_reply(int local_id, const json& reply) {
   const Comment lost = std::move(it->comment);
   own_posts_.erase(it);
   restore_text(lost.body);
-  if (json_string(reply, "code") == "offline") {
+  if (cmweb::js::text_at(reply, "code") == "offline") {
     interrupted_post_ = lost;
     set_form_message(std::string(tr(config_.lang, Msg::post_interrupted)), true);
   } else {
@@ -842,10 +827,10 @@ void Widget::restore_text(const std::string& body) {
   update_counter();
 }
 
-void Widget::show_post_error(const json& reply, const std::string&) {
-  const std::string code = json_string(reply, "code");
+void Widget::show_post_error(const val& reply, const std::string&) {
+  const std::string code = cmweb::js::text_at(reply, "code");
   if (code == "rate_limited") {
-    start_rate_countdown(json_int(reply, "retry_after_ms").value_or(comments::limits::rate_window_ms));
+    start_rate_countdown(cmweb::js::int_at(reply, "retry_after_ms").value_or(comments::limits::rate_window_ms));
     return;
   }
   set_form_message(std::string(tr(config_.lang, cmweb::error_message_for(code))), true);
