@@ -1,12 +1,15 @@
 // The Wasm entry point: the loader (web/embed.js) calls Module.mount(host,
 // shadowRoot, config) once per container on the page; all widgets of a page
-// share this one compiled module.
+// share this one compiled module. Module.mount is mount.post.js handing the
+// three JS values to cmwidget_mount as Emval handles: a plain export instead
+// of an embind function binding, whose invoker machinery would otherwise be a
+// sizeable part of the glue every reader downloads.
 #include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include <emscripten/bind.h>
+#include <emscripten/emscripten.h>
 #include <emscripten/val.h>
 
 #include "comments/limits.hpp"
@@ -48,4 +51,7 @@ void mount(val host, val root, val config) {
 
 }  // namespace
 
-EMSCRIPTEN_BINDINGS(comments_widget) { emscripten::function("mount", &mount); }
+extern "C" EMSCRIPTEN_KEEPALIVE void cmwidget_mount(emscripten::EM_VAL host, emscripten::EM_VAL root,
+                                                  emscripten::EM_VAL config) {
+  mount(val::take_ownership(host), val::take_ownership(root), val::take_ownership(config));
+}
