@@ -141,16 +141,9 @@
   function loadModule() {
     if (modulePromise) return modulePromise;
     modulePromise = Promise.all([compileWasm(), loadGlue()]).then(function (parts) {
-      var wasmModule = parts[0];
       /* global createCommentsWidget */
-      return createCommentsWidget({
-        instantiateWasm: function (imports, done) {
-          WebAssembly.instantiate(wasmModule, imports).then(function (instance) {
-            done(instance, wasmModule);
-          });
-          return {};
-        }
-      });
+      // The glue instantiates the compiled module it is given (wasm/CMakeLists.txt).
+      return createCommentsWidget({ wasm: parts[0] });
     });
     return modulePromise;
   }
