@@ -64,6 +64,21 @@ std::vector<std::string> split_words(const std::string& input) {
   return words;
 }
 
+// Text for markup the widget writes itself (build()).
+std::string html_escape(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
 std::string join_words(const std::vector<std::string>& words, std::string_view separator) {
   std::string out;
   for (const auto& w : words) {
@@ -124,138 +139,81 @@ void Widget::build() {
   val boot = root_.call<val>("querySelectorAll", js_string("slot, .cm-boot"));
   for (int i = 0, n = boot["length"].as<int>(); i < n; ++i) boot[i].call<void>("remove");
 
+  // The fixed part of the widget as one piece of markup: far less Wasm than
+  // building it node by node, and only the widget's own strings go into it
+  // (escaped all the same). Everything a reader, the page or the server
+  // supplies is set as text afterwards.
+  const auto text = [lang](Msg msg) { return html_escape(tr(lang, msg)); };
+  std::string html;
+  html.append(R"(<header class="cm-head"><h2 class="cm-title" id="cm-title">)")
+      .append(text(Msg::title))
+      .append(R"(<span class="cm-count"></span></h2><p class="cm-status" role="status"></p></header>)"
+              R"(<p class="cm-disclaimer"></p><p class="cm-alert" role="alert" hidden></p>)"
+              R"(<ol class="cm-list" aria-labelledby="cm-title"></ol><p class="cm-empty">)")
+      .append(text(have_snapshot_ ? Msg::empty : Msg::loading))
+      .append(R"(</p><p class="cm-note cm-hidden-note" hidden></p><p class="cm-note cm-more-note" hidden></p>)"
+              // New comments are announced politely by screen readers.
+              R"(<div class="cm-visually-hidden" aria-live="polite"></div>)"
+              // The posting form ("发表评论")
+              R"(<form class="cm-form" aria-labelledby="cm-post-heading" novalidate>)"
+              R"(<h3 class="cm-post-heading" id="cm-post-heading">)")
+      .append(text(Msg::post_heading))
+      .append(R"(</h3><p class="cm-replying" hidden><span class="cm-replying-text"></span>)"
+              R"(<button class="cm-link-button" type="button" data-action="cancel-reply">)")
+      .append(text(Msg::cancel))
+      .append(R"(</button></p><div class="cm-field cm-field-name"><label for="cm-name">)")
+      .append(text(Msg::name_label))
+      .append(R"(</label><input class="cm-input" id="cm-name" name="author" autocomplete="nickname" placeholder=")")
+      .append(text(Msg::name_placeholder))
+      .append(R"("></div><div class="cm-field cm-field-body"><label for="cm-text">)")
+      .append(text(Msg::body_label))
+      .append(R"(</label><textarea class="cm-input cm-textarea" id="cm-text" name="body" rows="4")"
+              R"( aria-describedby="cm-counter" placeholder=")")
+      .append(text(Msg::body_placeholder))
+      .append(R"("></textarea></div><div class="cm-form-foot"><span class="cm-counter" id="cm-counter"></span>)"
+              R"(<button class="cm-submit" type="submit">)")
+      .append(text(Msg::submit))
+      .append(R"(</button></div><p class="cm-form-error" role="alert"></p></form>)"
+              // Reader-side muted words
+              R"(<details class="cm-muted"><summary>)")
+      .append(text(Msg::muted_heading))
+      .append(R"(</summary><label class="cm-muted-help" for="cm-muted-words">)")
+      .append(text(Msg::muted_help))
+      .append(R"(</label><textarea class="cm-input cm-muted-words" id="cm-muted-words" rows="2"></textarea>)"
+              R"(<div class="cm-form-foot"><span class="cm-muted-status" role="status"></span>)"
+              R"(<button class="cm-button" type="button" data-action="save-muted">)")
+      .append(text(Msg::muted_save))
+      .append("</button></div></details>");
+
   val section = make_element(document_, "section", "cm-widget");
   set_attr(section, "lang", lang_tag(lang));
   set_attr(section, "aria-labelledby", "cm-title");
-
-  val head = make_element(document_, "header", "cm-head");
-  val title = make_element(document_, "h2", "cm-title");
-  set_attr(title, "id", "cm-title");
-  append_text(title, tr(lang, Msg::title));
-  count_el_ = make_element(document_, "span", "cm-count");
-  append(title, count_el_);
-  append(head, title);
-  status_el_ = make_element(document_, "p", "cm-status");
-  set_attr(status_el_, "role", "status");
-  append(head, status_el_);
-  append(section, head);
-
-  val disclaimer = make_element(document_, "p", "cm-disclaimer");
-  set_text(disclaimer, config_.disclaimer.empty() ? std::string(tr(lang, Msg::disclaimer))
-                                                  : config_.disclaimer);
-  append(section, disclaimer);
-
-  alert_el_ = make_element(document_, "p", "cm-alert");
-  set_attr(alert_el_, "role", "alert");
-  set_hidden(alert_el_, true);
-  append(section, alert_el_);
-
-  list_el_ = make_element(document_, "ol", "cm-list");
-  set_attr(list_el_, "aria-labelledby", "cm-title");
-  append(section, list_el_);
-
-  empty_el_ = make_element(document_, "p", "cm-empty");
-  set_text(empty_el_, tr(lang, have_snapshot_ ? Msg::empty : Msg::loading));
-  append(section, empty_el_);
-  hidden_note_el_ = make_element(document_, "p", "cm-note cm-hidden-note");
-  set_hidden(hidden_note_el_, true);
-  append(section, hidden_note_el_);
-  more_note_el_ = make_element(document_, "p", "cm-note cm-more-note");
-  set_hidden(more_note_el_, true);
-  append(section, more_note_el_);
-
-  // New comments are announced politely by screen readers.
-  live_el_ = make_element(document_, "div", "cm-visually-hidden");
-  set_attr(live_el_, "aria-live", "polite");
-  append(section, live_el_);
-
-  // ---- The posting form ("发表评论")
-  form_el_ = make_element(document_, "form", "cm-form");
-  set_attr(form_el_, "aria-labelledby", "cm-post-heading");
-  set_attr(form_el_, "novalidate", "");
-  val post_heading = make_element(document_, "h3", "cm-post-heading");
-  set_attr(post_heading, "id", "cm-post-heading");
-  set_text(post_heading, tr(lang, Msg::post_heading));
-  append(form_el_, post_heading);
-
-  replying_el_ = make_element(document_, "p", "cm-replying");
-  set_hidden(replying_el_, true);
-  replying_text_el_ = make_element(document_, "span", "cm-replying-text");
-  append(replying_el_, replying_text_el_);
-  val cancel = make_element(document_, "button", "cm-link-button");
-  set_attr(cancel, "type", "button");
-  set_attr(cancel, "data-action", "cancel-reply");
-  set_text(cancel, tr(lang, Msg::cancel));
-  append(replying_el_, cancel);
-  append(form_el_, replying_el_);
-
-  // <div class="cm-field …"><label for=ID>…</label><CONTROL id=ID name=…></div>
-  const auto labelled_field = [&](const char* field_class, Msg label_text, const char* tag,
-                                  const char* control_class, const char* id, const char* name,
-                                  Msg placeholder) {
-    val field = make_element(document_, "div", field_class);
-    val label = make_element(document_, "label");
-    set_attr(label, "for", id);
-    set_text(label, tr(lang, label_text));
-    val control = make_element(document_, tag, control_class);
-    set_attr(control, "id", id);
-    set_attr(control, "name", name);
-    set_attr(control, "placeholder", tr(lang, placeholder));
-    append(field, label);
-    append(field, control);
-    append(form_el_, field);
-    return control;
+  section.set("innerHTML", html);
+  const auto find = [&section](const char* selector) {
+    return section.call<val>("querySelector", js_string(selector));
   };
-  name_el_ = labelled_field("cm-field cm-field-name", Msg::name_label, "input", "cm-input", "cm-name",
-                            "author", Msg::name_placeholder);
-  set_attr(name_el_, "autocomplete", "nickname");
+  count_el_ = find(".cm-count");
+  status_el_ = find(".cm-status");
+  set_text(find(".cm-disclaimer"), config_.disclaimer.empty() ? tr(lang, Msg::disclaimer)
+                                                              : std::string_view(config_.disclaimer));
+  alert_el_ = find(".cm-alert");
+  list_el_ = find(".cm-list");
+  empty_el_ = find(".cm-empty");
+  hidden_note_el_ = find(".cm-hidden-note");
+  more_note_el_ = find(".cm-more-note");
+  live_el_ = find(".cm-visually-hidden");
+  form_el_ = find(".cm-form");
+  replying_el_ = find(".cm-replying");
+  replying_text_el_ = find(".cm-replying-text");
+  name_el_ = find("#cm-name");
   if (auto remembered = storage::get(author_storage_key)) set_value(name_el_, *remembered);
-
-  body_el_ = labelled_field("cm-field cm-field-body", Msg::body_label, "textarea", "cm-input cm-textarea",
-                            "cm-text", "body", Msg::body_placeholder);
-  set_attr(body_el_, "rows", "4");
-  set_attr(body_el_, "aria-describedby", "cm-counter");
-
-  val foot = make_element(document_, "div", "cm-form-foot");
-  counter_el_ = make_element(document_, "span", "cm-counter");
-  set_attr(counter_el_, "id", "cm-counter");
-  append(foot, counter_el_);
-  submit_el_ = make_element(document_, "button", "cm-submit");
-  set_attr(submit_el_, "type", "submit");
-  set_text(submit_el_, tr(lang, Msg::submit));
-  append(foot, submit_el_);
-  append(form_el_, foot);
-
-  form_error_el_ = make_element(document_, "p", "cm-form-error");
-  set_attr(form_error_el_, "role", "alert");
-  append(form_el_, form_error_el_);
-  append(section, form_el_);
-
-  // ---- Reader-side muted words
-  val muted = make_element(document_, "details", "cm-muted");
-  val summary = make_element(document_, "summary");
-  set_text(summary, tr(lang, Msg::muted_heading));
-  append(muted, summary);
-  val muted_label = make_element(document_, "label", "cm-muted-help");
-  set_attr(muted_label, "for", "cm-muted-words");
-  set_text(muted_label, tr(lang, Msg::muted_help));
-  append(muted, muted_label);
-  muted_input_el_ = make_element(document_, "textarea", "cm-input cm-muted-words");
-  set_attr(muted_input_el_, "id", "cm-muted-words");
-  set_attr(muted_input_el_, "rows", "2");
+  body_el_ = find("#cm-text");
+  counter_el_ = find(".cm-counter");
+  submit_el_ = find(".cm-submit");
+  form_error_el_ = find(".cm-form-error");
+  muted_input_el_ = find(".cm-muted-words");
   set_value(muted_input_el_, join_words(muted_words_, "\n"));
-  append(muted, muted_input_el_);
-  val muted_foot = make_element(document_, "div", "cm-form-foot");
-  muted_status_el_ = make_element(document_, "span", "cm-muted-status");
-  set_attr(muted_status_el_, "role", "status");
-  append(muted_foot, muted_status_el_);
-  val save = make_element(document_, "button", "cm-button");
-  set_attr(save, "type", "button");
-  set_attr(save, "data-action", "save-muted");
-  set_text(save, tr(lang, Msg::muted_save));
-  append(muted_foot, save);
-  append(muted, muted_foot);
-  append(section, muted);
+  muted_status_el_ = find(".cm-muted-status");
 
   append(root_, section);
   update_counter();
