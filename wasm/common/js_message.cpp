@@ -20,13 +20,14 @@ EM_JS(emscripten::EM_VAL, cmweb_js_parse, (const char* data, std::size_t length)
 namespace cmweb::js {
 namespace {
 
-// 2^53: integers up to here are exact in a double (Number.MAX_SAFE_INTEGER + 1).
+// 2^53 (Number.MAX_SAFE_INTEGER + 1): below it a JS number is exactly the
+// integer the server wrote; from it on, neighbouring integers collapse.
 constexpr double two_to_53 = 9007199254740992.0;
 
 std::optional<std::int64_t> as_int(const val& v) {
   if (!v.isNumber()) return std::nullopt;
   const double number = v.as<double>();
-  if (!std::isfinite(number) || std::trunc(number) != number || std::fabs(number) > two_to_53) {
+  if (!std::isfinite(number) || std::trunc(number) != number || std::fabs(number) >= two_to_53) {
     return std::nullopt;
   }
   return static_cast<std::int64_t>(number);

@@ -32,8 +32,8 @@ bool is_object(const val& value);
 // Typed field reads: nullopt when `object` is not an object, the key is
 // missing, or it holds another type.
 std::optional<std::string> string_at(const val& object, const char* key);
-// An integral number exactly representable in a double (|n| <= 2^53): every
-// id, count and time of the protocol.
+// An integral number that is a safe integer in JS (|n| < 2^53, as
+// Number.isSafeInteger): every id, count and time of the protocol.
 std::optional<std::int64_t> int_at(const val& object, const char* key);
 // string_at's value, or "" when there is none.
 std::string text_at(const val& object, const char* key);
