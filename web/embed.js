@@ -258,10 +258,15 @@
   // ---- The Wasm module: compiled once per page. Both downloads start at
   // once; the main-thread work (finishing the compile, running the glue) waits
   // until the first widget's early paint is done, so it does not hold the
-  // comments back.
+  // comments back. A tab signed in to the moderators' console gets the build
+  // with moderator mode (docs/moderation.md).
   var modulePromise = null;
-  var wasmUrl = new URL('comments-widget.wasm', assetBase).href;
-  var glueUrl = new URL('comments-widget.js', assetBase).href;
+  var moduleName = 'comments-widget';
+  try {
+    if (sessionStorage.getItem('comments.moderator.token')) moduleName += '-mod';
+  } catch (e) { /* storage disabled: a reader */ }
+  var wasmUrl = new URL(moduleName + '.wasm', assetBase).href;
+  var glueUrl = new URL(moduleName + '.js', assetBase).href;
 
   function compileWasm(response) {
     var slowPath = function () {
@@ -305,16 +310,9 @@
     modulePromise = Promise.resolve(gate).then(function () {
       return Promise.all([compileWasm(wasmResponse), loadGlue()]);
     }).then(function (parts) {
-      var wasmModule = parts[0];
       /* global createCommentsWidget */
-      return createCommentsWidget({
-        instantiateWasm: function (imports, done) {
-          WebAssembly.instantiate(wasmModule, imports).then(function (instance) {
-            done(instance, wasmModule);
-          });
-          return {};
-        }
-      });
+      // The glue instantiates the compiled module it is given (wasm/CMakeLists.txt).
+      return createCommentsWidget({ wasm: parts[0] });
     });
     return modulePromise;
   }

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "comment_object.hpp"
+#include "comments/comment_fields.hpp"
 
 namespace comments {
 
@@ -48,60 +49,43 @@ std::optional<std::int64_t> read_int64(const json& v) {
   return std::nullopt;
 }
 
-const json* member(const json& j, const char* key) {
-  const auto it = j.find(key);
-  return it == j.end() ? nullptr : &*it;
-}
+// comment_from_json's view of one nlohmann object (see comment_fields.hpp).
+class JsonFields {
+ public:
+  explicit JsonFields(const json& object) : object_(object) {}
+  bool has(const char* key) const { return find(key) != nullptr; }
+  bool is_null(const char* key) const {
+    const json* v = find(key);
+    return v != nullptr && v->is_null();
+  }
+  std::optional<std::int64_t> int64(const char* key) const {
+    const json* v = find(key);
+    return v != nullptr ? read_int64(*v) : std::nullopt;
+  }
+  std::optional<std::string> string(const char* key) const {
+    const json* v = find(key);
+    const auto* text = v != nullptr ? v->get_ptr<const json::string_t*>() : nullptr;
+    return text != nullptr ? std::optional<std::string>(*text) : std::nullopt;
+  }
+  std::optional<bool> boolean(const char* key) const {
+    const json* v = find(key);
+    const auto* flag = v != nullptr ? v->get_ptr<const json::boolean_t*>() : nullptr;
+    return flag != nullptr ? std::optional<bool>(*flag) : std::nullopt;
+  }
+
+ private:
+  const json* find(const char* key) const {
+    const auto it = object_.find(key);
+    return it == object_.end() ? nullptr : &*it;
+  }
+  const json& object_;
+};
 
 }  // namespace
 
 std::optional<Comment> comment_from_json(const json& j) {
   if (!j.is_object()) return std::nullopt;
-  const json* id = member(j, "id");
-  const json* thread = member(j, "thread");
-  const json* parent = member(j, "parent");
-  const json* author = member(j, "author");
-  const json* body = member(j, "body");
-  const json* created = member(j, "created");
-  const json* status = member(j, "status");
-  const json* pinned = member(j, "pinned");
-  const json* flags = member(j, "flags");
-  if (!id || !thread || !parent || !author || !body || !created || !status || !pinned || !flags) {
-    return std::nullopt;
-  }
-
-  Comment c;
-  const auto id_value = read_int64(*id);
-  const auto created_value = read_int64(*created);
-  const auto flags_value = read_int64(*flags);
-  if (!id_value || !created_value || !flags_value) return std::nullopt;
-  if (*flags_value < 0 || *flags_value > std::numeric_limits<std::int32_t>::max()) return std::nullopt;
-  c.id = *id_value;
-  c.created = *created_value;
-  c.flags = static_cast<std::int32_t>(*flags_value);
-
-  if (!parent->is_null()) {
-    const auto parent_value = read_int64(*parent);
-    if (!parent_value) return std::nullopt;
-    c.parent = *parent_value;
-  }
-
-  const auto* thread_text = thread->get_ptr<const json::string_t*>();
-  const auto* author_text = author->get_ptr<const json::string_t*>();
-  const auto* body_text = body->get_ptr<const json::string_t*>();
-  const auto* status_text = status->get_ptr<const json::string_t*>();
-  const auto* pinned_value = pinned->get_ptr<const json::boolean_t*>();
-  if (!thread_text || !author_text || !body_text || !status_text || !pinned_value) {
-    return std::nullopt;
-  }
-  const auto status_value = parse_status(*status_text);
-  if (!status_value) return std::nullopt;
-  c.thread = *thread_text;
-  c.author = *author_text;
-  c.body = *body_text;
-  c.status = *status_value;
-  c.pinned = *pinned_value;
-  return c;
+  return read_comment(JsonFields(j));
 }
 
 }  // namespace comments

@@ -4,21 +4,22 @@
 #pragma once
 
 #include "comments/comment.hpp"
+#include "comments/comment_fields.hpp"
 
 namespace comments {
 
 template <class Json>
 Json comment_object(const Comment& c) {
   Json j = Json::object();
-  j["id"] = c.id;
-  j["thread"] = c.thread;
-  j["parent"] = c.parent ? Json(*c.parent) : Json(nullptr);
-  j["author"] = c.author;
-  j["body"] = c.body;
-  j["created"] = c.created;
-  j["status"] = to_string(c.status);
-  j["pinned"] = c.pinned;
-  j["flags"] = c.flags;
+  j[field::id] = c.id;
+  j[field::thread] = c.thread;
+  j[field::parent] = c.parent ? Json(*c.parent) : Json(nullptr);
+  j[field::author] = c.author;
+  j[field::body] = c.body;
+  j[field::created] = c.created;
+  j[field::status] = to_string(c.status);
+  j[field::pinned] = c.pinned;
+  j[field::flags] = c.flags;
   return j;
 }
 

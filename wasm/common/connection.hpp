@@ -1,18 +1,14 @@
-// One client session with the comment server over /ws: keeps a WebSocket open
-// (reconnecting with backoff after a drop or a server restart), numbers the
-// requests with `req` and hands each reply to the callback of its request, and
-// passes everything else (events) to on_event.
+// JsConnection (common/js_connection.hpp) for code that works on nlohmann::json,
+// the types of core's protocol code: the moderator console. Messages cross
+// into and out of the browser's JSON values here (common/json_text.hpp).
 #pragma once
 
-#include <cstdint>
 #include <functional>
-#include <map>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
-#include "common/backoff.hpp"
-#include "common/websocket_client.hpp"
+#include "common/js_connection.hpp"
 
 namespace cmweb {
 
@@ -34,35 +30,17 @@ class Connection {
 
   // `ws_url`: e.g. "ws://127.0.0.1:8080/ws".
   Connection(std::string ws_url, Handlers handlers);
-  ~Connection();
-  Connection(const Connection&) = delete;
-  Connection& operator=(const Connection&) = delete;
 
-  void start();
-  bool connected() const noexcept { return socket_.is_open(); }
-  const std::string& url() const noexcept { return url_; }
+  void start() { connection_.start(); }
+  bool connected() const noexcept { return connection_.connected(); }
+  const std::string& url() const noexcept { return connection_.url(); }
 
   // Sends `message` with a fresh `req`; `on_reply` gets the reply. False (and
   // `on_reply` is not called) when offline.
-  bool request(nlohmann::json message, ReplyHandler on_reply);
+  bool request(const nlohmann::json& message, ReplyHandler on_reply);
 
  private:
-  void handle_text(std::string_view text);
-  void handle_close();
-  void schedule_reconnect();
-  static void on_reconnect_timer(void* self);
-
-  std::string url_;
-  Handlers handlers_;
-  WebSocketClient socket_;
-  Backoff backoff_;
-  std::map<std::string, ReplyHandler> pending_;
-  std::uint64_t next_req_ = 1;
-  long reconnect_timer_ = 0;
+  JsConnection connection_;
 };
-
-// Builds "ws[s]://host[:port]/ws" from an http(s) origin such as
-// "https://comments.example.com"; empty when `origin` is not http(s).
-std::string websocket_url_for(std::string_view origin);
 
 }  // namespace cmweb

@@ -3,19 +3,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include <emscripten/em_js.h>
-#include <emscripten/emscripten.h>
 #include <emscripten/val.h>
-
-// JSON.parse throws on invalid text (and never returns undefined): undefined
-// says so here, so no JS exception ever unwinds through Wasm frames.
-EM_JS(emscripten::EM_VAL, cmweb_json_parse, (const char* data, std::size_t length), {
-  try {
-    return Emval.toHandle(JSON.parse(UTF8ToString(data, length)));
-  } catch (e) {
-    return Emval.toHandle(undefined);
-  }
-});
 
 namespace cmweb {
 namespace {
@@ -76,14 +64,7 @@ val to_js(const json& j) {
 
 }  // namespace
 
-json parse_json_text(std::string_view text) {
-  const val parsed = val::take_ownership(cmweb_json_parse(text.data(), text.size()));
-  if (parsed.isUndefined()) return json(json::value_t::discarded);
-  return from_js(parsed);
-}
-
-std::string dump_json_text(const json& value) {
-  return val::global("JSON").call<std::string>("stringify", to_js(value));
-}
+json json_from_js(const val& value) { return from_js(value); }
+val json_to_js(const json& value) { return to_js(value); }
 
 }  // namespace cmweb

@@ -1,16 +1,18 @@
 // The Wasm entry point: the loader (web/embed.js) calls Module.mount(host,
 // shadowRoot, config) once per container on the page; all widgets of a page
-// share this one compiled module.
+// share this one compiled module. Module.mount is mount.post.js handing the
+// three JS values to cmwidget_mount as Emval handles: a plain export instead
+// of an embind function binding, whose invoker machinery would otherwise be a
+// sizeable part of the glue every reader downloads.
 #include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include <emscripten/bind.h>
+#include <emscripten/emscripten.h>
 #include <emscripten/val.h>
 
 #include "comments/limits.hpp"
-#include "widget/moderator_mode.hpp"
 #include "widget/widget.hpp"
 
 namespace {
@@ -40,13 +42,16 @@ void mount(val host, val root, val config) {
   const std::string thread = c.thread;
   auto& widget = widgets().emplace_back(
       std::make_unique<cmwidget::Widget>(host, root, config["fragment"], std::move(c)));
-  // Moderator mode (docs/moderation.md): only when this tab signed in to the console.
-  if (auto mode = cmwidget::ModeratorMode::from_session(thread, root)) {
-    widget->set_extension(std::move(mode));
+  // Moderator mode (docs/moderation.md), in the moderators' build of the widget only.
+  if (auto extension = cmwidget::make_extension(thread, root)) {
+    widget->set_extension(std::move(extension));
   }
   widget->start();
 }
 
 }  // namespace
 
-EMSCRIPTEN_BINDINGS(comments_widget) { emscripten::function("mount", &mount); }
+extern "C" EMSCRIPTEN_KEEPALIVE void cmwidget_mount(emscripten::EM_VAL host, emscripten::EM_VAL root,
+                                                  emscripten::EM_VAL config) {
+  mount(val::take_ownership(host), val::take_ownership(root), val::take_ownership(config));
+}

@@ -6,6 +6,7 @@
 
 #include "comments/limits.hpp"
 #include "common/dom.hpp"
+#include "common/js_message.hpp"
 #include "common/relative_time.hpp"
 #include "common/session_storage.hpp"
 
@@ -13,7 +14,6 @@ namespace cmwidget {
 
 using comments::Comment;
 using comments::Status;
-using nlohmann::json;
 
 namespace {
 
@@ -45,24 +45,16 @@ constexpr std::string_view texts[text_count][2] = {
     {"待审核", "Pending"},
 };
 
-std::string json_string(const json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_string()) return {};
-  return it->get<std::string>();
-}
-
-std::optional<Comment> json_comment(const json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end()) return std::nullopt;
-  return comments::comment_from_json(*it);
-}
-
 }  // namespace
 
 std::unique_ptr<ModeratorMode> ModeratorMode::from_session(std::string thread, val root) {
   auto token = cmweb::session_storage::get(cmweb::session_storage::moderator_token_key);
   if (!token || token->empty()) return nullptr;
   return std::make_unique<ModeratorMode>(std::move(*token), std::move(thread), std::move(root));
+}
+
+std::unique_ptr<WidgetExtension> make_extension(const std::string& thread, val root) {
+  return ModeratorMode::from_session(thread, std::move(root));
 }
 
 std::string_view ModeratorMode::text(Widget& widget, int index) const {
@@ -105,16 +97,18 @@ bool ModeratorMode::on_action(Widget& widget, const std::string& action, std::in
   if (wire != "approve" && wire != "reject" && wire != "delete" && wire != "pin" && wire != "unpin") {
     return false;
   }
-  json message = {{"type", "moderate"}, {"id", id}, {"action", wire}};
-  const bool sent = widget.connection().request(std::move(message), [this, &widget](const json& reply) {
-    if (json_string(reply, "type") == "ok") {
+  val message = cmweb::js::message("moderate");
+  cmweb::js::set(message, "id", id);
+  cmweb::js::set(message, "action", wire);
+  const bool sent = widget.connection().request(std::move(message), [this, &widget](const val& reply) {
+    if (cmweb::js::text_at(reply, "type") == "ok") {
       // Readers (this widget included) get the server's `update`; only the
       // held list is this mode's own to keep.
-      if (auto c = json_comment(reply, "comment")) apply(widget, *c);
+      if (auto c = cmweb::js::comment_from(reply["comment"])) apply(widget, *c);
       return;
     }
     widget.show_notice(std::string(cmweb::tr(widget.lang(),
-                                             cmweb::error_message_for(json_string(reply, "code")))),
+                                             cmweb::error_message_for(cmweb::js::text_at(reply, "code")))),
                        true);
   });
   if (!sent) widget.show_notice(std::string(cmweb::tr(widget.lang(), cmweb::Msg::err_offline)), true);
@@ -122,10 +116,11 @@ bool ModeratorMode::on_action(Widget& widget, const std::string& action, std::in
 }
 
 void ModeratorMode::on_connected(Widget& widget) {
-  json message = {{"type", "auth"}, {"token", token_}};
-  widget.connection().request(std::move(message), [this, &widget](const json& reply) {
+  val message = cmweb::js::message("auth");
+  cmweb::js::set(message, "token", token_);
+  widget.connection().request(std::move(message), [this, &widget](const val& reply) {
     const bool was = signed_in_;
-    signed_in_ = json_string(reply, "type") == "ok";
+    signed_in_ = cmweb::js::text_at(reply, "type") == "ok";
     if (signed_in_) load_held(widget);
     if (signed_in_ != was) {
       render_held(widget);
@@ -135,53 +130,44 @@ void ModeratorMode::on_connected(Widget& widget) {
 }
 
 void ModeratorMode::load_held(Widget& widget) {
-  json message = {{"type", "queue"},
-                  {"status", "pending"},
-                  {"thread", thread_},
-                  {"limit", comments::limits::max_queue_limit}};
-  widget.connection().request(std::move(message), [this, &widget](const json& reply) {
-    if (json_string(reply, "type") != "queue") return;
-    held_.clear();
-    auto it = reply.find("items");
-    if (it != reply.end() && it->is_array()) {
-      for (const auto& item : *it) {
-        if (auto c = comments::comment_from_json(item)) held_.push_back(std::move(*c));
-      }
-    }
+  val message = cmweb::js::message("queue");
+  cmweb::js::set(message, "status", "pending");
+  cmweb::js::set(message, "thread", thread_);
+  cmweb::js::set(message, "limit", comments::limits::max_queue_limit);
+  widget.connection().request(std::move(message), [this, &widget](const val& reply) {
+    if (cmweb::js::text_at(reply, "type") != "queue") return;
+    held_ = cmweb::js::comments_at(reply, "items");
     render_held(widget);
   });
 }
 
-void ModeratorMode::on_event(Widget& widget, const json& event) {
+void ModeratorMode::on_event(Widget& widget, const val& event) {
   if (!signed_in_) return;
-  const std::string type = json_string(event, "type");
+  const std::string type = cmweb::js::text_at(event, "type");
   if (type == "queued") {
-    if (auto c = json_comment(event, "comment")) apply(widget, *c);
+    if (auto c = cmweb::js::comment_from(event["comment"])) apply(widget, *c);
     return;
   }
   // Another moderator acted on a held comment of this thread: fetch it as it
   // is now (readers' `update` events only cover what readers see).
   if (type != "audited") return;
-  auto entry = event.find("entry");
-  if (entry == event.end() || !entry->is_object()) return;
-  auto comment = entry->find("comment");
-  if (comment == entry->end() || !comment->is_number_integer()) return;
-  const auto id = comment->get<std::int64_t>();
-  if (std::any_of(held_.begin(), held_.end(), [&](const Comment& h) { return h.id == id; })) {
-    refetch(widget, id);
+  const auto id = cmweb::js::int_at(event["entry"], "comment");
+  if (!id) return;
+  if (std::any_of(held_.begin(), held_.end(), [&](const Comment& h) { return h.id == *id; })) {
+    refetch(widget, *id);
   }
 }
 
 // The newest comment of any status with an id below id + 1: that comment.
 void ModeratorMode::refetch(Widget& widget, std::int64_t id) {
-  json message = {{"type", "queue"}, {"status", "all"}, {"thread", thread_}, {"before", id + 1},
-                  {"limit", 1}};
-  widget.connection().request(std::move(message), [this, &widget, id](const json& reply) {
-    auto it = reply.find("items");
-    if (it == reply.end() || !it->is_array()) return;
-    for (const auto& item : *it) {
-      auto c = comments::comment_from_json(item);
-      if (c && c->id == id) apply(widget, *c);
+  val message = cmweb::js::message("queue");
+  cmweb::js::set(message, "status", "all");
+  cmweb::js::set(message, "thread", thread_);
+  cmweb::js::set(message, "before", id + 1);
+  cmweb::js::set(message, "limit", 1);
+  widget.connection().request(std::move(message), [this, &widget, id](const val& reply) {
+    for (const Comment& c : cmweb::js::comments_at(reply, "items")) {
+      if (c.id == id) apply(widget, c);
     }
   });
 }

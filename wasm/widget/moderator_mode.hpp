@@ -13,7 +13,6 @@
 #include <vector>
 
 #include <emscripten/val.h>
-#include <nlohmann/json.hpp>
 
 #include "comments/comment.hpp"
 #include "widget/widget.hpp"
@@ -31,7 +30,7 @@ class ModeratorMode final : public WidgetExtension {
 
   void decorate(Widget& widget, val actions, const comments::Comment& c) override;
   bool on_action(Widget& widget, const std::string& action, std::int64_t id) override;
-  void on_event(Widget& widget, const nlohmann::json& event) override;
+  void on_event(Widget& widget, const val& event) override;
   void on_connected(Widget& widget) override;
 
  private:

@@ -11,6 +11,7 @@
 #include "comments/limits.hpp"
 #include "comments/text.hpp"
 #include "common/dom.hpp"
+#include "common/js_message.hpp"
 #include "common/links.hpp"
 #include "common/relative_time.hpp"
 #include "common/storage.hpp"
@@ -21,7 +22,6 @@ using cmweb::Msg;
 using cmweb::tr;
 using comments::Comment;
 using comments::Status;
-using nlohmann::json;
 
 namespace {
 
@@ -30,28 +30,6 @@ constexpr std::string_view muted_storage_key = "comments.muted";
 constexpr double clock_tick_ms = 30'000;
 
 std::int64_t now_ms() { return static_cast<std::int64_t>(emscripten_date_now()); }
-
-std::optional<std::int64_t> json_int(const json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_number_integer()) return std::nullopt;
-  return it->get<std::int64_t>();
-}
-
-std::string json_string(const json& j, const char* key) {
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_string()) return {};
-  return it->get<std::string>();
-}
-
-std::vector<Comment> comments_from(const json& j, const char* key) {
-  std::vector<Comment> out;
-  auto it = j.find(key);
-  if (it == j.end() || !it->is_array()) return out;
-  for (const auto& item : *it) {
-    if (auto c = comments::comment_from_json(item)) out.push_back(std::move(*c));
-  }
-  return out;
-}
 
 std::optional<std::int64_t> parse_id(const std::string& text) {
   if (text.empty()) return std::nullopt;
@@ -86,6 +64,21 @@ std::vector<std::string> split_words(const std::string& input) {
   return words;
 }
 
+// Text for markup the widget writes itself (build()).
+std::string html_escape(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
 std::string join_words(const std::vector<std::string>& words, std::string_view separator) {
   std::string out;
   for (const auto& w : words) {
@@ -104,10 +97,10 @@ Widget::Widget(val host, val root, val fragment, WidgetConfig config)
       document_(cmweb::owner_document(host_)),
       config_(std::move(config)),
       connection_(cmweb::websocket_url_for(config_.server),
-                  cmweb::Connection::Handlers{
+                  cmweb::JsConnection::Handlers{
                       [this] { on_connected(); },
                       [this](double retry_ms) { on_disconnected(retry_ms); },
-                      [this](const json& event) { on_event(event); }}),
+                      [this](const val& event) { on_event(event); }}),
       view_(static_cast<std::size_t>(config_.limit)) {}
 
 Widget::~Widget() {
@@ -146,138 +139,81 @@ void Widget::build() {
   val boot = root_.call<val>("querySelectorAll", js_string("slot, .cm-boot"));
   for (int i = 0, n = boot["length"].as<int>(); i < n; ++i) boot[i].call<void>("remove");
 
+  // The fixed part of the widget as one piece of markup: far less Wasm than
+  // building it node by node, and only the widget's own strings go into it
+  // (escaped all the same). Everything a reader, the page or the server
+  // supplies is set as text afterwards.
+  const auto text = [lang](Msg msg) { return html_escape(tr(lang, msg)); };
+  std::string html;
+  html.append(R"(<header class="cm-head"><h2 class="cm-title" id="cm-title">)")
+      .append(text(Msg::title))
+      .append(R"(<span class="cm-count"></span></h2><p class="cm-status" role="status"></p></header>)"
+              R"(<p class="cm-disclaimer"></p><p class="cm-alert" role="alert" hidden></p>)"
+              R"(<ol class="cm-list" aria-labelledby="cm-title"></ol><p class="cm-empty">)")
+      .append(text(have_snapshot_ ? Msg::empty : Msg::loading))
+      .append(R"(</p><p class="cm-note cm-hidden-note" hidden></p><p class="cm-note cm-more-note" hidden></p>)"
+              // New comments are announced politely by screen readers.
+              R"(<div class="cm-visually-hidden" aria-live="polite"></div>)"
+              // The posting form ("发表评论")
+              R"(<form class="cm-form" aria-labelledby="cm-post-heading" novalidate>)"
+              R"(<h3 class="cm-post-heading" id="cm-post-heading">)")
+      .append(text(Msg::post_heading))
+      .append(R"(</h3><p class="cm-replying" hidden><span class="cm-replying-text"></span>)"
+              R"(<button class="cm-link-button" type="button" data-action="cancel-reply">)")
+      .append(text(Msg::cancel))
+      .append(R"(</button></p><div class="cm-field cm-field-name"><label for="cm-name">)")
+      .append(text(Msg::name_label))
+      .append(R"(</label><input class="cm-input" id="cm-name" name="author" autocomplete="nickname" placeholder=")")
+      .append(text(Msg::name_placeholder))
+      .append(R"("></div><div class="cm-field cm-field-body"><label for="cm-text">)")
+      .append(text(Msg::body_label))
+      .append(R"(</label><textarea class="cm-input cm-textarea" id="cm-text" name="body" rows="4")"
+              R"( aria-describedby="cm-counter" placeholder=")")
+      .append(text(Msg::body_placeholder))
+      .append(R"("></textarea></div><div class="cm-form-foot"><span class="cm-counter" id="cm-counter"></span>)"
+              R"(<button class="cm-submit" type="submit">)")
+      .append(text(Msg::submit))
+      .append(R"(</button></div><p class="cm-form-error" role="alert"></p></form>)"
+              // Reader-side muted words
+              R"(<details class="cm-muted"><summary>)")
+      .append(text(Msg::muted_heading))
+      .append(R"(</summary><label class="cm-muted-help" for="cm-muted-words">)")
+      .append(text(Msg::muted_help))
+      .append(R"(</label><textarea class="cm-input cm-muted-words" id="cm-muted-words" rows="2"></textarea>)"
+              R"(<div class="cm-form-foot"><span class="cm-muted-status" role="status"></span>)"
+              R"(<button class="cm-button" type="button" data-action="save-muted">)")
+      .append(text(Msg::muted_save))
+      .append("</button></div></details>");
+
   val section = make_element(document_, "section", "cm-widget");
   set_attr(section, "lang", lang_tag(lang));
   set_attr(section, "aria-labelledby", "cm-title");
-
-  val head = make_element(document_, "header", "cm-head");
-  val title = make_element(document_, "h2", "cm-title");
-  set_attr(title, "id", "cm-title");
-  append_text(title, tr(lang, Msg::title));
-  count_el_ = make_element(document_, "span", "cm-count");
-  append(title, count_el_);
-  append(head, title);
-  status_el_ = make_element(document_, "p", "cm-status");
-  set_attr(status_el_, "role", "status");
-  append(head, status_el_);
-  append(section, head);
-
-  val disclaimer = make_element(document_, "p", "cm-disclaimer");
-  set_text(disclaimer, config_.disclaimer.empty() ? std::string(tr(lang, Msg::disclaimer))
-                                                  : config_.disclaimer);
-  append(section, disclaimer);
-
-  alert_el_ = make_element(document_, "p", "cm-alert");
-  set_attr(alert_el_, "role", "alert");
-  set_hidden(alert_el_, true);
-  append(section, alert_el_);
-
-  list_el_ = make_element(document_, "ol", "cm-list");
-  set_attr(list_el_, "aria-labelledby", "cm-title");
-  append(section, list_el_);
-
-  empty_el_ = make_element(document_, "p", "cm-empty");
-  set_text(empty_el_, tr(lang, have_snapshot_ ? Msg::empty : Msg::loading));
-  append(section, empty_el_);
-  hidden_note_el_ = make_element(document_, "p", "cm-note cm-hidden-note");
-  set_hidden(hidden_note_el_, true);
-  append(section, hidden_note_el_);
-  more_note_el_ = make_element(document_, "p", "cm-note cm-more-note");
-  set_hidden(more_note_el_, true);
-  append(section, more_note_el_);
-
-  // New comments are announced politely by screen readers.
-  live_el_ = make_element(document_, "div", "cm-visually-hidden");
-  set_attr(live_el_, "aria-live", "polite");
-  append(section, live_el_);
-
-  // ---- The posting form ("发表评论")
-  form_el_ = make_element(document_, "form", "cm-form");
-  set_attr(form_el_, "aria-labelledby", "cm-post-heading");
-  set_attr(form_el_, "novalidate", "");
-  val post_heading = make_element(document_, "h3", "cm-post-heading");
-  set_attr(post_heading, "id", "cm-post-heading");
-  set_text(post_heading, tr(lang, Msg::post_heading));
-  append(form_el_, post_heading);
-
-  replying_el_ = make_element(document_, "p", "cm-replying");
-  set_hidden(replying_el_, true);
-  replying_text_el_ = make_element(document_, "span", "cm-replying-text");
-  append(replying_el_, replying_text_el_);
-  val cancel = make_element(document_, "button", "cm-link-button");
-  set_attr(cancel, "type", "button");
-  set_attr(cancel, "data-action", "cancel-reply");
-  set_text(cancel, tr(lang, Msg::cancel));
-  append(replying_el_, cancel);
-  append(form_el_, replying_el_);
-
-  // <div class="cm-field …"><label for=ID>…</label><CONTROL id=ID name=…></div>
-  const auto labelled_field = [&](const char* field_class, Msg label_text, const char* tag,
-                                  const char* control_class, const char* id, const char* name,
-                                  Msg placeholder) {
-    val field = make_element(document_, "div", field_class);
-    val label = make_element(document_, "label");
-    set_attr(label, "for", id);
-    set_text(label, tr(lang, label_text));
-    val control = make_element(document_, tag, control_class);
-    set_attr(control, "id", id);
-    set_attr(control, "name", name);
-    set_attr(control, "placeholder", tr(lang, placeholder));
-    append(field, label);
-    append(field, control);
-    append(form_el_, field);
-    return control;
+  section.set("innerHTML", html);
+  const auto find = [&section](const char* selector) {
+    return section.call<val>("querySelector", js_string(selector));
   };
-  name_el_ = labelled_field("cm-field cm-field-name", Msg::name_label, "input", "cm-input", "cm-name",
-                            "author", Msg::name_placeholder);
-  set_attr(name_el_, "autocomplete", "nickname");
+  count_el_ = find(".cm-count");
+  status_el_ = find(".cm-status");
+  set_text(find(".cm-disclaimer"), config_.disclaimer.empty() ? tr(lang, Msg::disclaimer)
+                                                              : std::string_view(config_.disclaimer));
+  alert_el_ = find(".cm-alert");
+  list_el_ = find(".cm-list");
+  empty_el_ = find(".cm-empty");
+  hidden_note_el_ = find(".cm-hidden-note");
+  more_note_el_ = find(".cm-more-note");
+  live_el_ = find(".cm-visually-hidden");
+  form_el_ = find(".cm-form");
+  replying_el_ = find(".cm-replying");
+  replying_text_el_ = find(".cm-replying-text");
+  name_el_ = find("#cm-name");
   if (auto remembered = storage::get(author_storage_key)) set_value(name_el_, *remembered);
-
-  body_el_ = labelled_field("cm-field cm-field-body", Msg::body_label, "textarea", "cm-input cm-textarea",
-                            "cm-text", "body", Msg::body_placeholder);
-  set_attr(body_el_, "rows", "4");
-  set_attr(body_el_, "aria-describedby", "cm-counter");
-
-  val foot = make_element(document_, "div", "cm-form-foot");
-  counter_el_ = make_element(document_, "span", "cm-counter");
-  set_attr(counter_el_, "id", "cm-counter");
-  append(foot, counter_el_);
-  submit_el_ = make_element(document_, "button", "cm-submit");
-  set_attr(submit_el_, "type", "submit");
-  set_text(submit_el_, tr(lang, Msg::submit));
-  append(foot, submit_el_);
-  append(form_el_, foot);
-
-  form_error_el_ = make_element(document_, "p", "cm-form-error");
-  set_attr(form_error_el_, "role", "alert");
-  append(form_el_, form_error_el_);
-  append(section, form_el_);
-
-  // ---- Reader-side muted words
-  val muted = make_element(document_, "details", "cm-muted");
-  val summary = make_element(document_, "summary");
-  set_text(summary, tr(lang, Msg::muted_heading));
-  append(muted, summary);
-  val muted_label = make_element(document_, "label", "cm-muted-help");
-  set_attr(muted_label, "for", "cm-muted-words");
-  set_text(muted_label, tr(lang, Msg::muted_help));
-  append(muted, muted_label);
-  muted_input_el_ = make_element(document_, "textarea", "cm-input cm-muted-words");
-  set_attr(muted_input_el_, "id", "cm-muted-words");
-  set_attr(muted_input_el_, "rows", "2");
+  body_el_ = find("#cm-text");
+  counter_el_ = find(".cm-counter");
+  submit_el_ = find(".cm-submit");
+  form_error_el_ = find(".cm-form-error");
+  muted_input_el_ = find(".cm-muted-words");
   set_value(muted_input_el_, join_words(muted_words_, "\n"));
-  append(muted, muted_input_el_);
-  val muted_foot = make_element(document_, "div", "cm-form-foot");
-  muted_status_el_ = make_element(document_, "span", "cm-muted-status");
-  set_attr(muted_status_el_, "role", "status");
-  append(muted_foot, muted_status_el_);
-  val save = make_element(document_, "button", "cm-button");
-  set_attr(save, "type", "button");
-  set_attr(save, "data-action", "save-muted");
-  set_text(save, tr(lang, Msg::muted_save));
-  append(muted_foot, save);
-  append(muted, muted_foot);
-  append(section, muted);
+  muted_status_el_ = find(".cm-muted-status");
 
   append(root_, section);
   update_counter();
@@ -365,22 +301,24 @@ void Widget::on_disconnected(double retry_ms) {
 }
 
 void Widget::join() {
-  json message = {{"type", "join"}, {"thread", config_.thread}, {"limit", config_.limit}};
-  connection_.request(std::move(message), [this](const json& reply) {
-    const std::string type = json_string(reply, "type");
+  val message = cmweb::js::message("join");
+  cmweb::js::set(message, "thread", config_.thread);
+  cmweb::js::set(message, "limit", config_.limit);
+  connection_.request(std::move(message), [this](const val& reply) {
+    const std::string type = cmweb::js::text_at(reply, "type");
     if (type == "snapshot") {
       handle_snapshot(reply);
-    } else if (type == "error" && json_string(reply, "code") != "offline") {
+    } else if (type == "error" && cmweb::js::text_at(reply, "code") != "offline") {
       show_notice(std::string(tr(config_.lang,
-                                 cmweb::error_message_for(json_string(reply, "code")))),
+                                 cmweb::error_message_for(cmweb::js::text_at(reply, "code")))),
                   true);
     }
   });
 }
 
-void Widget::handle_snapshot(const json& snapshot) {
-  view_.reset(comments_from(snapshot, "comments"), comments_from(snapshot, "pinned"),
-              json_int(snapshot, "total").value_or(0));
+void Widget::handle_snapshot(const val& snapshot) {
+  view_.reset(cmweb::js::comments_at(snapshot, "comments"), cmweb::js::comments_at(snapshot, "pinned"),
+              cmweb::js::int_at(snapshot, "total").value_or(0));
   have_snapshot_ = true;
   cmweb::set_hidden(alert_el_, true);
   // Held posts that were approved meanwhile are now part of the thread.
@@ -412,14 +350,14 @@ void Widget::request_refill() {
     return;
   }
   const auto missing = static_cast<int>(view_.capacity() - view_.newest().size());
-  json message = {{"type", "more"},
-                  {"thread", config_.thread},
-                  {"before", view_.newest().back().id},
-                  {"limit", std::clamp(missing, 1, comments::limits::max_join_limit)}};
-  refill_in_flight_ = connection_.request(std::move(message), [this](const json& reply) {
+  val message = cmweb::js::message("more");
+  cmweb::js::set(message, "thread", config_.thread);
+  cmweb::js::set(message, "before", view_.newest().back().id);
+  cmweb::js::set(message, "limit", std::clamp(missing, 1, comments::limits::max_join_limit));
+  refill_in_flight_ = connection_.request(std::move(message), [this](const val& reply) {
     refill_in_flight_ = false;
-    if (json_string(reply, "type") != "page") return;
-    auto older = comments_from(reply, "comments");
+    if (cmweb::js::text_at(reply, "type") != "page") return;
+    auto older = cmweb::js::comments_at(reply, "comments");
     if (older.empty()) return;
     view_.append_older(older);
     render_list();
@@ -427,17 +365,15 @@ void Widget::request_refill() {
   });
 }
 
-void Widget::on_event(const json& event) {
-  const std::string type = json_string(event, "type");
+void Widget::on_event(const val& event) {
+  const std::string type = cmweb::js::text_at(event, "type");
   if (type != "comment" && type != "update") {
     if (extension_) extension_->on_event(*this, event);
     return;
   }
-  auto it = event.find("comment");
-  if (it == event.end()) return;
-  auto c = comments::comment_from_json(*it);
+  auto c = cmweb::js::comment_from(event["comment"]);
   if (!c || c->thread != config_.thread) return;
-  const bool changed = view_.apply(*c, json_int(event, "total"));
+  const bool changed = view_.apply(*c, cmweb::js::int_at(event, "total"));
   // A held post of ours that a moderator approved, rejected or deleted.
   const auto own_before = own_posts_.size();
   std::erase_if(own_posts_, [&](const OwnPost& p) {
@@ -705,14 +641,15 @@ void Widget::cancel_reply() {
 
 void Widget::flag(std::int64_t id) {
   if (flagged_.count(id) != 0) return;
-  json message = {{"type", "flag"}, {"id", id}};
-  const bool sent = connection_.request(std::move(message), [this, id](const json& reply) {
-    if (json_string(reply, "type") == "ok") {
+  val message = cmweb::js::message("flag");
+  cmweb::js::set(message, "id", id);
+  const bool sent = connection_.request(std::move(message), [this, id](const val& reply) {
+    if (cmweb::js::text_at(reply, "type") == "ok") {
       flagged_.insert(id);
       render_list();
       return;
     }
-    show_notice(std::string(tr(config_.lang, cmweb::error_message_for(json_string(reply, "code")))),
+    show_notice(std::string(tr(config_.lang, cmweb::error_message_for(cmweb::js::text_at(reply, "code")))),
                 true);
   });
   if (!sent) show_notice(std::string(tr(config_.lang, Msg::err_offline)), true);
@@ -781,11 +718,18 @@ void Widget::on_submit() {
   post.comment.created = now_ms();
   post.comment.status = Status::pending;
 
-  json message = {{"type", "post"}, {"thread", config_.thread}, {"author", author}, {"body", body}};
-  message["parent"] = reply_to_ ? json(*reply_to_) : json(nullptr);
+  val message = cmweb::js::message("post");
+  cmweb::js::set(message, "thread", config_.thread);
+  cmweb::js::set(message, "author", author);
+  cmweb::js::set(message, "body", body);
+  if (reply_to_) {
+    cmweb::js::set(message, "parent", *reply_to_);
+  } else {
+    cmweb::js::set_null(message, "parent");
+  }
   const int local_id = post.local_id;
   if (!connection_.request(std::move(message),
-                           [this, local_id](const json& reply) { handle_post_reply(local_id, reply); })) {
+                           [this, local_id](const val& reply) { handle_post_reply(local_id, reply); })) {
     return fail(std::string(tr(lang, Msg::err_offline)));
   }
   own_posts_.push_back(std::move(post));
@@ -796,14 +740,13 @@ void Widget::on_submit() {
   render_list();
 }
 
-void Widget::handle_post_reply(int local_id, const json& reply) {
+void Widget::handle_post_reply(int local_id, const val& reply) {
   auto it = std::find_if(own_posts_.begin(), own_posts_.end(),
                          [&](const OwnPost& p) { return p.local_id == local_id; });
   if (it == own_posts_.end()) return;
-  const std::string type = json_string(reply, "type");
+  const std::string type = cmweb::js::text_at(reply, "type");
   if (type == "ack") {
-    auto ack = reply.find("comment");
-    auto c = ack != reply.end() ? comments::comment_from_json(*ack) : std::nullopt;
+    auto c = cmweb::js::comment_from(reply["comment"]);
     if (c && c->status == Status::pending) {
       it->state = OwnState::pending;
       it->comment = std::move(*c);
@@ -818,7 +761,7 @@ void Widget::handle_post_reply(int local_id, const json& reply) {
   const Comment lost = std::move(it->comment);
   own_posts_.erase(it);
   restore_text(lost.body);
-  if (json_string(reply, "code") == "offline") {
+  if (cmweb::js::text_at(reply, "code") == "offline") {
     interrupted_post_ = lost;
     set_form_message(std::string(tr(config_.lang, Msg::post_interrupted)), true);
   } else {
@@ -842,10 +785,10 @@ void Widget::restore_text(const std::string& body) {
   update_counter();
 }
 
-void Widget::show_post_error(const json& reply, const std::string&) {
-  const std::string code = json_string(reply, "code");
+void Widget::show_post_error(const val& reply, const std::string&) {
+  const std::string code = cmweb::js::text_at(reply, "code");
   if (code == "rate_limited") {
-    start_rate_countdown(json_int(reply, "retry_after_ms").value_or(comments::limits::rate_window_ms));
+    start_rate_countdown(cmweb::js::int_at(reply, "retry_after_ms").value_or(comments::limits::rate_window_ms));
     return;
   }
   set_form_message(std::string(tr(config_.lang, cmweb::error_message_for(code))), true);

@@ -14,12 +14,11 @@
 #include <vector>
 
 #include <emscripten/val.h>
-#include <nlohmann/json.hpp>
 
 #include "comments/comment.hpp"
 #include "comments/filter.hpp"
 #include "comments/thread_view.hpp"
-#include "common/connection.hpp"
+#include "common/js_connection.hpp"
 #include "common/i18n.hpp"
 
 namespace cmwidget {
@@ -45,9 +44,16 @@ class WidgetExtension {
   virtual void decorate(Widget& widget, val actions, const comments::Comment& c) = 0;
   // True when it handled the action.
   virtual bool on_action(Widget& widget, const std::string& action, std::int64_t id) = 0;
-  virtual void on_event(Widget& widget, const nlohmann::json& event) = 0;
+  virtual void on_event(Widget& widget, const val& event) = 0;
   virtual void on_connected(Widget& widget) = 0;
 };
+
+// The extension a widget of `thread` (shadow root `root`) starts with, or
+// nullptr. Each build of the widget links one definition: the readers' build
+// (comments-widget) none at all (reader_build.cpp), the moderators' build
+// (comments-widget-mod) moderator mode when this tab holds a moderator token
+// (moderator_mode.cpp). So moderator code never reaches a reader's download.
+std::unique_ptr<WidgetExtension> make_extension(const std::string& thread, val root);
 
 class Widget {
  public:
@@ -61,7 +67,7 @@ class Widget {
   void start();
 
   void set_extension(std::unique_ptr<WidgetExtension> extension);
-  cmweb::Connection& connection() { return connection_; }
+  cmweb::JsConnection& connection() { return connection_; }
   cmweb::Lang lang() const noexcept { return config_.lang; }
   // Re-renders the list (e.g. after an extension changed what it decorates).
   void render_list();
@@ -93,9 +99,9 @@ class Widget {
   // Connection
   void on_connected();
   void on_disconnected(double retry_ms);
-  void on_event(const nlohmann::json& event);
+  void on_event(const val& event);
   void join();
-  void handle_snapshot(const nlohmann::json& snapshot);
+  void handle_snapshot(const val& snapshot);
   void request_refill();
   void set_state(std::string_view state);
 
@@ -119,17 +125,17 @@ class Widget {
   void load_muted_words();
   void restore_text(const std::string& body);
   void set_form_message(const std::string& text, bool is_error);
-  void show_post_error(const nlohmann::json& reply, const std::string& body);
+  void show_post_error(const val& reply, const std::string& body);
   void start_rate_countdown(std::int64_t retry_after_ms);
   static void on_rate_tick(void* self);
-  void handle_post_reply(int local_id, const nlohmann::json& reply);
+  void handle_post_reply(int local_id, const val& reply);
 
   val host_;
   val root_;
   val fragment_;
   val document_;
   WidgetConfig config_;
-  cmweb::Connection connection_;
+  cmweb::JsConnection connection_;
   comments::ThreadView view_;
   comments::ModerationFilter muted_;
   std::vector<std::string> muted_words_;
