@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "comments/comment.hpp"
+#include "comments/text.hpp"
 
 namespace comments::server {
 
@@ -29,8 +30,8 @@ enum class EmbedLang { zh_cn, en };
 // Returns false for anything else and leaves `out` as it was.
 bool parse_embed_lang(std::string_view text, EmbedLang& out);
 
-// Escapes & < > " ' for text and attribute values.
-std::string html_escape(std::string_view text);
+// Escapes & < > " ' for text and attribute values (core: the widget uses it too).
+using text::html_escape;
 
 // Escaped text with line breaks (\n, \r\n, \r) as <br>.
 std::string html_escape_multiline(std::string_view text);

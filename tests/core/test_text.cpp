@@ -237,3 +237,10 @@ TEST_CASE("is_blank is true for empty and all-White_Space text") {
   CHECK_FALSE(text::is_blank(" . "));
   CHECK_FALSE(text::is_blank("\u3000字"));
 }
+
+TEST_CASE("html_escape: the five special characters, nothing else") {
+  CHECK(comments::text::html_escape(R"(<a href="x" onclick='y'>&</a>)") ==
+        "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
+  CHECK(comments::text::html_escape("网友评论：发表评论") == "网友评论：发表评论");
+  CHECK(comments::text::html_escape("") == "");
+}

@@ -64,21 +64,6 @@ std::vector<std::string> split_words(const std::string& input) {
   return words;
 }
 
-// Text for markup the widget writes itself (build()).
-std::string html_escape(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string join_words(const std::vector<std::string>& words, std::string_view separator) {
   std::string out;
   for (const auto& w : words) {
@@ -143,7 +128,7 @@ void Widget::build() {
   // building it node by node, and only the widget's own strings go into it
   // (escaped all the same). Everything a reader, the page or the server
   // supplies is set as text afterwards.
-  const auto text = [lang](Msg msg) { return html_escape(tr(lang, msg)); };
+  const auto text = [lang](Msg msg) { return comments::text::html_escape(tr(lang, msg)); };
   std::string html;
   html.append(R"(<header class="cm-head"><h2 class="cm-title" id="cm-title">)")
       .append(text(Msg::title))

@@ -37,4 +37,8 @@ std::string_view trim(std::string_view utf8) noexcept;
 // True when `utf8` is empty or made only of White_Space.
 bool is_blank(std::string_view utf8) noexcept;
 
+// `text` with & < > " ' escaped, for HTML text and attribute values (the
+// server's no-JS fragment and the markup the widget writes itself).
+std::string html_escape(std::string_view text);
+
 }  // namespace comments::text
