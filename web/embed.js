@@ -173,10 +173,14 @@
   }
 
   // Comments a reader can see: the block holds some and is rendered (no
-  // display:none on it or above it, not visibility:hidden). Read before the
-  // shadow root is attached, while the page's layout is still clean.
+  // display:none on it or above it, not visibility:hidden). checkVisibility
+  // needs styles only; the fallback lays the page out. Read before the shadow
+  // root is attached (it changes what is rendered).
   function showsComments(block) {
     if (!block.querySelector('li.cm-comment')) return false;
+    if (typeof block.checkVisibility === 'function') {
+      return block.checkVisibility({ visibilityProperty: true });
+    }
     if (block.getClientRects().length === 0) return false;
     return getComputedStyle(block).visibility !== 'hidden';
   }
