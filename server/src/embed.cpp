@@ -1,11 +1,8 @@
 #include "embed.hpp"
 
 #include <algorithm>
-#include <charconv>
 
-#include "comments/text.hpp"
 #include "log.hpp"
-#include "web_files.hpp"
 
 namespace comments::server {
 namespace {
@@ -47,30 +44,6 @@ void append_comment(std::string& out, const Comment& c, bool pinned, const Embed
 }
 
 }  // namespace
-
-std::variant<EmbedQuery, std::string> parse_embed_query(std::string_view query) {
-  EmbedQuery parsed;
-  auto thread = query_param(query, "thread");
-  if (!thread) return "thread is required: /embed/latest?thread=KEY&limit=N&lang=zh-CN|en";
-  if (!text::is_valid_utf8(*thread) || thread->empty() ||
-      text::count_code_points(*thread) > limits::max_thread_chars || text::has_control(*thread)) {
-    return "thread must be 1-200 characters without control characters";
-  }
-  parsed.thread = std::move(*thread);
-  if (const auto text = query_param(query, "limit")) {
-    int value = 0;
-    const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-    if (ec != std::errc{} || end != text->data() + text->size() || value < 1 ||
-        value > limits::max_join_limit) {
-      return "limit must be a whole number from 1 to 50";
-    }
-    parsed.limit = value;
-  }
-  if (const auto text = query_param(query, "lang"); text && !parse_embed_lang(*text, parsed.lang)) {
-    return "lang must be zh-CN or en";
-  }
-  return parsed;
-}
 
 bool parse_embed_lang(std::string_view text, EmbedLang& out) {
   std::string lower(text);

@@ -17,11 +17,9 @@
 
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 #include "comments/comment.hpp"
-#include "comments/limits.hpp"
 
 namespace comments::server {
 
@@ -30,18 +28,6 @@ enum class EmbedLang { zh_cn, en };
 // "zh-CN" / "en" (case-insensitive; "zh", "zh-Hans" and "en-*" accepted).
 // Returns false for anything else and leaves `out` as it was.
 bool parse_embed_lang(std::string_view text, EmbedLang& out);
-
-// What an /embed/latest query asks for, validated.
-struct EmbedQuery {
-  std::string thread;
-  int limit = limits::default_join_limit;
-  EmbedLang lang = EmbedLang::zh_cn;
-};
-
-// The query string of /embed/latest (`thread=K&limit=N&lang=L`, form-encoded)
-// checked once for both its users: the HTTP endpoint and the page includes.
-// On a bad parameter: a sentence saying what is wrong (the 400 body).
-std::variant<EmbedQuery, std::string> parse_embed_query(std::string_view query);
 
 // Escapes & < > " ' for text and attribute values.
 std::string html_escape(std::string_view text);

@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "embed.hpp"
+#include "embed_query.hpp"
 #include "log.hpp"
 #include "page_includes.hpp"
 #include "service.hpp"

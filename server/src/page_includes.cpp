@@ -3,6 +3,8 @@
 #include <optional>
 #include <utility>
 
+#include "embed.hpp"
+
 namespace comments::server {
 namespace {
 
