@@ -74,18 +74,18 @@ std::string_view cache_control_for(std::string_view content_type) {
 // served as plain files (an article page is a few tens of kB).
 constexpr std::uintmax_t max_include_page_bytes = 1u << 20;
 
-// The whole file, or nullopt when it cannot be read or is over `max_bytes`
-// (it may have grown since it was measured).
-std::optional<std::string> read_small_file(const std::filesystem::path& file,
-                                           std::uintmax_t max_bytes) {
+// The whole file when it still has the size it was measured with; nullopt
+// when it cannot be read or changed meanwhile (then it is served as a plain
+// file, which copes with that).
+std::optional<std::string> read_whole_file(const std::filesystem::path& file,
+                                           std::uintmax_t expected_size) {
   std::ifstream in(file, std::ios::binary);
   if (!in) return std::nullopt;
-  std::string text(static_cast<std::size_t>(max_bytes) + 1, '\0');
+  // One byte more than expected tells a file that grew.
+  std::string text(static_cast<std::size_t>(expected_size) + 1, '\0');
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  if (in.bad()) return std::nullopt;
-  const auto got = static_cast<std::uintmax_t>(in.gcount());
-  if (got > max_bytes) return std::nullopt;
-  text.resize(static_cast<std::size_t>(got));
+  if (in.bad() || static_cast<std::uintmax_t>(in.gcount()) != expected_size) return std::nullopt;
+  text.resize(static_cast<std::size_t>(expected_size));
   return text;
 }
 
@@ -209,7 +209,7 @@ void HttpSession::handle(Request&& req) {
   // A page with comment includes is put together per request; one without is
   // a plain file (ETag, 304) like any other.
   if (content_type.starts_with("text/html") && size <= max_include_page_bytes) {
-    if (auto page = read_small_file(*file_path, max_include_page_bytes)) {
+    if (auto page = read_whole_file(*file_path, size)) {
       auto includes = find_embed_includes(*page);
       if (!includes.empty()) {
         return serve_page_with_includes(std::move(req), path, std::move(*page),
