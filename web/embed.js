@@ -107,25 +107,82 @@
     return typeof performance === 'object' && typeof performance.mark === 'function';
   }
 
-  function countMarks(name) {
-    return canMark() && performance.getEntriesByName ? performance.getEntriesByName(name, 'mark').length : 0;
+  // Marks at a given time need User Timing level 3 (marks with a startTime;
+  // its PerformanceMark constructor, which adds nothing to the timeline).
+  function canMarkAt() {
+    if (!canMark()) return false;
+    try {
+      new PerformanceMark(FIRST_PAINT, { startTime: 0 });
+      return true;
+    } catch (e) {
+      return false;
+    }
   }
 
-  // The loader owns FIRST_PAINT when it painted the server's comments: a later
-  // mark of that name made while the widget took over the same comments (the
-  // widget marks its own first render) is folded away, so a page holds one
-  // first-paint mark per widget, the earliest.
-  function dropLatestMark(name) {
-    // Re-creating the earlier marks needs User Timing level 3 (marks with a
-    // startTime; its PerformanceMark constructor); without it they stay as they are.
+  // Runs `work` (the widget's mount) with FIRST_PAINT marks ignored, for
+  // comments that were already on screen (the loader's early paint, or the
+  // page's own): the widget marks its own first render, which then is not the
+  // first paint. Removing that mark afterwards would be too late for a
+  // PerformanceObserver, which has been handed the entry already.
+  function withoutFirstPaintMarks(work) {
+    if (!canMark()) return work();
+    var ownMark = Object.prototype.hasOwnProperty.call(performance, 'mark');
+    var mark = performance.mark;
+    performance.mark = function (name) {
+      if (name === FIRST_PAINT) return undefined;
+      return mark.apply(performance, arguments);
+    };
     try {
-      new PerformanceMark(name, { startTime: 0 });
-    } catch (e) {
-      return;
+      return work();
+    } finally {
+      if (ownMark) performance.mark = mark;
+      else delete performance.mark;
     }
-    var marks = performance.getEntriesByName(name, 'mark');
-    performance.clearMarks(name);
-    for (var i = 0; i < marks.length - 1; ++i) performance.mark(name, { startTime: marks[i].startTime });
+  }
+
+  // ---- Server-rendered blocks: painted with the page itself.
+  // A block that is part of the page's HTML and on screen was painted with the
+  // page's first contentful paint: that paint is its first-paint time. Needs
+  // Paint Timing and marks with a startTime; without them the widget marks its
+  // own first render, as for any container.
+  var pagePainted = null;
+
+  function canTimePagePaint() {
+    return canMarkAt() && typeof PerformanceObserver === 'function' &&
+           (PerformanceObserver.supportedEntryTypes || []).indexOf('paint') >= 0;
+  }
+
+  // Marks FIRST_PAINT at the page's first contentful paint, once per page
+  // however many blocks it holds (they all went on screen in that one paint).
+  function markPagePaint() {
+    if (pagePainted) return pagePainted;
+    pagePainted = new Promise(function (resolve) {
+      var seen = performance.getEntriesByName('first-contentful-paint', 'paint')[0];
+      if (seen) return resolve(seen.startTime);
+      var observer = new PerformanceObserver(function (list) {
+        var entry = list.getEntriesByName('first-contentful-paint')[0];
+        if (!entry) return;
+        observer.disconnect();
+        resolve(entry.startTime);
+      });
+      observer.observe({ type: 'paint', buffered: true });
+    }).then(function (startTime) {
+      performance.mark(FIRST_PAINT, { startTime: startTime });
+    });
+    return pagePainted;
+  }
+
+  // Comments a reader can see: the block holds some and is rendered (no
+  // display:none on it or above it, not visibility:hidden). checkVisibility
+  // needs styles only; the fallback lays the page out. Read before the shadow
+  // root is attached (it changes what is rendered).
+  function showsComments(block) {
+    if (!block.querySelector('li.cm-comment')) return false;
+    if (typeof block.checkVisibility === 'function') {
+      return block.checkVisibility({ visibilityProperty: true });
+    }
+    if (block.getClientRects().length === 0) return false;
+    return getComputedStyle(block).visibility !== 'hidden';
   }
 
   // ---- The server's latest comments, painted before the Wasm module runs.
@@ -328,10 +385,13 @@
     boot.textContent = TEXT[lang][key];
   }
 
-  function mount(el) {
+  // `inPageHtml`: found by the loader's own scans of the page as it loaded, so
+  // a block in it came with the page's HTML (not added by script later).
+  function mount(el, inPageHtml) {
     if (el.hasAttribute('data-comments-mounted')) return;
     el.setAttribute('data-comments-mounted', '');
     var fragment = el.matches('section.cm-thread') ? el : el.querySelector('section.cm-thread');
+    var paintedWithPage = Boolean(inPageHtml && fragment && canTimePagePaint() && showsComments(fragment));
     var theme = el.getAttribute('data-theme');
     el.setAttribute('data-theme', theme === 'light' || theme === 'dark' ? theme : 'auto');
     var limit = parseInt(el.getAttribute('data-limit'), 10);
@@ -376,7 +436,14 @@
     // does the module's main-thread work (loadModule), until they are painted.
     var prepainted = null;
     var early = null;
-    if (!fragment && !readerMutesWords()) {
+    if (paintedWithPage) {
+      markPagePaint().then(function () { el.setAttribute('data-painted', ''); });
+    }
+    if (fragment) {
+      // The block is on screen with the page; the module's main-thread work
+      // waits for the page's next frame rather than hold that paint back.
+      early = afterNextFrame();
+    } else if (!readerMutesWords()) {
       early = Promise.all([stylesheet, fetchLatest(config)]).then(function (parts) {
         if (!parts[0]) return;  // unstyled comments would only flash up
         style(parts[0]);
@@ -395,14 +462,15 @@
 
     Promise.all([stylesheet, loadModule(early), early]).then(function (parts) {
       style(parts[0]);
-      var marksBefore = countMarks(FIRST_PAINT);
       if (prepainted) {
         // Removed and taken over in the same task: no frame shows neither.
         prepainted.remove();
         config.fragment = prepainted;
       }
-      parts[1].mount(el, root, config);
-      if (prepainted && countMarks(FIRST_PAINT) > marksBefore) dropLatestMark(FIRST_PAINT);
+      var widgetModule = parts[1];
+      var mountWidget = function () { widgetModule.mount(el, root, config); };
+      if (prepainted || paintedWithPage) withoutFirstPaintMarks(mountWidget);
+      else mountWidget();
       if (canMark()) performance.mark('comments:handover');
     }, function (error) {
       stylesheet.then(style);
@@ -425,18 +493,25 @@
     });
   }
 
-  function scan() {
+  function scan(inPageHtml) {
     var found = document.querySelectorAll('[data-comments], section.cm-thread');
     for (var i = 0; i < found.length; ++i) {
       var el = found[i];
       // A server-rendered block inside a container belongs to that container.
       if (!el.hasAttribute('data-comments') && el.parentElement &&
           el.parentElement.closest('[data-comments]')) continue;
-      mount(el);
+      mount(el, inPageHtml === true);
     }
   }
 
-  window.CommentsEmbed = { mount: mount, scan: scan };
-  scan();
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', scan);
+  // The public entry points are for widgets a page adds later: those never
+  // claim the page's own first paint.
+  window.CommentsEmbed = {
+    mount: function (el) { mount(el, false); },
+    scan: function () { scan(false); }
+  };
+  scan(true);
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', function () { scan(true); });
+  }
 })();

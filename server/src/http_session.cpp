@@ -6,14 +6,14 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
-#include <charconv>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 
-#include "comments/limits.hpp"
-#include "comments/text.hpp"
 #include "embed.hpp"
+#include "embed_query.hpp"
 #include "log.hpp"
+#include "page_includes.hpp"
 #include "service.hpp"
 #include "web_files.hpp"
 #include "websocket/handshake.hpp"
@@ -68,6 +68,25 @@ http::response<http::string_body> text_response(const HttpSession::Request& req,
 // revalidation a 304 without a body.
 std::string_view cache_control_for(std::string_view content_type) {
   return content_type.starts_with("text/html") ? "no-cache" : "public, max-age=300";
+}
+
+// HTML pages up to this size are read to look for includes; bigger ones are
+// served as plain files (an article page is a few tens of kB).
+constexpr std::uintmax_t max_include_page_bytes = 1u << 20;
+
+// The whole file when it still has the size it was measured with; nullopt
+// when it cannot be read or changed meanwhile (then it is served as a plain
+// file, which copes with that).
+std::optional<std::string> read_whole_file(const std::filesystem::path& file,
+                                           std::uintmax_t expected_size) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return std::nullopt;
+  // One byte more than expected tells a file that grew.
+  std::string text(static_cast<std::size_t>(expected_size) + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (in.bad() || static_cast<std::uintmax_t>(in.gcount()) != expected_size) return std::nullopt;
+  text.resize(static_cast<std::size_t>(expected_size));
+  return text;
 }
 
 }  // namespace
@@ -182,12 +201,25 @@ void HttpSession::handle(Request&& req) {
   if (fs_ec) {
     return send(text_response(req, http::status::not_found, "not found\n"), req.keep_alive());
   }
-  const std::string etag = make_etag(
-      size, std::chrono::duration_cast<std::chrono::nanoseconds>(mtime.time_since_epoch()).count());
   const std::string_view content_type = mime_type(file_path->string());
   // The loader on an allowed page of another origin fetch()es the .wasm and
   // the CSS: those answers need CORS, and caches must key them on Origin.
-  const std::string allow_origin = cors_origin(req);
+  std::string allow_origin = cors_origin(req);
+
+  // A page with comment includes is put together per request; one without is
+  // a plain file (ETag, 304) like any other.
+  if (content_type.starts_with("text/html") && size <= max_include_page_bytes) {
+    if (auto page = read_whole_file(*file_path, size)) {
+      auto includes = find_embed_includes(*page);
+      if (!includes.empty()) {
+        return serve_page_with_includes(std::move(req), path, std::move(*page),
+                                        std::move(includes), std::move(allow_origin));
+      }
+    }
+  }
+
+  const std::string etag = make_etag(
+      size, std::chrono::duration_cast<std::chrono::nanoseconds>(mtime.time_since_epoch()).count());
   auto common_headers = [&](auto& res) {
     res.set(http::field::server, "comment-server");
     res.set(http::field::etag, etag);
@@ -263,35 +295,17 @@ void HttpSession::upgrade(Request&& req) {
 }
 
 void HttpSession::serve_embed(Request&& req, std::string_view query) {
-  auto bad = [&](std::string message) {
-    return send(text_response(req, http::status::bad_request, std::move(message) + "\n"),
+  auto parsed = parse_embed_query(query);
+  if (auto* problem = std::get_if<std::string>(&parsed)) {
+    return send(text_response(req, http::status::bad_request, std::move(*problem) + "\n"),
                 req.keep_alive());
-  };
-  const auto thread = query_param(query, "thread");
-  if (!thread) return bad("thread is required: /embed/latest?thread=KEY&limit=N&lang=zh-CN|en");
-  if (!text::is_valid_utf8(*thread) || thread->empty() ||
-      text::count_code_points(*thread) > limits::max_thread_chars || text::has_control(*thread)) {
-    return bad("thread must be 1-200 characters without control characters");
   }
-  int limit = limits::default_join_limit;
-  if (const auto text = query_param(query, "limit")) {
-    int value = 0;
-    const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-    if (ec != std::errc{} || end != text->data() + text->size() || value < 1 ||
-        value > limits::max_join_limit) {
-      return bad("limit must be a whole number from 1 to 50");
-    }
-    limit = value;
-  }
-  EmbedLang lang = EmbedLang::zh_cn;
-  if (const auto text = query_param(query, "lang"); text && !parse_embed_lang(*text, lang)) {
-    return bad("lang must be zh-CN or en");
-  }
+  auto& embed = std::get<EmbedQuery>(parsed);
 
   // Pages on allowed origins may fetch the fragment from script.
   std::string allow_origin = cors_origin(req);
   service_.embed_latest(
-      *thread, limit, lang,
+      std::move(embed.thread), embed.limit, embed.lang,
       [self = shared_from_this(), req = std::move(req),
        allow_origin = std::move(allow_origin)](Service::EmbedReply reply) {
         auto res = reply.ok
@@ -305,6 +319,68 @@ void HttpSession::serve_embed(Request&& req, std::string_view query) {
         res.set(http::field::vary, "Origin");
         self->send(std::move(res), req.keep_alive());
       });
+}
+
+// The page's includes are answered like /embed/latest requests (from the
+// thread cache when it holds them) and spliced in once all are here; one that
+// cannot be used becomes an HTML comment saying why, and the page is served.
+void HttpSession::serve_page_with_includes(Request&& req, std::string_view path, std::string page,
+                                           std::vector<EmbedInclude> includes,
+                                           std::string allow_origin) {
+  const std::string page_path(path);  // `path` points into `req`, moved below
+  struct Assembly {
+    Request req;
+    std::string page;
+    std::vector<EmbedInclude> includes;
+    std::vector<std::string> texts;
+    std::string allow_origin;
+    std::size_t waiting = 0;
+  };
+  auto assembly = std::make_shared<Assembly>();
+  assembly->req = std::move(req);
+  assembly->page = std::move(page);
+  assembly->includes = std::move(includes);
+  assembly->texts.resize(assembly->includes.size());
+  assembly->allow_origin = std::move(allow_origin);
+
+  auto send_page = [self = shared_from_this()](Assembly& done) {
+    const Request& request = done.req;
+    auto res = text_response(request, http::status::ok,
+                             splice_includes(done.page, done.includes, done.texts),
+                             "text/html; charset=utf-8");
+    // Its content changes with the comments: revalidated every time, and
+    // without an ETag (the file's would not describe it).
+    res.set(http::field::cache_control, "no-cache");
+    res.set(http::field::vary, "Origin");
+    if (!done.allow_origin.empty()) {
+      res.set(http::field::access_control_allow_origin, done.allow_origin);
+    }
+    self->send(std::move(res), request.keep_alive());
+  };
+  // One count for this function itself, so replies that come back at once
+  // (from the cache) cannot send the page before every include is started.
+  assembly->waiting = assembly->includes.size() + 1;
+  auto finish_one = [assembly, send_page]() {
+    if (--assembly->waiting == 0) send_page(*assembly);
+  };
+
+  for (std::size_t i = 0; i < assembly->includes.size(); ++i) {
+    auto& request = assembly->includes[i].request;
+    if (auto* problem = std::get_if<std::string>(&request)) {
+      log_warn("include-refused", "page=" + log_value(page_path) + " error=" + log_value(*problem));
+      assembly->texts[i] = include_problem_comment(*problem);
+      finish_one();
+      continue;
+    }
+    const auto& query = std::get<EmbedQuery>(request);
+    service_.embed_latest(query.thread, query.limit, query.lang,
+                          [assembly, finish_one, i](Service::EmbedReply reply) {
+                            assembly->texts[i] = reply.ok ? std::move(reply.html)
+                                                          : include_problem_comment(reply.html);
+                            finish_one();
+                          });
+  }
+  finish_one();
 }
 
 void HttpSession::send(http::message_generator&& message, bool keep_alive) {

@@ -14,10 +14,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace comments::server {
 
 class Service;
+struct EmbedInclude;
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
@@ -37,6 +40,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void handle(Request&& req);
   void upgrade(Request&& req);
   void serve_embed(Request&& req, std::string_view query);
+  // An HTML page of the served folder holding /embed/latest includes.
+  void serve_page_with_includes(Request&& req, std::string_view path, std::string page,
+                                std::vector<EmbedInclude> includes, std::string allow_origin);
   void send(boost::beast::http::message_generator&& message, bool keep_alive);
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
   void finish();

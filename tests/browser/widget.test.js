@@ -19,7 +19,9 @@ test('demo page: two readers on one article see each other\'s posts live', async
   await b.goto(server.url + '/index.html');
   await h.waitLive(a, '#comments');
   await h.waitLive(b, '#comments');
-  assert.equal(await a.locator('#comments .cm-title').innerText(), '网友评论（共0条）');
+  // (The demo page also holds the server-rendered block, no longer shown:
+  // the widget's own elements are addressed through its header.)
+  assert.equal(await a.locator('#comments .cm-head .cm-title').innerText(), '网友评论（共0条）');
 
   await h.postViaForm(a, '说得好！\n第二行', { name: '张三', sel: '#comments' });
   // The author sees it at once and then as published; the other reader live.
@@ -27,7 +29,7 @@ test('demo page: two readers on one article see each other\'s posts live', async
   await b.waitForSelector('#comments .cm-comment[data-id]');
   assert.deepEqual(await h.shownBodies(b, '#comments'), ['说得好！\n第二行']);
   assert.equal(await b.locator('#comments .cm-author').first().innerText(), '张三');
-  assert.match(await b.locator('#comments .cm-count').innerText(), /1/);
+  assert.match(await b.locator('#comments .cm-head .cm-count').innerText(), /1/);
   // Announced politely to screen readers, and the name is remembered.
   assert.match(await b.locator('#comments [aria-live="polite"]').textContent(), /张三/);
   await a.reload();
@@ -507,4 +509,94 @@ test('a server that never answers /embed/latest only costs the head start: the w
   assert.equal(stalled, 1);
   assert.deepEqual(await h.shownBodies(page), ['照样显示']);
   assert.equal(await page.evaluate(() => performance.getEntriesByName('comments:first-paint').length), 1);
+});
+
+test('the demo page arrives with its latest comments (server include): shown without JavaScript, painted with the page', async () => {
+  const thread = '2020-11-11-caowenze';  // web/index.html's include and container
+  const server = await startServer({});
+  const seeder = await newPage();
+  await seeder.goto(server.url + '/index.html');
+  await h.waitLive(seeder, '#comments');
+  const replies = await h.wsExchange(seeder, server.url,
+    Array.from({ length: 11 }, (_, i) => post(thread, `网友${i}`, `第${i}条`)));
+  assert.ok(replies.every((r) => r.type === 'ack'), JSON.stringify(replies));
+  const newestTen = Array.from({ length: 10 }, (_, i) => `第${10 - i}条`);
+
+  // The page's HTML holds the comments: no directive left, and without
+  // JavaScript the block is what the reader sees.
+  const html = await (await fetch(server.url + '/index.html')).text();
+  assert.doesNotMatch(html, /<!--#/);
+  const noScript = await newPage({ javaScriptEnabled: false });
+  await noScript.goto(server.url + '/index.html');
+  const block = noScript.locator('#comments > section.cm-thread');
+  assert.ok(await block.isVisible());
+  assert.deepEqual(await block.locator('li.cm-comment .cm-body').allInnerTexts(), newestTen);
+
+  // With JavaScript: one first-paint mark, at the page's first contentful
+  // paint, no later than the widget's hand-over; the block is taken over.
+  const page = await newPage();
+  await page.goto(server.url + '/index.html');
+  await h.waitLive(page, '#comments');
+  await page.waitForFunction(() => performance.getEntriesByName('comments:handover').length === 1);
+  const marks = await page.evaluate(() => ({
+    firstPaint: performance.getEntriesByName('comments:first-paint', 'mark').map((e) => e.startTime),
+    handover: performance.getEntriesByName('comments:handover', 'mark').map((e) => e.startTime),
+    contentful: performance.getEntriesByName('first-contentful-paint', 'paint').map((e) => e.startTime),
+    painted: document.querySelector('#comments').hasAttribute('data-painted'),
+  }));
+  assert.equal(marks.firstPaint.length, 1);
+  assert.equal(marks.handover.length, 1);
+  assert.deepEqual(marks.firstPaint, marks.contentful);
+  assert.ok(marks.firstPaint[0] <= marks.handover[0]);
+  assert.ok(marks.painted);
+  assert.deepEqual(await h.shownBodies(page, '#comments'), newestTen);
+  assert.equal(await page.locator('#comments > section.cm-thread').isVisible(), false);
+
+  // A live post after the hand-over shows once; nothing is doubled.
+  await h.wsExchange(seeder, server.url, [post(thread, '新网友', '交接之后')]);
+  await page.waitForFunction(() => document.querySelector('#comments').shadowRoot
+    .querySelector('.cm-comment .cm-body')?.textContent === '交接之后');
+  assert.deepEqual(await h.shownBodies(page, '#comments'), ['交接之后', ...newestTen.slice(0, 9)]);
+  // What the reader sees is the shadow root (the block is no longer slotted).
+  const ids = await page.evaluate(() => [...document.querySelector('#comments').shadowRoot
+    .querySelectorAll('.cm-comment')].map((e) => e.dataset.id));
+  assert.equal(ids.length, 10);
+  assert.equal(new Set(ids).size, 10);
+  assert.equal(await page.locator('#comments > section.cm-thread').isVisible(), false);
+  assert.equal(await page.evaluate(() => performance.getEntriesByName('comments:first-paint').length), 1);
+  assert.deepEqual(page.problems, []);
+});
+
+test('a hidden or empty server-rendered block claims no paint: the widget marks its own', async () => {
+  const include = (thread) => `<!--#include virtual="/embed/latest?thread=${thread}&limit=5" -->`;
+  const page = (thread, style) => `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"></head>
+<body><p>文章正文</p><div id="w" data-comments${style}>${include(thread)}</div>
+<script async src="embed.js"></script></body></html>`;
+  const server = await startServer({
+    'hidden.html': page('hidden-block', ' style="display:none"'),
+    'empty.html': page('empty-block', ''),
+    'seed.html': h.widgetPage({ attrs: { thread: 'hidden-block' } }),
+  });
+  const seeder = await newPage();
+  await seeder.goto(server.url + '/seed.html');
+  await h.waitLive(seeder);
+  await h.wsExchange(seeder, server.url, [post('hidden-block', '甲', '看不见的评论')]);
+
+  for (const name of ['hidden.html', 'empty.html']) {
+    const reader = await newPage();
+    await reader.goto(server.url + '/' + name);
+    await h.waitLive(reader);
+    await reader.waitForFunction(() => performance.getEntriesByName('comments:handover').length === 1);
+    const marks = await reader.evaluate(() => ({
+      firstPaint: performance.getEntriesByName('comments:first-paint', 'mark').map((e) => e.startTime),
+      handover: performance.getEntriesByName('comments:handover', 'mark').map((e) => e.startTime),
+      contentful: performance.getEntriesByName('first-contentful-paint', 'paint').map((e) => e.startTime),
+    }));
+    // One mark, the widget's own (made as it took over), not the page's paint.
+    assert.equal(marks.firstPaint.length, 1, name);
+    assert.equal(marks.contentful.length, 1, name);
+    assert.notEqual(marks.firstPaint[0], marks.contentful[0], name);
+    assert.ok(marks.firstPaint[0] <= marks.handover[0], name);
+    assert.deepEqual(reader.problems, [], name);
+  }
 });

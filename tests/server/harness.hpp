@@ -127,6 +127,9 @@ struct HttpResponse {
 // One GET with an exact request target (sent verbatim, never normalised).
 HttpResponse http_get(const ServerProcess& server, const std::string& target,
                       const std::vector<std::pair<std::string, std::string>>& headers = {});
+// The same request with HEAD: headers only (body stays empty).
+HttpResponse http_head(const ServerProcess& server, const std::string& target,
+                       const std::vector<std::pair<std::string, std::string>>& headers = {});
 
 struct ConnectOptions {
   std::optional<std::string> origin;         // Origin header, absent by default

@@ -259,17 +259,21 @@ std::string HttpResponse::header(std::string_view lower_name) const {
   return it == headers.end() ? std::string() : it->second;
 }
 
-HttpResponse http_get(const ServerProcess& server, const std::string& target,
-                      const std::vector<std::pair<std::string, std::string>>& headers) {
+namespace {
+
+HttpResponse http_request(const ServerProcess& server, http::verb method, const std::string& target,
+                          const std::vector<std::pair<std::string, std::string>>& headers) {
   asio::io_context io;
   beast::tcp_stream stream(io);
   stream.expires_after(io_deadline);
-  http::request<http::empty_body> request{http::verb::get, target, 11};
+  http::request<http::empty_body> request{method, target, 11};
   request.set(http::field::host, server.host() + ":" + std::to_string(server.port()));
   request.keep_alive(false);
   for (const auto& [name, value] : headers) request.set(name, value);
   http::response_parser<http::string_body> parser;
   parser.body_limit(64u << 20);
+  // The answer to HEAD announces a body it does not send.
+  if (method == http::verb::head) parser.skip(true);
   beast::flat_buffer buffer;
   error_code result;
   bool done = false;
@@ -294,7 +298,8 @@ HttpResponse http_get(const ServerProcess& server, const std::string& target,
   });
   io.run();
   if (!done || result) {
-    throw failure("GET " + target + " failed: " + (done ? result.message() : "no answer"));
+    throw failure(std::string(http::to_string(method)) + " " + target +
+                  " failed: " + (done ? result.message() : "no answer"));
   }
   HttpResponse response;
   const auto& message = parser.get();
@@ -306,6 +311,18 @@ HttpResponse http_get(const ServerProcess& server, const std::string& target,
     response.headers[name] = std::string(field.value());
   }
   return response;
+}
+
+}  // namespace
+
+HttpResponse http_get(const ServerProcess& server, const std::string& target,
+                      const std::vector<std::pair<std::string, std::string>>& headers) {
+  return http_request(server, http::verb::get, target, headers);
+}
+
+HttpResponse http_head(const ServerProcess& server, const std::string& target,
+                       const std::vector<std::pair<std::string, std::string>>& headers) {
+  return http_request(server, http::verb::head, target, headers);
 }
 
 // ---- WebSocket --------------------------------------------------------------
