@@ -119,27 +119,6 @@
     }
   }
 
-  // Runs `work` (the widget's mount) with FIRST_PAINT marks ignored, for
-  // comments that were already on screen (the loader's early paint, or the
-  // page's own): the widget marks its own first render, which then is not the
-  // first paint. Removing that mark afterwards would be too late for a
-  // PerformanceObserver, which has been handed the entry already.
-  function withoutFirstPaintMarks(work) {
-    if (!canMark()) return work();
-    var ownMark = Object.prototype.hasOwnProperty.call(performance, 'mark');
-    var mark = performance.mark;
-    performance.mark = function (name) {
-      if (name === FIRST_PAINT) return undefined;
-      return mark.apply(performance, arguments);
-    };
-    try {
-      return work();
-    } finally {
-      if (ownMark) performance.mark = mark;
-      else delete performance.mark;
-    }
-  }
-
   // ---- Server-rendered blocks: painted with the page itself.
   // A block that is part of the page's HTML and on screen was painted with the
   // page's first contentful paint: that paint is its first-paint time. Needs
@@ -437,7 +416,10 @@
     var prepainted = null;
     var early = null;
     if (paintedWithPage) {
-      markPagePaint().then(function () { el.setAttribute('data-painted', ''); });
+      // On screen already: the widget sees data-painted and leaves the first
+      // paint to this mark, taken at the page's first contentful paint.
+      el.setAttribute('data-painted', '');
+      markPagePaint();
     }
     if (fragment) {
       // The block is on screen with the page; the module's main-thread work
@@ -467,10 +449,8 @@
         prepainted.remove();
         config.fragment = prepainted;
       }
-      var widgetModule = parts[1];
-      var mountWidget = function () { widgetModule.mount(el, root, config); };
-      if (prepainted || paintedWithPage) withoutFirstPaintMarks(mountWidget);
-      else mountWidget();
+      // The widget marks its own first paint only where data-painted is not set.
+      parts[1].mount(el, root, config);
       if (canMark()) performance.mark('comments:handover');
     }, function (error) {
       stylesheet.then(style);
