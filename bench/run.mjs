@@ -415,7 +415,10 @@ function target(text, measured, cond) {
   target('durable ingest, acked posts/s from 100 posters ≥ 3× peer', f ? `${f.toFixed(2)}× (${fmt(ours.median)} vs ${fmt(peer.median)})` : 'n/a', f == null ? null : f >= 3);
 }
 {
-  const isWidget = (f) => !/moderat|admin|test/i.test(f.name);
+  // What a reader downloads: the reader's build (not the moderators' -mod build
+  // nor the console), the loader and the stylesheet.
+  const readerDownload = ['comments-widget.wasm', 'comments-widget.js', 'embed.js', 'comments.css'];
+  const isWidget = (f) => readerDownload.includes(f.name);
   const set = widget.files.filter(isWidget);
   const total = set.reduce((a, f) => a + f.gzip, 0);
   target('widget wasm + loader + CSS ≤ 40 KB gzipped', set.length ? `${(total / 1024).toFixed(1)} KB (${set.map((f) => f.name).join(', ')})` : 'no built widget found',
