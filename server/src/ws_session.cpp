@@ -161,7 +161,6 @@ bool WsSession::handle(const ws::FrameReader::Event& event) {
     case Kind::pong:
       break;
     case Kind::close:
-      close_received_ = true;
       // Whoever closed first, the handshake is complete once our close
       // frame (the answer, or our own) is out.
       close(event.close_code == 1005 ? ws::CloseCode::normal

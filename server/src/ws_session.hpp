@@ -111,7 +111,6 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   bool waiting_writable_ = false;
   bool ping_outstanding_ = false;
   bool closing_ = false;           // our close frame is queued or sent
-  bool close_received_ = false;    // the peer's close frame arrived
   bool end_when_written_ = false;  // end once the queue (with our close frame) is out
   bool ended_ = false;
 };
