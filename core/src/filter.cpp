@@ -364,9 +364,13 @@ WordMatcher::Automaton::Automaton(const std::vector<std::string>& words) {
   for (std::size_t i = 0; i < symbol_words.size(); ++i) {
     if (!symbol_words[i].empty()) sorted.push_back(static_cast<std::uint32_t>(i));  // empty: cannot match
   }
-  // Equal words stay in list order, so the first of duplicates is reported.
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [&](std::uint32_t a, std::uint32_t b) { return symbol_words[a] < symbol_words[b]; });
+  // Equal words stay in list order (ties go by index), so the first of
+  // duplicates is reported. std::sort with the tie-break, not stable_sort:
+  // the same order for about 1 KB less in the widget's download.
+  std::sort(sorted.begin(), sorted.end(), [&](std::uint32_t a, std::uint32_t b) {
+    if (symbol_words[a] != symbol_words[b]) return symbol_words[a] < symbol_words[b];
+    return a < b;
+  });
   std::vector<TrieState> trie(1);
   std::vector<std::uint32_t> path{0};  // path[d]: the state at depth d of the previous word
   const std::vector<std::uint32_t>* previous = nullptr;
