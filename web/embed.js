@@ -304,9 +304,10 @@
   var wasmUrl = new URL(moduleName + '.wasm', assetBase).href;
   var glueUrl = new URL(moduleName + '.js', assetBase).href;
 
-  function compileWasm(response) {
+  // `response`: a promise of the fetch of `url`.
+  function compileWasm(response, url) {
     var slowPath = function () {
-      return fetchOk(wasmUrl).then(function (r) { return r.arrayBuffer(); }).then(WebAssembly.compile);
+      return fetchOk(url).then(function (r) { return r.arrayBuffer(); }).then(WebAssembly.compile);
     };
     if (typeof WebAssembly.compileStreaming !== 'function') {
       return response.then(function (r) { return r.arrayBuffer(); }).then(WebAssembly.compile);
@@ -324,10 +325,10 @@
     document.head.appendChild(link);
   }
 
-  function loadGlue() {
+  function loadScript(url) {
     return new Promise(function (resolve, reject) {
       var s = document.createElement('script');
-      s.src = glueUrl;
+      s.src = url;
       s.async = true;
       s.onload = resolve;
       s.onerror = function () { reject(new Error('cannot load ' + s.src)); };
@@ -344,13 +345,46 @@
     wasmResponse.catch(function () {});
     preloadGlue();
     modulePromise = Promise.resolve(gate).then(function () {
-      return Promise.all([compileWasm(wasmResponse), loadGlue()]);
+      return Promise.all([compileWasm(wasmResponse, wasmUrl), loadScript(glueUrl)]);
     }).then(function (parts) {
       /* global createCommentsWidget */
       // The glue instantiates the compiled module it is given (wasm/CMakeLists.txt).
       return createCommentsWidget({ wasm: parts[0] });
     });
     return modulePromise;
+  }
+
+  // ---- The filter module (comments-filter): core's moderation filter, which
+  // the widget needs only for a reader's muted words, so it is not part of
+  // the widget's download. Fetched once per page, when a reader has muted
+  // words (mount starts it in parallel with the widget's module) or saves
+  // some. The widget asks through config.loadFilter(target) and gets the
+  // module as the detail of a "cm-filter" event on `target` (null: it cannot
+  // be loaded).
+  var filterPromise = null;
+
+  function loadFilter() {
+    if (!filterPromise) {
+      var url = new URL('comments-filter.wasm', assetBase).href;
+      filterPromise = Promise.all([
+        compileWasm(fetchOk(url), url),
+        loadScript(new URL('comments-filter.js', assetBase).href)
+      ]).then(function (parts) {
+        /* global createCommentsFilter */
+        return createCommentsFilter({ wasm: parts[0] });
+      });
+    }
+    return filterPromise;
+  }
+
+  function filterFor(target) {
+    function answer(module) {
+      target.dispatchEvent(new CustomEvent('cm-filter', { detail: module }));
+    }
+    loadFilter().then(answer, function (error) {
+      if (window.console) console.warn('comments: muted words cannot be applied:', error);
+      answer(null);
+    });
   }
 
   function showProblem(root, lang, key) {
@@ -381,7 +415,8 @@
       lang: langOf(el),
       limit: limit >= 1 && limit <= 50 ? limit : 10,
       disclaimer: el.getAttribute('data-disclaimer') || '',
-      fragment: fragment
+      fragment: fragment,
+      loadFilter: filterFor
     };
     if (typeof el.attachShadow !== 'function') {
       // Too old for the widget: the server-rendered block (if any) stays as it is.
@@ -421,11 +456,14 @@
       el.setAttribute('data-painted', '');
       markPagePaint();
     }
+    var mutesWords = readerMutesWords();
+    // The widget will ask for the filter at once: fetch it alongside.
+    if (mutesWords) loadFilter().catch(function () { /* the widget hears of it when it asks */ });
     if (fragment) {
       // The block is on screen with the page; the module's main-thread work
       // waits for the page's next frame rather than hold that paint back.
       early = afterNextFrame();
-    } else if (!readerMutesWords()) {
+    } else if (!mutesWords) {
       early = Promise.all([stylesheet, fetchLatest(config)]).then(function (parts) {
         if (!parts[0]) return;  // unstyled comments would only flash up
         style(parts[0]);

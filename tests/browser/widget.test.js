@@ -492,6 +492,48 @@ test('a reader with muted words gets no early paint: a muted comment never shows
   assert.equal(await page.evaluate(() => performance.getEntriesByName('comments:first-paint').length), 1);
 });
 
+// Core's filter is a module of its own (comments-filter), fetched only for a
+// reader who has muted words; without it, muted words cannot hide anything,
+// so the widget shows the comments unfiltered and says so.
+test('the filter module: fetched only for readers with muted words; when it cannot load, comments show and the reader is told', async () => {
+  const server = await startServer({ 'f.html': h.widgetPage({ attrs: { thread: 'filter-module' } }) });
+  const filterRequests = (page) => {
+    const seen = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/comments-filter.')) seen.push(new URL(request.url()).pathname);
+    });
+    return seen;
+  };
+  const countShown = (n) => `document.querySelector('#w').shadowRoot.querySelectorAll('.cm-comment').length === ${n}`;
+
+  const reader = await newPage();
+  const readerFetched = filterRequests(reader);
+  await reader.goto(server.url + '/f.html');
+  await h.waitLive(reader);
+  await h.wsExchange(reader, server.url, [post('filter-module', '甲', '广告 内容'), post('filter-module', '乙', '正常评论')]);
+  await reader.waitForFunction(countShown(2));
+  assert.deepEqual(readerFetched, []);
+
+  const muting = await newPage();
+  await muting.addInitScript(() => localStorage.setItem('comments.muted', '广告'));
+  const mutingFetched = filterRequests(muting);
+  await muting.goto(server.url + '/f.html');
+  await h.waitLive(muting);
+  await muting.waitForFunction(countShown(1));
+  assert.deepEqual(mutingFetched.sort(), ['/comments-filter.js', '/comments-filter.wasm']);
+  assert.match(await muting.locator('#w .cm-hidden-note').innerText(), /1 条评论因你的屏蔽词而隐藏/);
+
+  const broken = await newPage();
+  await broken.addInitScript(() => localStorage.setItem('comments.muted', '广告'));
+  await broken.route('**/comments-filter.wasm', (route) => route.abort());
+  await broken.goto(server.url + '/f.html');
+  await h.waitLive(broken);
+  await broken.waitForFunction(countShown(2));
+  assert.match(await broken.locator('#w .cm-hidden-note').innerText(), /屏蔽词功能暂时无法加载/);
+  assert.match(await broken.locator('#w .cm-muted-status').textContent(), /屏蔽词功能暂时无法加载/);
+  for (const page of [reader, muting, broken]) assert.deepEqual(page.problems, []);
+});
+
 test('a server that never answers /embed/latest only costs the head start: the widget shows the comments', async () => {
   const server = await startServer({ 'stall.html': h.widgetPage({ attrs: { thread: 'stall' } }) });
   const seeder = await newPage();

@@ -48,6 +48,8 @@ constexpr std::array<Entry, static_cast<std::size_t>(Msg::count_)> table{{
     {"保存", "Save"},
     {"已保存", "Saved"},
     {"{n} 条评论因你的屏蔽词而隐藏", "{n} comments hidden by your muted words"},
+    {"屏蔽词功能暂时无法加载，评论未经屏蔽显示。请稍后刷新页面。",
+     "Muted words could not be loaded, so comments are shown unfiltered. Please reload the page later."},
     {"请先写点内容。", "Please write something first."},
     {"评论太长了，最多 {n} 字。", "The comment is too long: at most {n} characters."},
     {"昵称太长了，最多 {n} 字。", "The name is too long: at most {n} characters."},

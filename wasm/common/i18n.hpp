@@ -49,6 +49,7 @@ enum class Msg : std::uint8_t {
   muted_save,
   muted_saved,
   muted_hidden,      // {n} hidden
+  muted_unavailable,
   err_empty_body,
   err_body_too_long,
   err_name_too_long,

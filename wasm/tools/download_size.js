@@ -4,8 +4,10 @@
 //   node download_size.js <served web folder> [--enforce-budget]
 // Fails when a file is missing; with --enforce-budget also when the sum is
 // over budget.
-// The moderators' build (comments-widget-mod.*) is shown for information; it
-// is fetched only by a tab signed in to the moderators' console.
+// Shown for information: the filter module (comments-filter.*), fetched in
+// addition only by readers who mute words, and the moderators' build
+// (comments-widget-mod.*), fetched instead only by a tab signed in to the
+// moderators' console.
 'use strict';
 
 const { execFileSync } = require('child_process');
@@ -14,6 +16,7 @@ const path = require('path');
 
 const budgetBytes = 40 * 1024;
 const readerFiles = ['comments-widget.wasm', 'comments-widget.js', 'embed.js', 'comments.css'];
+const filterFiles = ['comments-filter.wasm', 'comments-filter.js'];
 const moderatorFiles = ['comments-widget-mod.wasm', 'comments-widget-mod.js'];
 
 const webDir = process.argv[2];
@@ -46,6 +49,7 @@ function table(title, files) {
 }
 
 const readerTotal = table('Reader download (every page view):', readerFiles);
+table('Filter module (in addition, for readers with muted words only):', filterFiles);
 table('Moderators\' widget build (tabs signed in to the console only):', moderatorFiles);
 console.log(`Budget: ${budgetBytes} B; reader download ${readerTotal} B ` +
             `(${readerTotal <= budgetBytes ? 'within' : 'OVER'} budget)`);

@@ -35,6 +35,7 @@ void mount(val host, val root, val config) {
   c.server = string_field(config, "server");
   c.lang = cmweb::parse_lang(string_field(config, "lang"));
   c.disclaimer = string_field(config, "disclaimer");
+  c.load_filter = config["loadFilter"];
   val limit = config["limit"];
   if (limit.isNumber()) {
     c.limit = std::clamp(limit.as<int>(), 1, comments::limits::max_join_limit);

@@ -104,6 +104,7 @@ void Widget::start() {
   utc_offset_minutes_ = -val::global("Date").new_().call<int>("getTimezoneOffset");
   load_muted_words();
   build();
+  if (!muted_words_.empty()) request_filter();
   take_over_fragment();
   clock_timer_ = emscripten_set_interval(&Widget::on_clock_tick, clock_tick_ms, this);
   if (connection_.url().empty()) {
@@ -373,9 +374,18 @@ void Widget::on_event(const val& event) {
 
 // ---- Rendering -----------------------------------------------------------------
 
+// Until the filter module is here, a reader with muted words sees no
+// published comment at all (the list says it is loading): a muted one must
+// never flash up. If the module cannot be loaded, comments show unfiltered and
+// the muted-words panel says so.
+bool Widget::filter_pending() const {
+  return !muted_words_.empty() && muted_filter_.isUndefined() && !filter_failed_;
+}
+
 bool Widget::is_muted(const Comment& c) const {
-  if (muted_words_.empty()) return false;
-  return muted_.check(c.author, c.body).verdict == comments::Verdict::block;
+  if (muted_words_.empty() || filter_failed_) return false;
+  if (muted_filter_.isUndefined()) return true;
+  return muted_filter_.call<bool>("blocks", c.author, c.body);
 }
 
 void Widget::announce(const std::string& text) {
@@ -484,8 +494,9 @@ void Widget::render_list() {
     }
   }
   std::size_t hidden = 0;
+  const bool waiting_for_filter = filter_pending();
   auto add_published = [&](const Comment& c) {
-    if (!placed.insert(c.id).second) return;
+    if (waiting_for_filter || !placed.insert(c.id).second) return;
     if (is_muted(c)) {
       ++hidden;
       return;
@@ -523,16 +534,22 @@ void Widget::render_list() {
     }
   }
 
-  cmweb::set_hidden(hidden_note_el_, hidden == 0);
-  if (hidden > 0) {
+  // Muted words that cannot apply (no filter module) are said where hidden
+  // comments are counted.
+  const bool unfiltered = filter_failed_ && !muted_words_.empty();
+  cmweb::set_hidden(hidden_note_el_, hidden == 0 && !unfiltered);
+  if (unfiltered) {
+    cmweb::set_text(hidden_note_el_, tr(config_.lang, Msg::muted_unavailable));
+  } else if (hidden > 0) {
     cmweb::set_text(hidden_note_el_, cmweb::fill_in(tr(config_.lang, Msg::muted_hidden), "n",
                                                     static_cast<long long>(hidden)));
   }
   cmweb::set_hidden(empty_el_, !wanted.empty() || hidden > 0);
-  cmweb::set_text(empty_el_, tr(config_.lang, have_snapshot_ ? Msg::empty : Msg::loading));
+  cmweb::set_text(empty_el_,
+                  tr(config_.lang, have_snapshot_ && !waiting_for_filter ? Msg::empty : Msg::loading));
   render_header();
 
-  if (have_snapshot_ && !painted_) {
+  if (have_snapshot_ && !waiting_for_filter && !painted_) {
     painted_ = true;
     const val performance = val::global("performance");
     // Comments already on screen (the loader's early paint, or the server's
@@ -650,18 +667,67 @@ void Widget::flag(std::int64_t id) {
 void Widget::load_muted_words() {
   muted_words_.clear();
   if (auto stored = cmweb::storage::get(muted_storage_key)) muted_words_ = split_words(*stored);
-  comments::FilterLists lists;
-  lists.banned = muted_words_;
-  muted_ = comments::ModerationFilter(std::move(lists));
+}
+
+// The filter module comes from the loader (WidgetConfig::load_filter), which
+// has usually started fetching it before the widget ran: it does so for every
+// reader whose browser holds muted words.
+void Widget::request_filter() {
+  if (filter_requested_) return;
+  filter_requested_ = true;
+  listener_ids_.push_back(cmweb::add_listener(root_, "cm-filter", [this](const val& event) {
+    on_filter(event["detail"]);
+  }));
+  if (config_.load_filter.typeOf().as<std::string>() == "function") {
+    config_.load_filter(root_);
+  } else {
+    on_filter(val::null());
+  }
+}
+
+void Widget::on_filter(const val& module) {
+  if (!muted_filter_.isUndefined() || filter_failed_) return;  // one answer counts
+  if (module.isNull() || module.isUndefined()) {
+    filter_failed_ = true;
+    save_waits_for_filter_ = false;
+    cmweb::set_text(muted_status_el_, tr(config_.lang, Msg::muted_unavailable));
+  } else {
+    muted_filter_ = module.call<val>("create");
+    // Words stored by an older version that the filter now refuses are kept
+    // out: the list stays as the filter accepted it (possibly empty).
+    const std::string problem =
+        muted_filter_.call<std::string>("setWords", join_words(muted_words_, "\n"));
+    if (!problem.empty()) cmweb::set_text(muted_status_el_, problem);
+    if (save_waits_for_filter_) {
+      save_waits_for_filter_ = false;
+      save_muted_words();
+      return;  // it renders the list
+    }
+  }
+  render_list();
 }
 
 void Widget::save_muted_words() {
   std::vector<std::string> words = split_words(cmweb::get_value(muted_input_el_));
-  comments::FilterLists lists;
-  lists.banned = words;
-  if (std::string problem = lists.validate(); !problem.empty()) {
-    cmweb::set_text(muted_status_el_, problem);
-    return;
+  if (!words.empty()) {
+    if (filter_failed_) {
+      cmweb::set_text(muted_status_el_, tr(config_.lang, Msg::muted_unavailable));
+      return;
+    }
+    if (muted_filter_.isUndefined()) {
+      // Saved once the filter module is here (it checks the words first).
+      save_waits_for_filter_ = true;
+      cmweb::set_text(muted_status_el_, tr(config_.lang, Msg::loading));
+      request_filter();
+      return;
+    }
+    const std::string problem = muted_filter_.call<std::string>("setWords", join_words(words, "\n"));
+    if (!problem.empty()) {
+      cmweb::set_text(muted_status_el_, problem);
+      return;
+    }
+  } else if (!muted_filter_.isUndefined()) {
+    muted_filter_.call<std::string>("setWords", std::string());
   }
   if (words.empty()) {
     cmweb::storage::remove(muted_storage_key);
@@ -669,7 +735,6 @@ void Widget::save_muted_words() {
     cmweb::storage::set(muted_storage_key, join_words(words, "\n"));
   }
   muted_words_ = std::move(words);
-  muted_ = comments::ModerationFilter(std::move(lists));
   cmweb::set_value(muted_input_el_, join_words(muted_words_, "\n"));
   cmweb::set_text(muted_status_el_, tr(config_.lang, Msg::muted_saved));
   render_list();

@@ -2,7 +2,8 @@
 // the container's shadow root, talking to the comment server over its own
 // Connection. What is shown comes from core's ThreadView (kept current by the
 // snapshot, live events and `more` pages); reader-side muted words use core's
-// ModerationFilter, the same code the server runs.
+// ModerationFilter, the same code the server runs, from the filter module the
+// loader fetches only for readers who mute words (wasm/filter).
 #pragma once
 
 #include <cstdint>
@@ -16,7 +17,6 @@
 #include <emscripten/val.h>
 
 #include "comments/comment.hpp"
-#include "comments/filter.hpp"
 #include "comments/thread_view.hpp"
 #include "common/js_connection.hpp"
 #include "common/i18n.hpp"
@@ -31,6 +31,10 @@ struct WidgetConfig {
   cmweb::Lang lang = cmweb::Lang::zh_CN;
   int limit = 10;          // how many newest comments are shown (1-50)
   std::string disclaimer;  // empty: the default line of the language
+  // The loader's loadFilter(target): fetches the filter module and then
+  // dispatches a "cm-filter" event on `target` whose detail is the module
+  // (or null when it cannot be loaded). Undefined: muted words cannot apply.
+  val load_filter = val::undefined();
 };
 
 class Widget;
@@ -112,6 +116,7 @@ class Widget {
   void refresh_times();
   static void on_clock_tick(void* self);
   bool is_muted(const comments::Comment& c) const;
+  bool filter_pending() const;
   void announce(const std::string& text);
 
   // Reader actions
@@ -123,6 +128,8 @@ class Widget {
   void flag(std::int64_t id);
   void save_muted_words();
   void load_muted_words();
+  void request_filter();
+  void on_filter(const val& module);
   void restore_text(const std::string& body);
   void set_form_message(const std::string& text, bool is_error);
   void show_post_error(const val& reply, const std::string& body);
@@ -137,8 +144,13 @@ class Widget {
   WidgetConfig config_;
   cmweb::JsConnection connection_;
   comments::ThreadView view_;
-  comments::ModerationFilter muted_;
   std::vector<std::string> muted_words_;
+  // This widget's word list in the filter module (its create()), undefined
+  // until the module is here.
+  val muted_filter_ = val::undefined();
+  bool filter_requested_ = false;
+  bool filter_failed_ = false;        // the module could not be loaded
+  bool save_waits_for_filter_ = false;
   bool have_snapshot_ = false;
   bool painted_ = false;
   bool refill_in_flight_ = false;

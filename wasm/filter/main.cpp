@@ -1,0 +1,68 @@
+// comments-filter: core's moderation filter on its own, for readers' muted
+// words. The reader's widget (wasm/widget) does not link the filter: most
+// readers never mute a word, and the matcher with its Unicode folding is
+// about a fifth of the widget's download. The loader (web/embed.js) fetches
+// this module only for a reader who has muted words or saves some, and hands
+// it to the widget (Widget::on_filter). It decides exactly as the server
+// does, because it is the same code.
+//
+// The JS face is filter.post.js: Module.create() gives each widget on the
+// page its own word list (a slot here), with setWords(text) and
+// blocks(author, body). Strings cross as UTF-8 in memory the glue allocates
+// with malloc.
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <emscripten/emscripten.h>
+
+#include "comments/filter.hpp"
+
+namespace {
+
+std::vector<comments::ModerationFilter>& slots() {
+  static std::vector<comments::ModerationFilter> all;
+  return all;
+}
+
+std::string& last_problem() {
+  static std::string problem;
+  return problem;
+}
+
+}  // namespace
+
+// A new, empty word list; returns its slot.
+extern "C" EMSCRIPTEN_KEEPALIVE int cmfilter_new() {
+  slots().emplace_back();
+  return static_cast<int>(slots().size() - 1);
+}
+
+// Replaces the muted words of `slot` with the lines of `text` (empty lines ignored).
+// Returns "" when they were taken, else why not (FilterLists::validate's
+// sentence naming the first bad word); the words in force stay as they were.
+extern "C" EMSCRIPTEN_KEEPALIVE const char* cmfilter_set_words(int slot, const char* text,
+                                                               std::size_t length) {
+  comments::FilterLists lists;
+  std::string_view rest(text, length);
+  while (!rest.empty()) {
+    const std::size_t end = rest.find('\n');
+    const std::string_view line = rest.substr(0, end);
+    if (!line.empty()) lists.banned.emplace_back(line);
+    rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
+  }
+  last_problem() = lists.validate();
+  if (last_problem().empty()) slots().at(slot) = comments::ModerationFilter(std::move(lists));
+  return last_problem().c_str();
+}
+
+// 1 when a muted word of `slot` occurs in the author or the body (folded as the
+// moderation filter folds), else 0.
+extern "C" EMSCRIPTEN_KEEPALIVE int cmfilter_blocks(int slot, const char* author,
+                                                    std::size_t author_length, const char* body,
+                                                    std::size_t body_length) {
+  const auto decision = slots().at(slot).check(std::string_view(author, author_length),
+                                      std::string_view(body, body_length));
+  return decision.verdict == comments::Verdict::block ? 1 : 0;
+}
