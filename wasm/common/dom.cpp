@@ -1,10 +1,12 @@
 #include "common/dom.hpp"
 
-#include <map>
+#include <optional>
 #include <utility>
 
 #include <emscripten/em_js.h>
 #include <emscripten/emscripten.h>
+
+#include "common/small_map.hpp"
 
 namespace cmweb {
 namespace {
@@ -18,8 +20,8 @@ struct Listener {
 
 // Listeners by id. The JS side only keeps the integer, so a listener removed
 // while an event is queued finds nothing and does nothing.
-std::map<int, Listener>& listeners() {
-  static std::map<int, Listener> registry;
+SmallMap<int, Listener>& listeners() {
+  static SmallMap<int, Listener> registry;
   return registry;
 }
 int next_listener_id = 1;
@@ -35,10 +37,10 @@ EM_JS(emscripten::EM_VAL, cmweb_make_listener, (int id), {
 extern "C" EMSCRIPTEN_KEEPALIVE void cmweb_dispatch_event(int id, emscripten::EM_VAL event_handle) {
   auto event = emscripten::val::take_ownership(event_handle);
   auto& registry = cmweb::listeners();
-  auto it = registry.find(id);
-  if (it == registry.end()) return;
+  const cmweb::Listener* listener = registry.find(id);
+  if (listener == nullptr) return;
   // Copy: the handler may remove its own listener while it runs.
-  cmweb::EventHandler handler = it->second.handler;
+  cmweb::EventHandler handler = listener->handler;
   handler(event);
 }
 
@@ -100,17 +102,14 @@ int add_listener(const val& target, std::string_view event, EventHandler handler
   const int id = next_listener_id++;
   val function = val::take_ownership(cmweb_make_listener(id));
   target.call<void>("addEventListener", js_string(event), function);
-  listeners().emplace(id, Listener{target, std::string(event), function, std::move(handler)});
+  listeners().put(id, Listener{target, std::string(event), function, std::move(handler)});
   return id;
 }
 
 void remove_listener(int id) {
-  auto& registry = listeners();
-  auto it = registry.find(id);
-  if (it == registry.end()) return;
-  it->second.target.call<void>("removeEventListener", js_string(it->second.event),
-                               it->second.function);
-  registry.erase(it);
+  const std::optional<Listener> listener = listeners().take(id);
+  if (!listener) return;
+  listener->target.call<void>("removeEventListener", js_string(listener->event), listener->function);
 }
 
 val closest_with_attr(const val& event, std::string_view attribute) {

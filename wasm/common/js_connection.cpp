@@ -1,5 +1,6 @@
 #include "common/js_connection.hpp"
 
+#include <optional>
 #include <utility>
 
 #include <emscripten/em_math.h>
@@ -35,7 +36,7 @@ bool JsConnection::request(val message, JsReplyHandler on_reply) {
   std::string req = "r" + std::to_string(next_req_++);
   js::set(message, "req", req);
   if (!socket_.send(js::stringify(message))) return false;
-  pending_.emplace(std::move(req), std::move(on_reply));
+  pending_.put(std::move(req), std::move(on_reply));
   return true;
 }
 
@@ -43,11 +44,8 @@ void JsConnection::handle_text(std::string_view text) {
   const val message = js::parse(text);
   if (!js::is_object(message)) return;  // not JSON, or not an object: nothing to act on
   if (auto req = js::string_at(message, "req")) {
-    auto it = pending_.find(*req);
-    if (it != pending_.end()) {
-      JsReplyHandler handler = std::move(it->second);
-      pending_.erase(it);
-      if (handler) handler(message);
+    if (std::optional<JsReplyHandler> handler = pending_.take(*req)) {
+      if (*handler) (*handler)(message);
       return;
     }
   }

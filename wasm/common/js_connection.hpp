@@ -8,12 +8,12 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <string>
 
 #include <emscripten/val.h>
 
 #include "common/backoff.hpp"
+#include "common/small_map.hpp"
 #include "common/websocket_client.hpp"
 
 namespace cmweb {
@@ -59,7 +59,7 @@ class JsConnection {
   Handlers handlers_;
   WebSocketClient socket_;
   Backoff backoff_;
-  std::map<std::string, JsReplyHandler> pending_;
+  SmallMap<std::string, JsReplyHandler> pending_;  // by req
   std::uint64_t next_req_ = 1;
   long reconnect_timer_ = 0;
 };

@@ -374,6 +374,10 @@ void Widget::on_event(const val& event) {
 
 // ---- Rendering -----------------------------------------------------------------
 
+bool Widget::is_flagged(std::int64_t id) const {
+  return std::find(flagged_.begin(), flagged_.end(), id) != flagged_.end();
+}
+
 // Until the filter module is here, a reader with muted words sees no
 // published comment at all (the list says it is loading): a muted one must
 // never flash up. If the module cannot be loaded, comments show unfiltered and
@@ -483,20 +487,21 @@ void Widget::render_list() {
     ItemKind kind;
   };
   std::vector<Wanted> wanted;
-  std::set<std::int64_t> placed;
+  std::vector<std::int64_t> placed;  // ids already in `wanted`
   // The reader's own posts first, newest first, so a post shows at once.
   for (auto it = own_posts_.rbegin(); it != own_posts_.rend(); ++it) {
     if (it->state == OwnState::sending) {
       wanted.push_back({"s" + std::to_string(it->local_id), &it->comment, ItemKind::sending});
     } else if (view_.find(it->comment.id) == nullptr) {
       wanted.push_back({"c" + std::to_string(it->comment.id), &it->comment, ItemKind::pending});
-      placed.insert(it->comment.id);
+      placed.push_back(it->comment.id);
     }
   }
   std::size_t hidden = 0;
   const bool waiting_for_filter = filter_pending();
   auto add_published = [&](const Comment& c) {
-    if (waiting_for_filter || !placed.insert(c.id).second) return;
+    if (waiting_for_filter || std::find(placed.begin(), placed.end(), c.id) != placed.end()) return;
+    placed.push_back(c.id);
     if (is_muted(c)) {
       ++hidden;
       return;
@@ -508,25 +513,25 @@ void Widget::render_list() {
 
   // Reuse the element of every comment that did not change (keeps focus and
   // avoids repainting), build the rest.
-  std::map<std::string, RenderedItem> next;
+  // `next` is in the order of `wanted` (its keys are distinct).
+  cmweb::SmallMap<std::string, RenderedItem> next;
   for (const Wanted& w : wanted) {
-    const bool flagged = flagged_.count(w.comment->id) != 0;
-    auto old = rendered_.find(w.key);
-    if (old != rendered_.end() && old->second.comment == *w.comment && old->second.kind == w.kind &&
-        old->second.flagged == flagged && !extension_) {
-      next.emplace(w.key, std::move(old->second));
-      rendered_.erase(old);
+    const bool flagged = is_flagged(w.comment->id);
+    RenderedItem* old = rendered_.find(w.key);
+    if (old != nullptr && old->comment == *w.comment && old->kind == w.kind && old->flagged == flagged &&
+        !extension_) {
+      next.put(w.key, std::move(*old));
+      rendered_.erase(w.key);
       continue;
     }
-    next.emplace(w.key, RenderedItem{render_item(*w.comment, w.kind, flagged), *w.comment, w.kind,
-                                     flagged, {}});
+    next.put(w.key, RenderedItem{render_item(*w.comment, w.kind, flagged), *w.comment, w.kind, flagged, {}});
   }
   for (auto& [key, item] : rendered_) item.element.call<void>("remove");
   rendered_ = std::move(next);
 
   val cursor = list_el_["firstElementChild"];
-  for (const Wanted& w : wanted) {
-    val element = rendered_.at(w.key).element;
+  for (auto& [key, item] : rendered_) {
+    const val& element = item.element;
     if (!cursor.isNull() && element.strictlyEquals(cursor)) {
       cursor = cursor["nextElementSibling"];
     } else {
@@ -649,12 +654,12 @@ void Widget::cancel_reply() {
 }
 
 void Widget::flag(std::int64_t id) {
-  if (flagged_.count(id) != 0) return;
+  if (is_flagged(id)) return;
   val message = cmweb::js::message("flag");
   cmweb::js::set(message, "id", id);
   const bool sent = connection_.request(std::move(message), [this, id](const val& reply) {
     if (cmweb::js::text_at(reply, "type") == "ok") {
-      flagged_.insert(id);
+      flagged_.push_back(id);
       render_list();
       return;
     }

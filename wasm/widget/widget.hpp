@@ -7,10 +7,8 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -20,6 +18,7 @@
 #include "comments/thread_view.hpp"
 #include "common/js_connection.hpp"
 #include "common/i18n.hpp"
+#include "common/small_map.hpp"
 
 namespace cmwidget {
 
@@ -116,6 +115,7 @@ class Widget {
   void refresh_times();
   static void on_clock_tick(void* self);
   bool is_muted(const comments::Comment& c) const;
+  bool is_flagged(std::int64_t id) const;
   bool filter_pending() const;
   void announce(const std::string& text);
 
@@ -156,7 +156,7 @@ class Widget {
   bool refill_in_flight_ = false;
   std::vector<OwnPost> own_posts_;
   int next_local_id_ = 1;
-  std::set<std::int64_t> flagged_;
+  std::vector<std::int64_t> flagged_;  // reported by this reader
   std::optional<std::int64_t> reply_to_;
   // The text of a post whose connection dropped before its reply: when the
   // next snapshot shows it arrived after all, the restored copy is cleared.
@@ -166,7 +166,7 @@ class Widget {
   long clock_timer_ = 0;
   int utc_offset_minutes_ = 0;
   std::vector<int> listener_ids_;
-  std::map<std::string, RenderedItem> rendered_;  // by key: "c<id>" or "s<local id>"
+  cmweb::SmallMap<std::string, RenderedItem> rendered_;  // by key "c<id>" or "s<local id>", in list order
   std::unique_ptr<WidgetExtension> extension_;
 
   // Elements
