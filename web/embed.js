@@ -84,21 +84,29 @@
     });
   }
 
-  // ---- The stylesheet: fetched once, shared by every shadow root.
+  // ---- The stylesheet: fetched once (when first needed), shared by every
+  // shadow root. The promise never rejects: null when it cannot be had.
   var cssUrl = new URL('comments.css', assetBase).href;
-  var stylesheet = fetchOk(cssUrl).then(function (response) {
-    return response.text();
-  }).then(function (text) {
-    try {
-      var sheet = new CSSStyleSheet();
-      sheet.replaceSync(text);
-      return { sheet: sheet };
-    } catch (e) {
-      return { text: text };
+  var stylesheetPromise = null;
+
+  function stylesheet() {
+    if (!stylesheetPromise) {
+      stylesheetPromise = fetchOk(cssUrl).then(function (response) {
+        return response.text();
+      }).then(function (text) {
+        try {
+          var sheet = new CSSStyleSheet();
+          sheet.replaceSync(text);
+          return { sheet: sheet };
+        } catch (e) {
+          return { text: text };
+        }
+      }, function () {
+        return null;
+      });
     }
-  }, function () {
-    return null;
-  });
+    return stylesheetPromise;
+  }
 
   // ---- Marks for performance measurements (docs/embedding.md).
   var FIRST_PAINT = 'comments:first-paint';
@@ -336,16 +344,18 @@
     });
   }
 
-  // `gate`: a promise that never rejects; the module's main-thread work starts
-  // when it settles.
-  function loadModule(gate) {
+  // `downloadGate`, `gate`: promises that never reject; the downloads start
+  // when the first settles, the module's main-thread work when the second does.
+  function loadModule(gate, downloadGate) {
     if (modulePromise) return modulePromise;
-    var wasmResponse = fetchOk(wasmUrl);
-    // A failed download is reported through compileWasm, after the gate.
-    wasmResponse.catch(function () {});
-    preloadGlue();
-    modulePromise = Promise.resolve(gate).then(function () {
-      return Promise.all([compileWasm(wasmResponse, wasmUrl), loadScript(glueUrl)]);
+    modulePromise = Promise.resolve(downloadGate).then(function () {
+      var wasmResponse = fetchOk(wasmUrl);
+      // A failed download is reported through compileWasm, after the gate.
+      wasmResponse.catch(function () {});
+      preloadGlue();
+      return Promise.resolve(gate).then(function () {
+        return Promise.all([compileWasm(wasmResponse, wasmUrl), loadScript(glueUrl)]);
+      });
     }).then(function (parts) {
       /* global createCommentsWidget */
       // The glue instantiates the compiled module it is given (wasm/CMakeLists.txt).
@@ -439,7 +449,7 @@
       applyStyles(root, styles);
     }
     if (typeof WebAssembly !== 'object' || typeof WebAssembly.instantiate !== 'function') {
-      stylesheet.then(style);
+      stylesheet().then(style);
       showProblem(root, config.lang, 'nowasm');
       return;
     }
@@ -450,6 +460,8 @@
     // does the module's main-thread work (loadModule), until they are painted.
     var prepainted = null;
     var early = null;
+    // The widget's downloads (stylesheet, Wasm, glue) start when this settles.
+    var downloads = null;
     if (paintedWithPage) {
       // On screen already: the widget sees data-painted and leaves the first
       // paint to this mark, taken at the page's first contentful paint.
@@ -460,11 +472,14 @@
     // The widget will ask for the filter at once: fetch it alongside.
     if (mutesWords) loadFilter().catch(function () { /* the widget hears of it when it asks */ });
     if (fragment) {
-      // The block is on screen with the page; the module's main-thread work
-      // waits for the page's next frame rather than hold that paint back.
+      // The block is on screen with the page. The widget's downloads and its
+      // main-thread work wait for the page's next frame rather than hold that
+      // paint back: on a loaded machine every fetch before the first paint
+      // (and the server's work to answer it) competes with the page's layout.
       early = afterNextFrame();
+      downloads = early;
     } else if (!mutesWords) {
-      early = Promise.all([stylesheet, fetchLatest(config)]).then(function (parts) {
+      early = Promise.all([stylesheet(), fetchLatest(config)]).then(function (parts) {
         if (!parts[0]) return;  // unstyled comments would only flash up
         style(parts[0]);
         var boot = root.querySelector('.cm-boot');
@@ -480,7 +495,7 @@
       });
     }
 
-    Promise.all([stylesheet, loadModule(early), early]).then(function (parts) {
+    Promise.all([Promise.resolve(downloads).then(stylesheet), loadModule(early, downloads), early]).then(function (parts) {
       style(parts[0]);
       if (prepainted) {
         // Removed and taken over in the same task: no frame shows neither.
@@ -491,7 +506,7 @@
       parts[1].mount(el, root, config);
       if (canMark()) performance.mark('comments:handover');
     }, function (error) {
-      stylesheet.then(style);
+      stylesheet().then(style);
       el.setAttribute('data-state', 'unreachable');
       showProblem(root, config.lang, 'unreachable');
       if (window.console) console.warn('comments:', error);

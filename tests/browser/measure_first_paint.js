@@ -7,6 +7,13 @@
 //                         the server's include), or the loader's early paint,
 //                         or the widget's first paint when neither happened
 //   comments:handover     the Wasm widget has taken the comments over
+// and, interleaved with those loads, the first contentful paint of the same
+// page without the comment system (no include, no embed.js, no preload hints):
+//   page without comments  what the browser needs to paint this page at all,
+//                          the floor under the first mark on this machine
+// Both again for a reader who comes from the site's front page in the same tab
+// (also a fresh context: nothing cached), where Chromium reuses the tab's
+// renderer process; a fresh tab's first paint includes starting one.
 // A measurement, not a test: nothing is asserted about the numbers, but each
 // load must show 10 comments at the moment of each mark: in the widget's shadow
 // root, or server-rendered in the page and shown through the shadow root's slot
@@ -58,10 +65,51 @@ function whenMarked(name) {
   });
 }
 
+// The time of mark `name` in `page`; throws unless all comments were shown then.
+async function markedWithComments(page, name) {
+  const marked = await page.evaluate(whenMarked, name);
+  if (marked.shown !== COMMENTS) {
+    throw new Error(`expected ${COMMENTS} comments shown at ${name}, saw ${marked.shown}`);
+  }
+  return marked.ms;
+}
+
+// Runs in the page: resolves with the time of its first contentful paint.
+function firstContentfulPaint() {
+  return new Promise((resolve) => {
+    const observer = new PerformanceObserver((list) => {
+      const entry = list.getEntriesByName('first-contentful-paint')[0];
+      if (!entry) return;
+      observer.disconnect();
+      resolve(entry.startTime);
+    });
+    observer.observe({ type: 'paint', buffered: true });
+  });
+}
+
+// The measured page as it would be without the comment system.
+function withoutComments(html) {
+  const stripped = html
+    .replace(/<!--#include virtual="\/embed\/latest[^>]*-->/g, '')
+    .replace(/<script[^>]*src="[^"]*embed\.js"[^>]*><\/script>/g, '')
+    .replace(/<link rel="preload"[^>]*>/g, '');
+  if (stripped === html) throw new Error('the page has no comment system to take out');
+  return stripped;
+}
+
 (async () => {
   const runs = Number(process.env.RUNS || 20);
+  const pageName = process.env.PAGE || 'index.html';
+  const web = h.makeWebDir();
+  const fs = require('node:fs');
+  const bareName = 'without-comments-' + pageName;
+  fs.writeFileSync(path.join(web, bareName),
+                   withoutComments(fs.readFileSync(path.join(web, pageName), 'utf8')));
+  const frontName = 'front-page-of-' + pageName;
+  fs.writeFileSync(path.join(web, frontName), '<!doctype html><html lang="zh-CN"><meta charset="utf-8">' +
+                   `<title>首页</title><p><a href="${pageName}">文章</a></p></html>`);
   const server = new h.Server({ db: path.join(h.tempDir('comments-measure-'), 'm.db'),
-                                web: h.makeWebDir(), args: ['--rate', '0'] });
+                                web, args: ['--rate', '0'] });
   await server.start();
   const browser = await h.launchBrowser();
   try {
@@ -74,24 +122,41 @@ function whenMarked(name) {
 
     const firstPaint = [];
     const handover = [];
-    for (let i = 0; i < runs; ++i) {
+    const bare = [];
+    const sameTab = { firstPaint: [], bare: [] };
+    // A fresh context, optionally on the front page first; resolves with the page.
+    const open = async (name, fromFront) => {
       const context = await browser.newContext();
       const page = await context.newPage();
-      await page.goto(server.url + '/' + (process.env.PAGE || 'index.html'), { waitUntil: 'commit' });
-      const painted = await page.evaluate(whenMarked, 'comments:first-paint');
-      if (painted.shown !== COMMENTS) {
-        throw new Error(`expected ${COMMENTS} comments painted at first paint, saw ${painted.shown}`);
+      if (fromFront) {
+        await page.goto(server.url + '/' + frontName);
+        await page.evaluate(firstContentfulPaint);
       }
-      const tookOver = await page.evaluate(whenMarked, 'comments:handover');
-      if (tookOver.shown !== COMMENTS) {
-        throw new Error(`expected ${COMMENTS} comments after the hand-over, saw ${tookOver.shown}`);
+      await page.goto(server.url + '/' + name, { waitUntil: 'commit' });
+      return { context, page };
+    };
+    for (let i = 0; i < runs; ++i) {
+      for (const fromFront of [false, true]) {
+        const { context, page } = await open(bareName, fromFront);
+        (fromFront ? sameTab.bare : bare).push(await page.evaluate(firstContentfulPaint));
+        await context.close();
       }
-      firstPaint.push(painted.ms);
-      handover.push(tookOver.ms);
+      {
+        const { context, page } = await open(pageName, true);
+        sameTab.firstPaint.push(await markedWithComments(page, 'comments:first-paint'));
+        await context.close();
+      }
+      const { context, page } = await open(pageName, false);
+      firstPaint.push(await markedWithComments(page, 'comments:first-paint'));
+      handover.push(await markedWithComments(page, 'comments:handover'));
       await context.close();
     }
     console.log(summary('first comments painted', firstPaint));
     console.log(summary('widget took over', handover));
+    console.log(summary('page without comments, first contentful paint', bare));
+    console.log(summary('from the front page (same tab): first comments painted', sameTab.firstPaint));
+    console.log(summary('from the front page (same tab): page without comments, first contentful paint',
+                        sameTab.bare));
   } finally {
     await browser.close();
     await server.stop();
