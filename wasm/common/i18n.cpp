@@ -35,12 +35,10 @@ constexpr std::array<Entry, static_cast<std::size_t>(Msg::count_)> table{{
     {"取消", "Cancel"},
     {"举报", "Report"},
     {"已举报", "Reported"},
-    {"举报这条评论？", "Report this comment?"},
     {"置顶", "Pinned"},
     {"发送中…", "Sending…"},
     {"等待审核（仅你可见）", "Awaiting review (only you can see this)"},
     {"{name} 发表了新评论", "New comment from {name}"},
-    {"{n} 条新评论", "{n} new comments"},
     {"屏蔽词", "Muted words"},
     {"包含这些词的评论不再显示给你（以逗号或换行分隔，仅保存在本浏览器）。",
      "Comments containing these words are hidden from you (separate with commas or new lines; "
@@ -76,8 +74,17 @@ constexpr std::array<Entry, static_cast<std::size_t>(Msg::count_)> table{{
     {"1 小时前", "1 hour ago"},
     {"{n} 天前", "{n} days ago"},
     {"1 天前", "yesterday"},
-    {"还有 {n} 条评论", "{n} more comments"},
 }};
+
+// One entry per Msg, both languages: a table shorter than the enum would
+// leave its last messages empty (std::array fills them in silently).
+constexpr bool every_message_has_both_languages() {
+  for (const Entry& entry : table) {
+    if (entry.zh.empty() || entry.en.empty()) return false;
+  }
+  return true;
+}
+static_assert(every_message_has_both_languages(), "i18n table and enum Msg disagree");
 
 }  // namespace
 

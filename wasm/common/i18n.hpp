@@ -38,12 +38,10 @@ enum class Msg : std::uint8_t {
   cancel,
   flag,
   flagged,
-  flag_confirm,
   pinned,
   sending,
   pending_review,
   new_comment,       // announced politely: {name}
-  new_comments,      // {n}
   muted_heading,
   muted_help,
   muted_save,
@@ -73,7 +71,6 @@ enum class Msg : std::uint8_t {
   time_hour,
   time_days,
   time_day,
-  more_comments,     // {n} more on the site
   count_
 };
 
