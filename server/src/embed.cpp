@@ -2,32 +2,27 @@
 
 #include <algorithm>
 
+#include "comments/thread_texts.hpp"
 #include "log.hpp"
 
 namespace comments::server {
 namespace {
 
-struct EmbedTexts {
-  std::string_view lang;
-  std::string_view title;
-  std::string_view disclaimer;
-  std::string_view pinned;
-  std::string_view empty;
-};
+using texts::ThreadTexts;
 
-constexpr EmbedTexts zh_texts{"zh-CN", "网友评论", "评论内容只代表网友观点,与本站立场无关!", "置顶",
-                              "暂无评论"};
-constexpr EmbedTexts en_texts{"en", "Reader comments",
-                              "Comments are the readers' own views and do not represent this "
-                              "site's position.",
-                              "Pinned", "No comments yet."};
+// The count after the heading: the pattern's "{n}" replaced by `total`.
+std::string count_text(const ThreadTexts& texts, std::int64_t total) {
+  std::string out(texts.count);
+  if (const auto at = out.find("{n}"); at != std::string::npos) out.replace(at, 3, std::to_string(total));
+  return out;
+}
 
 // "2026-11-27 12:00" (UTC) from the ISO form.
 std::string display_time(const std::string& iso) {
   return iso.substr(0, 10) + " " + iso.substr(11, 5);
 }
 
-void append_comment(std::string& out, const Comment& c, bool pinned, const EmbedTexts& texts) {
+void append_comment(std::string& out, const Comment& c, bool pinned, const ThreadTexts& texts) {
   const std::string id = std::to_string(c.id);
   const std::string iso = iso_utc(c.created);
   out += "<li class=\"cm-comment";
@@ -79,7 +74,7 @@ std::string html_escape_multiline(std::string_view text) {
 std::string render_embed_fragment(std::string_view thread, std::int64_t total,
                                   const std::vector<Comment>& newest,
                                   const std::vector<Comment>& pinned, int limit, EmbedLang lang) {
-  const EmbedTexts& texts = lang == EmbedLang::zh_cn ? zh_texts : en_texts;
+  const ThreadTexts& texts = lang == EmbedLang::zh_cn ? texts::zh_cn : texts::en;
   const std::string count = std::to_string(total);
   std::string out;
   out.reserve(1024 + 512 * newest.size());
@@ -88,7 +83,8 @@ std::string render_embed_fragment(std::string_view thread, std::int64_t total,
   out += texts.lang;
   out += "\">\n<h2 class=\"cm-title\">";
   out += texts.title;
-  out += " <span class=\"cm-count\">(" + count + ")</span></h2>\n<p class=\"cm-disclaimer\">";
+  // As the widget writes its heading (no space: the zh-CN count brings its own brackets).
+  out += "<span class=\"cm-count\">" + count_text(texts, total) + "</span></h2>\n<p class=\"cm-disclaimer\">";
   out += texts.disclaimer;
   out += "</p>\n";
 

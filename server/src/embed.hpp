@@ -4,7 +4,7 @@
 // (docs/server.md "The /embed/latest fragment"):
 //
 //   <section class="cm-thread" data-thread="K" data-total="T" lang="zh-CN|en">
-//     <h2 class="cm-title">网友评论 <span class="cm-count">(T)</span></h2>
+//     <h2 class="cm-title">网友评论<span class="cm-count">（共T条）</span></h2>
 //     <p class="cm-disclaimer">…</p>
 //     <ol class="cm-list">
 //       <li class="cm-comment cm-pinned" id="cm-c-ID" data-id="ID">

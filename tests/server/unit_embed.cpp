@@ -41,7 +41,7 @@ TEST_CASE("embed: zh-CN fragment has the agreed structure, newest first, pinned 
   const auto html = render_embed_fragment("2020-11-11-caowenze", 7, newest, pinned, 10,
                                           EmbedLang::zh_cn);
   CHECK(html.starts_with(R"(<section class="cm-thread" data-thread="2020-11-11-caowenze" data-total="7" lang="zh-CN">)"));
-  CHECK(html.find(R"(<h2 class="cm-title">网友评论 <span class="cm-count">(7)</span></h2>)") !=
+  CHECK(html.find(R"(<h2 class="cm-title">网友评论<span class="cm-count">（共7条）</span></h2>)") !=
         std::string::npos);
   CHECK(html.find(R"(<p class="cm-disclaimer">评论内容只代表网友观点,与本站立场无关!</p>)") !=
         std::string::npos);
@@ -80,15 +80,15 @@ TEST_CASE("embed: English texts, limit and the empty thread") {
   const std::vector<Comment> newest{make(3, "a", "x"), make(2, "b", "y"), make(1, "c", "z")};
   const auto html = render_embed_fragment("t", 3, newest, {}, 2, EmbedLang::en);
   CHECK(html.find(R"(lang="en")") != std::string::npos);
-  CHECK(html.find("Reader comments") != std::string::npos);
-  CHECK(html.find("Comments are the readers' own views and do not represent this site's position.") !=
+  CHECK(html.find(R"(<h2 class="cm-title">Comments<span class="cm-count">(3)</span></h2>)") !=
         std::string::npos);
+  CHECK(html.find("Comments are the views of their authors, not of this site.") != std::string::npos);
   CHECK(count(html, "<li ") == 2);
   CHECK(html.find("cm-c-1") == std::string::npos);
 
   const auto empty = render_embed_fragment("t", 0, {}, {}, 10, EmbedLang::zh_cn);
   CHECK(empty.find(R"(data-total="0")") != std::string::npos);
-  CHECK(empty.find(R"(<p class="cm-empty">暂无评论</p>)") != std::string::npos);
+  CHECK(empty.find(R"(<p class="cm-empty">还没有评论，来说两句吧。</p>)") != std::string::npos);
   CHECK(count(empty, "<li ") == 0);
 }
 

@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "comments/thread_texts.hpp"
+
 namespace cmweb {
 namespace {
 
@@ -11,12 +13,12 @@ struct Entry {
 };
 
 constexpr std::array<Entry, static_cast<std::size_t>(Msg::count_)> table{{
-    {"网友评论", "Comments"},
-    {"（共{n}条）", "({n})"},
-    {"评论内容只代表网友观点,与本站立场无关!",
-     "Comments are the views of their authors, not of this site."},
+    // The thread's own words: the same as the server's HTML block (core).
+    {comments::texts::zh_cn.title, comments::texts::en.title},
+    {comments::texts::zh_cn.count, comments::texts::en.count},
+    {comments::texts::zh_cn.disclaimer, comments::texts::en.disclaimer},
     {"只显示最新{n}条", "Showing the latest {n}"},
-    {"还没有评论，来说两句吧。", "No comments yet. Be the first to write one."},
+    {comments::texts::zh_cn.empty, comments::texts::en.empty},
     {"正在加载评论…", "Loading comments…"},
     {"连接已断开，正在重新连接…", "Offline — reconnecting…"},
     {"{n} 秒后重试", "retrying in {n} s"},
@@ -35,7 +37,7 @@ constexpr std::array<Entry, static_cast<std::size_t>(Msg::count_)> table{{
     {"取消", "Cancel"},
     {"举报", "Report"},
     {"已举报", "Reported"},
-    {"置顶", "Pinned"},
+    {comments::texts::zh_cn.pinned, comments::texts::en.pinned},
     {"发送中…", "Sending…"},
     {"等待审核（仅你可见）", "Awaiting review (only you can see this)"},
     {"{name} 发表了新评论", "New comment from {name}"},
