@@ -487,8 +487,10 @@
         root.appendChild(parts[1]);
         prepainted = parts[1];
         el.setAttribute('data-painted', '');
-        if (canMark()) performance.mark(FIRST_PAINT);
-        return afterNextFrame();
+        // Marked once the frame that shows them is done, not when inserted.
+        return afterNextFrame().then(function () {
+          if (canMark()) performance.mark(FIRST_PAINT);
+        });
       }, function (error) {
         // The widget shows the comments once it runs; nothing is lost.
         if (window.console) console.warn('comments: no early paint:', error);
