@@ -525,12 +525,11 @@ namespace {
 
 // The first few code points of `word` in quotes, for error messages.
 std::string quoted_prefix(std::string_view word) {
-  constexpr std::size_t shown = 20;
+  const std::string_view shown = text::leading_code_points(word, 20);
   std::string out = "\"";
-  std::size_t pos = 0;
-  for (std::size_t n = 0; pos < word.size() && n < shown; ++n) text::append_utf8(out, text::next_code_point(word, pos));
-  if (pos < word.size()) out += "…";
-  out += "\"";
+  out.append(shown);
+  if (shown.size() < word.size()) out += "…";
+  out += '"';
   return out;
 }
 
@@ -550,20 +549,30 @@ std::string validate_list(std::string_view name, const std::vector<std::string>&
   for (std::size_t i = 0; i < words.size(); ++i) {
     const std::string_view word = words[i];
     const std::string label = std::string(name) + " word #" + std::to_string(i + 1);
-    if (!text::is_valid_utf8(word)) return "The " + label + " is not valid UTF-8.";
-    if (text::count_code_points(word) > limits::max_filter_word_chars) {
-      return "The " + label + " (" + quoted_prefix(word) + ") is longer than " +
-             std::to_string(limits::max_filter_word_chars) + " characters.";
-    }
-    if (folds_to_nothing(word)) {
-      return "The " + label + " (" + quoted_prefix(word) +
-             ") folds to nothing: it has only whitespace, punctuation, symbols or invisible characters.";
+    switch (check_filter_word(word)) {
+      case WordProblem::none:
+        break;
+      case WordProblem::invalid_utf8:
+        return "The " + label + " is not valid UTF-8.";
+      case WordProblem::too_long:
+        return "The " + label + " (" + quoted_prefix(word) + ") is longer than " +
+               std::to_string(limits::max_filter_word_chars) + " characters.";
+      case WordProblem::folds_to_nothing:
+        return "The " + label + " (" + quoted_prefix(word) +
+               ") folds to nothing: it has only whitespace, punctuation, symbols or invisible characters.";
     }
   }
   return {};
 }
 
 }  // namespace
+
+WordProblem check_filter_word(std::string_view word) noexcept {
+  if (!text::is_valid_utf8(word)) return WordProblem::invalid_utf8;
+  if (text::count_code_points(word) > limits::max_filter_word_chars) return WordProblem::too_long;
+  if (folds_to_nothing(word)) return WordProblem::folds_to_nothing;
+  return WordProblem::none;
+}
 
 std::string FilterLists::validate() const {
   if (std::string error = validate_list("banned", banned); !error.empty()) return error;

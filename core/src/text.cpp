@@ -130,6 +130,12 @@ std::size_t count_code_points(std::string_view utf8) noexcept {
   return count;
 }
 
+std::string_view leading_code_points(std::string_view utf8, std::size_t count) noexcept {
+  std::size_t end = 0;
+  for (std::size_t n = 0; end < utf8.size() && n < count; ++n) next_code_point(utf8, end);
+  return utf8.substr(0, end);
+}
+
 bool is_white_space(char32_t cp) noexcept {
   if (cp < 0x80) return cp == 0x20 || (cp >= 0x09 && cp <= 0x0D);
   return in_ranges(cp, unicode_tables::white_space);

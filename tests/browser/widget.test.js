@@ -304,6 +304,12 @@ test('zh-CN and en texts, muted words, and a server that cannot be reached', asy
 
   // Muted words hide matching comments for this reader only (folded like the server's filter).
   await zh.click('#w .cm-muted summary');
+  // A word that can hide nothing is refused, in the reader's language.
+  await zh.fill('#w #cm-muted-words', '!!!');
+  await zh.click('#w [data-action="save-muted"]');
+  await zh.waitForFunction(() => document.querySelector('#w').shadowRoot
+    .querySelector('.cm-muted-status').textContent.includes('屏蔽词“!!!”只有空白、标点或符号'));
+  assert.equal(await zh.evaluate(() => localStorage.getItem('comments.muted')), null);
   await zh.fill('#w #cm-muted-words', 'ＥＮＧＬＩＳＨ');
   await zh.click('#w [data-action="save-muted"]');
   await zh.waitForSelector('#w .cm-hidden-note:not([hidden])');

@@ -317,6 +317,20 @@ TEST_CASE("FilterLists::validate names the first bad word") {
   CHECK(too_many.validate().empty());
 }
 
+TEST_CASE("check_filter_word gives validate's reasons as data") {
+  using comments::WordProblem;
+  CHECK(comments::check_filter_word("敏感词") == WordProblem::none);
+  CHECK(comments::check_filter_word("ＡＢＣ") == WordProblem::none);
+  CHECK(comments::check_filter_word("") == WordProblem::folds_to_nothing);
+  CHECK(comments::check_filter_word("!!! ---") == WordProblem::folds_to_nothing);
+  CHECK(comments::check_filter_word("\u200B\u3000") == WordProblem::folds_to_nothing);
+  CHECK(comments::check_filter_word("bad\xFF") == WordProblem::invalid_utf8);
+  std::string longest;
+  for (std::size_t i = 0; i < comments::limits::max_filter_word_chars; ++i) longest += "词";
+  CHECK(comments::check_filter_word(longest) == WordProblem::none);
+  CHECK(comments::check_filter_word(longest + "词") == WordProblem::too_long);
+}
+
 TEST_CASE("ModerationFilter::check decides publish, hold and block") {
   const ModerationFilter filter(FilterLists{{"敏感词", "Spam"}, {"赌博", "casino"}});
   CHECK(filter.lists().banned.size() == 2);

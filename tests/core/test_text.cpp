@@ -238,6 +238,16 @@ TEST_CASE("is_blank is true for empty and all-White_Space text") {
   CHECK_FALSE(text::is_blank("\u3000字"));
 }
 
+TEST_CASE("leading_code_points counts characters, not bytes") {
+  using comments::text::leading_code_points;
+  CHECK(leading_code_points("网友评论", 2) == "网友");
+  CHECK(leading_code_points("ab网", 3) == "ab网");
+  CHECK(leading_code_points("ab", 5) == "ab");
+  CHECK(leading_code_points("😀x", 1) == "😀");
+  CHECK(leading_code_points("", 3).empty());
+  CHECK(leading_code_points("abc", 0).empty());
+}
+
 TEST_CASE("html_escape: the five special characters, nothing else") {
   CHECK(comments::text::html_escape(R"(<a href="x" onclick='y'>&</a>)") ==
         "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;");

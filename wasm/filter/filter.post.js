@@ -1,7 +1,8 @@
 // The filter module's JS face (wasm/filter/main.cpp), for the reader's widget.
 // Module.create() returns a word list of its own (one per widget):
-//   setWords(text)        muted words, one per line; '' when taken, else why
-//                         not (the words in force stay)
+//   setWords(text, lang)  muted words, one per line; '' when taken, else why
+//                         not, in lang ('zh-CN' or English); the words in
+//                         force stay
 //   blocks(author, body)  true when a muted word occurs in either
 // Strings go in as UTF-8 copies in the module's memory and are freed after.
 (function () {
@@ -28,9 +29,9 @@
   Module['create'] = function () {
     var slot = _cmfilter_new();
     return {
-      'setWords': function (text) {
+      'setWords': function (text, lang) {
         return withUtf8([text], function (p, n) {
-          var problem = _cmfilter_set_words(slot, p[0], n[0]);
+          var problem = _cmfilter_set_words(slot, p[0], n[0], lang === 'zh-CN' ? 1 : 0);
           var end = problem;
           while (HEAPU8[end]) ++end;
           return decoder.decode(HEAPU8.subarray(problem, end));

@@ -18,6 +18,8 @@
 #include <emscripten/emscripten.h>
 
 #include "comments/filter.hpp"
+#include "comments/limits.hpp"
+#include "comments/text.hpp"
 
 namespace {
 
@@ -31,6 +33,38 @@ std::string& last_problem() {
   return problem;
 }
 
+// Why the reader's muted words cannot be used, in the reader's language:
+// core's checks (the server's, for its own lists), worded for readers.
+std::string muted_words_problem(const std::vector<std::string>& words, bool zh) {
+  const auto max = [](std::size_t n) { return std::to_string(n); };
+  if (words.size() > comments::limits::max_filter_words) {
+    return zh ? "屏蔽词太多了，最多 " + max(comments::limits::max_filter_words) + " 个。"
+              : "Too many muted words: at most " + max(comments::limits::max_filter_words) + ".";
+  }
+  for (const std::string& word : words) {
+    const comments::WordProblem problem = comments::check_filter_word(word);
+    if (problem == comments::WordProblem::none) continue;
+    const std::string_view shown = comments::text::leading_code_points(word, 20);
+    const std::string quoted = std::string(zh ? "“" : "\"") + std::string(shown) +
+                               (shown.size() < word.size() ? "…" : "") + (zh ? "”" : "\"");
+    switch (problem) {
+      case comments::WordProblem::none:
+        break;
+      case comments::WordProblem::invalid_utf8:
+        return zh ? "屏蔽词中有无法识别的字符。" : "A muted word has characters that cannot be read.";
+      case comments::WordProblem::too_long:
+        return zh ? "屏蔽词" + quoted + "太长了，最多 " + max(comments::limits::max_filter_word_chars) + " 字。"
+                  : "The muted word " + quoted + " is too long: at most " +
+                        max(comments::limits::max_filter_word_chars) + " characters.";
+      case comments::WordProblem::folds_to_nothing:
+        return zh ? "屏蔽词" + quoted + "只有空白、标点或符号，屏蔽不了任何评论。"
+                  : "The muted word " + quoted +
+                        " has only spaces, punctuation or symbols, so it cannot hide anything.";
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 // A new, empty word list; returns its slot.
@@ -39,11 +73,11 @@ extern "C" EMSCRIPTEN_KEEPALIVE int cmfilter_new() {
   return static_cast<int>(slots().size() - 1);
 }
 
-// Replaces the muted words of `slot` with the lines of `text` (empty lines ignored).
-// Returns "" when they were taken, else why not (FilterLists::validate's
-// sentence naming the first bad word); the words in force stay as they were.
+// Replaces the muted words of `slot` with the lines of `text` (empty lines
+// ignored). Returns "" when they were taken, else why not, naming the first
+// bad word, in Chinese (`zh`) or English; the words in force stay as they were.
 extern "C" EMSCRIPTEN_KEEPALIVE const char* cmfilter_set_words(int slot, const char* text,
-                                                               std::size_t length) {
+                                                               std::size_t length, int zh) {
   comments::FilterLists lists;
   std::string_view rest(text, length);
   while (!rest.empty()) {
@@ -52,7 +86,7 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* cmfilter_set_words(int slot, const c
     if (!line.empty()) lists.banned.emplace_back(line);
     rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
   }
-  last_problem() = lists.validate();
+  last_problem() = muted_words_problem(lists.banned, zh != 0);
   if (last_problem().empty()) slots().at(slot) = comments::ModerationFilter(std::move(lists));
   return last_problem().c_str();
 }

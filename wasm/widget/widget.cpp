@@ -700,8 +700,7 @@ void Widget::on_filter(const val& module) {
     muted_filter_ = module.call<val>("create");
     // Words stored by an older version that the filter now refuses are kept
     // out: the list stays as the filter accepted it (possibly empty).
-    const std::string problem =
-        muted_filter_.call<std::string>("setWords", join_words(muted_words_, "\n"));
+    const std::string problem = set_filter_words(muted_words_);
     if (!problem.empty()) cmweb::set_text(muted_status_el_, problem);
     if (save_waits_for_filter_) {
       save_waits_for_filter_ = false;
@@ -710,6 +709,13 @@ void Widget::on_filter(const val& module) {
     }
   }
   render_list();
+}
+
+// Hands `words` to the filter module; "" when taken, else why not (in the
+// widget's language).
+std::string Widget::set_filter_words(const std::vector<std::string>& words) {
+  return muted_filter_.call<std::string>("setWords", join_words(words, "\n"),
+                                         std::string(cmweb::lang_tag(config_.lang)));
 }
 
 void Widget::save_muted_words() {
@@ -726,13 +732,13 @@ void Widget::save_muted_words() {
       request_filter();
       return;
     }
-    const std::string problem = muted_filter_.call<std::string>("setWords", join_words(words, "\n"));
+    const std::string problem = set_filter_words(words);
     if (!problem.empty()) {
       cmweb::set_text(muted_status_el_, problem);
       return;
     }
   } else if (!muted_filter_.isUndefined()) {
-    muted_filter_.call<std::string>("setWords", std::string());
+    set_filter_words({});
   }
   if (words.empty()) {
     cmweb::storage::remove(muted_storage_key);

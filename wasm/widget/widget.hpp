@@ -130,6 +130,7 @@ class Widget {
   void load_muted_words();
   void request_filter();
   void on_filter(const val& module);
+  std::string set_filter_words(const std::vector<std::string>& words);
   void restore_text(const std::string& body);
   void set_form_message(const std::string& text, bool is_error);
   void show_post_error(const val& reply, const std::string& body);

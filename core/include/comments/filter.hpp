@@ -30,6 +30,11 @@ std::u32string fold(std::string_view utf8);
 // counts once.
 int count_links(std::string_view utf8);
 
+// Why `word` cannot be a filter word, or none. FilterLists::validate words
+// these as sentences for moderators; the widget words them for readers.
+enum class WordProblem : std::uint8_t { none, invalid_utf8, too_long, folds_to_nothing };
+WordProblem check_filter_word(std::string_view word) noexcept;
+
 // A set of words matched anywhere in a folded text (Aho-Corasick).
 class WordMatcher {
  public:

@@ -37,6 +37,10 @@ std::string_view trim(std::string_view utf8) noexcept;
 // True when `utf8` is empty or made only of White_Space.
 bool is_blank(std::string_view utf8) noexcept;
 
+// The first `count` code points of valid UTF-8 `utf8` (all of it when it is
+// shorter), as a view into it.
+std::string_view leading_code_points(std::string_view utf8, std::size_t count) noexcept;
+
 // `text` with & < > " ' escaped, for HTML text and attribute values (the
 // server's no-JS fragment and the markup the widget writes itself).
 std::string html_escape(std::string_view text);
