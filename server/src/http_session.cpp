@@ -207,10 +207,15 @@ void HttpSession::handle(Request&& req) {
   std::string allow_origin = cors_origin(req);
 
   // A page with comment includes is put together per request; one without is
-  // a plain file (ETag, 304) like any other.
-  if (content_type.starts_with("text/html") && size <= max_include_page_bytes) {
+  // a plain file (ETag, 304) like any other. Pages already scanned and found
+  // without includes, unchanged since, are not read again: a revalidation of
+  // such a page costs a stat, as for any other file.
+  auto& scans = service_.include_scans();
+  if (content_type.starts_with("text/html") && size <= max_include_page_bytes &&
+      !scans.known_without_includes(*file_path, size, mtime)) {
     if (auto page = read_whole_file(*file_path, size)) {
       auto includes = find_embed_includes(*page);
+      scans.remember(*file_path, size, mtime, !includes.empty());
       if (!includes.empty()) {
         return serve_page_with_includes(std::move(req), path, std::move(*page),
                                         std::move(includes), std::move(allow_origin));

@@ -39,6 +39,7 @@
 #include "comments/thread_view.hpp"
 #include "crypto.hpp"
 #include "embed.hpp"
+#include "include_scan_cache.hpp"
 #include "origin.hpp"
 #include "rate_limiter.hpp"
 #include "store/store_worker.hpp"
@@ -100,6 +101,8 @@ class Service {
   const OriginPolicy& origins() const noexcept { return origins_; }
   bool trust_proxy() const noexcept { return options_.trust_proxy; }
   const std::filesystem::path& web_root() const noexcept { return options_.web_root; }
+  // HTML pages of web_root() known to hold no comment include (HttpSession).
+  IncludeScanCache& include_scans() noexcept { return include_scans_; }
   bool shutting_down() const noexcept { return shutting_down_; }
 
   // Keyed hash of a client address: the only form in which addresses are
@@ -220,6 +223,7 @@ class Service {
   StoreWorker& worker_;
   ServiceOptions options_;
   OriginPolicy origins_;
+  IncludeScanCache include_scans_;
   TokenCheck token_;
   std::string address_key_;
   std::unordered_set<std::string> bans_;

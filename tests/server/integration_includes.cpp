@@ -3,6 +3,8 @@
 // and the caching rules of pages with and without includes.
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <filesystem>
 #include <string>
 
 #include "harness.hpp"
@@ -226,4 +228,74 @@ TEST_CASE("includes: HEAD gives the headers of the page GET would send, without 
   CHECK(plain_head.body.empty());
   CHECK(plain_head.header("content-length") == "12");
   CHECK_FALSE(plain_head.header("etag").empty());
+}
+
+// The server remembers which pages it found without includes (keyed on path,
+// size and mtime) and answers them as plain files without reading them; a
+// page that changes is scanned again. It does not remember files written in
+// the last two seconds, so the test dates its writes back, as a deploy that
+// keeps modification times (rsync -t) does.
+TEST_CASE("includes: a page known to have no include stays a plain file until it changes") {
+  TempDir site;
+  const auto file = site / "web/page.html";
+  const std::string directive = include_of("thread=cache-thread&limit=5");
+  // The first version has no include and exactly the size of the second.
+  const std::string plain_html = "<p>" + std::string(directive.size(), 'x') + "</p>";
+  write_file(file, plain_html);
+  const auto deployed = std::filesystem::file_time_type::clock::now() - std::chrono::hours(2);
+  std::filesystem::last_write_time(file, deployed);
+  ServerOptions options;
+  options.web = site / "web";
+  TestServer test(options);
+  WsClient poster(test.server);
+  post_ok(poster, "cache-thread", "缓存之后仍然看得到的评论");
+
+  const auto plain = http_get(test.server, "/page.html");
+  CHECK(plain.status == 200);
+  CHECK(plain.body == plain_html);
+  const std::string etag = plain.header("etag");
+  REQUIRE_FALSE(etag.empty());
+  const auto revalidated = http_get(test.server, "/page.html", {{"If-None-Match", etag}});
+  CHECK(revalidated.status == 304);
+  CHECK(revalidated.body.empty());
+  CHECK(revalidated.header("etag") == etag);
+
+  // The answer comes from what the first scan found: the same size and mtime
+  // (the ETag's key too) are not read again, so a directive slipped in
+  // without changing either is sent as it is. No editor or deploy does this.
+  const std::string same_key_html = "<p>" + directive + "</p>";
+  REQUIRE(same_key_html.size() == plain_html.size());
+  write_file(file, same_key_html);
+  std::filesystem::last_write_time(file, deployed);
+  const auto unread = http_get(test.server, "/page.html");
+  CHECK(unread.status == 200);
+  CHECK(unread.header("etag") == etag);
+  CHECK(unread.body == same_key_html);
+
+  // Rewritten with an include (another size and mtime): scanned again, put
+  // together with the comments, and the old ETag no longer makes it a 304.
+  const std::string before = "<main>文章</main><div id=\"comments\">";
+  const std::string after = "</div>";
+  write_file(file, before + directive + after);
+  std::filesystem::last_write_time(file, deployed + std::chrono::hours(1));
+  const auto fragment = http_get(test.server, "/embed/latest?thread=cache-thread&limit=5");
+  REQUIRE(fragment.status == 200);
+  const auto assembled = http_get(test.server, "/page.html", {{"If-None-Match", etag}});
+  CHECK(assembled.status == 200);
+  CHECK(assembled.body == before + fragment.body + after);
+  CHECK(assembled.body.find("缓存之后仍然看得到的评论") != std::string::npos);
+  CHECK(assembled.header("etag").empty());
+  CHECK(assembled.header("cache-control") == "no-cache");
+
+  // And back to a plain page: a plain file again, with the new file's ETag.
+  const std::string plain_again = "<p>评论区已移走</p>";
+  write_file(file, plain_again);
+  std::filesystem::last_write_time(file, deployed + std::chrono::hours(2));
+  const auto replain = http_get(test.server, "/page.html", {{"If-None-Match", etag}});
+  CHECK(replain.status == 200);
+  CHECK(replain.body == plain_again);
+  const std::string new_etag = replain.header("etag");
+  CHECK_FALSE(new_etag.empty());
+  CHECK(new_etag != etag);
+  CHECK(http_get(test.server, "/page.html", {{"If-None-Match", new_etag}}).status == 304);
 }
