@@ -197,7 +197,9 @@ void HttpSession::handle(Request&& req) {
   }
   std::error_code fs_ec;
   const auto size = std::filesystem::file_size(*file_path, fs_ec);
-  const auto mtime = std::filesystem::last_write_time(*file_path, fs_ec);
+  // Not asked when the size failed: a success here would clear that error.
+  const auto mtime = fs_ec ? std::filesystem::file_time_type{}
+                           : std::filesystem::last_write_time(*file_path, fs_ec);
   if (fs_ec) {
     return send(text_response(req, http::status::not_found, "not found\n"), req.keep_alive());
   }
