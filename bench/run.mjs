@@ -64,8 +64,13 @@ const freshDb = (kind) => path.join(workDir, `${kind}-${++dbCounter}.db`);
 
 function startServer(kind, db) {
   const [cmd, args] = servers[kind].command(db);
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stderr.on('data', (d) => fs.appendFileSync(logFile, `  ${kind} stderr: ${d}`));
+  // The server's log (ours writes a line per post) goes straight into the log
+  // file: through a pipe to this process, a slow read here would block the
+  // server's writes and throttle the very server being measured.
+  fs.appendFileSync(logFile, `  ${kind} server log follows (${cmd} ${args.join(' ')}):\n`);
+  const logFd = fs.openSync(logFile, 'a');
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', logFd] });
+  fs.closeSync(logFd);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
