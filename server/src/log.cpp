@@ -10,6 +10,32 @@
 namespace comments::server {
 namespace {
 std::atomic<LogLevel> min_level{LogLevel::info};
+// The writer log_line hands lines to; null: write at once.
+std::atomic<LogWriter*> active_writer{nullptr};
+
+// write(2) of one buffer until done or the descriptor fails.
+void write_all(int fd, std::string_view bytes) {
+  std::size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n <= 0) break;
+    written += static_cast<std::size_t>(n);
+  }
+}
+
+std::string format_line(LogLevel level, std::string_view event, std::string_view fields) {
+  std::string line = iso_utc(now_ms());
+  line += ' ';
+  line += to_string(level);
+  line += ' ';
+  line += event;
+  if (!fields.empty()) {
+    line += ' ';
+    line += fields;
+  }
+  line += '\n';
+  return line;
+}
 }  // namespace
 
 void set_log_level(LogLevel level) noexcept { min_level.store(level, std::memory_order_relaxed); }
@@ -58,23 +84,78 @@ std::int64_t now_ms() {
 
 void log_line(LogLevel level, std::string_view event, std::string_view fields) {
   if (level < min_level.load(std::memory_order_relaxed)) return;
-  std::string line = iso_utc(now_ms());
-  line += ' ';
-  line += to_string(level);
-  line += ' ';
-  line += event;
-  if (!fields.empty()) {
-    line += ' ';
-    line += fields;
+  const std::string line = format_line(level, event, fields);
+  if (LogWriter* writer = active_writer.load(std::memory_order_acquire)) {
+    writer->push(line);
+    return;
   }
-  line += '\n';
-  // write(2) of one buffer: whole lines even with two threads logging.
-  std::size_t written = 0;
-  while (written < line.size()) {
-    const ssize_t n = ::write(STDERR_FILENO, line.data() + written, line.size() - written);
-    if (n <= 0) break;
-    written += static_cast<std::size_t>(n);
+  // One write(2) of the whole line: whole lines even with two threads logging.
+  write_all(STDERR_FILENO, line);
+}
+
+LogWriter::LogWriter(int fd, std::size_t max_pending_bytes)
+    : fd_(fd), max_pending_bytes_(max_pending_bytes), thread_([this] { run(); }) {}
+
+LogWriter::~LogWriter() { stop(); }
+
+bool LogWriter::push(std::string_view line) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_) {
+      if (pending_.size() + line.size() > max_pending_bytes_) {
+        ++dropped_;
+        return false;
+      }
+      const bool was_empty = pending_.empty();
+      pending_.append(line);
+      if (was_empty) wake_.notify_one();
+      return true;
+    }
   }
+  write_all(fd_, line);  // stopped: nobody else writes any more
+  return true;
+}
+
+void LogWriter::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+void LogWriter::run() {
+  std::string batch;
+  std::unique_lock lock(mutex_);
+  while (true) {
+    wake_.wait(lock, [this] { return stopping_ || !pending_.empty() || dropped_ != 0; });
+    batch.clear();
+    if (dropped_ != 0) {
+      batch = format_line(LogLevel::warn, "log-dropped", "lines=" + std::to_string(dropped_));
+      dropped_ = 0;
+    }
+    batch += pending_;
+    pending_.clear();
+    const bool last = stopping_;
+    lock.unlock();
+    write_all(fd_, batch);  // the slow part, with nothing locked
+    lock.lock();
+    if (last && pending_.empty() && dropped_ == 0) return;
+  }
+}
+
+StderrLogWriterScope::StderrLogWriterScope(std::size_t max_pending_bytes)
+    : writer_(STDERR_FILENO, max_pending_bytes) {
+  active_writer.store(&writer_, std::memory_order_release);
+}
+
+StderrLogWriterScope::~StderrLogWriterScope() {
+  active_writer.store(nullptr, std::memory_order_release);
+  // A line handed over just before this still lands: push() after stop()
+  // writes at once, and stop() writes what waits.
+  writer_.stop();
 }
 
 std::string log_value(std::string_view text) {

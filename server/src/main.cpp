@@ -80,6 +80,9 @@ std::string url_host(const net::ip::address& address) {
 }
 
 int run(const Config& config) {
+  // Log lines leave through their own thread while the server runs (log.hpp
+  // says why); declared first, so it ends last, after every thread that logs.
+  const StderrLogWriterScope log_writer;
   if (const char* level_text = std::getenv("COMMENTS_LOG_LEVEL")) {
     LogLevel level{};
     if (parse_log_level(level_text, level)) set_log_level(level);
