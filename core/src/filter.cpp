@@ -524,14 +524,7 @@ std::optional<std::size_t> WordMatcher::find(std::u32string_view folded) const n
 namespace {
 
 // The first few code points of `word` in quotes, for error messages.
-std::string quoted_prefix(std::string_view word) {
-  const std::string_view shown = text::leading_code_points(word, 20);
-  std::string out = "\"";
-  out.append(shown);
-  if (shown.size() < word.size()) out += "…";
-  out += '"';
-  return out;
-}
+std::string quoted_prefix(std::string_view word) { return text::quoted_excerpt(word, 20, "\"", "\""); }
 
 bool folds_to_nothing(std::string_view utf8) noexcept {
   std::size_t pos = 0;

@@ -136,6 +136,16 @@ std::string_view leading_code_points(std::string_view utf8, std::size_t count) n
   return utf8.substr(0, end);
 }
 
+std::string quoted_excerpt(std::string_view utf8, std::size_t max_chars, std::string_view open,
+                           std::string_view close) {
+  const std::string_view shown = leading_code_points(utf8, max_chars);
+  std::string out(open);
+  out.append(shown);
+  if (shown.size() < utf8.size()) out += "…";
+  out.append(close);
+  return out;
+}
+
 bool is_white_space(char32_t cp) noexcept {
   if (cp < 0x80) return cp == 0x20 || (cp >= 0x09 && cp <= 0x0D);
   return in_ranges(cp, unicode_tables::white_space);

@@ -248,6 +248,13 @@ TEST_CASE("leading_code_points counts characters, not bytes") {
   CHECK(leading_code_points("abc", 0).empty());
 }
 
+TEST_CASE("quoted_excerpt quotes at most so many characters, marking a cut") {
+  using comments::text::quoted_excerpt;
+  CHECK(quoted_excerpt("敏感词", 20, "“", "”") == "“敏感词”");
+  CHECK(quoted_excerpt("网友评论", 2, "\"", "\"") == "\"网友…\"");
+  CHECK(quoted_excerpt("", 5, "(", ")") == "()");
+}
+
 TEST_CASE("html_escape: the five special characters, nothing else") {
   CHECK(comments::text::html_escape(R"(<a href="x" onclick='y'>&</a>)") ==
         "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;");

@@ -44,9 +44,7 @@ std::string muted_words_problem(const std::vector<std::string>& words, bool zh) 
   for (const std::string& word : words) {
     const comments::WordProblem problem = comments::check_filter_word(word);
     if (problem == comments::WordProblem::none) continue;
-    const std::string_view shown = comments::text::leading_code_points(word, 20);
-    const std::string quoted = std::string(zh ? "“" : "\"") + std::string(shown) +
-                               (shown.size() < word.size() ? "…" : "") + (zh ? "”" : "\"");
+    const std::string quoted = comments::text::quoted_excerpt(word, 20, zh ? "“" : "\"", zh ? "”" : "\"");
     switch (problem) {
       case comments::WordProblem::none:
         break;

@@ -41,6 +41,11 @@ bool is_blank(std::string_view utf8) noexcept;
 // shorter), as a view into it.
 std::string_view leading_code_points(std::string_view utf8, std::size_t count) noexcept;
 
+// A short quotation of valid UTF-8 `utf8` for a message: `open`, its first
+// `max_chars` code points, "…" when it was longer, `close`.
+std::string quoted_excerpt(std::string_view utf8, std::size_t max_chars, std::string_view open,
+                           std::string_view close);
+
 // `text` with & < > " ' escaped, for HTML text and attribute values (the
 // server's no-JS fragment and the markup the widget writes itself).
 std::string html_escape(std::string_view text);
