@@ -11,6 +11,17 @@ const { startServer, newPage, onCleanup } = h.browserSuite({ before, after });
 
 const post = (thread, author, body) => ({ type: 'post', thread, author, body, parent: null });
 
+// A fresh page on `pageName` of `server`, its widget (`selector`) live, after
+// `messages` went through its own connection: { seeder, replies }. The page
+// seeds a thread and then posts or moderates beside the page a test watches.
+async function seeded(server, pageName, messages, selector) {
+  const seeder = await newPage();
+  await seeder.goto(server.url + '/' + pageName);
+  await h.waitLive(seeder, selector);
+  const replies = await h.wsExchange(seeder, server.url, messages);
+  return { seeder, replies };
+}
+
 test('demo page: two readers on one article see each other\'s posts live', async () => {
   const server = await startServer({});
   const a = await newPage();
@@ -81,10 +92,7 @@ test('more than N posts keep N shown, newest first; a removal refills from older
 
 test('the server-rendered block is shown without JavaScript and taken over in place with it', async () => {
   const server = await startServer({ 'seed.html': h.widgetPage({ attrs: { thread: 'frag' } }) });
-  const seeder = await newPage();
-  await seeder.goto(server.url + '/seed.html');
-  await h.waitLive(seeder);
-  await h.wsExchange(seeder, server.url, [post('frag', '甲', '第一条\n两行'), post('frag', '乙', '第二条')]);
+  const { seeder } = await seeded(server, 'seed.html', [post('frag', '甲', '第一条\n两行'), post('frag', '乙', '第二条')]);
   const fragment = await (await fetch(server.url + '/embed/latest?thread=frag&limit=5&lang=zh-CN')).text();
   assert.match(fragment, /<section class="cm-thread"/);
   const page = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"></head><body>
@@ -406,11 +414,8 @@ function watchFrames(page, mutedText = null) {
 
 test('the latest comments are painted before the widget takes over, then live without duplicates', async () => {
   const server = await startServer({ 'early.html': h.widgetPage({ attrs: { thread: 'early', limit: 5 } }) });
-  const seeder = await newPage();
-  await seeder.goto(server.url + '/early.html');
-  await h.waitLive(seeder);
   const xssAuthor = '<img src=x onerror="window.__xss=1">';
-  const replies = await h.wsExchange(seeder, server.url, [
+  const { seeder, replies } = await seeded(server, 'early.html', [
     post('early', '甲', '第一条\n两行'), post('early', xssAuthor, '<script>window.__xss=1</script>'),
     post('early', '丙', '置顶的')]);
   assert.ok(replies.every((r) => r.type === 'ack'), JSON.stringify(replies));
@@ -476,10 +481,7 @@ test('the latest comments are painted before the widget takes over, then live wi
 
 test('a reader with muted words gets no early paint: a muted comment never shows', async () => {
   const server = await startServer({ 'muted.html': h.widgetPage({ attrs: { thread: 'muted-early' } }) });
-  const seeder = await newPage();
-  await seeder.goto(server.url + '/muted.html');
-  await h.waitLive(seeder);
-  await h.wsExchange(seeder, server.url, [post('muted-early', '甲', '广告 内容'), post('muted-early', '乙', '正常评论')]);
+  await seeded(server, 'muted.html', [post('muted-early', '甲', '广告 内容'), post('muted-early', '乙', '正常评论')]);
 
   const page = await newPage();
   await page.addInitScript(() => localStorage.setItem('comments.muted', '广告'));
@@ -542,10 +544,7 @@ test('the filter module: fetched only for readers with muted words; when it cann
 
 test('a server that never answers /embed/latest only costs the head start: the widget shows the comments', async () => {
   const server = await startServer({ 'stall.html': h.widgetPage({ attrs: { thread: 'stall' } }) });
-  const seeder = await newPage();
-  await seeder.goto(server.url + '/stall.html');
-  await h.waitLive(seeder);
-  await h.wsExchange(seeder, server.url, [post('stall', '甲', '照样显示')]);
+  await seeded(server, 'stall.html', [post('stall', '甲', '照样显示')]);
 
   const page = await newPage();
   let stalled = 0;
@@ -562,11 +561,8 @@ test('a server that never answers /embed/latest only costs the head start: the w
 test('the demo page arrives with its latest comments (server include): shown without JavaScript, painted with the page', async () => {
   const thread = '2020-11-11-caowenze';  // web/index.html's include and container
   const server = await startServer({});
-  const seeder = await newPage();
-  await seeder.goto(server.url + '/index.html');
-  await h.waitLive(seeder, '#comments');
-  const replies = await h.wsExchange(seeder, server.url,
-    Array.from({ length: 11 }, (_, i) => post(thread, `网友${i}`, `第${i}条`)));
+  const { seeder, replies } = await seeded(server, 'index.html',
+    Array.from({ length: 11 }, (_, i) => post(thread, `网友${i}`, `第${i}条`)), '#comments');
   assert.ok(replies.every((r) => r.type === 'ack'), JSON.stringify(replies));
   const newestTen = Array.from({ length: 10 }, (_, i) => `第${10 - i}条`);
 
@@ -625,10 +621,7 @@ test('a hidden or empty server-rendered block claims no paint: the widget marks 
     'empty.html': page('empty-block', ''),
     'seed.html': h.widgetPage({ attrs: { thread: 'hidden-block' } }),
   });
-  const seeder = await newPage();
-  await seeder.goto(server.url + '/seed.html');
-  await h.waitLive(seeder);
-  await h.wsExchange(seeder, server.url, [post('hidden-block', '甲', '看不见的评论')]);
+  await seeded(server, 'seed.html', [post('hidden-block', '甲', '看不见的评论')]);
 
   for (const name of ['hidden.html', 'empty.html']) {
     const reader = await newPage();
