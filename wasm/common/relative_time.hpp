@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 
+#include "comments/calendar.hpp"
 #include "common/i18n.hpp"
 
 namespace cmweb {
@@ -17,15 +18,9 @@ namespace cmweb {
 std::string relative_time(Lang lang, std::int64_t created_ms, std::int64_t now_ms,
                           int utc_offset_minutes);
 
-// The calendar date of Unix-ms `ms` shifted by the offset: {year, month 1-12, day 1-31}.
-struct CivilDate {
-  int year;
-  unsigned month;
-  unsigned day;
-};
-CivilDate civil_date(std::int64_t ms, int utc_offset_minutes) noexcept;
-
-// "2020-11-11T15:04:12.000Z": the form a <time datetime> attribute takes.
-std::string iso_utc(std::int64_t ms);
+// The calendar helpers live in core (the server formats times with them too).
+using comments::civil_date;
+using comments::CivilDate;
+using comments::iso_utc;
 
 }  // namespace cmweb

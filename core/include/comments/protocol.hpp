@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "comments/comment.hpp"
+#include "comments/moderation.hpp"
 
 namespace comments {
 
@@ -64,9 +65,6 @@ struct AuthRequest {
   std::string token;
 };
 
-enum class QueueStatus : std::uint8_t { published, pending, rejected, deleted, flagged, all };
-std::string_view to_string(QueueStatus s) noexcept;
-
 struct QueueRequest {
   QueueStatus status = QueueStatus::pending;
   std::optional<std::string> thread;  // exact
@@ -75,9 +73,6 @@ struct QueueRequest {
   std::optional<std::int64_t> before;
   int limit = 50;
 };
-
-enum class ModerateAction : std::uint8_t { approve, reject, remove, pin, unpin };
-std::string_view to_string(ModerateAction a) noexcept;  // remove <-> "delete"
 
 struct ModerateRequest {
   std::int64_t id = 0;
@@ -136,16 +131,7 @@ std::string comment_event(const Comment& c, std::int64_t total);
 std::string update_event(const Comment& c, std::int64_t total);
 std::string queued_event(const Comment& c);
 
-// Extension: one audit log entry and the reply to `audit`.
-struct AuditEntry {
-  std::int64_t id = 0;
-  std::int64_t at = 0;            // Unix ms
-  std::string action;             // approve, reject, delete, pin, unpin, ban, filters
-  std::optional<std::int64_t> comment;
-  std::string thread;             // empty for filters
-  std::string moderator;          // moderator session id (never the token)
-  std::string detail;             // e.g. "pending -> published"
-};
+// Extension: the reply to `audit`.
 std::string audit_message(const Req& req, const std::vector<AuditEntry>& entries);
 // Extension: pushed to every moderator after each moderation action.
 std::string audit_event(const AuditEntry& entry);

@@ -50,4 +50,8 @@ std::string quoted_excerpt(std::string_view utf8, std::size_t max_chars, std::st
 // server's no-JS fragment and the markup the widget writes itself).
 std::string html_escape(std::string_view text);
 
+// `text` with A-Z lowered and every other byte kept: for the ASCII tokens of
+// protocols (host names, schemes, language tags), never for readers' text.
+std::string ascii_lower(std::string_view text);
+
 }  // namespace comments::text
