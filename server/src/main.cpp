@@ -1,5 +1,7 @@
-// comment-server: the entry point. Parses the command line, opens the store,
-// reads what the service keeps in memory, listens, and shuts down cleanly on
+// comment-server: the entry point, and the one place that wires the layers
+// together (support <- store <- app <- ws <- http <- here; docs/architecture.md).
+// Parses the command line, opens the store, reads what the application keeps
+// in memory, listens, and shuts down cleanly on
 // SIGINT/SIGTERM (stop accepting, close WebSockets with 1001, let the
 // StoreWorker finish every queued commit, close the store, exit 0).
 #include <sys/resource.h>
@@ -16,13 +18,15 @@
 #include <iostream>
 #include <sstream>
 
+#include "app/app.hpp"
 #include "comments/text.hpp"
-#include "config.hpp"
-#include "listener.hpp"
-#include "log.hpp"
-#include "service.hpp"
+#include "http/http_context.hpp"
+#include "http/listener.hpp"
 #include "store/sqlite_store.hpp"
 #include "store/store_worker.hpp"
+#include "support/config.hpp"
+#include "support/log.hpp"
+#include "ws/ws_session.hpp"
 
 #ifndef COMMENTS_DEFAULT_WEB_DIR
 #define COMMENTS_DEFAULT_WEB_DIR "web"
@@ -96,7 +100,8 @@ int run(const Config& config) {
   raise_file_limit();
   std::signal(SIGPIPE, SIG_IGN);
 
-  // The io_context outlives the worker and the service (see ~Service).
+  // The io_context outlives the worker and every layer on it: handlers it
+  // still holds at the shutdown deadline are destroyed with it, last.
   net::io_context io(1);
 
   std::unique_ptr<StoreWorker> worker;
@@ -109,20 +114,20 @@ int run(const Config& config) {
     return exit_failure;
   }
 
-  ServiceOptions options;
+  AppOptions options;
   options.premoderate = config.premoderate;
   options.rate_per_minute = config.rate_per_minute;
-  options.trust_proxy = config.trust_proxy;
-  options.allow_origins = config.allow_origins;
-  options.web_root = config.web_dir;
   options.mod_token = std::move(token);
   const bool moderation_on = options.mod_token.has_value();
-  auto service = std::make_unique<Service>(io, *worker, std::move(options), std::move(state));
+  auto app = std::make_unique<App>(io, *worker, std::move(options), std::move(state));
+  auto websockets = std::make_unique<WsSessions>(io);
+  auto http = std::make_unique<HttpContext>(
+      *app, *websockets, HttpOptions{config.trust_proxy, config.allow_origins, config.web_dir});
 
   std::unique_ptr<Listener> listener;
   try {
     const net::ip::tcp::endpoint endpoint(net::ip::make_address(config.host), config.port);
-    listener = std::make_unique<Listener>(io, endpoint, *service);
+    listener = std::make_unique<Listener>(io, endpoint, *http);
   } catch (const std::exception& e) {
     log_error("start-failed", "host=" + config.host + " port=" + std::to_string(config.port) +
                                   " error=" + log_value(e.what()));
@@ -138,7 +143,7 @@ int run(const Config& config) {
   net::steady_timer drain_timer(io);
   std::chrono::steady_clock::time_point give_up;
   std::function<void()> wait_for_drain = [&] {
-    if (service->drained() || std::chrono::steady_clock::now() >= give_up) {
+    if (http->drained() || std::chrono::steady_clock::now() >= give_up) {
       io.stop();
       return;
     }
@@ -152,7 +157,9 @@ int run(const Config& config) {
     if (ec) return;
     log_info("signal", "signal=" + std::to_string(signal_number));
     listener->stop();
-    service->shutdown();
+    app->shutdown();
+    websockets->shutdown();
+    http->shutdown();
     give_up = std::chrono::steady_clock::now() + shutdown_deadline;
     wait_for_drain();
   });
@@ -169,8 +176,10 @@ int run(const Config& config) {
 
   // Every queued commit finishes before the store closes.
   worker->stop();
-  service.reset();
   listener.reset();
+  http.reset();
+  websockets.reset();
+  app.reset();
   worker.reset();  // closes the store
   log_info("stopped");
   return 0;

@@ -68,7 +68,7 @@ TEST_CASE("latest and page on a thread with 200,000 comments") {
   // The very start of the thread.
   CHECK(store->page("big", published_ids[2], 50).size() == 2);
 
-  QueueRequest pending;
+  QueueQuery pending;
   pending.status = QueueStatus::pending;
   pending.thread = "big";
   pending.limit = 1;

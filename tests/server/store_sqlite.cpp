@@ -25,8 +25,8 @@ std::vector<std::int64_t> ids_of(const std::vector<Comment>& comments) {
   return ids;
 }
 
-QueueRequest queue_of(QueueStatus status) {
-  QueueRequest q;
+QueueQuery queue_of(QueueStatus status) {
+  QueueQuery q;
   q.status = status;
   q.limit = 100;
   return q;
@@ -139,7 +139,7 @@ TEST_CASE("insert stores a batch in order and checks parents per item") {
   CHECK(store->poster_of(results[3]->id) == "p2");
   // Refused items are not stored: only root, ok reply and the pending post are in thread a.
   CHECK(store->queue([] {
-              QueueRequest q = queue_of(QueueStatus::all);
+              QueueQuery q = queue_of(QueueStatus::all);
               q.thread = "a";
               return q;
             }())
@@ -274,7 +274,7 @@ TEST_CASE("queue filters by status, thread, author and text, newest first") {
   store->flag(p5.id, "addr", "", 1);
   store->moderate(p5.id, ModerateAction::reject);  // flagged stays flagged whatever the status
 
-  auto ids = [&](QueueRequest q) { return ids_of(store->queue(q)); };
+  auto ids = [&](QueueQuery q) { return ids_of(store->queue(q)); };
   using V = std::vector<std::int64_t>;
 
   CHECK(ids(queue_of(QueueStatus::published)) == V{p1.id});
@@ -285,12 +285,12 @@ TEST_CASE("queue filters by status, thread, author and text, newest first") {
   CHECK(ids(queue_of(QueueStatus::all)) == V{p6.id, p5.id, p4.id, p3.id, p2.id, p1.id});
 
   SUBCASE("thread matches exactly, not as a prefix") {
-    QueueRequest q = queue_of(QueueStatus::pending);
+    QueueQuery q = queue_of(QueueStatus::pending);
     q.thread = "news/1";
     CHECK(ids(q) == V{p2.id});
   }
   SUBCASE("author is a case-insensitive substring") {
-    QueueRequest q = queue_of(QueueStatus::all);
+    QueueQuery q = queue_of(QueueStatus::all);
     q.author = "BOB";
     CHECK(ids(q) == V{p4.id, p3.id});
     q.author = "alI";
@@ -301,7 +301,7 @@ TEST_CASE("queue filters by status, thread, author and text, newest first") {
     CHECK(ids(q) == V{p5.id});
   }
   SUBCASE("text is a case-insensitive substring of the body") {
-    QueueRequest q = queue_of(QueueStatus::all);
+    QueueQuery q = queue_of(QueueStatus::all);
     q.text = "hello world";
     CHECK(ids(q) == V{p1.id});
     q.text = "一体化";
@@ -314,7 +314,7 @@ TEST_CASE("queue filters by status, thread, author and text, newest first") {
     CHECK(ids(q).empty());
   }
   SUBCASE("% and _ are ordinary characters") {
-    QueueRequest q = queue_of(QueueStatus::all);
+    QueueQuery q = queue_of(QueueStatus::all);
     q.text = "0%";
     CHECK(ids(q) == V{p3.id});
     q.text = "%";
@@ -327,13 +327,13 @@ TEST_CASE("queue filters by status, thread, author and text, newest first") {
     CHECK(ids(q) == V{p3.id});
   }
   SUBCASE("filters combine, before pages and limit caps") {
-    QueueRequest q = queue_of(QueueStatus::all);
+    QueueQuery q = queue_of(QueueStatus::all);
     q.thread = "news/1";
     q.text = "R";  // Hello World, surely, ÄRGER (and 100% sure_thing, in another thread)
     CHECK(ids(q) == V{p5.id, p4.id, p1.id});
     q.before = p5.id;
     CHECK(ids(q) == V{p4.id, p1.id});
-    QueueRequest all = queue_of(QueueStatus::all);
+    QueueQuery all = queue_of(QueueStatus::all);
     all.limit = 2;
     CHECK(ids(all) == V{p6.id, p5.id});
     all.before = p5.id;

@@ -12,52 +12,18 @@
 #include <vector>
 
 #include "store/sqlite_store.hpp"
+#include "failing_store.hpp"
 #include "store_support.hpp"
 
 using namespace comments;
 using namespace comments::server;
+using store_test::FailingStore;
 using store_test::new_comment;
 using store_test::RawDb;
 using store_test::TempDb;
 
 namespace {
 
-// A store whose writes always fail, as on a dead disk; reads go to a real one.
-class FailingStore final : public Store {
- public:
-  explicit FailingStore(std::unique_ptr<Store> real) : real_(std::move(real)) {}
-
-  std::vector<InsertResult> insert(const std::vector<NewComment>&) override {
-    throw StoreError("disk I/O error (injected)");
-  }
-  ThreadSnapshot latest(std::string_view thread, int limit) override { return real_->latest(thread, limit); }
-  std::vector<Comment> page(std::string_view thread, std::int64_t before, int limit) override {
-    return real_->page(thread, before, limit);
-  }
-  std::optional<Comment> find(std::int64_t id) override { return real_->find(id); }
-  std::int64_t published_count(std::string_view thread) override { return real_->published_count(thread); }
-  std::optional<Moderated> moderate(std::int64_t, ModerateAction) override {
-    throw StoreError("disk I/O error (injected)");
-  }
-  std::optional<Comment> flag(std::int64_t id, std::string_view flagger, std::string_view reason,
-                              std::int64_t at) override {
-    return real_->flag(id, flagger, reason, at);
-  }
-  std::vector<Comment> queue(const QueueRequest& q) override { return real_->queue(q); }
-  std::optional<std::string> poster_of(std::int64_t id) override { return real_->poster_of(id); }
-  void ban(std::string_view poster, std::int64_t at) override { real_->ban(poster, at); }
-  std::vector<std::string> bans() override { return real_->bans(); }
-  FilterLists load_filters() override { return real_->load_filters(); }
-  void save_filters(const FilterLists& lists) override { real_->save_filters(lists); }
-  AuditEntry append_audit(AuditEntry entry) override { return real_->append_audit(std::move(entry)); }
-  std::vector<AuditEntry> audit(std::optional<std::int64_t> before, int limit) override {
-    return real_->audit(before, limit);
-  }
-  std::string secret(std::string_view name, std::size_t bytes) override { return real_->secret(name, bytes); }
-
- private:
-  std::unique_ptr<Store> real_;
-};
 
 }  // namespace
 

@@ -1,7 +1,7 @@
 // Command-line parsing of comment-server.
 #include <doctest/doctest.h>
 
-#include "config.hpp"
+#include "support/config.hpp"
 
 using namespace comments::server;
 

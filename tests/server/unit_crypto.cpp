@@ -1,7 +1,7 @@
 // Address hash (HMAC-SHA256), token check and random ids.
 #include <doctest/doctest.h>
 
-#include "crypto.hpp"
+#include "support/crypto.hpp"
 
 using namespace comments::server;
 

@@ -1,7 +1,7 @@
 // The /embed/latest HTML fragment: structure, escaping, languages.
 #include <doctest/doctest.h>
 
-#include "embed.hpp"
+#include "http/embed.hpp"
 
 using namespace comments;
 using namespace comments::server;

@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 
-#include "include_scan_cache.hpp"
+#include "http/include_scan_cache.hpp"
 
 using comments::server::IncludeScanCache;
 using std::filesystem::file_time_type;

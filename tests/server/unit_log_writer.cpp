@@ -6,7 +6,7 @@
 #include <string>
 #include <thread>
 
-#include "log.hpp"
+#include "support/log.hpp"
 
 using comments::server::LogWriter;
 

@@ -1,7 +1,7 @@
 // The WebSocket Origin rule of the contract.
 #include <doctest/doctest.h>
 
-#include "origin.hpp"
+#include "http/origin.hpp"
 
 using namespace comments::server;
 

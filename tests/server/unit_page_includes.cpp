@@ -2,7 +2,7 @@
 // comment, and splicing the answers in.
 #include <doctest/doctest.h>
 
-#include "page_includes.hpp"
+#include "http/page_includes.hpp"
 
 using namespace comments::server;
 

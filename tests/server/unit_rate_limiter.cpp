@@ -1,7 +1,7 @@
 // The sliding-window post limit.
 #include <doctest/doctest.h>
 
-#include "rate_limiter.hpp"
+#include "app/rate_limiter.hpp"
 
 using comments::server::RateLimiter;
 

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "web_files.hpp"
+#include "http/web_files.hpp"
 
 using namespace comments::server;
 namespace fs = std::filesystem;

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "websocket/frame.hpp"
-#include "websocket/handshake.hpp"
+#include "ws/frame.hpp"
+#include "ws/handshake.hpp"
 
 using namespace comments::server::ws;
 using Kind = FrameReader::EventKind;

@@ -1,4 +1,4 @@
-#include "rate_limiter.hpp"
+#include "app/rate_limiter.hpp"
 
 #include <algorithm>
 

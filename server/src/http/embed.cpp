@@ -1,9 +1,10 @@
-#include "embed.hpp"
+#include "http/embed.hpp"
 
 #include <algorithm>
 
+#include "comments/calendar.hpp"
 #include "comments/thread_texts.hpp"
-#include "log.hpp"
+#include "support/log.hpp"
 
 namespace comments::server {
 namespace {
@@ -24,7 +25,7 @@ std::string display_time(const std::string& iso) {
 
 void append_comment(std::string& out, const Comment& c, bool pinned, const ThreadTexts& texts) {
   const std::string id = std::to_string(c.id);
-  const std::string iso = iso_utc(c.created);
+  const std::string iso = comments::iso_utc(c.created);
   out += "<li class=\"cm-comment";
   if (pinned) out += " cm-pinned";
   out += "\" id=\"cm-c-" + id + "\" data-id=\"" + id + "\">";
@@ -41,10 +42,7 @@ void append_comment(std::string& out, const Comment& c, bool pinned, const Threa
 }  // namespace
 
 bool parse_embed_lang(std::string_view text, EmbedLang& out) {
-  std::string lower(text);
-  for (auto& c : lower) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
-  }
+  const std::string lower = text::ascii_lower(text);
   if (lower == "zh-cn" || lower == "zh" || lower == "zh-hans") {
     out = EmbedLang::zh_cn;
     return true;

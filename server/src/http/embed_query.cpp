@@ -1,10 +1,10 @@
-#include "embed_query.hpp"
+#include "http/embed_query.hpp"
 
 #include <charconv>
 #include <utility>
 
 #include "comments/text.hpp"
-#include "web_files.hpp"
+#include "http/web_files.hpp"
 
 namespace comments::server {
 

@@ -8,7 +8,7 @@
 #include <variant>
 
 #include "comments/limits.hpp"
-#include "embed.hpp"
+#include "http/embed.hpp"
 
 namespace comments::server {
 

@@ -1,4 +1,4 @@
-#include "http_session.hpp"
+#include "http/http_session.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/beast/core/bind_handler.hpp>
@@ -10,14 +10,14 @@
 #include <filesystem>
 #include <fstream>
 
-#include "embed.hpp"
-#include "embed_query.hpp"
-#include "log.hpp"
-#include "page_includes.hpp"
-#include "service.hpp"
-#include "web_files.hpp"
-#include "websocket/handshake.hpp"
-#include "ws_session.hpp"
+#include "http/embed.hpp"
+#include "http/embed_query.hpp"
+#include "http/http_context.hpp"
+#include "http/page_includes.hpp"
+#include "http/web_files.hpp"
+#include "support/log.hpp"
+#include "ws/handshake.hpp"
+#include "ws/ws_session.hpp"
 
 namespace comments::server {
 
@@ -91,11 +91,12 @@ std::optional<std::string> read_whole_file(const std::filesystem::path& file,
 
 }  // namespace
 
-HttpSession::HttpSession(net::ip::tcp::socket&& socket, Service& service, std::uint64_t conn_id)
-    : stream_(std::move(socket)), service_(service), conn_id_(conn_id) {}
+HttpSession::HttpSession(net::ip::tcp::socket&& socket, HttpContext& context,
+                         std::uint64_t conn_id)
+    : stream_(std::move(socket)), context_(context), conn_id_(conn_id) {}
 
 void HttpSession::run() {
-  service_.add_http(*this);
+  context_.add(*this);
   registered_ = true;
   net::dispatch(stream_.get_executor(),
                 beast::bind_front_handler(&HttpSession::read_request, shared_from_this()));
@@ -108,7 +109,7 @@ void HttpSession::stop() {
 }
 
 void HttpSession::read_request() {
-  if (service_.shutting_down()) return finish();
+  if (context_.shutting_down()) return finish();
   parser_.emplace();
   parser_->header_limit(max_header_bytes);
   parser_->body_limit(max_body_bytes);
@@ -135,7 +136,7 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
 }
 
 std::string HttpSession::client_address(const Request& req) const {
-  if (service_.trust_proxy()) {
+  if (context_.trust_proxy()) {
     const auto forwarded = req.find("X-Forwarded-For");
     if (forwarded != req.end()) {
       const auto entry = last_entry(forwarded->value());
@@ -148,7 +149,7 @@ std::string HttpSession::client_address(const Request& req) const {
 }
 
 std::string HttpSession::request_scheme(const Request& req) const {
-  if (service_.trust_proxy()) {
+  if (context_.trust_proxy()) {
     if (const auto it = req.find("X-Forwarded-Proto"); it != req.end()) {
       const auto proto = last_entry(it->value());
       if (!proto.empty()) return std::string(proto);
@@ -161,7 +162,7 @@ std::string HttpSession::cors_origin(const Request& req) const {
   const auto it = req.find(http::field::origin);
   if (it == req.end()) return {};
   const std::string_view origin = it->value();
-  if (!service_.origins().allows(origin, req[http::field::host], request_scheme(req))) return {};
+  if (!context_.origins().allows(origin, req[http::field::host], request_scheme(req))) return {};
   return std::string(origin);
 }
 
@@ -191,7 +192,7 @@ void HttpSession::handle(Request&& req) {
   }
   if (path == "/embed/latest") return serve_embed(std::move(req), query);
 
-  const auto file_path = resolve_web_path(service_.web_root(), path);
+  const auto file_path = resolve_web_path(context_.web_root(), path);
   if (!file_path) {
     return send(text_response(req, http::status::not_found, "not found\n"), req.keep_alive());
   }
@@ -212,7 +213,7 @@ void HttpSession::handle(Request&& req) {
   // a plain file (ETag, 304) like any other. Pages already scanned and found
   // without includes, unchanged since, are not read again: a revalidation of
   // such a page costs a stat, as for any other file.
-  auto& scans = service_.include_scans();
+  auto& scans = context_.include_scans();
   if (content_type.starts_with("text/html") && size <= max_include_page_bytes &&
       !scans.known_without_includes(*file_path, size, mtime)) {
     if (auto page = read_whole_file(*file_path, size)) {
@@ -269,14 +270,14 @@ void HttpSession::handle(Request&& req) {
 void HttpSession::upgrade(Request&& req) {
   std::optional<std::string_view> origin;
   if (const auto it = req.find(http::field::origin); it != req.end()) origin = it->value();
-  if (!service_.origins().allows(origin, req[http::field::host], request_scheme(req))) {
+  if (!context_.origins().allows(origin, req[http::field::host], request_scheme(req))) {
     log_info("ws-refused", "conn=" + std::to_string(conn_id_) + " origin=" +
                                log_value(origin.value_or("")));
     auto res = text_response(req, http::status::forbidden, "origin not allowed\n");
     res.keep_alive(false);
     return send(std::move(res), false);
   }
-  if (service_.shutting_down()) {
+  if (context_.shutting_down()) {
     auto res = text_response(req, http::status::service_unavailable, "shutting down\n");
     res.keep_alive(false);
     return send(std::move(res), false);
@@ -289,14 +290,14 @@ void HttpSession::upgrade(Request&& req) {
     res.keep_alive(false);
     return send(std::move(res), false);
   }
-  const std::string poster = service_.address_key(client_address(req));
-  upgraded_ = true;
+  const std::string poster = context_.app().address_key(client_address(req));
   stream_.expires_never();
   // Bytes read past the request belong to the WebSocket stream.
   const auto early = buffer_.cdata();
   const std::string early_bytes(static_cast<const char*>(early.data()), early.size());
   buffer_.consume(buffer_.size());
-  auto session = std::make_shared<WsSession>(stream_.release_socket(), service_, poster, conn_id_);
+  auto session = std::make_shared<WsSession>(stream_.release_socket(), context_.app(),
+                                             context_.websockets(), poster, conn_id_);
   finish();
   session->run(req[http::field::sec_websocket_key], early_bytes);
 }
@@ -311,10 +312,10 @@ void HttpSession::serve_embed(Request&& req, std::string_view query) {
 
   // Pages on allowed origins may fetch the fragment from script.
   std::string allow_origin = cors_origin(req);
-  service_.embed_latest(
+  context_.embed_latest(
       std::move(embed.thread), embed.limit, embed.lang,
       [self = shared_from_this(), req = std::move(req),
-       allow_origin = std::move(allow_origin)](Service::EmbedReply reply) {
+       allow_origin = std::move(allow_origin)](HttpContext::EmbedReply reply) {
         auto res = reply.ok
                        ? text_response(req, http::status::ok, std::move(reply.html),
                                        "text/html; charset=utf-8")
@@ -380,8 +381,8 @@ void HttpSession::serve_page_with_includes(Request&& req, std::string_view path,
       continue;
     }
     const auto& query = std::get<EmbedQuery>(request);
-    service_.embed_latest(query.thread, query.limit, query.lang,
-                          [assembly, finish_one, i](Service::EmbedReply reply) {
+    context_.embed_latest(query.thread, query.limit, query.lang,
+                          [assembly, finish_one, i](HttpContext::EmbedReply reply) {
                             assembly->texts[i] = reply.ok ? std::move(reply.html)
                                                           : include_problem_comment(reply.html);
                             finish_one();
@@ -408,7 +409,7 @@ void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
 void HttpSession::finish() {
   if (registered_) {
     registered_ = false;
-    service_.remove_http(*this);
+    context_.remove(*this);
   }
 }
 

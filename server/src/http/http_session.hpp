@@ -9,7 +9,6 @@
 #include <boost/beast/http/message_generator.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/intrusive/list_hook.hpp>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -17,22 +16,24 @@
 #include <string_view>
 #include <vector>
 
+#include "support/registry.hpp"
+
 namespace comments::server {
 
-class Service;
+class HttpContext;
 struct EmbedInclude;
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
  public:
   using Request = boost::beast::http::request<boost::beast::http::string_body>;
 
-  HttpSession(boost::asio::ip::tcp::socket&& socket, Service& service, std::uint64_t conn_id);
+  HttpSession(boost::asio::ip::tcp::socket&& socket, HttpContext& context, std::uint64_t conn_id);
 
   void run();
   // Shutdown: closes the connection, whatever it is doing.
   void stop();
 
-  boost::intrusive::list_member_hook<> registry_hook;
+  RegistryHook registry_hook;
 
  private:
   void read_request();
@@ -60,10 +61,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
-  Service& service_;
+  HttpContext& context_;
   std::uint64_t conn_id_;
   bool registered_ = false;
-  bool upgraded_ = false;
 };
 
 }  // namespace comments::server

@@ -1,4 +1,4 @@
-#include "include_scan_cache.hpp"
+#include "http/include_scan_cache.hpp"
 
 namespace comments::server {
 

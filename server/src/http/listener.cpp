@@ -1,20 +1,19 @@
-#include "listener.hpp"
+#include "http/listener.hpp"
 
 #include <boost/asio/socket_base.hpp>
 #include <chrono>
 #include <memory>
 
-#include "http_session.hpp"
-#include "log.hpp"
-#include "service.hpp"
+#include "http/http_context.hpp"
+#include "support/log.hpp"
 
 namespace comments::server {
 
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-Listener::Listener(net::io_context& io, const tcp::endpoint& endpoint, Service& service)
-    : io_(io), acceptor_(io), retry_timer_(io), service_(service) {
+Listener::Listener(net::io_context& io, const tcp::endpoint& endpoint, HttpContext& context)
+    : io_(io), acceptor_(io), retry_timer_(io), context_(context) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(net::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
@@ -47,7 +46,7 @@ void Listener::accept_next() {
     }
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
-    std::make_shared<HttpSession>(std::move(socket), service_, next_conn_id_++)->run();
+    std::make_shared<HttpSession>(std::move(socket), context_, next_conn_id_++)->run();
     accept_next();
   });
 }

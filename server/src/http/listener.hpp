@@ -7,13 +7,13 @@
 
 namespace comments::server {
 
-class Service;
+class HttpContext;
 
 class Listener {
  public:
   // Binds and listens; throws boost::system::system_error when it cannot.
   Listener(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint,
-           Service& service);
+           HttpContext& context);
 
   boost::asio::ip::tcp::endpoint local_endpoint() const;
   void start();
@@ -25,7 +25,7 @@ class Listener {
   boost::asio::io_context& io_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer retry_timer_;
-  Service& service_;
+  HttpContext& context_;
   std::uint64_t next_conn_id_ = 1;
   bool stopped_ = false;
 };

@@ -1,18 +1,14 @@
-#include "origin.hpp"
+#include "http/origin.hpp"
 
 #include <algorithm>
 #include <charconv>
 
+#include "comments/text.hpp"
+
 namespace comments::server {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
-    return static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
-  });
-  return out;
-}
+using text::ascii_lower;
 
 unsigned default_port(std::string_view scheme) {
   if (scheme == "http" || scheme == "ws") return 80;
@@ -28,7 +24,7 @@ bool split_authority(std::string_view authority, std::string& host,
   if (authority.front() == '[') {
     const auto close = authority.find(']');
     if (close == std::string_view::npos) return false;
-    host = lower(authority.substr(1, close - 1));
+    host = ascii_lower(authority.substr(1, close - 1));
     const auto rest = authority.substr(close + 1);
     if (!rest.empty()) {
       if (rest.front() != ':') return false;
@@ -38,11 +34,11 @@ bool split_authority(std::string_view authority, std::string& host,
   } else {
     const auto colon = authority.rfind(':');
     if (colon != std::string_view::npos) {
-      host = lower(authority.substr(0, colon));
+      host = ascii_lower(authority.substr(0, colon));
       port_text = authority.substr(colon + 1);
       if (port_text.empty()) return false;
     } else {
-      host = lower(authority);
+      host = ascii_lower(authority);
     }
   }
   if (host.empty()) return false;
@@ -62,7 +58,7 @@ std::optional<OriginParts> parse_origin(std::string_view origin) {
   const auto sep = origin.find("://");
   if (sep == std::string_view::npos || sep == 0) return std::nullopt;
   OriginParts parts;
-  parts.scheme = lower(origin.substr(0, sep));
+  parts.scheme = ascii_lower(origin.substr(0, sep));
   auto authority = origin.substr(sep + 3);
   std::optional<unsigned> port;
   if (!split_authority(authority, parts.host, port)) return std::nullopt;
@@ -100,7 +96,7 @@ bool OriginPolicy::allows(std::optional<std::string_view> origin, std::string_vi
   std::string own_host;
   std::optional<unsigned> own_port;
   if (!split_authority(host, own_host, own_port)) return false;
-  const std::string own_scheme = lower(scheme);
+  const std::string own_scheme = ascii_lower(scheme);
   const unsigned own = own_port ? *own_port : default_port(own_scheme);
   return parts->scheme == own_scheme && parts->host == own_host && parts->port == own;
 }

@@ -1,9 +1,9 @@
-#include "page_includes.hpp"
+#include "http/page_includes.hpp"
 
 #include <optional>
 #include <utility>
 
-#include "embed.hpp"
+#include "http/embed.hpp"
 
 namespace comments::server {
 namespace {

@@ -14,7 +14,7 @@
 #include <variant>
 #include <vector>
 
-#include "embed_query.hpp"
+#include "http/embed_query.hpp"
 
 namespace comments::server {
 

@@ -1,4 +1,4 @@
-#include "web_files.hpp"
+#include "http/web_files.hpp"
 
 #include <algorithm>
 #include <array>

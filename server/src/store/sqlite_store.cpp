@@ -6,7 +6,6 @@
 #include <sqlite3.h>
 
 #include <locale.h>
-#include <sys/random.h>
 #include <wctype.h>
 
 #include <cerrno>
@@ -20,6 +19,7 @@
 
 #include "comments/limits.hpp"
 #include "comments/text.hpp"
+#include "support/crypto.hpp"
 
 namespace comments::server {
 
@@ -521,7 +521,7 @@ class SqliteStore final : public Store {
     return target;
   }
 
-  std::vector<Comment> queue(const QueueRequest& request) override {
+  std::vector<Comment> queue(const QueueQuery& request) override {
     std::vector<Comment> items;
     if (request.limit <= 0) return items;
     // The SQL depends only on which filters are present (at most 96 shapes),
@@ -652,7 +652,7 @@ class SqliteStore final : public Store {
         return value;
       }
     }
-    std::string value = random_bytes(bytes);
+    std::string value = server::random_bytes(bytes);
     Query q(statement("INSERT INTO secrets (name, value) VALUES (?, ?)"));
     q.bind(1, name).bind_blob(2, value).run();
     transaction.commit();
@@ -788,20 +788,6 @@ class SqliteStore final : public Store {
     return comments;
   }
 
-  // Key material from the kernel's CSPRNG.
-  static std::string random_bytes(std::size_t count) {
-    std::string bytes(count, '\0');
-    std::size_t filled = 0;
-    while (filled < count) {
-      const ssize_t got = getrandom(bytes.data() + filled, count - filled, 0);
-      if (got < 0) {
-        if (errno == EINTR) continue;
-        throw StoreError(std::string("reading random bytes: ") + std::strerror(errno));
-      }
-      filled += static_cast<std::size_t>(got);
-    }
-    return bytes;
-  }
 
   // Declared first so it is destroyed last: statements finalize before close.
   Connection db_;

@@ -1,5 +1,8 @@
 // Storage behind one small interface, so another engine (PostgreSQL, say) can
-// be added without touching sessions or handlers. SQLite is the embedded
+// be added without touching sessions or handlers. The interface speaks the
+// comment model and its own request types, never the wire protocol (this
+// layer cannot include comments/protocol.hpp: the application layer
+// translates). SQLite is the embedded
 // default (sqlite_store.hpp). A Store is used from one thread at a time: the
 // StoreWorker's (store_worker.hpp). Failures throw StoreError; callers answer
 // `internal` and nothing is half-done (every write is one transaction).
@@ -15,7 +18,7 @@
 
 #include "comments/comment.hpp"
 #include "comments/filter.hpp"
-#include "comments/protocol.hpp"
+#include "comments/moderation.hpp"
 
 namespace comments::server {
 
@@ -43,6 +46,17 @@ struct ThreadSnapshot {
   std::vector<Comment> newest;  // newest published first, at most `limit`
   std::vector<Comment> pinned;  // pinned published, newest first, at most limits::max_pinned
   std::int64_t total = 0;       // published comments in the thread
+};
+
+// Which comments a moderator's queue lists (the application translates the
+// wire's `queue` request into this).
+struct QueueQuery {
+  QueueStatus status = QueueStatus::pending;
+  std::optional<std::string> thread;  // exact
+  std::optional<std::string> author;  // case-insensitive substring
+  std::optional<std::string> text;    // case-insensitive substring of body
+  std::optional<std::int64_t> before;  // ids below this
+  int limit = 50;
 };
 
 struct Moderated {
@@ -76,7 +90,7 @@ class Store {
                                       std::string_view reason, std::int64_t at) = 0;
 
   // The moderator queue: newest first, every given filter applied.
-  virtual std::vector<Comment> queue(const QueueRequest& q) = 0;
+  virtual std::vector<Comment> queue(const QueueQuery& q) = 0;
 
   // Keyed hash of whoever posted comment `id`.
   virtual std::optional<std::string> poster_of(std::int64_t id) = 0;

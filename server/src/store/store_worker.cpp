@@ -5,9 +5,10 @@
 // same group commit and be visible to it too, which no caller depends on).
 #include "store/store_worker.hpp"
 
+#include "support/log.hpp"
+
 #include <atomic>
 #include <condition_variable>
-#include <cstdio>
 #include <exception>
 #include <mutex>
 #include <stdexcept>
@@ -17,20 +18,6 @@
 #include <vector>
 
 namespace comments::server {
-
-namespace {
-
-// One line on stderr, whatever the message holds.
-void log_line(std::string_view what, std::string_view detail) {
-  std::string line = "store worker: ";
-  line += what;
-  line += ": ";
-  for (char c : detail) line += (c == '\n' || c == '\r') ? ' ' : c;
-  line += '\n';
-  std::fputs(line.c_str(), stderr);
-}
-
-}  // namespace
 
 struct StoreWorker::Impl {
   struct QueuedPost {
@@ -102,9 +89,9 @@ struct StoreWorker::Impl {
       try {
         posts[i]->done(std::move(outcomes[i]));
       } catch (const std::exception& e) {
-        log_line("post callback threw", e.what());
+        log_error("store-callback-failed", "error=" + log_value(e.what()));
       } catch (...) {
-        log_line("post callback threw", "unknown exception");
+        log_error("store-callback-failed", "error=unknown");
       }
     }
   }
@@ -124,9 +111,9 @@ struct StoreWorker::Impl {
       try {
         (*job)(*store);
       } catch (const std::exception& e) {
-        log_line("job failed", e.what());
+        log_error("store-job-failed", "error=" + log_value(e.what()));
       } catch (...) {
-        log_line("job failed", "unknown exception");
+        log_error("store-job-failed", "error=unknown");
       }
     }
   }
@@ -170,7 +157,7 @@ void StoreWorker::post(NewComment comment, std::function<void(PostOutcome)> done
 
 void StoreWorker::run(std::function<void(Store&)> job) {
   Impl::Item item{std::move(job)};
-  if (!impl_->enqueue(std::move(item))) log_line("job dropped", "the store worker has stopped");
+  if (!impl_->enqueue(std::move(item))) log_error("store-job-dropped", "error=" + log_value("the store worker has stopped"));
 }
 
 void StoreWorker::stop() { impl_->stop(); }

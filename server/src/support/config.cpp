@@ -1,4 +1,4 @@
-#include "config.hpp"
+#include "support/config.hpp"
 
 #include <boost/asio/ip/address.hpp>
 #include <charconv>

@@ -1,4 +1,4 @@
-#include "crypto.hpp"
+#include "support/crypto.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -52,12 +52,17 @@ bool TokenCheck::matches(std::string_view presented) const {
   return CRYPTO_memcmp(candidate.data(), digest_->data(), digest_->size()) == 0;
 }
 
-std::string random_hex(std::size_t bytes) {
-  std::vector<unsigned char> buffer(bytes);
-  if (RAND_bytes(buffer.data(), static_cast<int>(buffer.size())) != 1) {
+std::string random_bytes(std::size_t count) {
+  std::string buffer(count, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(buffer.data()), static_cast<int>(count)) != 1) {
     throw std::runtime_error("RAND_bytes failed");
   }
-  return to_hex(buffer.data(), buffer.size());
+  return buffer;
+}
+
+std::string random_hex(std::size_t bytes) {
+  const std::string raw = random_bytes(bytes);
+  return to_hex(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
 }
 
 }  // namespace comments::server

@@ -27,7 +27,10 @@ class TokenCheck {
   std::optional<std::string> digest_;  // SHA-256 of the token, never the token
 };
 
-// `bytes` random bytes from OpenSSL's CSPRNG as hex (2 * bytes digits).
+// `count` random bytes from OpenSSL's CSPRNG (throws std::runtime_error when
+// it has no entropy, which a running Linux system always has).
+std::string random_bytes(std::size_t count);
+// random_bytes(bytes) as hex (2 * bytes digits).
 std::string random_hex(std::size_t bytes);
 
 }  // namespace comments::server

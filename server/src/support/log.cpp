@@ -1,4 +1,6 @@
-#include "log.hpp"
+#include "support/log.hpp"
+
+#include "comments/calendar.hpp"
 
 #include <unistd.h>
 
@@ -24,7 +26,7 @@ void write_all(int fd, std::string_view bytes) {
 }
 
 std::string format_line(LogLevel level, std::string_view event, std::string_view fields) {
-  std::string line = iso_utc(now_ms());
+  std::string line = comments::iso_utc(now_ms());
   line += ' ';
   line += to_string(level);
   line += ' ';
@@ -58,23 +60,6 @@ std::string_view to_string(LogLevel level) noexcept {
     case LogLevel::error: return "error";
   }
   return "info";
-}
-
-std::string iso_utc(std::int64_t unix_ms) {
-  std::int64_t seconds = unix_ms / 1000;
-  std::int64_t millis = unix_ms % 1000;
-  if (millis < 0) {
-    millis += 1000;
-    --seconds;
-  }
-  const std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char out[64];
-  std::snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(millis));
-  return out;
 }
 
 std::int64_t now_ms() {

@@ -17,9 +17,6 @@ enum class LogLevel : std::uint8_t { debug, info, warn, error };
 
 std::string_view to_string(LogLevel level) noexcept;
 
-// Unix milliseconds as ISO 8601 UTC with milliseconds: 2026-11-27T12:00:00.123Z
-std::string iso_utc(std::int64_t unix_ms);
-
 // Current wall-clock time in Unix milliseconds.
 std::int64_t now_ms();
 

@@ -1,4 +1,4 @@
-#include "websocket/frame.hpp"
+#include "ws/frame.hpp"
 
 #include <algorithm>
 
@@ -21,36 +21,36 @@ constexpr std::size_t keep_message_capacity = 4096;
 
 }  // namespace
 
-std::string encode_frame(Opcode opcode, std::string_view payload) {
-  std::string frame;
-  const std::size_t n = payload.size();
-  frame.reserve(n + 10);
-  frame.push_back(static_cast<char>(0x80 | static_cast<std::uint8_t>(opcode)));
+FrameHeader frame_header(Opcode opcode, std::size_t n) noexcept {
+  FrameHeader h;
+  auto put = [&h](std::uint64_t byte) { h.bytes[h.size++] = static_cast<std::uint8_t>(byte); };
+  put(0x80 | static_cast<std::uint8_t>(opcode));
   if (n < 126) {
-    frame.push_back(static_cast<char>(n));
+    put(n);
   } else if (n <= 0xFFFF) {
-    frame.push_back(static_cast<char>(126));
-    frame.push_back(static_cast<char>(n >> 8));
-    frame.push_back(static_cast<char>(n & 0xFF));
+    put(126);
+    put(n >> 8);
+    put(n & 0xFF);
   } else {
-    frame.push_back(static_cast<char>(127));
-    for (int shift = 56; shift >= 0; shift -= 8) {
-      frame.push_back(static_cast<char>((static_cast<std::uint64_t>(n) >> shift) & 0xFF));
-    }
+    put(127);
+    for (int shift = 56; shift >= 0; shift -= 8) put((static_cast<std::uint64_t>(n) >> shift) & 0xFF);
   }
+  return h;
+}
+
+std::string encode_frame(Opcode opcode, std::string_view payload) {
+  const FrameHeader h = frame_header(opcode, payload.size());
+  std::string frame(reinterpret_cast<const char*>(h.bytes.data()), h.size);
   frame.append(payload);
   return frame;
 }
 
-SharedFrame text_frame(std::string_view text) {
-  return std::make_shared<const std::string>(encode_frame(Opcode::text, text));
+std::string close_payload(CloseCode code) {
+  const auto value = static_cast<std::uint16_t>(code);
+  return std::string{static_cast<char>(value >> 8), static_cast<char>(value & 0xFF)};
 }
 
-std::string close_frame(CloseCode code) {
-  const auto value = static_cast<std::uint16_t>(code);
-  const char payload[2] = {static_cast<char>(value >> 8), static_cast<char>(value & 0xFF)};
-  return encode_frame(Opcode::close, std::string_view(payload, 2));
-}
+std::string close_frame(CloseCode code) { return encode_frame(Opcode::close, close_payload(code)); }
 
 bool is_valid_received_close_code(std::uint16_t code) noexcept {
   if (code >= 3000 && code <= 4999) return true;  // registered and private use

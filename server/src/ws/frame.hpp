@@ -10,9 +10,9 @@
 // upgrade stays with Beast (handshake.hpp).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
 
@@ -23,11 +23,9 @@ enum class CloseCode : std::uint16_t {
   normal = 1000,
   going_away = 1001,        // server shutting down
   protocol_error = 1002,    // broken framing
-  unsupported_data = 1003,
   invalid_payload = 1007,   // text that is not UTF-8
   policy_violation = 1008,  // a reader too slow to keep up
   too_big = 1009,           // a message over limits::max_frame_bytes
-  internal_error = 1011,
 };
 
 enum class Opcode : std::uint8_t {
@@ -39,13 +37,19 @@ enum class Opcode : std::uint8_t {
   pong = 0xA,
 };
 
-// A complete frame as it goes on the wire. Shared and immutable: a broadcast
-// is encoded once and queued for every reader of the thread.
-using SharedFrame = std::shared_ptr<const std::string>;
+// The header of one unmasked, final frame (servers never mask): 2 to 10
+// bytes. A session writes it in front of a payload shared with other
+// sessions, so a broadcast's text is encoded once for every reader.
+struct FrameHeader {
+  std::array<std::uint8_t, 10> bytes{};
+  std::uint8_t size = 0;
+};
+FrameHeader frame_header(Opcode opcode, std::size_t payload_size) noexcept;
 
-// One unmasked, final frame (servers never mask).
+// One whole frame: header and payload.
 std::string encode_frame(Opcode opcode, std::string_view payload);
-SharedFrame text_frame(std::string_view text);
+// The payload of a close frame with `code` and no reason.
+std::string close_payload(CloseCode code);
 // A close frame with `code` and no reason.
 std::string close_frame(CloseCode code);
 
@@ -85,11 +89,6 @@ class FrameReader {
   // skips input, except that it still reports a close frame (the peer's
   // answer to ours).
   Step next(std::string_view input);
-
-  // True when a partial frame or message is buffered (the session keeps a
-  // read buffer only then).
-  bool mid_message() const noexcept { return in_message_ || state_ != State::header; }
-
 
  private:
   void release_memory();

@@ -1,4 +1,4 @@
-#include "websocket/handshake.hpp"
+#include "ws/handshake.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/sha.h>

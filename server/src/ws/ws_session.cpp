@@ -1,13 +1,12 @@
-#include "ws_session.hpp"
+#include "ws/ws_session.hpp"
 
 #include <boost/asio/post.hpp>
 #include <array>
 #include <chrono>
 
 #include "comments/limits.hpp"
-#include "log.hpp"
-#include "service.hpp"
-#include "websocket/handshake.hpp"
+#include "support/log.hpp"
+#include "ws/handshake.hpp"
 
 namespace comments::server {
 
@@ -21,6 +20,7 @@ constexpr std::uint32_t drop_after_seconds = 120;   // quiet this long: gone
 constexpr std::uint32_t close_timeout_seconds = 15;  // for the peer to answer our close
 constexpr std::size_t max_frames_per_write = 64;     // asio's iovec limit per sendmsg
 constexpr int max_reads_per_wakeup = 8;              // then let other sessions run
+constexpr auto liveness_interval = std::chrono::seconds(10);
 
 // One read buffer for every session on the io thread: a session reads, then
 // hands the bytes to its frame reader before the next session reads.
@@ -29,10 +29,9 @@ std::array<char, 64 * 1024>& scratch_buffer() {
   return buffer;
 }
 
-const ws::SharedFrame& ping_frame() {
-  static const ws::SharedFrame frame =
-      std::make_shared<const std::string>(ws::encode_frame(ws::Opcode::ping, {}));
-  return frame;
+const Encoded& empty_payload() {
+  static const Encoded payload = encode({});
+  return payload;
 }
 
 }  // namespace
@@ -71,20 +70,20 @@ std::uint32_t WsSession::coarse_clock() {
           .count());
 }
 
-WsSession::WsSession(net::ip::tcp::socket&& socket, Service& service, std::string poster,
-                     std::uint64_t conn_id)
-    : socket_(std::move(socket)),
-      service_(service),
-      reader_(limits::max_frame_bytes),
-      poster_(std::move(poster)),
-      conn_id_(conn_id) {}
+WsSession::WsSession(net::ip::tcp::socket&& socket, App& app, WsSessions& sessions,
+                     std::string poster, std::uint64_t conn_id)
+    : Peer(std::move(poster), conn_id),
+      socket_(std::move(socket)),
+      app_(app),
+      sessions_(sessions),
+      reader_(limits::max_frame_bytes) {}
 
 void WsSession::run(std::string_view client_key, std::string_view early_bytes) {
   last_heard_ = coarse_clock();
   // The 101 answer goes out as the queue's first bytes, before any frame.
-  push(std::make_shared<const std::string>(ws::switching_protocols(client_key)));
+  push_raw(encode(ws::switching_protocols(client_key)));
   schedule_flush();
-  service_.add_session(*this);  // may close at once when shutting down
+  sessions_.add(*this);  // may close at once when shutting down
   error_code ec;
   socket_.non_blocking(true, ec);  // reads and writes below return would_block, never wait
   if (!ec) socket_.set_option(net::ip::tcp::no_delay(true), ec);
@@ -147,14 +146,14 @@ bool WsSession::handle(const ws::FrameReader::Event& event) {
   using Kind = ws::FrameReader::EventKind;
   switch (event.kind) {
     case Kind::text:
-      if (!closing_) service_.on_text(shared_from_this(), event.payload);
+      if (!closing_) app_.on_text(shared_from_this(), event.payload);
       break;
     case Kind::binary:
-      if (!closing_) service_.on_binary(shared_from_this());
+      if (!closing_) app_.on_binary(shared_from_this());
       break;
     case Kind::ping:
       if (!closing_) {
-        push(std::make_shared<const std::string>(ws::encode_frame(ws::Opcode::pong, event.payload)));
+        push(ws::Opcode::pong, encode(std::string(event.payload)));
         schedule_flush();
       }
       break;
@@ -186,21 +185,23 @@ bool WsSession::end_once_written() {
 
 // ---- Writing ------------------------------------------------------------------
 
-void WsSession::send(ws::SharedFrame frame) {
-  if (closing_ || ended_) return;
-  if (queued_bytes_ + frame->size() > limits::slow_reader_bytes) {
-    log_warn("slow-reader", "conn=" + std::to_string(conn_id_) +
-                                " queued=" + std::to_string(queued_bytes_));
-    close(ws::CloseCode::policy_violation);
-    return;
-  }
-  push(std::move(frame));
+bool WsSession::send(const Encoded& message) {
+  if (closing_ || ended_) return true;  // going anyway: nothing to refuse
+  if (queued_bytes_ + message->size() > limits::slow_reader_bytes) return false;
+  push(ws::Opcode::text, message);
   schedule_flush();
+  return true;
 }
 
-void WsSession::push(ws::SharedFrame frame) {
-  queued_bytes_ += frame->size();
-  queue_.push_back(std::move(frame));
+void WsSession::push(ws::Opcode opcode, Encoded payload) {
+  const ws::FrameHeader header = ws::frame_header(opcode, payload->size());
+  queue_.push_back({std::move(payload), header});
+  queued_bytes_ += queue_.back().size();
+}
+
+void WsSession::push_raw(Encoded bytes) {
+  queue_.push_back({std::move(bytes), {}});
+  queued_bytes_ += queue_.back().size();
 }
 
 // Drops every frame not yet begun; a frame half on the wire must be finished
@@ -210,8 +211,13 @@ void WsSession::drop_unsent() {
   queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(queue_head_));
   queue_.resize(keep);
   queue_head_ = 0;
-  queued_bytes_ = keep ? queue_.front()->size() - head_offset_ : 0;
+  queued_bytes_ = keep ? queue_.front().size() - head_offset_ : 0;
   if (!keep) head_offset_ = 0;
+}
+
+void WsSession::close(CloseReason reason) {
+  close(reason == CloseReason::too_slow ? ws::CloseCode::policy_violation
+                                        : ws::CloseCode::going_away);
 }
 
 void WsSession::close(ws::CloseCode code) {
@@ -219,7 +225,7 @@ void WsSession::close(ws::CloseCode code) {
   closing_ = true;
   close_started_ = coarse_clock();
   drop_unsent();
-  push(std::make_shared<const std::string>(ws::close_frame(code)));
+  push(ws::Opcode::close, encode(ws::close_payload(code)));
   schedule_flush();
 }
 
@@ -239,11 +245,18 @@ void WsSession::flush() {
   thread_local std::vector<net::const_buffer> buffers;
   while (queue_head_ < queue_.size()) {
     buffers.clear();
-    for (std::size_t i = queue_head_; i < queue_.size() && buffers.size() < max_frames_per_write;
-         ++i) {
-      net::const_buffer frame = net::buffer(*queue_[i]);
-      if (i == queue_head_) frame += head_offset_;
-      buffers.push_back(frame);
+    const std::size_t last = std::min(queue_.size(), queue_head_ + max_frames_per_write);
+    for (std::size_t i = queue_head_; i < last; ++i) {
+      const Outgoing& frame = queue_[i];
+      // The head frame may be partly written: skip what went already.
+      std::size_t skip = i == queue_head_ ? head_offset_ : 0;
+      if (skip < frame.header.size) {
+        buffers.push_back(net::buffer(frame.header.bytes.data() + skip, frame.header.size - skip));
+        skip = 0;
+      } else {
+        skip -= frame.header.size;
+      }
+      buffers.push_back(net::buffer(*frame.payload) + skip);
     }
     error_code ec;
     std::size_t written = socket_.write_some(buffers, ec);
@@ -261,14 +274,14 @@ void WsSession::flush() {
     if (ec) return end(ec);
     queued_bytes_ -= std::min(queued_bytes_, written);
     while (written > 0) {
-      const std::size_t left = queue_[queue_head_]->size() - head_offset_;
+      const std::size_t left = queue_[queue_head_].size() - head_offset_;
       if (written < left) {
         head_offset_ += written;
         break;
       }
       written -= left;
       head_offset_ = 0;
-      queue_[queue_head_++].reset();
+      queue_[queue_head_++].payload.reset();
     }
   }
   after_flush();
@@ -293,12 +306,12 @@ void WsSession::check_liveness(std::uint32_t now) {
   }
   const std::uint32_t quiet = now - last_heard_;
   if (quiet >= drop_after_seconds) {
-    log_line(LogLevel::debug, "ws-silent", "conn=" + std::to_string(conn_id_));
+    log_line(LogLevel::debug, "ws-silent", "conn=" + std::to_string(id()));
     return end({});
   }
   if (quiet >= ping_after_seconds && !ping_outstanding_) {
     ping_outstanding_ = true;
-    push(ping_frame());
+    push(ws::Opcode::ping, empty_payload());
     schedule_flush();
   }
 }
@@ -310,7 +323,7 @@ void WsSession::end(error_code ec) {
   if (ec && ec != net::error::operation_aborted && ec != net::error::eof &&
       ec != net::error::connection_reset) {
     log_line(LogLevel::debug, "ws-error",
-             "conn=" + std::to_string(conn_id_) + " error=" + log_value(ec.message()));
+             "conn=" + std::to_string(id()) + " error=" + log_value(ec.message()));
   }
   queue_.clear();
   queue_.shrink_to_fit();
@@ -318,10 +331,43 @@ void WsSession::end(error_code ec) {
   head_offset_ = 0;
   queued_bytes_ = 0;
   pending_input_.clear();
-  service_.remove_session(*this);
+  sessions_.remove(*this);
+  app_.disconnected(*this);
+  log_line(LogLevel::debug, "ws-close", "conn=" + std::to_string(id()));
   error_code ignored;
   socket_.shutdown(net::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);  // completes the pending waits with operation_aborted
+}
+
+// ---- WsSessions ---------------------------------------------------------------
+
+WsSessions::WsSessions(net::io_context& io) : liveness_timer_(io) { schedule_liveness(); }
+
+void WsSessions::add(WsSession& session) {
+  registry_.add(session);
+  log_line(LogLevel::debug, "ws-open",
+           "conn=" + std::to_string(session.id()) + " from=" + short_hash(session.poster()));
+  if (shutting_down_) session.close(ws::CloseCode::going_away);
+}
+
+void WsSessions::shutdown() {
+  if (shutting_down_) return;
+  shutting_down_ = true;
+  log_info("shutdown", "sessions=" + std::to_string(registry_.size()));
+  // close() never removes a session synchronously (its read loop does, later).
+  registry_.for_each([](WsSession& s) { s.close(ws::CloseCode::going_away); });
+}
+
+void WsSessions::schedule_liveness() {
+  // Runs during shutdown too, so closes that peers never answer end and the
+  // drain finishes.
+  liveness_timer_.expires_after(liveness_interval);
+  liveness_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    const auto now = WsSession::coarse_clock();
+    registry_.for_each([now](WsSession& s) { s.check_liveness(now); });
+    schedule_liveness();
+  });
 }
 
 }  // namespace comments::server

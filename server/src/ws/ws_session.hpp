@@ -1,78 +1,77 @@
 // One WebSocket connection, on a plain TCP socket with our own framing
-// (websocket/frame.hpp says why not Beast's stream).
+// (ws/frame.hpp says why not Beast's stream). It is the application's Peer.
 //
 // Idle cost: an idle joined session holds its socket, one pending "readable"
 // wait, an empty queue and a few words -- no read buffer. Reads go into one
 // scratch buffer per io thread; only a frame header split across reads is
 // kept, and a message's payload only while it arrives.
 //
-// Writes: every outgoing frame is shared and immutable (a broadcast is
-// encoded once for all receivers). Frames queue up while the io thread is
-// busy, and one deferred flush per batch writes each session's whole queue
-// with one gather write (sendmsg of up to 64 frames). More than
-// limits::slow_reader_bytes waiting drops the queue and closes with 1008 so a
-// reader that stops reading never holds up the others.
+// Writes: every outgoing payload is shared and immutable (a broadcast is
+// serialised once for all receivers); each queued frame is that payload and
+// its few header bytes. Frames queue up while the io thread is busy, and one
+// deferred flush per batch writes each session's whole queue with one gather
+// write (sendmsg of up to 64 frames). More than limits::slow_reader_bytes
+// waiting refuses the next message: the application then closes the session
+// with 1008, so a reader that stops reading never holds up the others.
 //
-// Liveness: the service calls check_liveness() every few seconds; a peer
-// quiet for a minute gets a ping, one quiet for two is dropped, and a close
+// Liveness: WsSessions calls check_liveness() every few seconds; a peer quiet
+// for a minute gets a ping, one quiet for two is dropped, and a close
 // handshake the peer never finishes ends after close_timeout.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/intrusive/list_hook.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "websocket/frame.hpp"
+#include "app/app.hpp"
+#include "support/registry.hpp"
+#include "ws/frame.hpp"
 
 namespace comments::server {
 
-class Service;
-struct ThreadHub;
+class WsSessions;
 
-class WsSession : public std::enable_shared_from_this<WsSession> {
+class WsSession final : public Peer, public std::enable_shared_from_this<WsSession> {
  public:
-  WsSession(boost::asio::ip::tcp::socket&& socket, Service& service, std::string poster,
-            std::uint64_t conn_id);
-  WsSession(const WsSession&) = delete;
-  WsSession& operator=(const WsSession&) = delete;
+  WsSession(boost::asio::ip::tcp::socket&& socket, App& app, WsSessions& sessions,
+            std::string poster, std::uint64_t conn_id);
 
   // Answers an upgrade request the HTTP side has checked (Origin, key,
   // version) and starts reading. `early_bytes`: whatever the HTTP reader had
   // already read past the request (frames a client sent right behind it).
   void run(std::string_view client_key, std::string_view early_bytes);
 
-  // Queues a frame (io thread only). Ignored once closing.
-  void send(ws::SharedFrame frame);
+  // Peer: queues a text message (io thread only); ignored once closing.
+  bool send(const Encoded& message) override;
+  // Peer: starts the closing handshake (1001 going away, 1008 too slow).
+  void close(CloseReason reason) override;
 
-  // Starts the closing handshake with `code` (1001 on shutdown, 1008 for a
-  // slow reader); unsent frames are dropped, the session ends when the peer
-  // answers or after close_timeout.
+  // Starts the closing handshake with `code`; unsent frames are dropped, the
+  // session ends when the peer answers or after close_timeout.
   void close(ws::CloseCode code);
 
   // Pings a quiet peer, drops a silent one, ends an unanswered close.
-  // `now` in seconds of coarse_clock(). May end the session, which unlinks
-  // it from the service's lists (callers iterate with that in mind).
+  // `now` in seconds of coarse_clock(). May end the session, which removes it
+  // from WsSessions (callers iterate with that in mind).
   void check_liveness(std::uint32_t now);
   static std::uint32_t coarse_clock();
 
-  const std::string& poster() const noexcept { return poster_; }
-  std::uint64_t conn_id() const noexcept { return conn_id_; }
-
-  bool is_moderator() const noexcept { return !moderator_id_.empty(); }
-  const std::string& moderator_id() const noexcept { return moderator_id_; }
-  void make_moderator(std::string id) { moderator_id_ = std::move(id); }
-
-  std::vector<ThreadHub*>& joined() noexcept { return joined_; }
-
-  // Membership of Service's list of every open session (for shutdown).
-  boost::intrusive::list_member_hook<> registry_hook;
+  RegistryHook registry_hook;
 
  private:
   friend struct FlushList;
+
+  // One frame waiting to go out: a header and a payload shared with every
+  // other session it goes to. The 101 answer is a "frame" without header.
+  struct Outgoing {
+    Encoded payload;
+    ws::FrameHeader header;
+    std::size_t size() const noexcept { return header.size + payload->size(); }
+  };
 
   void wait_readable();
   void on_readable(boost::system::error_code ec);
@@ -83,7 +82,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   // Ends the session as soon as the queue (holding our close frame) is out;
   // false if it ended already.
   bool end_once_written();
-  void push(ws::SharedFrame frame);
+  void push(ws::Opcode opcode, Encoded payload);
+  void push_raw(Encoded bytes);
   void drop_unsent();
   void schedule_flush();
   void flush();
@@ -91,20 +91,17 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   void end(boost::system::error_code ec);
 
   boost::asio::ip::tcp::socket socket_;
-  Service& service_;
+  App& app_;
+  WsSessions& sessions_;
   ws::FrameReader reader_;
   std::string pending_input_;  // the unparsed tail of the last read (a split header)
   // Waiting frames; [queue_head_, end) are unsent, the first of them sent up
   // to head_offset_ bytes. A vector, not a deque: an empty libstdc++ deque
   // already allocates ~600 bytes.
-  std::vector<ws::SharedFrame> queue_;
+  std::vector<Outgoing> queue_;
   std::size_t queue_head_ = 0;
   std::size_t head_offset_ = 0;
   std::size_t queued_bytes_ = 0;
-  std::string poster_;        // keyed hash of the client address
-  std::string moderator_id_;  // empty unless authenticated
-  std::vector<ThreadHub*> joined_;
-  std::uint64_t conn_id_;
   std::uint32_t last_heard_ = 0;     // coarse_clock() of the last bytes received
   std::uint32_t close_started_ = 0;  // coarse_clock() when our close frame was queued
   bool flush_scheduled_ = false;
@@ -113,6 +110,28 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   bool closing_ = false;           // our close frame is queued or sent
   bool end_when_written_ = false;  // end once the queue (with our close frame) is out
   bool ended_ = false;
+};
+
+// Every open WebSocket session: pings and drops quiet ones, and closes them
+// all with 1001 on shutdown.
+class WsSessions {
+ public:
+  explicit WsSessions(boost::asio::io_context& io);
+
+  void add(WsSession& session);
+  void remove(WsSession& session) { registry_.remove(session); }
+  // Closes every session with 1001; sessions added later are closed at once.
+  void shutdown();
+  bool shutting_down() const noexcept { return shutting_down_; }
+  bool empty() const noexcept { return registry_.empty(); }
+  std::size_t size() const noexcept { return registry_.size(); }
+
+ private:
+  void schedule_liveness();
+
+  Registry<WsSession, &WsSession::registry_hook> registry_;
+  boost::asio::steady_timer liveness_timer_;
+  bool shutting_down_ = false;
 };
 
 }  // namespace comments::server

@@ -1,0 +1,65 @@
+// What every part of the application layer shares (the "shared state" of
+// Beast's chat example, as a small registry): the io_context it runs on, the
+// StoreWorker, the completion queue back from it, the thread hubs, the signed
+// in moderators and the posting policy. Owned by App; the request handlers
+// (reader_requests, moderator_requests, post_pipeline) hold a reference.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "app/completion_queue.hpp"
+#include "app/delivery.hpp"
+#include "app/peer.hpp"
+#include "app/policy.hpp"
+#include "app/thread_hubs.hpp"
+#include "store/store_worker.hpp"
+
+namespace comments::server {
+
+struct AppOptions {
+  bool premoderate = false;
+  int rate_per_minute = 5;  // 0 = no limit
+  std::optional<std::string> mod_token;  // hashed at once, never kept or logged
+};
+
+// What the store holds that the application keeps in memory, read once at start.
+struct StartupState {
+  std::string address_key;  // HMAC key of the address hash
+  std::vector<std::string> bans;
+  FilterLists filters;
+};
+
+// Reads the StartupState through the worker (blocks until done; throws
+// StoreError when the store fails).
+StartupState load_startup_state(StoreWorker& worker);
+
+struct AppState {
+  AppState(boost::asio::io_context& io_context, StoreWorker& store_worker,
+           const AppOptions& options, StartupState& state)
+      : io(io_context),
+        worker(store_worker),
+        completions(io_context),
+        hubs(store_worker, completions),
+        policy(options.rate_per_minute, options.premoderate, state.bans, std::move(state.filters)) {}
+
+  // Runs `job` on the worker. A job that throws (StoreError, or anything
+  // else) is answered `internal` on the io thread, naming `what` in the log.
+  void run_store_job(const PeerPtr& peer, const Req& req, std::string what,
+                     std::function<void(Store&)> job);
+
+  boost::asio::io_context& io;
+  StoreWorker& worker;
+  CompletionQueue completions;
+  ThreadHubs hubs;
+  Moderators moderators;
+  Policy policy;
+};
+
+// First characters of an address hash: enough to follow one client through
+// the log, too few to be worth anything elsewhere.
+inline std::string short_hash(const std::string& hash) { return hash.substr(0, 12); }
+
+}  // namespace comments::server

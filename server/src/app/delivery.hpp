@@ -1,0 +1,37 @@
+// Sending to peers: the one place that decides what happens to a peer too
+// slow to take a message (it is closed and sent nothing more), so a reader
+// that stops reading never holds up the others.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/peer.hpp"
+#include "comments/protocol.hpp"
+
+namespace comments::server {
+
+// Sends `message` unless `peer` was dropped; drops a peer that cannot take it.
+void deliver(Peer& peer, const Encoded& message);
+// A reply to one request.
+void reply(Peer& peer, std::string message);
+void reply_error(Peer& peer, ErrorCode code, std::string message, const Req& req,
+                 std::optional<std::int64_t> retry_after_ms = std::nullopt);
+void reply_error(Peer& peer, const ProtocolError& error);
+
+// The peers signed in as moderators: each is sent every held post, flag and
+// audit entry as it happens.
+class Moderators {
+ public:
+  void add(Peer& peer);
+  void remove(Peer& peer);
+  void send(const Encoded& message);
+  std::size_t size() const noexcept { return peers_.size(); }
+
+ private:
+  std::vector<Peer*> peers_;
+};
+
+}  // namespace comments::server

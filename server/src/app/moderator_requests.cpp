@@ -1,0 +1,225 @@
+#include "app/moderator_requests.hpp"
+
+#include <functional>
+
+#include "comments/limits.hpp"
+#include "support/log.hpp"
+
+namespace comments::server {
+
+namespace {
+
+constexpr int auth_failures_per_minute = 10;
+
+bool visible_to_readers(const Comment& before, const Comment& after) {
+  const bool was = before.status == Status::published;
+  const bool is = after.status == Status::published;
+  return was != is || (is && before.pinned != after.pinned);
+}
+
+std::string transition(const Comment& before, const Comment& after) {
+  std::string detail(to_string(before.status));
+  detail += " -> ";
+  detail += to_string(after.status);
+  if (before.pinned != after.pinned) detail += after.pinned ? ", pinned" : ", unpinned";
+  return detail;
+}
+
+// Appends `entry` (after `complete` filled in what needs a read) to the audit
+// log. The action it records is already done and durable, so a failure here
+// only loses the log line (and is logged).
+std::optional<AuditEntry> append_audit(Store& store, AuditEntry entry,
+                                       const std::function<void(AuditEntry&)>& complete = {}) {
+  const std::string op = entry.action;
+  try {
+    if (complete) complete(entry);
+    return store.append_audit(std::move(entry));
+  } catch (const std::exception& e) {
+    log_error("audit-failed", "op=" + op + " error=" + log_value(e.what()));
+    return std::nullopt;
+  }
+}
+
+QueueQuery to_query(const QueueRequest& r) {
+  return QueueQuery{r.status, r.thread, r.author, r.text, r.before, r.limit};
+}
+
+}  // namespace
+
+ModeratorRequests::ModeratorRequests(AppState& state, std::optional<std::string> token)
+    : state_(state),
+      token_(std::move(token)),
+      auth_failures_(auth_failures_per_minute, limits::rate_window_ms) {}
+
+bool ModeratorRequests::require_moderator(Peer& peer, const Req& req) {
+  if (!peer.moderator.empty()) return true;
+  reply_error(peer, ErrorCode::unauthorized, "Sign in as a moderator first (auth).", req);
+  return false;
+}
+
+void ModeratorRequests::audit_pushed(const std::optional<AuditEntry>& entry) {
+  if (entry) state_.moderators.send(encode(audit_event(*entry)));
+}
+
+void ModeratorRequests::reply_no_comment(const WeakPeer& peer, const Req& req, std::int64_t id) {
+  state_.completions.push([peer, req, id] {
+    if (auto p = peer.lock()) {
+      reply_error(*p, ErrorCode::not_found, "No comment has id " + std::to_string(id) + ".", req);
+    }
+  });
+}
+
+void ModeratorRequests::handle(const PeerPtr& peer, const Req& req, const AuthRequest& r) {
+  if (!token_.configured()) {
+    reply_error(*peer, ErrorCode::unauthorized, "Moderation is not enabled on this server.", req);
+    return;
+  }
+  // Failed attempts are limited per address so the token cannot be guessed
+  // at network speed; a right token is never counted.
+  if (!token_.matches(r.token)) {
+    const auto retry = auth_failures_.try_acquire(peer->poster(), now_ms());
+    log_warn("auth-failed",
+             "conn=" + std::to_string(peer->id()) + " from=" + short_hash(peer->poster()));
+    if (retry) {
+      reply_error(*peer, ErrorCode::rate_limited,
+                  "Too many wrong tokens; wait before trying again.", req, *retry);
+    } else {
+      reply_error(*peer, ErrorCode::unauthorized, "The moderator token is not right.", req);
+    }
+    return;
+  }
+  if (peer->moderator.empty()) {
+    peer->moderator = random_hex(8);
+    state_.moderators.add(*peer);
+  }
+  log_info("auth", "conn=" + std::to_string(peer->id()) + " moderator=" + peer->moderator);
+  reply(*peer, ok_role_message(req, "moderator"));
+}
+
+void ModeratorRequests::handle(const PeerPtr& peer, const Req& req, const QueueRequest& r) {
+  if (!require_moderator(*peer, req)) return;
+  WeakPeer weak = peer;
+  state_.run_store_job(peer, req, "queue", [this, weak, req, query = to_query(r)](Store& store) {
+    auto items = store.queue(query);
+    state_.completions.push([weak, req, items = std::move(items)] {
+      if (auto p = weak.lock()) reply(*p, queue_message(req, items));
+    });
+  });
+}
+
+void ModeratorRequests::handle(const PeerPtr& peer, const Req& req, const ModerateRequest& r) {
+  if (!require_moderator(*peer, req)) return;
+  WeakPeer weak = peer;
+  const std::string moderator = peer->moderator;
+  state_.run_store_job(peer, req, "moderate", [this, weak, req, r, moderator](Store& store) {
+    auto moderated = store.moderate(r.id, r.action);
+    if (!moderated) return reply_no_comment(weak, req, r.id);
+    const std::int64_t total = store.published_count(moderated->after.thread);
+    auto entry = append_audit(store, AuditEntry{0, now_ms(), std::string(to_string(r.action)), r.id,
+                                                moderated->after.thread, moderator,
+                                                transition(moderated->before, moderated->after)});
+    state_.completions.push([this, weak, req, m = std::move(*moderated), total,
+                             entry = std::move(entry), action = r.action, moderator] {
+      log_info("moderate", "id=" + std::to_string(m.after.id) + " action=" +
+                               std::string(to_string(action)) + " moderator=" + moderator +
+                               " detail=" + log_value(transition(m.before, m.after)));
+      if (auto p = weak.lock()) reply(*p, ok_comment_message(req, m.after));
+      state_.hubs.updated(m.after, total, visible_to_readers(m.before, m.after));
+      audit_pushed(entry);
+    });
+  });
+}
+
+void ModeratorRequests::handle(const PeerPtr& peer, const Req& req, const BanRequest& r) {
+  if (!require_moderator(*peer, req)) return;
+  WeakPeer weak = peer;
+  const std::string moderator = peer->moderator;
+  const std::int64_t at = now_ms();
+  state_.run_store_job(peer, req, "ban", [this, weak, req, r, moderator, at](Store& store) {
+    auto poster = store.poster_of(r.id);
+    if (!poster) return reply_no_comment(weak, req, r.id);
+    store.ban(*poster, at);
+    auto entry = append_audit(store, AuditEntry{0, at, "ban", r.id, {}, moderator,
+                                                "poster " + short_hash(*poster)},
+                              [&](AuditEntry& e) {
+                                if (auto c = store.find(r.id)) e.thread = c->thread;
+                              });
+    state_.completions.push([this, weak, req, poster = std::move(*poster), entry = std::move(entry),
+                             moderator, id = r.id] {
+      state_.policy.ban(poster);
+      log_info("ban", "id=" + std::to_string(id) + " poster=" + short_hash(poster) +
+                          " moderator=" + moderator);
+      if (auto p = weak.lock()) reply(*p, ok_message(req));
+      audit_pushed(entry);
+    });
+  });
+}
+
+void ModeratorRequests::handle(const PeerPtr& peer, const Req& req, const FiltersRequest& r) {
+  if (!require_moderator(*peer, req)) return;
+  Policy& policy = state_.policy;
+  if (r.is_read()) {
+    const auto& lists = policy.filter().lists();
+    reply(*peer, filters_message(req, lists.banned, lists.suspect));
+    return;
+  }
+  // A list left out stays as it is.
+  FilterLists lists = policy.requested_filters();
+  if (r.banned) lists.banned = *r.banned;
+  if (r.suspect) lists.suspect = *r.suspect;
+  if (std::string problem = lists.validate(); !problem.empty()) {
+    reply_error(*peer, ErrorCode::invalid, std::move(problem), req);
+    return;
+  }
+  policy.requested_filters() = lists;
+  WeakPeer weak = peer;
+  const std::string moderator = peer->moderator;
+  state_.worker.run([this, weak, req, lists = std::move(lists), moderator](Store& store) {
+    std::shared_ptr<const ModerationFilter> filter;
+    std::optional<AuditEntry> entry;
+    std::string error;
+    try {
+      store.save_filters(lists);
+      // Built here, off the network thread: large lists take a moment.
+      filter = std::make_shared<const ModerationFilter>(lists);
+      entry = append_audit(store, AuditEntry{0, now_ms(), "filters", std::nullopt, {}, moderator,
+                                             std::to_string(lists.banned.size()) + " banned, " +
+                                                 std::to_string(lists.suspect.size()) + " suspect"});
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    state_.completions.push([this, weak, req, filter = std::move(filter), entry = std::move(entry),
+                             error, moderator] {
+      auto p = weak.lock();
+      Policy& policy = state_.policy;
+      if (!filter) {
+        log_error("store-failed", "op=filters error=" + log_value(error));
+        policy.requested_filters() = policy.filter().lists();
+        if (p) {
+          reply_error(*p, ErrorCode::internal,
+                      "The server could not save the filters; they are unchanged.", req);
+        }
+        return;
+      }
+      policy.set_filter(filter);
+      log_info("filters", "banned=" + std::to_string(filter->lists().banned.size()) +
+                              " suspect=" + std::to_string(filter->lists().suspect.size()) +
+                              " moderator=" + moderator);
+      if (p) reply(*p, filters_message(req, filter->lists().banned, filter->lists().suspect));
+      audit_pushed(entry);
+    });
+  });
+}
+
+void ModeratorRequests::handle(const PeerPtr& peer, const Req& req, const AuditRequest& r) {
+  if (!require_moderator(*peer, req)) return;
+  WeakPeer weak = peer;
+  state_.run_store_job(peer, req, "audit", [this, weak, req, r](Store& store) {
+    auto entries = store.audit(r.before, r.limit);
+    state_.completions.push([weak, req, entries = std::move(entries)] {
+      if (auto p = weak.lock()) reply(*p, audit_message(req, entries));
+    });
+  });
+}
+
+}  // namespace comments::server

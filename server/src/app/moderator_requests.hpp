@@ -1,0 +1,42 @@
+// What moderators ask: sign in (auth), the queue, moderation actions, bans,
+// the filter lists and the audit log. Every action is written to the audit
+// log and pushed to every signed-in moderator.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "app/app_state.hpp"
+#include "app/rate_limiter.hpp"
+#include "comments/protocol.hpp"
+#include "support/crypto.hpp"
+
+namespace comments::server {
+
+class ModeratorRequests {
+ public:
+  ModeratorRequests(AppState& state, std::optional<std::string> token);
+
+  void handle(const PeerPtr& peer, const Req& req, const AuthRequest& r);
+  void handle(const PeerPtr& peer, const Req& req, const QueueRequest& r);
+  void handle(const PeerPtr& peer, const Req& req, const ModerateRequest& r);
+  void handle(const PeerPtr& peer, const Req& req, const BanRequest& r);
+  void handle(const PeerPtr& peer, const Req& req, const FiltersRequest& r);
+  void handle(const PeerPtr& peer, const Req& req, const AuditRequest& r);
+
+  // Forgets wrong-token counts that have left their window.
+  void sweep(std::int64_t now_ms) { auth_failures_.sweep(now_ms); }
+
+ private:
+  bool require_moderator(Peer& peer, const Req& req);
+  void audit_pushed(const std::optional<AuditEntry>& entry);
+  // "No comment has id N." to a peer that may have gone meanwhile.
+  void reply_no_comment(const WeakPeer& peer, const Req& req, std::int64_t id);
+
+  AppState& state_;
+  TokenCheck token_;
+  RateLimiter auth_failures_;  // wrong tokens per address, against guessing
+};
+
+}  // namespace comments::server

@@ -1,0 +1,53 @@
+// What decides whether a post goes in, kept in memory on the io thread: the
+// bans (keyed address hashes), the moderation filter, the per-address post
+// rate limit and the premoderation switch. The store holds the durable copy
+// of bans and filter lists; this is what the post pipeline consults.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "app/rate_limiter.hpp"
+#include "comments/filter.hpp"
+
+namespace comments::server {
+
+class Policy {
+ public:
+  Policy(int rate_per_minute, bool premoderate, const std::vector<std::string>& bans,
+         FilterLists filters);
+
+  bool premoderate() const noexcept { return premoderate_; }
+
+  bool banned(const std::string& poster) const { return bans_.contains(poster); }
+  void ban(std::string poster) { bans_.insert(std::move(poster)); }
+
+  // Counts a post from `poster` at `now_ms` when the rate limit allows it;
+  // else the milliseconds to wait.
+  std::optional<std::int64_t> try_post(const std::string& poster, std::int64_t now_ms) {
+    return post_limiter_.try_acquire(poster, now_ms);
+  }
+
+  const ModerationFilter& filter() const noexcept { return *filter_; }
+  void set_filter(std::shared_ptr<const ModerationFilter> filter) { filter_ = std::move(filter); }
+  // The lists as last requested (saved or on their way to the store): the
+  // base that the next partial update merges over, so two quick partial
+  // updates do not undo each other.
+  FilterLists& requested_filters() noexcept { return requested_filters_; }
+
+  // Forgets rate-limit state that has left its window.
+  void sweep(std::int64_t now_ms) { post_limiter_.sweep(now_ms); }
+
+ private:
+  bool premoderate_;
+  std::unordered_set<std::string> bans_;
+  std::shared_ptr<const ModerationFilter> filter_;
+  FilterLists requested_filters_;
+  RateLimiter post_limiter_;
+};
+
+}  // namespace comments::server

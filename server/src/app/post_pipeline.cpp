@@ -1,0 +1,107 @@
+#include "app/post_pipeline.hpp"
+
+#include "support/log.hpp"
+
+namespace comments::server {
+
+void PostPipeline::submit(const PeerPtr& peer, const Req& req, const PostRequest& post) {
+  Attempt attempt{peer, req, post, now_ms(), Status::published, {}};
+  // In the order the contract fixes.
+  static constexpr Phase phases[] = {&PostPipeline::check_ban, &PostPipeline::check_rate,
+                                     &PostPipeline::apply_filter,
+                                     &PostPipeline::apply_premoderation};
+  for (const Phase phase : phases) {
+    if (auto error = (this->*phase)(attempt)) {
+      reply_error(*peer, *error);
+      return;
+    }
+  }
+  commit(std::move(attempt));
+}
+
+std::optional<ProtocolError> PostPipeline::check_ban(Attempt& a) {
+  if (!state_.policy.banned(a.peer->poster())) return std::nullopt;
+  log_info("post-refused", "reason=banned from=" + short_hash(a.peer->poster()));
+  return ProtocolError{ErrorCode::banned, "You can no longer post comments here.", a.req, {}};
+}
+
+std::optional<ProtocolError> PostPipeline::check_rate(Attempt& a) {
+  const auto retry = state_.policy.try_post(a.peer->poster(), a.now);
+  if (!retry) return std::nullopt;
+  log_info("post-refused", "reason=rate from=" + short_hash(a.peer->poster()));
+  return ProtocolError{ErrorCode::rate_limited,
+                       "Too many comments in a short time; try again in " +
+                           std::to_string((*retry + 999) / 1000) + " s.",
+                       a.req, *retry};
+}
+
+std::optional<ProtocolError> PostPipeline::apply_filter(Attempt& a) {
+  const FilterDecision decision = state_.policy.filter().check(a.post.author, a.post.body);
+  switch (decision.verdict) {
+    case Verdict::publish:
+      return std::nullopt;
+    case Verdict::hold:
+      a.status = Status::pending;
+      a.hold_reason = decision.reason;
+      return std::nullopt;
+    case Verdict::block:
+      log_info("post-refused", "reason=blocked from=" + short_hash(a.peer->poster()) +
+                                   " rule=" + log_value(decision.reason));
+      return ProtocolError{ErrorCode::blocked,
+                           "The comment contains a word this site does not accept.", a.req, {}};
+  }
+  return std::nullopt;
+}
+
+std::optional<ProtocolError> PostPipeline::apply_premoderation(Attempt& a) {
+  if (state_.policy.premoderate()) a.status = Status::pending;
+  return std::nullopt;
+}
+
+void PostPipeline::commit(Attempt a) {
+  NewComment comment{std::move(a.post.thread), a.post.parent, std::move(a.post.author),
+                     std::move(a.post.body), a.now, a.status, a.peer->poster()};
+  WeakPeer weak = a.peer;
+  state_.worker.post(std::move(comment), [this, weak, req = std::move(a.req),
+                                          reason = std::move(a.hold_reason)](PostOutcome outcome) {
+    // Pushed here, on the worker, right after the commit: see thread_hubs.hpp.
+    state_.completions.push([this, weak, req, reason, outcome = std::move(outcome)]() mutable {
+      if (!reason.empty() && outcome.comment) {
+        log_info("post-held", "id=" + std::to_string(outcome.comment->id) +
+                                  " rule=" + log_value(reason));
+      }
+      on_committed(weak, req, std::move(outcome));
+    });
+  });
+}
+
+void PostPipeline::on_committed(const WeakPeer& weak, const Req& req, PostOutcome outcome) {
+  auto peer = weak.lock();
+  if (outcome.failed) {
+    log_error("store-failed", "op=post error=" + log_value(outcome.error));
+    if (peer) {
+      reply_error(*peer, ErrorCode::internal,
+                  "The server could not save the comment; nothing was stored. Try again.", req);
+    }
+    return;
+  }
+  if (!outcome.comment) {
+    if (peer) {
+      reply_error(*peer, ErrorCode::not_found,
+                  "The comment you reply to does not exist in this thread.", req);
+    }
+    return;
+  }
+  const Comment& c = *outcome.comment;
+  log_info("post", "id=" + std::to_string(c.id) + " thread=" + log_value(c.thread) +
+                       " status=" + std::string(to_string(c.status)) +
+                       (peer ? " from=" + short_hash(peer->poster()) : std::string{}));
+  if (peer) reply(*peer, ack_message(req, c));
+  if (c.status == Status::published) {
+    state_.hubs.published(c, peer.get());
+  } else {
+    state_.moderators.send(encode(queued_event(c)));
+  }
+}
+
+}  // namespace comments::server

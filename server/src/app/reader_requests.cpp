@@ -1,0 +1,53 @@
+#include "app/reader_requests.hpp"
+
+#include "support/log.hpp"
+
+namespace comments::server {
+
+void ReaderRequests::handle(const PeerPtr& peer, const Req& req, const JoinRequest& r) {
+  state_.hubs.join(peer, req, r.thread, r.limit);
+}
+
+void ReaderRequests::handle(const PeerPtr& peer, const Req& req, const LeaveRequest& r) {
+  state_.hubs.leave(r.thread, *peer);
+  reply(*peer, ok_message(req));
+}
+
+void ReaderRequests::handle(const PeerPtr& peer, const Req& req, const MoreRequest& r) {
+  if (auto page = state_.hubs.cached_page(r.thread, r.before, r.limit)) {
+    reply(*peer, page_message(req, r.thread, *page));
+    return;
+  }
+  WeakPeer weak = peer;
+  state_.run_store_job(peer, req, "page", [this, weak, req, r](Store& store) {
+    auto page = store.page(r.thread, r.before, r.limit);
+    state_.completions.push([weak, req, thread = r.thread, page = std::move(page)] {
+      if (auto p = weak.lock()) reply(*p, page_message(req, thread, page));
+    });
+  });
+}
+
+void ReaderRequests::handle(const PeerPtr& peer, const Req& req, const FlagRequest& r) {
+  WeakPeer weak = peer;
+  const std::string flagger = peer->poster();
+  const std::int64_t at = now_ms();
+  state_.run_store_job(peer, req, "flag", [this, weak, req, r, flagger, at](Store& store) {
+    auto flagged = store.flag(r.id, flagger, r.reason, at);
+    state_.completions.push([this, weak, req, id = r.id, flagged = std::move(flagged)] {
+      auto p = weak.lock();
+      if (!flagged) {
+        if (p) {
+          reply_error(*p, ErrorCode::not_found,
+                      "Comment " + std::to_string(id) + " is not a published comment.", req);
+        }
+        return;
+      }
+      log_info("flag", "id=" + std::to_string(id) + " flags=" + std::to_string(flagged->flags));
+      if (p) reply(*p, ok_message(req));
+      state_.moderators.send(encode(queued_event(*flagged)));
+      state_.hubs.flagged(*flagged);
+    });
+  });
+}
+
+}  // namespace comments::server

@@ -1,0 +1,24 @@
+// What readers ask besides posting: join, leave, more (older comments) and
+// flag. Each handler only translates between the request and the hubs or
+// the store.
+#pragma once
+
+#include "app/app_state.hpp"
+#include "comments/protocol.hpp"
+
+namespace comments::server {
+
+class ReaderRequests {
+ public:
+  explicit ReaderRequests(AppState& state) : state_(state) {}
+
+  void handle(const PeerPtr& peer, const Req& req, const JoinRequest& r);
+  void handle(const PeerPtr& peer, const Req& req, const LeaveRequest& r);
+  void handle(const PeerPtr& peer, const Req& req, const MoreRequest& r);
+  void handle(const PeerPtr& peer, const Req& req, const FlagRequest& r);
+
+ private:
+  AppState& state_;
+};
+
+}  // namespace comments::server

@@ -1,0 +1,105 @@
+// The live state of every thread key someone reads: who is joined, and a
+// cache of what readers see (ThreadView), so a `join` is answered from memory.
+//
+// Why the caches stay consistent with storage without locks:
+//  1. Every change to storage goes through the one StoreWorker thread, which
+//     applies posts and jobs in queue order (a round commits its posts, runs
+//     their callbacks, then runs its jobs in order).
+//  2. Every callback/job pushes its completion (CompletionQueue) at the moment
+//     its effect is in the store, so completions are queued in the order the
+//     effects happened.
+//  3. That queue is first in, first out and drained by the one io thread, so
+//     the hubs see the completions in exactly that order.
+// A cache loaded by a job therefore reflects every effect whose completion
+// came before the load's completion and none of the later ones, which are
+// applied to it one by one as their completions arrive. A change whose
+// completion arrives while its thread is still loading is not applied: the
+// load, which ran after it, already contains it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "app/completion_queue.hpp"
+#include "app/peer.hpp"
+#include "comments/protocol.hpp"
+#include "comments/thread_view.hpp"
+#include "store/store_worker.hpp"
+
+namespace comments::server {
+
+// One thread key's live state.
+struct ThreadHub {
+  static constexpr std::size_t cache_capacity = 50;
+
+  explicit ThreadHub(std::string thread_key) : key(std::move(thread_key)) {}
+
+  struct Waiter {
+    WeakPeer peer;
+    Req req;
+    int limit = 10;
+  };
+
+  std::string key;
+  ThreadView view{cache_capacity};
+  bool ready = false;         // view mirrors storage
+  bool loading = false;       // a load job is queued; its completion resets view
+  std::vector<Peer*> peers;   // joined and sent their snapshot
+  std::vector<Waiter> waiting;  // joined, snapshot due when the load lands
+};
+
+class ThreadHubs {
+ public:
+  ThreadHubs(StoreWorker& worker, CompletionQueue& completions)
+      : worker_(worker), completions_(completions) {}
+
+  // `peer` joins `thread`: its snapshot (the newest `limit`) goes out now
+  // when the cache holds enough, else when the thread's load lands.
+  void join(const PeerPtr& peer, const Req& req, const std::string& thread, int limit);
+  void leave(std::string_view thread, Peer& peer);
+  // Every hub `peer` joined (it is going away).
+  void leave_all(Peer& peer);
+
+  // Published comments of `thread` with id < before, newest first, when the
+  // cache alone can answer for sure; nullopt: ask the store.
+  std::optional<std::vector<Comment>> cached_page(std::string_view thread, std::int64_t before,
+                                                  int limit) const;
+  // The newest `limit` comments with the pinned ones and the total, when the
+  // cache holds them; nullopt: ask the store.
+  std::optional<ThreadSnapshot> cached_latest(std::string_view thread, int limit) const;
+
+  // A published comment was committed: cached, and sent to every reader of
+  // its thread but `author` (who gets the ack instead).
+  void published(const Comment& c, const Peer* author);
+  // A comment changed (moderation): cached with the thread's new `total`;
+  // readers are sent an `update` when `announce`.
+  void updated(const Comment& c, std::int64_t total, bool announce);
+  // A comment's flag count changed: cached (readers see nothing).
+  void flagged(const Comment& c);
+
+  std::size_t size() const noexcept { return hubs_.size(); }
+  const ThreadHub* find(std::string_view thread) const;
+
+ private:
+  ThreadHub* find_mutable(std::string_view thread);
+  void start_load(ThreadHub& hub);
+  void on_loaded(const std::string& thread, std::optional<ThreadSnapshot> snapshot,
+                 const std::string& error);
+  void send_snapshot(Peer& peer, const Req& req, const ThreadHub& hub, int limit);
+  void leave_hub(ThreadHub& hub, Peer& peer);
+  void erase_if_unused(ThreadHub& hub);
+  void broadcast(const ThreadHub& hub, const Encoded& message, const Peer* except);
+  // Applies a changed comment to its cache and reloads the cache from storage
+  // when the change left it short.
+  void apply(ThreadHub& hub, const Comment& c, std::int64_t total);
+
+  StoreWorker& worker_;
+  CompletionQueue& completions_;
+  std::unordered_map<std::string, ThreadHub> hubs_;
+};
+
+}  // namespace comments::server
