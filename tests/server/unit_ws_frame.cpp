@@ -87,7 +87,7 @@ TEST_CASE("ws frame: encoding uses the shortest length form and no mask") {
   CHECK(static_cast<unsigned char>(large[7]) == 0x01);  // 70000 = 0x011170
   CHECK(static_cast<unsigned char>(large[8]) == 0x11);
   CHECK(static_cast<unsigned char>(large[9]) == 0x70);
-  CHECK(close_frame(CloseCode::too_big) == std::string("\x88\x02\x03\xF1", 4));
+  CHECK(encode_frame(Opcode::close, close_payload(CloseCode::too_big)) == std::string("\x88\x02\x03\xF1", 4));
 }
 
 TEST_CASE("ws frame: a masked text message is read whole or byte by byte") {

@@ -50,8 +50,6 @@ std::string close_payload(CloseCode code) {
   return std::string{static_cast<char>(value >> 8), static_cast<char>(value & 0xFF)};
 }
 
-std::string close_frame(CloseCode code) { return encode_frame(Opcode::close, close_payload(code)); }
-
 bool is_valid_received_close_code(std::uint16_t code) noexcept {
   if (code >= 3000 && code <= 4999) return true;  // registered and private use
   switch (code) {

@@ -50,8 +50,6 @@ FrameHeader frame_header(Opcode opcode, std::size_t payload_size) noexcept;
 std::string encode_frame(Opcode opcode, std::string_view payload);
 // The payload of a close frame with `code` and no reason.
 std::string close_payload(CloseCode code);
-// A close frame with `code` and no reason.
-std::string close_frame(CloseCode code);
 
 // Is `code`, received in a close frame, one a peer may send (7.4)?
 bool is_valid_received_close_code(std::uint16_t code) noexcept;
