@@ -69,21 +69,6 @@ inline char32_t decode_multibyte(const unsigned char*& p, const unsigned char* e
   return replacement_character;
 }
 
-// Simple lowercase mapping (binary search over the generated runs).
-char32_t lower_case(char32_t cp) noexcept {
-  if (cp < 0x80) return (cp >= 'A' && cp <= 'Z') ? cp + 0x20 : cp;
-  if (cp > max_code_point) return cp;
-  const std::size_t block = cp >> tables::lower_block_bits;
-  if (((tables::lower_blocks[block / 32] >> (block % 32)) & 1) == 0) return cp;
-  const auto* runs_end = std::end(tables::lower_runs);
-  const auto* run = std::upper_bound(std::begin(tables::lower_runs), runs_end, cp,
-                                     [](char32_t value, const tables::LowerRun& r) { return value < r.first; });
-  if (run == std::begin(tables::lower_runs)) return cp;
-  --run;
-  if (cp > run->last || (cp - run->first) % run->stride != 0) return cp;
-  return static_cast<char32_t>(static_cast<std::int32_t>(cp) + run->delta);
-}
-
 bool is_dropped(char32_t cp) noexcept {
   const auto* ranges_end = std::end(tables::fold_drop_ranges);
   const auto* range = std::upper_bound(std::begin(tables::fold_drop_ranges), ranges_end, cp,
@@ -100,7 +85,7 @@ char32_t fold_uncommon(char32_t cp) noexcept {
   }
   // Surrogates and values past U+10FFFF are not characters: dropped.
   if (cp > max_code_point || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  const char32_t lowered = lower_case(cp);
+  const char32_t lowered = text::simple_lower(cp);
   return is_dropped(lowered) ? 0 : lowered;
 }
 
@@ -147,7 +132,7 @@ inline unsigned char ascii_lower(char32_t cp) noexcept {
 // The LinkCounter byte of a code point at or above U+0080.
 inline unsigned char link_byte_non_ascii(char32_t cp) noexcept {
   if (cp >= tables::cjk_ideographs_first && cp <= tables::cjk_ideographs_last) return 0x80;
-  cp = cp >= full_width_first && cp <= full_width_last ? cp - full_width_to_ascii : lower_case(cp);
+  cp = cp >= full_width_first && cp <= full_width_last ? cp - full_width_to_ascii : text::simple_lower(cp);
   return cp < 0x80 ? ascii_lower(cp) : 0x80;
 }
 

@@ -2,8 +2,10 @@
 // White_Space and Cc as Unicode defines them.
 #include "comments/text.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 
 #include "unicode_tables.inc"
 
@@ -206,6 +208,40 @@ std::string ascii_lower(std::string_view text) {
   for (char& c : out) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
   }
+  return out;
+}
+
+char32_t simple_lower(char32_t cp) noexcept {
+  if (cp < 0x80) return (cp >= 'A' && cp <= 'Z') ? cp + 0x20 : cp;
+  if (cp > 0x10FFFF) return cp;
+  const std::size_t block = cp >> unicode_tables::lower_block_bits;
+  if (((unicode_tables::lower_blocks[block / 32] >> (block % 32)) & 1) == 0) return cp;
+  // Binary search over the generated runs.
+  const auto* runs_end = std::end(unicode_tables::lower_runs);
+  const auto* run = std::upper_bound(std::begin(unicode_tables::lower_runs), runs_end, cp,
+                                     [](char32_t value, const unicode_tables::LowerRun& r) { return value < r.first; });
+  if (run == std::begin(unicode_tables::lower_runs)) return cp;
+  --run;
+  if (cp > run->last || (cp - run->first) % run->stride != 0) return cp;
+  return static_cast<char32_t>(static_cast<std::int32_t>(cp) + run->delta);
+}
+
+void append_lower(std::string& out, std::string_view utf8) {
+  for (std::size_t pos = 0; pos < utf8.size();) {
+    const auto byte = static_cast<unsigned char>(utf8[pos]);
+    if (byte < 0x80) {  // ASCII needs no decoding
+      out.push_back(static_cast<char>(byte >= 'A' && byte <= 'Z' ? byte + 0x20 : byte));
+      ++pos;
+      continue;
+    }
+    append_utf8(out, simple_lower(next_code_point(utf8, pos)));
+  }
+}
+
+std::string lower(std::string_view utf8) {
+  std::string out;
+  out.reserve(utf8.size());
+  append_lower(out, utf8);
   return out;
 }
 

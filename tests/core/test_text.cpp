@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "comments/calendar.hpp"
 #include "comments/text.hpp"
 
 using namespace std::string_literals;
@@ -260,4 +261,24 @@ TEST_CASE("html_escape: the five special characters, nothing else") {
         "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
   CHECK(comments::text::html_escape("网友评论：发表评论") == "网友评论：发表评论");
   CHECK(comments::text::html_escape("") == "");
+}
+
+TEST_CASE("lower follows Unicode's simple lowercase mapping and leaves Chinese alone") {
+  CHECK(text::lower("Hello WORLD") == "hello world");
+  CHECK(text::lower("ÄÖÜ ΣΑΣ Привет") == "äöü σασ привет");
+  CHECK(text::lower("ＡＢＣ") == "ａｂｃ");  // full-width letters have lower case too
+  CHECK(text::lower("长三角 100%_") == "长三角 100%_");
+  CHECK(text::simple_lower(U'İ') == U'i');
+  CHECK(text::simple_lower(U'ß') == U'ß');  // no simple mapping
+  CHECK(text::ascii_lower("HTTPS://Example.COM/Ä") == "https://example.com/Ä");
+}
+
+TEST_CASE("iso_utc and civil_date agree with the proleptic Gregorian calendar") {
+  CHECK(comments::iso_utc(1'605'107'052'000) == "2020-11-11T15:04:12.000Z");
+  CHECK(comments::iso_utc(-1) == "1969-12-31T23:59:59.999Z");
+  CHECK(comments::iso_utc(951'782'400'000) == "2000-02-29T00:00:00.000Z");  // a leap day
+  const auto beijing = comments::civil_date(1'605'107'052'000 + 9 * 3'600'000, 8 * 60);
+  CHECK(beijing.year == 2020);
+  CHECK(beijing.month == 11u);
+  CHECK(beijing.day == 12u);
 }

@@ -51,7 +51,16 @@ std::string quoted_excerpt(std::string_view utf8, std::size_t max_chars, std::st
 std::string html_escape(std::string_view text);
 
 // `text` with A-Z lowered and every other byte kept: for the ASCII tokens of
-// protocols (host names, schemes, language tags), never for readers' text.
+// protocols (host names, schemes, language tags).
 std::string ascii_lower(std::string_view text);
+
+// Unicode's simple lowercase mapping of one code point (UnicodeData.txt,
+// generated into unicode_tables.inc): "Ä" -> "ä", "Σ" -> "σ", "Ａ" -> "ａ".
+char32_t simple_lower(char32_t cp) noexcept;
+// Valid UTF-8 `utf8` with every code point lower-cased, appended to `out`:
+// the case-insensitive searches of readers' text (the moderator queue's
+// author and text filters, in the store and in the console alike).
+void append_lower(std::string& out, std::string_view utf8);
+std::string lower(std::string_view utf8);
 
 }  // namespace comments::text

@@ -5,8 +5,6 @@
 
 #include <sqlite3.h>
 
-#include <locale.h>
-#include <wctype.h>
 
 #include <cerrno>
 #include <cstring>
@@ -26,38 +24,10 @@ namespace comments::server {
 // ---- Case folding for the moderator queue ----------------------------------
 //
 // SQLite's lower() and LIKE fold ASCII only (this build has no ICU), so the
-// queue's case-insensitive filters use a SQL function of our own. glibc's
-// built-in C.UTF-8 locale carries the full Unicode simple case mapping; a
-// locale object (not the process locale) keeps it free of global state.
+// queue's case-insensitive filters use a SQL function of our own over core's
+// Unicode simple lowercase mapping (text::lower), the same as the console's.
 
 namespace {
-
-locale_t unicode_ctype_locale() {
-  static const locale_t locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(0));
-  return locale;
-}
-
-char32_t lower_code_point(char32_t cp, locale_t locale) {
-  if (cp < 0x80) return (cp >= U'A' && cp <= U'Z') ? cp + (U'a' - U'A') : cp;
-  // Without the locale (a libc lacking C.UTF-8) non-ASCII stays as it is:
-  // searches still match exactly, only case-insensitivity beyond ASCII is lost.
-  if (locale == static_cast<locale_t>(0)) return cp;
-  return static_cast<char32_t>(towlower_l(static_cast<wint_t>(cp), locale));
-}
-
-// Appends the lower-cased `utf8` to `out`.
-void fold_case_into(std::string_view utf8, std::string& out) {
-  const locale_t locale = unicode_ctype_locale();
-  for (std::size_t pos = 0; pos < utf8.size();) {
-    const auto byte = static_cast<unsigned char>(utf8[pos]);
-    if (byte < 0x80) {  // ASCII needs no decoding
-      out.push_back(static_cast<char>(lower_code_point(byte, locale)));
-      ++pos;
-      continue;
-    }
-    text::append_utf8(out, lower_code_point(text::next_code_point(utf8, pos), locale));
-  }
-}
 
 std::string_view text_of(sqlite3_value* value) {
   const auto* bytes = reinterpret_cast<const char*>(sqlite3_value_text(value));
@@ -77,7 +47,7 @@ void sql_contains_folded(sqlite3_context* context, int, sqlite3_value** args) {
   try {
     thread_local std::string folded;
     folded.clear();
-    fold_case_into(text_of(args[0]), folded);
+    text::append_lower(folded, text_of(args[0]));
     sqlite3_result_int(context, folded.find(text_of(args[1])) != std::string::npos ? 1 : 0);
   } catch (...) {  // exceptions must not cross the C API
     sqlite3_result_error_nomem(context);
@@ -85,13 +55,6 @@ void sql_contains_folded(sqlite3_context* context, int, sqlite3_value** args) {
 }
 
 }  // namespace
-
-std::string fold_case_for_search(std::string_view utf8) {
-  std::string folded;
-  folded.reserve(utf8.size());
-  fold_case_into(utf8, folded);
-  return folded;
-}
 
 namespace {
 
@@ -546,8 +509,8 @@ class SqliteStore final : public Store {
     Query q(statement(sql));
     int index = 0;
     if (request.thread) q.bind(++index, std::string_view(*request.thread));
-    if (request.author) q.bind(++index, std::string_view(fold_case_for_search(*request.author)));
-    if (request.text) q.bind(++index, std::string_view(fold_case_for_search(*request.text)));
+    if (request.author) q.bind(++index, std::string_view(text::lower(*request.author)));
+    if (request.text) q.bind(++index, std::string_view(text::lower(*request.text)));
     if (request.before) q.bind(++index, *request.before);
     q.bind(++index, static_cast<std::int64_t>(request.limit));
     while (q.step()) items.push_back(read_comment(q));

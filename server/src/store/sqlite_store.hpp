@@ -19,8 +19,4 @@ inline constexpr int sqlite_schema_version = 1;
 // is not a database, or was written by a newer schema version.
 std::unique_ptr<Store> open_sqlite_store(const std::string& path);
 
-// Unicode simple lower-casing of valid UTF-8, as used by queue() for its
-// case-insensitive author/text filters (exposed for tests and other engines).
-std::string fold_case_for_search(std::string_view utf8);
-
 }  // namespace comments::server
