@@ -16,8 +16,8 @@ bool newer(const Comment& a, const Comment& b) { return a.id > b.id; }
 // Sorts newest first, drops unpublished comments and repeated ids, and keeps
 // at most `bound`: input from a snapshot or storage is trusted for content,
 // not for shape. Of repeated ids one is kept, whichever the sort leaves first
-// (std::sort, not stable_sort: a second sort instantiation costs the widget's
-// download about 1 KB gzipped, and equal ids are equal posts anyway).
+// (std::sort, not stable_sort: a second sort instantiation would grow every
+// reader's download, and equal ids are equal posts anyway).
 void normalise(std::vector<Comment>& list, std::size_t bound) {
   std::erase_if(list, [](const Comment& c) { return c.status != Status::published; });
   std::sort(list.begin(), list.end(), newer);

@@ -1,6 +1,6 @@
 // Calendar arithmetic on Unix milliseconds, without the C library's time
-// functions (the browser build has no time zone database and printf would
-// pull ~10 KB into the Wasm binary): the server's log and no-JS fragment and
+// functions (the browser build has no time zone database, and printf would
+// pull its whole formatter into the reader's download): the server's log and no-JS fragment and
 // the browser's widget and console format times with the same code.
 #pragma once
 
