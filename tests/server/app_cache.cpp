@@ -32,9 +32,8 @@ TEST_CASE("the cache matches the store after approve, reject, delete, pin and un
   AppOptions options = AppFixture::default_options();
   AppFixture f(options);
   auto moderator = f.moderator();
-  auto reader = f.connect("192.0.2.2");
+  auto reader = f.reader("192.0.2.2", "t");
   auto author = f.connect("192.0.2.3");
-  f.join(reader, "t", 10);
 
   std::vector<std::int64_t> ids;
   for (int i = 0; i < 12; ++i) {
@@ -95,7 +94,6 @@ TEST_CASE("a flag reaches the moderators and leaves what readers see unchanged")
   auto moderator = f.moderator();
   auto author = f.connect("192.0.2.3");
   auto reader = f.connect("192.0.2.2");
-  f.join(reader, "t");
   const auto id = f.post(author, "t", "有争议")["comment"]["id"].get<std::int64_t>();
   CHECK(f.request(reader, {{"type", "flag"}, {"id", id}, {"reason", "spam"}}, "flag")["type"] == "ok");
   REQUIRE(f.settle([&] { return moderator->of_type("queued").size() == 1; }));

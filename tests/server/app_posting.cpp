@@ -6,11 +6,9 @@ using namespace app_test;
 
 TEST_CASE("a post is acked to its author and reaches every other reader once, in commit order") {
   AppFixture f;
-  auto author = f.connect("192.0.2.1");
-  auto reader = f.connect("192.0.2.2");
+  auto author = f.reader("192.0.2.1", "t");
+  auto reader = f.reader("192.0.2.2", "t");
   auto elsewhere = f.connect("192.0.2.3");
-  f.join(author, "t");
-  f.join(reader, "t");
   f.join(elsewhere, "other-thread");
 
   // Sent back to back: they may share one group commit.
@@ -51,8 +49,7 @@ TEST_CASE("a held post is acked as pending and goes to the moderators, not to re
   AppFixture f(options);
   auto moderator = f.moderator();
   auto author = f.connect();
-  auto reader = f.connect("192.0.2.9");
-  f.join(reader, "t");
+  auto reader = f.reader("192.0.2.9", "t");
 
   const json ack = f.post(author, "t", "等待审核");
   CHECK(ack["type"] == "ack");
@@ -65,10 +62,8 @@ TEST_CASE("a held post is acked as pending and goes to the moderators, not to re
 TEST_CASE("a reader too slow to take a message is closed and sent nothing more; others go on") {
   AppFixture f;
   auto author = f.connect("192.0.2.1");
-  auto slow = f.connect("192.0.2.2");
-  auto fast = f.connect("192.0.2.3");
-  f.join(slow, "t");
-  f.join(fast, "t");
+  auto slow = f.reader("192.0.2.2", "t");
+  auto fast = f.reader("192.0.2.3", "t");
 
   slow->refuse = true;
   f.post(author, "t", "一");
@@ -94,10 +89,8 @@ TEST_CASE("a reader too slow to take a message is closed and sent nothing more; 
 TEST_CASE("a reader that left or went gets no more comments") {
   AppFixture f;
   auto author = f.connect("192.0.2.1");
-  auto leaving = f.connect("192.0.2.2");
-  auto staying = f.connect("192.0.2.3");
-  f.join(leaving, "t");
-  f.join(staying, "t");
+  auto leaving = f.reader("192.0.2.2", "t");
+  auto staying = f.reader("192.0.2.3", "t");
   CHECK(f.request(leaving, {{"type", "leave"}, {"thread", "t"}}, "leave")["type"] == "ok");
   f.post(author, "t", "你好");
   REQUIRE(f.settle([&] { return staying->of_type("comment").size() == 1; }));
@@ -163,8 +156,7 @@ TEST_CASE("the rate limit counts per address, across connections") {
 TEST_CASE("a failed commit is answered internal and reaches no reader") {
   AppFixture f;
   auto author = f.connect("192.0.2.1");
-  auto reader = f.connect("192.0.2.2");
-  f.join(reader, "t");
+  auto reader = f.reader("192.0.2.2", "t");
   f.failing->store(true);
   const json failed = f.post(author, "t", "写不进去");
   CHECK(failed["code"] == "internal");

@@ -120,6 +120,13 @@ struct AppFixture {
                    "join-" + std::to_string(++next_req));
   }
 
+  // A new peer from `address` that joined `thread`.
+  std::shared_ptr<FakePeer> reader(const std::string& address, const std::string& thread) {
+    auto peer = connect(address);
+    join(peer, thread);
+    return peer;
+  }
+
   json post(const std::shared_ptr<FakePeer>& peer, const std::string& thread,
             const std::string& body) {
     return request(peer, {{"type", "post"}, {"thread", thread}, {"author", "网友"}, {"body", body}},
