@@ -26,6 +26,25 @@ std::string_view wire_action(Action a, const Comment& c) noexcept {
   return "";
 }
 
+bool ActionBatch::reply(bool ok, std::string failure) {
+  --remaining_;
+  if (ok) {
+    ++done_;
+  } else {
+    failures_.push_back(std::move(failure));
+  }
+  return remaining_ <= 0;
+}
+
+std::string ActionBatch::failures() const {
+  std::string out;
+  for (const auto& f : failures_) {
+    if (!out.empty()) out += ' ';
+    out += f;
+  }
+  return out;
+}
+
 void ConsoleModel::select_queue(Queue q) {
   queue_.reset(q, queue_.filter());
   if (q == Queue::pending) new_pending_ = 0;

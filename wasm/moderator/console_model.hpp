@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -31,6 +32,24 @@ enum class ActionStep : std::uint8_t {
   nothing_selected,  // no target: say so
   armed,             // a ban asks to be confirmed by pressing it again
   send,              // send the action for every target (targets())
+};
+
+// The replies to one batch of actions (a request per target): once every
+// reply is in, the console says how many succeeded and shows the failures.
+class ActionBatch {
+ public:
+  void sent() noexcept { ++remaining_; }
+  // One reply; `failure` says why when it did not succeed. Returns true when
+  // it was the last one.
+  bool reply(bool ok, std::string failure = {});
+  int done() const noexcept { return done_; }
+  // The failures one after another ("" when none).
+  std::string failures() const;
+
+ private:
+  int remaining_ = 0;
+  int done_ = 0;
+  std::vector<std::string> failures_;
 };
 
 class ConsoleModel {

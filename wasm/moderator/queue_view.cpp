@@ -347,17 +347,6 @@ void Console::disarm_ban() {
   render_toolbar();
 }
 
-namespace {
-
-// Counts the replies of one batch of actions and reports once all are in.
-struct Batch {
-  int remaining = 0;
-  int done = 0;
-  std::vector<std::string> failures;
-};
-
-}  // namespace
-
 void Console::act(Action action) {
   if (action != Action::ban) disarm_ban();
   switch (model_.begin_action(action)) {
@@ -415,29 +404,25 @@ void Console::send_batch(const std::vector<Comment>& targets,
                          const std::function<json(const Comment&)>& message_for, M label,
                          std::function<bool(std::int64_t, const json&)> accept,
                          std::function<std::string(int)> summary_of) {
-  auto batch = std::make_shared<Batch>();
+  auto batch = std::make_shared<ActionBatch>();
   for (const Comment& c : targets) {
     const std::int64_t id = c.id;
     const bool sent = connection_.request(
         message_for(c), [this, batch, id, label, accept, summary_of](const json& reply) {
-          --batch->remaining;
-          if (accept(id, reply)) {
-            ++batch->done;
-          } else {
-            batch->failures.push_back(fill_in(fill_in(fill_in(t(M::failed), "action", t(label)), "id", id),
-                                              "reason", error_text(reply)));
-          }
-          if (batch->remaining > 0) return;
-          const std::string summary = summary_of(batch->done);
+          const bool ok = accept(id, reply);
+          const bool last = batch->reply(
+              ok, ok ? std::string()
+                     : fill_in(fill_in(fill_in(t(M::failed), "action", t(label)), "id", id), "reason",
+                               error_text(reply)));
+          if (!last) return;
+          const std::string summary = summary_of(batch->done());
           announce(summary);
-          std::string failures;
-          for (const auto& f : batch->failures) failures += (failures.empty() ? "" : " ") + f;
-          show_alert(failures);
+          show_alert(batch->failures());
           render_queue();
           set_text(toolbar_status_el_, summary);
         });
     if (sent) {
-      ++batch->remaining;
+      batch->sent();
     } else {
       show_alert(std::string(cmweb::tr(config_.lang, cmweb::Msg::err_offline)));
       break;

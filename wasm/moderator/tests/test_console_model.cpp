@@ -133,3 +133,21 @@ TEST_CASE("the preview's sample: every comment seen once, newest first, as it la
   CHECK_FALSE(m.seen(1));  // the oldest went first
   CHECK(m.seen(2019));
 }
+
+TEST_CASE("a batch of actions reports once every reply is in: how many succeeded, what failed") {
+  cmmod::ActionBatch batch;
+  for (int i = 0; i < 3; ++i) batch.sent();
+  CHECK_FALSE(batch.reply(true));
+  CHECK_FALSE(batch.reply(false, "#2 not found."));
+  CHECK(batch.reply(true));
+  CHECK(batch.done() == 2);
+  CHECK(batch.failures() == "#2 not found.");
+
+  cmmod::ActionBatch two_failed;
+  two_failed.sent();
+  two_failed.sent();
+  CHECK_FALSE(two_failed.reply(false, "a"));
+  CHECK(two_failed.reply(false, "b"));
+  CHECK(two_failed.done() == 0);
+  CHECK(two_failed.failures() == "a b");
+}
