@@ -1,10 +1,8 @@
 // The audit log panel of the Console: every moderation action the server
 // recorded, newest first, with live `audited` entries on top.
-#include <algorithm>
 #include <string_view>
 #include <utility>
 
-#include "comments/limits.hpp"
 #include "common/dom.hpp"
 #include "common/relative_time.hpp"
 #include "moderator/console.hpp"
@@ -21,8 +19,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int audit_page = comments::limits::default_queue_limit;
-
 std::optional<AuditRow> audit_row_from(const json& j) {
   auto id = json_int(j, "id");
   auto at = json_int(j, "at");
@@ -36,30 +32,6 @@ std::optional<AuditRow> audit_row_from(const json& j) {
   row.moderator = json_string(j, "moderator");
   row.detail = json_string(j, "detail");
   return row;
-}
-
-// The server writes details in English words of the protocol ("pending ->
-// published, pinned", "poster 1a2b…", "2 banned, 1 suspect"); the Chinese
-// console shows those words in Chinese and leaves anything else as it is.
-std::string localized_detail(std::string detail, cmweb::Lang lang) {
-  if (lang != cmweb::Lang::zh_CN) return detail;
-  static constexpr std::pair<std::string_view, std::string_view> words[] = {
-      {" -> ", " → "},      {"published", "已发表"}, {"pending", "待审核"},
-      {"rejected", "已拒绝"}, {"deleted", "已删除"},   {", unpinned", "，取消置顶"},
-      {", pinned", "，置顶"}, {"poster ", "发帖人 "},  {" banned, ", " 个禁止词，"},
-      {" suspect", " 个可疑词"}};
-  for (const auto& [en, zh] : words) {
-    for (std::size_t at = detail.find(en); at != std::string::npos; at = detail.find(en, at + zh.size())) {
-      detail.replace(at, en.size(), zh);
-    }
-  }
-  return detail;
-}
-
-// "2026-11-27 12:04:31" in the moderator's local time.
-std::string local_timestamp(std::int64_t ms, int utc_offset_minutes) {
-  const std::string iso = cmweb::iso_utc(ms + std::int64_t{utc_offset_minutes} * 60'000);
-  return iso.substr(0, 10) + " " + iso.substr(11, 8);
 }
 
 }  // namespace
@@ -97,33 +69,27 @@ val Console::build_audit_panel() {
 }
 
 void Console::load_audit(bool older) {
-  json message = {{"type", "audit"}, {"limit", audit_page}};
+  json message = {{"type", "audit"}, {"limit", AuditLog::page_size}};
   if (older) {
-    if (audit_.empty() || audit_at_end_) return;
-    message["before"] = audit_.back().id;
+    const auto before = audit_.older_before();
+    if (!before) return;
+    message["before"] = *before;
   }
   connection_.request(std::move(message), [this, older](const json& reply) {
     if (json_string(reply, "type") != "audit") {
       if (json_string(reply, "code") != "offline") show_alert(error_text(reply));
       return;
     }
-    if (!older) audit_.clear();
     auto it = reply.find("entries");
     int count = 0;
+    std::vector<AuditRow> rows;
     if (it != reply.end() && it->is_array()) {
       for (const auto& entry : *it) {
         ++count;
-        if (auto row = audit_row_from(entry)) {
-          const bool known = std::any_of(audit_.begin(), audit_.end(),
-                                         [&](const AuditRow& r) { return r.id == row->id; });
-          if (!known) audit_.push_back(std::move(*row));
-        }
+        if (auto row = audit_row_from(entry)) rows.push_back(std::move(*row));
       }
     }
-    std::sort(audit_.begin(), audit_.end(),
-              [](const AuditRow& a, const AuditRow& b) { return a.id > b.id; });
-    audit_at_end_ = count < audit_page;
-    audit_loaded_ = true;
+    audit_.page(std::move(rows), count, older);
     render_audit();
   });
 }
@@ -131,22 +97,11 @@ void Console::load_audit(bool older) {
 void Console::on_audited(const json& entry) {
   auto row = audit_row_from(entry);
   if (!row) return;
-  // Learn our own session id from the first entry of one of our actions.
-  bool ours = false;
-  if (row->comment && awaiting_audit_.erase(*row->comment) != 0) ours = true;
-  if (!row->comment && row->action == "filters" && awaiting_filters_audit_) {
-    awaiting_filters_audit_ = false;
-    ours = true;
-  }
-  if (ours) own_session_ = row->moderator;
-  if (audit_loaded_ &&
-      std::none_of(audit_.begin(), audit_.end(), [&](const AuditRow& r) { return r.id == row->id; })) {
-    audit_.insert(audit_.begin(), *row);
-    render_audit();
-  }
-  if (ours || row->moderator == own_session_) return;
+  const AuditNews news = audit_.audited(*row);
+  if (news.listed) render_audit();
+  if (!news.by_other) return;
   // Another moderator acted: bring what this console shows up to date.
-  if (row->comment && (model_.find(*row->comment) != nullptr || seen_.count(*row->comment) != 0)) {
+  if (row->comment && (model_.queue().find(*row->comment) != nullptr || model_.seen(*row->comment))) {
     refetch(*row->comment);
   }
   if (row->action == "filters") load_filters();
@@ -154,7 +109,7 @@ void Console::on_audited(const json& entry) {
 
 void Console::render_audit() {
   cmweb::remove_children(audit_body_el_);
-  for (const AuditRow& r : audit_) {
+  for (const AuditRow& r : audit_.rows()) {
     val tr = make_element(document_, "tr", "mod-audit-" + r.action);
     set_attr(tr, "data-audit-id", std::to_string(r.id));
     val time = make_element(document_, "td");
@@ -173,17 +128,15 @@ void Console::render_audit() {
     set_text(thread, r.thread);
     append(tr, thread);
     val moderator = make_element(document_, "td", "mod-moderator");
-    set_text(moderator, !own_session_.empty() && r.moderator == own_session_
-                            ? fill_in(t(M::audit_you), "id", r.moderator)
-                            : r.moderator);
+    set_text(moderator, audit_.is_own(r) ? fill_in(t(M::audit_you), "id", r.moderator) : r.moderator);
     append(tr, moderator);
     val detail = make_element(document_, "td");
     set_text(detail, localized_detail(r.detail, config_.lang));
     append(tr, detail);
     append(audit_body_el_, tr);
   }
-  cmweb::set_hidden(audit_empty_el_, !audit_.empty());
-  cmweb::set_hidden(audit_older_el_, audit_.empty() || audit_at_end_);
+  cmweb::set_hidden(audit_empty_el_, !audit_.rows().empty());
+  cmweb::set_hidden(audit_older_el_, !audit_.older_before());
 }
 
 }  // namespace cmmod

@@ -323,11 +323,10 @@ void Console::on_signed_in() {
   const bool first = !signed_in_;
   show_signed_in(true);
   set_text(status_el_, std::string(t(M::connected)) + " · " + std::string(t(M::signed_in_as)));
-  own_session_.clear();  // a new connection gets a new moderator session id
-  awaiting_audit_.clear();
+  audit_.new_session();  // a new connection gets a new moderator session id
   load_queue(false);
-  if (filters_loaded_ || panel_ == Panel::filters) load_filters();
-  if (audit_loaded_ || panel_ == Panel::audit) load_audit(false);
+  if (filters_.loaded() || panel_ == Panel::filters) load_filters();
+  if (audit_.loaded() || panel_ == Panel::audit) load_audit(false);
   if (first) select_panel(panel_);
 }
 
@@ -359,9 +358,9 @@ void Console::select_panel(Panel panel) {
   }
   if (!signed_in_) return;
   if (panel == Panel::filters) {
-    if (!filters_loaded_) load_filters();
+    if (!filters_.loaded()) load_filters();
     if (!sample_loaded_) load_preview_sample();
-  } else if (panel == Panel::audit && !audit_loaded_) {
+  } else if (panel == Panel::audit && !audit_.loaded()) {
     load_audit(false);
   }
 }
@@ -403,15 +402,15 @@ void Console::on_click(const val& event) {
   if (val check = cmweb::closest_with_attr(event, "data-select"); !check.isUndefined()) {
     const std::string id = cmweb::get_attr(check, "data-select");
     const auto value = std::strtoll(id.c_str(), nullptr, 10);
-    model_.toggle_selected(value);
-    model_.set_cursor(value);
+    model_.queue().toggle_selected(value);
+    model_.queue().set_cursor(value);
     disarm_ban();
     render_queue();
     return;
   }
   if (val item = cmweb::closest_with_attr(event, "data-id"); !item.isUndefined()) {
     // A click on a comment makes it the current one (links inside still work).
-    model_.set_cursor(std::strtoll(cmweb::get_attr(item, "data-id").c_str(), nullptr, 10));
+    model_.queue().set_cursor(std::strtoll(cmweb::get_attr(item, "data-id").c_str(), nullptr, 10));
     disarm_ban();
     render_queue();
   }
@@ -471,8 +470,8 @@ void Console::on_keydown(const val& event) {
   else if (key == "p") act(Action::pin_toggle);
   else if (key == "b") act(Action::ban);
   else if (key == "x") {
-    if (const comments::Comment* c = model_.current()) {
-      model_.toggle_selected(c->id);
+    if (const comments::Comment* c = model_.queue().current()) {
+      model_.queue().toggle_selected(c->id);
       disarm_ban();
       render_queue();
       focus_cursor();
@@ -482,11 +481,8 @@ void Console::on_keydown(const val& event) {
   } else if (key == "?") {
     open_help();
   } else if (key == "Escape") {
-    if (ban_armed_) {
-      disarm_ban();
-    } else {
-      model_.clear_selection();
-    }
+    if (!model_.ban_armed()) model_.queue().clear_selection();
+    disarm_ban();
     render_queue();
   } else {
     handled = false;

@@ -2,16 +2,15 @@
 // token, the review queues with live arrivals and keyboard-first actions, the
 // filter lists with a rule preview run by core's ModerationFilter, and the
 // audit log. One Console per page, talking to the server over one Connection
-// from wasm/common.
+// from wasm/common. What it holds and decides is in its models (ConsoleModel,
+// QueueModel, FilterEditor, AuditLog: pure C++); the Console builds the page,
+// renders them, translates DOM events and carries requests and replies.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
 #include <map>
-#include <memory>
-#include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -22,7 +21,9 @@
 #include "comments/filter.hpp"
 #include "common/connection.hpp"
 #include "common/i18n.hpp"
-#include "moderator/queue_model.hpp"
+#include "moderator/audit_model.hpp"
+#include "moderator/console_model.hpp"
+#include "moderator/filters_model.hpp"
 #include "moderator/strings.hpp"
 
 namespace cmmod {
@@ -33,17 +34,6 @@ struct ConsoleConfig {
   std::string server;  // http(s) origin of the comment server
   cmweb::Lang lang = cmweb::Lang::zh_CN;
   std::string other_language_href;  // link to the page in the other language
-};
-
-// One entry of the server's audit log (the `audit` / `audited` extension).
-struct AuditRow {
-  std::int64_t id = 0;
-  std::int64_t at = 0;
-  std::string action;
-  std::optional<std::int64_t> comment;
-  std::string thread;
-  std::string moderator;
-  std::string detail;
 };
 
 class Console {
@@ -57,7 +47,6 @@ class Console {
 
  private:
   enum class Panel : std::uint8_t { queues, filters, audit };
-  enum class Action : std::uint8_t { approve, reject, remove, pin_toggle, ban };
 
   std::string_view t(M id) const { return text(config_.lang, id); }
 
@@ -114,7 +103,6 @@ class Console {
                   const std::function<nlohmann::json(const comments::Comment&)>& message_for, M label,
                   std::function<bool(std::int64_t id, const nlohmann::json& reply)> accept,
                   std::function<std::string(int done)> summary_of);
-  void remember(const comments::Comment& c);
   void on_queued(const comments::Comment& c);
   void refetch(std::int64_t id);
 
@@ -126,6 +114,8 @@ class Console {
   void revert_filters();
   comments::FilterLists edited_lists() const;
   void set_lists(const comments::FilterLists& lists);
+  // Shows what is wrong with the edit; false when nothing is.
+  bool show_problem(const std::string& problem);
   std::string reason_text(const comments::FilterDecision& d) const;
   std::string_view verdict_text(comments::Verdict v) const;
 
@@ -147,35 +137,18 @@ class Console {
   bool signed_in_ = false;
   bool signing_in_ = false;
   Panel panel_ = Panel::queues;
-  // The moderator session id the server gives this connection, learned from
-  // the first audit entry of one of our own actions (the server never says it
-  // directly); entries from other ids are other moderators.
-  std::string own_session_;
-  std::set<std::int64_t> awaiting_audit_;
-  bool awaiting_filters_audit_ = false;
 
   // Queues
-  QueueModel model_;
+  ConsoleModel model_;
   bool queue_loading_ = false;
   std::uint64_t queue_generation_ = 0;  // replies of an older query are ignored
-  int new_pending_ = 0;
-  int new_flagged_ = 0;
-  std::set<std::int64_t> banned_posters_of_;  // comment ids whose poster we banned
-  std::set<std::int64_t> fresh_;              // arrived live since the list was loaded
-  bool ban_armed_ = false;
 
-  // Filters: what the server has now, and every comment loaded so far (the
-  // preview's sample), newest first by id.
-  bool filters_loaded_ = false;
-  comments::FilterLists server_lists_;
-  comments::ModerationFilter server_filter_;
-  std::map<std::int64_t, comments::Comment, std::greater<>> seen_;
-  bool sample_loaded_ = false;
+  // Filters
+  FilterEditor filters_;
+  bool sample_loaded_ = false;  // the preview's sample was asked for
 
   // Audit
-  bool audit_loaded_ = false;
-  bool audit_at_end_ = false;
-  std::vector<AuditRow> audit_;
+  AuditLog audit_;
 
   // Elements
   val status_el_ = val::undefined();

@@ -3,11 +3,9 @@
 #include <vector>
 
 #include "comments/limits.hpp"
-#include "comments/text.hpp"
 #include "common/dom.hpp"
 #include "moderator/console.hpp"
 #include "moderator/json_fields.hpp"
-#include "moderator/rule_preview.hpp"
 
 namespace cmmod {
 
@@ -22,29 +20,6 @@ using comments::Verdict;
 using nlohmann::json;
 
 namespace {
-
-// One word per line, trimmed; blank lines are skipped.
-std::vector<std::string> split_lines(const std::string& input) {
-  std::vector<std::string> words;
-  std::size_t start = 0;
-  while (start <= input.size()) {
-    std::size_t end = input.find('\n', start);
-    if (end == std::string::npos) end = input.size();
-    auto word = comments::text::trim(std::string_view(input).substr(start, end - start));
-    if (!word.empty()) words.emplace_back(word);
-    start = end + 1;
-  }
-  return words;
-}
-
-std::string join_lines(const std::vector<std::string>& words) {
-  std::string out;
-  for (const auto& w : words) {
-    if (!out.empty()) out += '\n';
-    out += w;
-  }
-  return out;
-}
 
 std::string_view verdict_name(Verdict v) {
   switch (v) {
@@ -123,14 +98,10 @@ void Console::load_filters() {
       if (json_string(reply, "code") != "offline") show_alert(error_text(reply));
       return;
     }
-    FilterLists lists{json_strings(reply, "banned"), json_strings(reply, "suspect")};
     // Keep an edit in progress across a reconnect; otherwise show the server's lists.
-    const bool edited = filters_loaded_ && !(edited_lists().banned == server_lists_.banned &&
-                                             edited_lists().suspect == server_lists_.suspect);
-    server_lists_ = lists;
-    server_filter_ = comments::ModerationFilter(lists);
-    filters_loaded_ = true;
-    if (!edited) set_lists(lists);
+    if (filters_.server_lists({json_strings(reply, "banned"), json_strings(reply, "suspect")}, edited_lists())) {
+      set_lists(filters_.server());
+    }
     render_preview();
   });
 }
@@ -143,7 +114,7 @@ void Console::load_preview_sample() {
       sample_loaded_ = false;
       return;
     }
-    for (const Comment& c : json_comments(reply, "items")) remember(c);
+    for (const Comment& c : json_comments(reply, "items")) model_.remember(c);
     render_preview();
   });
 }
@@ -176,23 +147,22 @@ std::string Console::reason_text(const comments::FilterDecision& d) const {
   return d.reason;
 }
 
-void Console::render_preview() {
-  if (!filters_loaded_) return;
-  const FilterLists lists = edited_lists();
-  const bool unsaved = lists.banned != server_lists_.banned || lists.suspect != server_lists_.suspect;
-  if (std::string problem = lists.validate(); !problem.empty()) {
-    set_text(filters_status_el_, fill_in(t(M::filters_invalid), "reason", problem));
-    cmweb::toggle_class(filters_status_el_, "mod-error", true);
-    return;
-  }
-  cmweb::toggle_class(filters_status_el_, "mod-error", false);
-  set_text(filters_status_el_, unsaved ? t(M::filters_unsaved) : "");
+bool Console::show_problem(const std::string& problem) {
+  if (problem.empty()) return false;
+  set_text(filters_status_el_, fill_in(t(M::filters_invalid), "reason", problem));
+  cmweb::toggle_class(filters_status_el_, "mod-error", true);
+  return true;
+}
 
-  std::vector<Comment> sample;
-  sample.reserve(seen_.size());
-  for (const auto& [id, c] : seen_) sample.push_back(c);
-  const comments::ModerationFilter proposed(lists);
-  const PreviewResult result = preview_rules(sample, proposed, server_filter_);
+void Console::render_preview() {
+  if (!filters_.loaded()) return;
+  const FilterLists lists = edited_lists();
+  const EditState state = filters_.check(lists);
+  if (show_problem(state.problem)) return;
+  cmweb::toggle_class(filters_status_el_, "mod-error", false);
+  set_text(filters_status_el_, state.unsaved ? t(M::filters_unsaved) : "");
+
+  const PreviewResult result = filters_.preview(lists, model_.sample());
 
   std::string summary = fill_in(t(M::preview_summary), "n", static_cast<long long>(result.checked));
   summary = fill_in(summary, "b0", static_cast<long long>(result.blocked_now));
@@ -234,24 +204,17 @@ void Console::render_preview() {
 
 void Console::save_filters() {
   const FilterLists lists = edited_lists();
-  if (std::string problem = lists.validate(); !problem.empty()) {
-    set_text(filters_status_el_, fill_in(t(M::filters_invalid), "reason", problem));
-    cmweb::toggle_class(filters_status_el_, "mod-error", true);
-    return;
-  }
+  if (show_problem(lists.validate())) return;
   json message = {{"type", "filters"}, {"banned", lists.banned}, {"suspect", lists.suspect}};
   const bool sent = connection_.request(std::move(message), [this](const json& reply) {
     if (json_string(reply, "type") != "filters") {
-      awaiting_filters_audit_ = false;
+      audit_.expect_filters(false);
       const std::string reason = json_string(reply, "message");
-      set_text(filters_status_el_,
-               fill_in(t(M::filters_invalid), "reason", reason.empty() ? error_text(reply) : reason));
-      cmweb::toggle_class(filters_status_el_, "mod-error", true);
+      show_problem(reason.empty() ? error_text(reply) : reason);
       return;
     }
-    server_lists_ = {json_strings(reply, "banned"), json_strings(reply, "suspect")};
-    server_filter_ = comments::ModerationFilter(server_lists_);
-    set_lists(server_lists_);
+    filters_.server_lists({json_strings(reply, "banned"), json_strings(reply, "suspect")}, edited_lists());
+    set_lists(filters_.server());
     render_preview();
     set_text(filters_status_el_, t(M::filters_saved));
     announce(std::string(t(M::filters_saved)));
@@ -260,11 +223,11 @@ void Console::save_filters() {
     set_text(filters_status_el_, cmweb::tr(config_.lang, cmweb::Msg::err_offline));
     return;
   }
-  awaiting_filters_audit_ = true;
+  audit_.expect_filters(true);
 }
 
 void Console::revert_filters() {
-  set_lists(server_lists_);
+  set_lists(filters_.server());
   render_preview();
 }
 

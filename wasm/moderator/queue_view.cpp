@@ -26,8 +26,6 @@ using nlohmann::json;
 namespace {
 
 constexpr int page_size = comments::limits::default_queue_limit;
-// How many comments the preview sample keeps (newest ids win).
-constexpr std::size_t max_seen = 2000;
 
 M queue_label(Queue q) {
   switch (q) {
@@ -150,10 +148,7 @@ val Console::build_queue_panel() {
 }
 
 void Console::select_queue(Queue queue) {
-  model_.reset(queue, model_.filter());
-  if (queue == Queue::pending) new_pending_ = 0;
-  if (queue == Queue::flagged) new_flagged_ = 0;
-  disarm_ban();
+  model_.select_queue(queue);
   load_queue(false);
 }
 
@@ -162,8 +157,7 @@ void Console::apply_filter_form() {
   f.thread = std::string(comments::text::trim(cmweb::get_value(thread_filter_el_)));
   f.author = std::string(comments::text::trim(cmweb::get_value(author_filter_el_)));
   f.text = std::string(comments::text::trim(cmweb::get_value(text_filter_el_)));
-  model_.reset(model_.queue(), std::move(f));
-  disarm_ban();
+  model_.set_filter(std::move(f));
   load_queue(false);
 }
 
@@ -177,19 +171,18 @@ void Console::clear_filter_form() {
 void Console::load_queue(bool older) {
   if (!signed_in_) return;
   if (!older) {
-    model_.reset(model_.queue(), model_.filter());
-    fresh_.clear();
-  } else if (queue_loading_ || model_.at_end()) {
+    model_.reload();
+  } else if (queue_loading_ || model_.queue().at_end()) {
     return;
   }
   const std::uint64_t generation = ++queue_generation_;
-  json message = {{"type", "queue"}, {"status", wire_name(model_.queue())}, {"limit", page_size}};
-  const QueueFilter& f = model_.filter();
+  json message = {{"type", "queue"}, {"status", wire_name(model_.queue().queue())}, {"limit", page_size}};
+  const QueueFilter& f = model_.queue().filter();
   if (!f.thread.empty()) message["thread"] = f.thread;
   if (!f.author.empty()) message["author"] = f.author;
   if (!f.text.empty()) message["text"] = f.text;
   if (older) {
-    if (auto oldest = model_.oldest_id()) message["before"] = *oldest;
+    if (auto oldest = model_.queue().oldest_id()) message["before"] = *oldest;
   }
   queue_loading_ = connection_.request(std::move(message), [this, generation](const json& reply) {
     if (generation != queue_generation_) return;  // a newer query replaced this one
@@ -201,27 +194,20 @@ void Console::load_queue(bool older) {
     }
     show_alert("");
     auto items = json_comments(reply, "items");
-    for (const Comment& c : items) remember(c);
-    model_.append_page(items, page_size);
+    for (const Comment& c : items) model_.remember(c);
+    model_.queue().append_page(items, page_size);
     render_queue();
   });
   render_queue();
 }
 
-void Console::remember(const Comment& c) {
-  seen_[c.id] = c;
-  while (seen_.size() > max_seen) seen_.erase(std::prev(seen_.end()));
-}
-
 void Console::render_tabs() {
   for (auto& [q, tab] : queue_tabs_) {
-    const bool active = q == model_.queue();
+    const bool active = q == model_.queue().queue();
     set_attr(tab, "aria-selected", active ? "true" : "false");
   }
-  const std::pair<Queue, int> counts[] = {{Queue::pending, new_pending_},
-                                          {Queue::flagged, new_flagged_}};
-  for (const auto& [q, count] : counts) {
-    val badge = queue_badges_.at(q);
+  for (auto& [q, badge] : queue_badges_) {
+    const int count = model_.new_count(q);
     cmweb::set_hidden(badge, count == 0);
     set_text(badge, std::to_string(count));
     set_attr(badge, "aria-label", fill_in(t(M::new_count), "n", count));
@@ -229,23 +215,23 @@ void Console::render_tabs() {
 }
 
 void Console::render_toolbar() {
-  const auto selected = static_cast<long long>(model_.selected_count());
+  const auto selected = static_cast<long long>(model_.queue().selected_count());
   set_text(selected_el_, selected > 0 ? fill_in(t(M::selected_count), "n", selected) : "");
-  set_text(ban_button_el_, t(ban_armed_ ? M::act_ban_confirm : M::act_ban));
-  if (ban_armed_) {
-    const auto count = static_cast<long long>(model_.targets().size());
+  set_text(ban_button_el_, t(model_.ban_armed() ? M::act_ban_confirm : M::act_ban));
+  if (model_.ban_armed()) {
+    const auto count = static_cast<long long>(model_.queue().targets().size());
     set_text(toolbar_status_el_,
              count == 1 ? std::string(t(M::ban_confirm_one)) : fill_in(t(M::ban_confirm_prompt), "n", count));
   }
 }
 
 val Console::render_item(const Comment& c) {
-  const bool current = model_.cursor_id() == c.id;
-  const bool selected = model_.is_selected(c.id);
+  const bool current = model_.queue().cursor_id() == c.id;
+  const bool selected = model_.queue().is_selected(c.id);
   std::string cls = "mod-item mod-status-" + std::string(comments::to_string(c.status));
   if (current) cls += " mod-current";
   if (selected) cls += " mod-selected";
-  if (fresh_.count(c.id) != 0) cls += " mod-fresh";
+  if (model_.is_fresh(c.id)) cls += " mod-fresh";
   val li = make_element(document_, "li", cls);
   set_attr(li, "id", "mod-c-" + std::to_string(c.id));
   set_attr(li, "data-id", std::to_string(c.id));
@@ -277,7 +263,7 @@ val Console::render_item(const Comment& c) {
     set_text(flags, fill_in(t(M::badge_flags), "n", c.flags));
     append(meta, flags);
   }
-  if (banned_posters_of_.count(c.id) != 0) {
+  if (model_.poster_banned(c.id)) {
     val banned = make_element(document_, "span", "mod-tag mod-tag-banned");
     set_text(banned, t(M::badge_banned));
     append(meta, banned);
@@ -311,20 +297,20 @@ val Console::render_item(const Comment& c) {
 void Console::render_queue() {
   const bool focus_in_list = list_el_.call<bool>("contains", document_["activeElement"]);
   cmweb::remove_children(list_el_);
-  for (const Comment& c : model_.items()) append(list_el_, render_item(c));
-  const bool empty = model_.items().empty();
+  for (const Comment& c : model_.queue().items()) append(list_el_, render_item(c));
+  const bool empty = model_.queue().items().empty();
   cmweb::set_hidden(queue_empty_el_, !empty && !queue_loading_);
   set_text(queue_empty_el_, t(queue_loading_ ? M::loading : M::queue_empty));
-  cmweb::set_hidden(older_el_, empty || model_.at_end());
-  if (!ban_armed_) set_text(toolbar_status_el_, "");
+  cmweb::set_hidden(older_el_, empty || model_.queue().at_end());
+  if (!model_.ban_armed()) set_text(toolbar_status_el_, "");
   render_tabs();
   render_toolbar();
   if (focus_in_list) focus_cursor();
 }
 
 void Console::focus_cursor() {
-  if (!model_.cursor_id()) return;
-  val el = document_.call<val>("getElementById", cmweb::js_string("mod-c-" + std::to_string(*model_.cursor_id())));
+  if (!model_.queue().cursor_id()) return;
+  val el = document_.call<val>("getElementById", cmweb::js_string("mod-c-" + std::to_string(*model_.queue().cursor_id())));
   if (el.isNull()) return;
   el.call<void>("focus", val::object());
   val options = val::object();
@@ -334,7 +320,7 @@ void Console::focus_cursor() {
 
 void Console::refresh_times() {
   const auto now = static_cast<std::int64_t>(emscripten_date_now());
-  for (const Comment& c : model_.items()) {
+  for (const Comment& c : model_.queue().items()) {
     val time = document_.call<val>("querySelector",
                                    cmweb::js_string("#mod-c-" + std::to_string(c.id) + " time"));
     if (time.isNull()) continue;
@@ -345,9 +331,9 @@ void Console::refresh_times() {
 void Console::on_clock_tick(void* self) { static_cast<Console*>(self)->refresh_times(); }
 
 void Console::move_cursor(int delta) {
-  model_.move_cursor(delta);
+  model_.queue().move_cursor(delta);
   // Reaching the last loaded comment fetches the next page.
-  if (delta > 0 && !model_.items().empty() && model_.cursor_id() == model_.items().back().id) {
+  if (delta > 0 && !model_.queue().items().empty() && model_.queue().cursor_id() == model_.queue().items().back().id) {
     load_queue(true);
   }
   disarm_ban();
@@ -356,40 +342,28 @@ void Console::move_cursor(int delta) {
 }
 
 void Console::disarm_ban() {
-  if (!ban_armed_) return;
-  ban_armed_ = false;
+  if (!model_.disarm_ban()) return;
   set_text(toolbar_status_el_, "");
   render_toolbar();
 }
 
-namespace {
-
-// Counts the replies of one batch of actions and reports once all are in.
-struct Batch {
-  int remaining = 0;
-  int done = 0;
-  std::vector<std::string> failures;
-};
-
-}  // namespace
-
 void Console::act(Action action) {
-  std::vector<Comment> targets = model_.targets();
-  if (targets.empty()) {
-    set_text(toolbar_status_el_, t(M::nothing_selected));
-    return;
-  }
-  if (action == Action::ban) {
-    if (!ban_armed_) {
-      ban_armed_ = true;
+  if (action != Action::ban) disarm_ban();
+  switch (model_.begin_action(action)) {
+    case ActionStep::nothing_selected:
+      set_text(toolbar_status_el_, t(M::nothing_selected));
+      return;
+    case ActionStep::armed:
       render_toolbar();
       return;
-    }
-    ban_armed_ = false;
+    case ActionStep::send:
+      break;
+  }
+  const std::vector<Comment> targets = model_.queue().targets();
+  if (action == Action::ban) {
     run_ban(targets);
     return;
   }
-  disarm_ban();
   const M label = action == Action::approve  ? M::act_approve
                   : action == Action::reject ? M::act_reject
                   : action == Action::remove ? M::act_delete
@@ -397,24 +371,14 @@ void Console::act(Action action) {
   send_batch(
       targets,
       [action](const Comment& c) {
-        std::string wire;
-        switch (action) {
-          case Action::approve: wire = "approve"; break;
-          case Action::reject: wire = "reject"; break;
-          case Action::remove: wire = "delete"; break;
-          case Action::pin_toggle: wire = c.pinned ? "unpin" : "pin"; break;
-          case Action::ban: break;
-        }
-        return json{{"type", "moderate"}, {"id", c.id}, {"action", wire}};
+        return json{{"type", "moderate"}, {"id", c.id}, {"action", wire_action(action, c)}};
       },
       label,
       [this](std::int64_t id, const json& reply) {
-        auto changed = json_comment(reply, "comment");
-        if (!changed || json_string(reply, "type") != "ok") return false;
-        awaiting_audit_.insert(id);
-        remember(*changed);
-        model_.apply(*changed);
-        return true;
+        const bool ok = json_string(reply, "type") == "ok" &&
+                        model_.moderated(json_comment(reply, "comment"));
+        if (ok) audit_.expect_comment(id);
+        return ok;
       },
       [this, label](int done) {
         return fill_in(fill_in(t(M::done), "action", t(label)), "n", static_cast<long long>(done));
@@ -426,8 +390,8 @@ void Console::run_ban(const std::vector<Comment>& targets) {
       targets, [](const Comment& c) { return json{{"type", "ban"}, {"id", c.id}}; }, M::act_ban,
       [this](std::int64_t id, const json& reply) {
         if (json_string(reply, "type") != "ok") return false;
-        banned_posters_of_.insert(id);
-        awaiting_audit_.insert(id);
+        model_.banned(id);
+        audit_.expect_comment(id);
         return true;
       },
       [this](int done) {
@@ -440,47 +404,38 @@ void Console::send_batch(const std::vector<Comment>& targets,
                          const std::function<json(const Comment&)>& message_for, M label,
                          std::function<bool(std::int64_t, const json&)> accept,
                          std::function<std::string(int)> summary_of) {
-  auto batch = std::make_shared<Batch>();
+  auto batch = std::make_shared<ActionBatch>();
   for (const Comment& c : targets) {
     const std::int64_t id = c.id;
     const bool sent = connection_.request(
         message_for(c), [this, batch, id, label, accept, summary_of](const json& reply) {
-          --batch->remaining;
-          if (accept(id, reply)) {
-            ++batch->done;
-          } else {
-            batch->failures.push_back(fill_in(fill_in(fill_in(t(M::failed), "action", t(label)), "id", id),
-                                              "reason", error_text(reply)));
-          }
-          if (batch->remaining > 0) return;
-          const std::string summary = summary_of(batch->done);
+          const bool ok = accept(id, reply);
+          const bool last = batch->reply(
+              ok, ok ? std::string()
+                     : fill_in(fill_in(fill_in(t(M::failed), "action", t(label)), "id", id), "reason",
+                               error_text(reply)));
+          if (!last) return;
+          const std::string summary = summary_of(batch->done());
           announce(summary);
-          std::string failures;
-          for (const auto& f : batch->failures) failures += (failures.empty() ? "" : " ") + f;
-          show_alert(failures);
+          show_alert(batch->failures());
           render_queue();
           set_text(toolbar_status_el_, summary);
         });
     if (sent) {
-      ++batch->remaining;
+      batch->sent();
     } else {
       show_alert(std::string(cmweb::tr(config_.lang, cmweb::Msg::err_offline)));
       break;
     }
   }
-  model_.clear_selection();
+  model_.queue().clear_selection();
   render_queue();
 }
 
 void Console::on_queued(const Comment& c) {
-  remember(c);
-  const bool viewing_queues = signed_in_ && panel_ == Panel::queues;
-  if (c.status == Status::pending && !(viewing_queues && model_.queue() == Queue::pending)) {
-    ++new_pending_;
+  if (model_.on_queued(c, signed_in_ && panel_ == Panel::queues)) {
+    announce(fill_in(t(M::new_arrival), "name", c.author));
   }
-  if (c.flags > 0 && !(viewing_queues && model_.queue() == Queue::flagged)) ++new_flagged_;
-  if (model_.apply(c)) fresh_.insert(c.id);
-  if (c.status == Status::pending) announce(fill_in(t(M::new_arrival), "name", c.author));
   render_queue();
   if (panel_ == Panel::filters) render_preview();
 }
@@ -491,8 +446,8 @@ void Console::refetch(std::int64_t id) {
   connection_.request(std::move(message), [this, id](const json& reply) {
     for (const Comment& c : json_comments(reply, "items")) {
       if (c.id != id) continue;
-      remember(c);
-      if (model_.apply(c)) {
+      model_.remember(c);
+      if (model_.queue().apply(c)) {
         announce(fill_in(t(M::changed_elsewhere), "id", id));
         render_queue();
       }

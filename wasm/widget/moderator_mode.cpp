@@ -1,6 +1,5 @@
 #include "widget/moderator_mode.hpp"
 
-#include <algorithm>
 
 #include <emscripten/html5.h>
 
@@ -13,7 +12,6 @@
 namespace cmwidget {
 
 using comments::Comment;
-using comments::Status;
 
 namespace {
 
@@ -77,8 +75,7 @@ void ModeratorMode::add_button(Widget& widget, val parent, std::string_view acti
 
 void ModeratorMode::decorate(Widget& widget, val actions, const Comment& c) {
   if (!signed_in_) return;
-  const auto known = flags_now_.find(c.id);
-  const std::int32_t flags = known != flags_now_.end() ? known->second : c.flags;
+  const std::int32_t flags = held_.flags(c);
   const std::string approve_label =
       flags > 0 ? cmweb::fill_in(text(widget, approve_flags), "n", flags)
                 : std::string(text(widget, approve));
@@ -136,7 +133,7 @@ void ModeratorMode::load_held(Widget& widget) {
   cmweb::js::set(message, "limit", comments::limits::max_queue_limit);
   widget.connection().request(std::move(message), [this, &widget](const val& reply) {
     if (cmweb::js::text_at(reply, "type") != "queue") return;
-    held_ = cmweb::js::comments_at(reply, "items");
+    held_.reset(cmweb::js::comments_at(reply, "items"));
     render_held(widget);
   });
 }
@@ -153,9 +150,7 @@ void ModeratorMode::on_event(Widget& widget, const val& event) {
   if (type != "audited") return;
   const auto id = cmweb::js::int_at(event["entry"], "comment");
   if (!id) return;
-  if (std::any_of(held_.begin(), held_.end(), [&](const Comment& h) { return h.id == *id; })) {
-    refetch(widget, *id);
-  }
+  if (held_.holds(*id)) refetch(widget, *id);
 }
 
 // The newest comment of any status with an id below id + 1: that comment.
@@ -174,28 +169,9 @@ void ModeratorMode::refetch(Widget& widget, std::int64_t id) {
 
 void ModeratorMode::apply(Widget& widget, const Comment& c) {
   if (c.thread != thread_) return;
-  if (c.status == Status::published) {
-    auto known = flags_now_.find(c.id);
-    if (known == flags_now_.end() || known->second != c.flags) {
-      flags_now_[c.id] = c.flags;
-      widget.render_list();
-    }
-  }
-  auto it = std::find_if(held_.begin(), held_.end(), [&](const Comment& h) { return h.id == c.id; });
-  const bool held_now = c.status == Status::pending;
-  if (it != held_.end()) {
-    if (held_now) {
-      *it = c;
-    } else {
-      held_.erase(it);
-    }
-  } else if (held_now) {
-    held_.insert(std::find_if(held_.begin(), held_.end(), [&](const Comment& h) { return h.id < c.id; }),
-                 c);
-  } else {
-    return;
-  }
-  render_held(widget);
+  const HeldComments::Change change = held_.apply(c);
+  if (change.flags) widget.render_list();
+  if (change.held) render_held(widget);
 }
 
 void ModeratorMode::render_held(Widget& widget) {
@@ -219,11 +195,11 @@ void ModeratorMode::render_held(Widget& widget) {
   }
   cmweb::set_hidden(section_, !signed_in_);
   cmweb::set_text(held_title_, cmweb::fill_in(text(widget, held_title), "n",
-                                              static_cast<long long>(held_.size())));
+                                              static_cast<long long>(held_.items().size())));
   cmweb::remove_children(held_list_);
   const auto now = static_cast<std::int64_t>(emscripten_date_now());
   const int offset = -val::global("Date").new_().call<int>("getTimezoneOffset");
-  for (const Comment& c : held_) {
+  for (const Comment& c : held_.items()) {
     val li = cmweb::make_element(doc, "li", "cm-comment cm-pending cm-mod-held-item");
     cmweb::set_attr(li, "data-id", std::to_string(c.id));
     val meta = cmweb::make_element(doc, "div", "cm-meta");
@@ -248,7 +224,7 @@ void ModeratorMode::render_held(Widget& widget) {
     cmweb::append(li, actions);
     cmweb::append(held_list_, li);
   }
-  cmweb::set_hidden(held_list_, held_.empty());
+  cmweb::set_hidden(held_list_, held_.items().empty());
 }
 
 }  // namespace cmwidget

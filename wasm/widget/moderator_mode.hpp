@@ -7,7 +7,6 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,6 +14,7 @@
 #include <emscripten/val.h>
 
 #include "comments/comment.hpp"
+#include "widget/moderator_model.hpp"
 #include "widget/widget.hpp"
 
 namespace cmwidget {
@@ -47,10 +47,7 @@ class ModeratorMode final : public WidgetExtension {
   std::string thread_;
   val root_;
   bool signed_in_ = false;
-  std::vector<comments::Comment> held_;  // the thread's pending comments, newest first
-  // Flag counts newer than the widget's copy of a comment: readers get no
-  // event for flags or for an approve that only clears them, moderators do.
-  std::map<std::int64_t, std::int32_t> flags_now_;
+  HeldComments held_;
   val section_ = val::undefined();
   val held_list_ = val::undefined();
   val held_title_ = val::undefined();

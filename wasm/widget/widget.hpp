@@ -1,24 +1,24 @@
 // The reader's comment widget: one per container on the page, rendered into
 // the container's shadow root, talking to the comment server over its own
-// Connection. What is shown comes from core's ThreadView (kept current by the
-// snapshot, live events and `more` pages); reader-side muted words use core's
+// Connection. What is shown is decided by its WidgetModel (core's ThreadView
+// kept current by the snapshot, live events and `more` pages, own posts,
+// muted words; widget_model.hpp); reader-side muted words use core's
 // ModerationFilter, the same code the server runs, from the filter module the
 // loader fetches only for readers who mute words (wasm/filter).
 #pragma once
 
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include <emscripten/val.h>
 
 #include "comments/comment.hpp"
-#include "comments/thread_view.hpp"
 #include "common/js_connection.hpp"
 #include "common/i18n.hpp"
 #include "common/small_map.hpp"
+#include "widget/widget_model.hpp"
 
 namespace cmwidget {
 
@@ -58,6 +58,19 @@ class WidgetExtension {
 // (moderator_mode.cpp). So moderator code never reaches a reader's download.
 std::unique_ptr<WidgetExtension> make_extension(const std::string& thread, val root);
 
+// The widget's view and its connection: one class in two files.
+// widget_view.cpp builds the DOM and updates it from the model's state, and
+// turns clicks and the form into model and connection calls;
+// widget_connection.cpp is the glue between the session (common/js_connection:
+// server frames as JS values) and the model's inputs. What the widget holds
+// and decides is the WidgetModel (widget_model.hpp, pure C++).
+// The filter module's word list of one widget, asked whether muted words hide
+// a comment: the check WidgetModel::list and ::announces make once it is here.
+struct FilterModule {
+  const val& filter;
+  bool operator()(const comments::Comment& c) const { return filter.call<bool>("blocks", c.author, c.body); }
+};
+
 class Widget {
  public:
   // `host`: the container element; `root`: its shadow root; `fragment`: the
@@ -78,15 +91,6 @@ class Widget {
   void show_notice(const std::string& text, bool is_error);
 
  private:
-  enum class OwnState : std::uint8_t { sending, pending };
-  // A post of this reader that the thread does not show (yet): still on its
-  // way, or held for review (shown to its author only).
-  struct OwnPost {
-    int local_id = 0;
-    OwnState state = OwnState::sending;
-    comments::Comment comment;  // for sending: author/body/parent filled in locally
-  };
-  enum class ItemKind : std::uint8_t { published, sending, pending };
   struct RenderedItem {
     val element;
     comments::Comment comment;
@@ -95,47 +99,40 @@ class Widget {
     std::string time_text;
   };
 
+  // ---- View (widget_view.cpp)
   void build();
   void take_over_fragment();
-  void apply_theme_from_host();
+  void set_state(std::string_view state);
+  val render_item(const comments::Comment& c, ItemKind kind, bool flagged);
+  void append_body(val container, const std::string& body);
+  void render_header();
+  void refresh_times();
+  static void on_clock_tick(void* self);
+  void announce(const std::string& text);
+  void on_click(const val& event);
+  void on_submit();
+  void update_counter();
+  void start_reply(std::int64_t id);
+  void cancel_reply();
+  void save_muted_words();
+  void request_filter();
+  void on_filter(const val& module);
+  std::string set_filter_words(const std::vector<std::string>& words);
+  void restore_text(const std::string& body);
+  void set_form_message(const std::string& text, bool is_error);
+  void start_rate_countdown();
+  static void on_rate_tick(void* self);
 
-  // Connection
+  // ---- Connection glue (widget_connection.cpp)
   void on_connected();
   void on_disconnected(double retry_ms);
   void on_event(const val& event);
   void join();
   void handle_snapshot(const val& snapshot);
   void request_refill();
-  void set_state(std::string_view state);
-
-  // Rendering
-  val render_item(const comments::Comment& c, ItemKind kind, bool flagged);
-  void append_body(val container, const std::string& body);
-  void render_header();
-  void refresh_times();
-  static void on_clock_tick(void* self);
-  bool is_muted(const comments::Comment& c) const;
-  bool is_flagged(std::int64_t id) const;
-  bool filter_pending() const;
-  void announce(const std::string& text);
-
-  // Reader actions
-  void on_click(const val& event);
-  void on_submit();
-  void update_counter();
-  void start_reply(std::int64_t id);
-  void cancel_reply();
   void flag(std::int64_t id);
-  void save_muted_words();
-  void load_muted_words();
-  void request_filter();
-  void on_filter(const val& module);
-  std::string set_filter_words(const std::vector<std::string>& words);
-  void restore_text(const std::string& body);
-  void set_form_message(const std::string& text, bool is_error);
-  void show_post_error(const val& reply, const std::string& body);
-  void start_rate_countdown(std::int64_t retry_after_ms);
-  static void on_rate_tick(void* self);
+  // Sends the form's post; false when the connection is down.
+  bool send_post(const std::string& author, WidgetModel::OwnPost post);
   void handle_post_reply(int local_id, const val& reply);
 
   val host_;
@@ -144,30 +141,18 @@ class Widget {
   val document_;
   WidgetConfig config_;
   cmweb::JsConnection connection_;
-  comments::ThreadView view_;
-  std::vector<std::string> muted_words_;
+  WidgetModel model_;
   // This widget's word list in the filter module (its create()), undefined
   // until the module is here.
   val muted_filter_ = val::undefined();
   bool filter_requested_ = false;
-  bool filter_failed_ = false;        // the module could not be loaded
-  bool save_waits_for_filter_ = false;
-  bool have_snapshot_ = false;
   bool painted_ = false;
-  bool refill_in_flight_ = false;
-  std::vector<OwnPost> own_posts_;
-  int next_local_id_ = 1;
-  std::vector<std::int64_t> flagged_;  // reported by this reader
-  std::optional<std::int64_t> reply_to_;
-  // The text of a post whose connection dropped before its reply: when the
-  // next snapshot shows it arrived after all, the restored copy is cleared.
-  std::optional<comments::Comment> interrupted_post_;
-  std::int64_t rate_limited_until_ms_ = 0;
+  bool refill_in_flight_ = false;  // a `more` page is on its way
   long rate_timer_ = 0;
   long clock_timer_ = 0;
   int utc_offset_minutes_ = 0;
   std::vector<int> listener_ids_;
-  cmweb::SmallMap<std::string, RenderedItem> rendered_;  // by key "c<id>" or "s<local id>", in list order
+  cmweb::SmallMap<std::string, RenderedItem> rendered_;  // by ListItem::key, in list order
   std::unique_ptr<WidgetExtension> extension_;
 
   // Elements

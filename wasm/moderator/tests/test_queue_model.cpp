@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "moderator/queue_model.hpp"
+#include "moderator/tests/test_comments.hpp"
 
 using cmmod::Queue;
 using cmmod::QueueFilter;
@@ -8,26 +9,11 @@ using cmmod::QueueModel;
 using comments::Comment;
 using comments::Status;
 
+using cmmod::testing::make;
+
 namespace {
 
-Comment make(std::int64_t id, Status status = Status::pending, std::int32_t flags = 0,
-             std::string author = "读者", std::string body = "正文", std::string thread = "t1") {
-  Comment c;
-  c.id = id;
-  c.thread = std::move(thread);
-  c.author = std::move(author);
-  c.body = std::move(body);
-  c.created = 1'600'000'000'000 + id;
-  c.status = status;
-  c.flags = flags;
-  return c;
-}
-
-std::vector<std::int64_t> ids(const QueueModel& m) {
-  std::vector<std::int64_t> out;
-  for (const Comment& c : m.items()) out.push_back(c.id);
-  return out;
-}
+std::vector<std::int64_t> ids(const QueueModel& m) { return cmmod::testing::ids_of(m.items()); }
 
 }  // namespace
 
@@ -41,7 +27,7 @@ TEST_CASE("in_queue: status tabs, flagged, and the filters the server applies") 
   QueueFilter f;
   f.thread = "t1";
   CHECK(cmmod::in_queue(make(1), Queue::all, f));
-  f.thread = "t";  // exact, not a prefix
+  f.thread = std::string("t");  // exact, not a prefix
   CHECK_FALSE(cmmod::in_queue(make(1), Queue::all, f));
 
   QueueFilter by_author;

@@ -12,7 +12,7 @@ namespace {
 Comment make(std::int64_t id, std::string author, std::string body) {
   Comment c;
   c.id = id;
-  c.thread = "t";
+  c.thread = std::string("t");
   c.author = std::move(author);
   c.body = std::move(body);
   return c;

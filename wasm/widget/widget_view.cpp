@@ -1,8 +1,9 @@
+// The widget's view: builds the DOM, updates it from the model's state
+// (widget_model.hpp) and turns clicks and the form into model and connection
+// calls (widget_connection.cpp).
 #include "widget/widget.hpp"
 
-#include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <utility>
 
 #include <emscripten/eventloop.h>
@@ -11,7 +12,6 @@
 #include "comments/limits.hpp"
 #include "comments/text.hpp"
 #include "common/dom.hpp"
-#include "common/js_message.hpp"
 #include "common/links.hpp"
 #include "common/relative_time.hpp"
 #include "common/storage.hpp"
@@ -21,7 +21,6 @@ namespace cmwidget {
 using cmweb::Msg;
 using cmweb::tr;
 using comments::Comment;
-using comments::Status;
 
 namespace {
 
@@ -30,48 +29,6 @@ constexpr std::string_view muted_storage_key = "comments.muted";
 constexpr double clock_tick_ms = 30'000;
 
 std::int64_t now_ms() { return static_cast<std::int64_t>(emscripten_date_now()); }
-
-std::optional<std::int64_t> parse_id(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  char* end = nullptr;
-  const long long value = std::strtoll(text.c_str(), &end, 10);
-  if (end == nullptr || *end != '\0') return std::nullopt;
-  return value;
-}
-
-// Muted words as the reader typed them: separated by commas (ASCII or
-// full-width), the ideographic enumeration comma or new lines.
-std::vector<std::string> split_words(const std::string& input) {
-  std::vector<std::string> words;
-  std::string current;
-  auto flush = [&] {
-    auto trimmed = comments::text::trim(current);
-    if (!trimmed.empty()) words.emplace_back(trimmed);
-    current.clear();
-  };
-  for (std::size_t i = 0; i < input.size();) {
-    if (input[i] == ',' || input[i] == '\n' || input[i] == '\r') {
-      flush();
-      ++i;
-    } else if (input.compare(i, 3, "，") == 0 || input.compare(i, 3, "、") == 0) {
-      flush();
-      i += 3;
-    } else {
-      current.push_back(input[i++]);
-    }
-  }
-  flush();
-  return words;
-}
-
-std::string join_words(const std::vector<std::string>& words, std::string_view separator) {
-  std::string out;
-  for (const auto& w : words) {
-    if (!out.empty()) out.append(separator);
-    out.append(w);
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -86,7 +43,7 @@ Widget::Widget(val host, val root, val fragment, WidgetConfig config)
                       [this] { on_connected(); },
                       [this](double retry_ms) { on_disconnected(retry_ms); },
                       [this](const val& event) { on_event(event); }}),
-      view_(static_cast<std::size_t>(config_.limit)) {}
+      model_(config_.thread, config_.limit, config_.lang) {}
 
 Widget::~Widget() {
   for (int id : listener_ids_) cmweb::remove_listener(id);
@@ -102,9 +59,9 @@ void Widget::set_extension(std::unique_ptr<WidgetExtension> extension) {
 void Widget::start() {
   // getTimezoneOffset() is minutes *west* of UTC.
   utc_offset_minutes_ = -val::global("Date").new_().call<int>("getTimezoneOffset");
-  load_muted_words();
+  if (auto stored = cmweb::storage::get(muted_storage_key)) model_.load_muted_words(*stored);
   build();
-  if (!muted_words_.empty()) request_filter();
+  if (!model_.muted_words().empty()) request_filter();
   take_over_fragment();
   clock_timer_ = emscripten_set_interval(&Widget::on_clock_tick, clock_tick_ms, this);
   if (connection_.url().empty()) {
@@ -136,7 +93,7 @@ void Widget::build() {
       .append(R"(<span class="cm-count"></span></h2><p class="cm-status" role="status"></p></header>)"
               R"(<p class="cm-disclaimer"></p><p class="cm-alert" role="alert" hidden></p>)"
               R"(<ol class="cm-list" aria-labelledby="cm-title"></ol><p class="cm-empty">)")
-      .append(text(have_snapshot_ ? Msg::empty : Msg::loading))
+      .append(text(model_.have_snapshot() ? Msg::empty : Msg::loading))
       .append(R"(</p><p class="cm-note cm-hidden-note" hidden></p><p class="cm-note cm-more-note" hidden></p>)"
               // New comments are announced politely by screen readers.
               R"(<div class="cm-visually-hidden" aria-live="polite"></div>)"
@@ -198,7 +155,7 @@ void Widget::build() {
   submit_el_ = find(".cm-submit");
   form_error_el_ = find(".cm-form-error");
   muted_input_el_ = find(".cm-muted-words");
-  set_value(muted_input_el_, join_words(muted_words_, "\n"));
+  set_value(muted_input_el_, join_words(model_.muted_words()));
   muted_status_el_ = find(".cm-muted-status");
 
   append(root_, section);
@@ -259,138 +216,15 @@ void Widget::take_over_fragment() {
   }
   auto total = parse_id(cmweb::get_attr(fragment_, "data-total"));
   if (newest.empty() && !total) return;
-  if (newest.size() > view_.capacity()) newest.resize(view_.capacity());
-  view_.reset(std::move(newest), std::move(pinned),
-              total.value_or(static_cast<std::int64_t>(newest.size())));
-  have_snapshot_ = true;
+  if (newest.size() > model_.thread().capacity()) newest.resize(model_.thread().capacity());
+  const std::int64_t count = total.value_or(static_cast<std::int64_t>(newest.size()));
+  model_.apply_snapshot(std::move(newest), std::move(pinned), count);
   render_list();
 }
-
-// ---- Connection ----------------------------------------------------------------
 
 void Widget::set_state(std::string_view state) { cmweb::set_attr(host_, "data-state", state); }
 
-void Widget::on_connected() {
-  set_state("live");
-  cmweb::set_text(status_el_, "");
-  join();
-  if (extension_) extension_->on_connected(*this);
-}
-
-void Widget::on_disconnected(double retry_ms) {
-  set_state("offline");
-  const auto seconds = static_cast<long long>(std::ceil(retry_ms / 1000));
-  cmweb::set_text(status_el_,
-                  std::string(tr(config_.lang, Msg::offline)) + " " +
-                      cmweb::fill_in(tr(config_.lang, Msg::reconnecting_in), "n", seconds));
-  refill_in_flight_ = false;
-}
-
-void Widget::join() {
-  val message = cmweb::js::message("join");
-  cmweb::js::set(message, "thread", config_.thread);
-  cmweb::js::set(message, "limit", config_.limit);
-  connection_.request(std::move(message), [this](const val& reply) {
-    const std::string type = cmweb::js::text_at(reply, "type");
-    if (type == "snapshot") {
-      handle_snapshot(reply);
-    } else if (type == "error" && cmweb::js::text_at(reply, "code") != "offline") {
-      show_notice(std::string(tr(config_.lang,
-                                 cmweb::error_message_for(cmweb::js::text_at(reply, "code")))),
-                  true);
-    }
-  });
-}
-
-void Widget::handle_snapshot(const val& snapshot) {
-  view_.reset(cmweb::js::comments_at(snapshot, "comments"), cmweb::js::comments_at(snapshot, "pinned"),
-              cmweb::js::int_at(snapshot, "total").value_or(0));
-  have_snapshot_ = true;
-  cmweb::set_hidden(alert_el_, true);
-  // Held posts that were approved meanwhile are now part of the thread.
-  std::erase_if(own_posts_, [this](const OwnPost& p) {
-    return p.state == OwnState::pending && view_.find(p.comment.id) != nullptr;
-  });
-  if (interrupted_post_) {
-    for (const Comment& c : view_.newest()) {
-      if (c.body == interrupted_post_->body && c.author == interrupted_post_->author) {
-        // It arrived after all: drop the restored copy if the reader left it as it was.
-        if (comments::text::trim(cmweb::get_value(body_el_)) == c.body) {
-          cmweb::set_value(body_el_, "");
-          update_counter();
-          set_form_message(std::string(tr(config_.lang, Msg::posted)), false);
-        }
-        break;
-      }
-    }
-    interrupted_post_.reset();
-  }
-  render_list();
-  request_refill();
-}
-
-void Widget::request_refill() {
-  if (refill_in_flight_ || !view_.needs_refill() || !connection_.connected()) return;
-  if (view_.newest().empty()) {
-    join();
-    return;
-  }
-  const auto missing = static_cast<int>(view_.capacity() - view_.newest().size());
-  val message = cmweb::js::message("more");
-  cmweb::js::set(message, "thread", config_.thread);
-  cmweb::js::set(message, "before", view_.newest().back().id);
-  cmweb::js::set(message, "limit", std::clamp(missing, 1, comments::limits::max_join_limit));
-  refill_in_flight_ = connection_.request(std::move(message), [this](const val& reply) {
-    refill_in_flight_ = false;
-    if (cmweb::js::text_at(reply, "type") != "page") return;
-    auto older = cmweb::js::comments_at(reply, "comments");
-    if (older.empty()) return;
-    view_.append_older(older);
-    render_list();
-    request_refill();
-  });
-}
-
-void Widget::on_event(const val& event) {
-  const std::string type = cmweb::js::text_at(event, "type");
-  if (type != "comment" && type != "update") {
-    if (extension_) extension_->on_event(*this, event);
-    return;
-  }
-  auto c = cmweb::js::comment_from(event["comment"]);
-  if (!c || c->thread != config_.thread) return;
-  const bool changed = view_.apply(*c, cmweb::js::int_at(event, "total"));
-  // A held post of ours that a moderator approved, rejected or deleted.
-  const auto own_before = own_posts_.size();
-  std::erase_if(own_posts_, [&](const OwnPost& p) {
-    return p.state == OwnState::pending && p.comment.id == c->id;
-  });
-  if (changed || own_posts_.size() != own_before) render_list();
-  if (type == "comment" && c->status == Status::published && !is_muted(*c)) {
-    announce(cmweb::fill_in(tr(config_.lang, Msg::new_comment), "name", c->author));
-  }
-  request_refill();
-}
-
 // ---- Rendering -----------------------------------------------------------------
-
-bool Widget::is_flagged(std::int64_t id) const {
-  return std::find(flagged_.begin(), flagged_.end(), id) != flagged_.end();
-}
-
-// Until the filter module is here, a reader with muted words sees no
-// published comment at all (the list says it is loading): a muted one must
-// never flash up. If the module cannot be loaded, comments show unfiltered and
-// the muted-words panel says so.
-bool Widget::filter_pending() const {
-  return !muted_words_.empty() && muted_filter_.isUndefined() && !filter_failed_;
-}
-
-bool Widget::is_muted(const Comment& c) const {
-  if (muted_words_.empty() || filter_failed_) return false;
-  if (muted_filter_.isUndefined()) return true;
-  return muted_filter_.call<bool>("blocks", c.author, c.body);
-}
 
 void Widget::announce(const std::string& text) {
   cmweb::set_text(live_el_, "");
@@ -446,7 +280,7 @@ val Widget::render_item(const Comment& c, ItemKind kind, bool flagged) {
   append(li, meta);
 
   if (c.parent) {
-    const Comment* parent = view_.find(*c.parent);
+    const Comment* parent = model_.find(*c.parent);
     val reply_to = make_element(document_, "p", "cm-reply-to");
     set_text(reply_to, fill_in(tr(lang, Msg::reply_to_comment), "name",
                                parent ? parent->author : "#" + std::to_string(*c.parent)));
@@ -481,50 +315,21 @@ val Widget::render_item(const Comment& c, ItemKind kind, bool flagged) {
 
 void Widget::render_list() {
   if (list_el_.isUndefined()) return;
-  struct Wanted {
-    std::string key;
-    const Comment* comment;
-    ItemKind kind;
-  };
-  std::vector<Wanted> wanted;
-  std::vector<std::int64_t> placed;  // ids already in `wanted`
-  // The reader's own posts first, newest first, so a post shows at once.
-  for (auto it = own_posts_.rbegin(); it != own_posts_.rend(); ++it) {
-    if (it->state == OwnState::sending) {
-      wanted.push_back({"s" + std::to_string(it->local_id), &it->comment, ItemKind::sending});
-    } else if (view_.find(it->comment.id) == nullptr) {
-      wanted.push_back({"c" + std::to_string(it->comment.id), &it->comment, ItemKind::pending});
-      placed.push_back(it->comment.id);
-    }
-  }
-  std::size_t hidden = 0;
-  const bool waiting_for_filter = filter_pending();
-  auto add_published = [&](const Comment& c) {
-    if (waiting_for_filter || std::find(placed.begin(), placed.end(), c.id) != placed.end()) return;
-    placed.push_back(c.id);
-    if (is_muted(c)) {
-      ++hidden;
-      return;
-    }
-    wanted.push_back({"c" + std::to_string(c.id), &c, ItemKind::published});
-  };
-  for (const Comment& c : view_.pinned()) add_published(c);
-  for (const Comment& c : view_.newest()) add_published(c);
+  const ListState state = model_.list(FilterModule{muted_filter_});
 
   // Reuse the element of every comment that did not change (keeps focus and
   // avoids repainting), build the rest.
-  // `next` is in the order of `wanted` (its keys are distinct).
+  // `next` is in the order of the list (its keys are distinct).
   cmweb::SmallMap<std::string, RenderedItem> next;
-  for (const Wanted& w : wanted) {
-    const bool flagged = is_flagged(w.comment->id);
+  for (const ListItem& w : state.items) {
     RenderedItem* old = rendered_.find(w.key);
-    if (old != nullptr && old->comment == *w.comment && old->kind == w.kind && old->flagged == flagged &&
+    if (old != nullptr && old->comment == *w.comment && old->kind == w.kind && old->flagged == w.flagged &&
         !extension_) {
       next.put(w.key, std::move(*old));
       rendered_.erase(w.key);
       continue;
     }
-    next.put(w.key, RenderedItem{render_item(*w.comment, w.kind, flagged), *w.comment, w.kind, flagged, {}});
+    next.put(w.key, RenderedItem{render_item(*w.comment, w.kind, w.flagged), *w.comment, w.kind, w.flagged, {}});
   }
   for (auto& [key, item] : rendered_) item.element.call<void>("remove");
   rendered_ = std::move(next);
@@ -539,22 +344,13 @@ void Widget::render_list() {
     }
   }
 
-  // Muted words that cannot apply (no filter module) are said where hidden
-  // comments are counted.
-  const bool unfiltered = filter_failed_ && !muted_words_.empty();
-  cmweb::set_hidden(hidden_note_el_, hidden == 0 && !unfiltered);
-  if (unfiltered) {
-    cmweb::set_text(hidden_note_el_, tr(config_.lang, Msg::muted_unavailable));
-  } else if (hidden > 0) {
-    cmweb::set_text(hidden_note_el_, cmweb::fill_in(tr(config_.lang, Msg::muted_hidden), "n",
-                                                    static_cast<long long>(hidden)));
-  }
-  cmweb::set_hidden(empty_el_, !wanted.empty() || hidden > 0);
-  cmweb::set_text(empty_el_,
-                  tr(config_.lang, have_snapshot_ && !waiting_for_filter ? Msg::empty : Msg::loading));
+  cmweb::set_hidden(hidden_note_el_, state.hidden_note.empty());
+  cmweb::set_text(hidden_note_el_, state.hidden_note);
+  cmweb::set_hidden(empty_el_, state.empty_note.empty());
+  if (!state.empty_note.empty()) cmweb::set_text(empty_el_, state.empty_note);
   render_header();
 
-  if (have_snapshot_ && !waiting_for_filter && !painted_) {
+  if (state.loaded && !painted_) {
     painted_ = true;
     const val performance = val::global("performance");
     // Comments already on screen (the loader's early paint, or the server's
@@ -569,17 +365,10 @@ void Widget::render_list() {
 }
 
 void Widget::render_header() {
-  if (!have_snapshot_) {
-    cmweb::set_text(count_el_, "");
-    return;
-  }
-  cmweb::set_text(count_el_, cmweb::fill_in(tr(config_.lang, Msg::count), "n", view_.total()));
-  const bool more = view_.total() > static_cast<std::int64_t>(view_.newest().size());
-  cmweb::set_hidden(more_note_el_, !more);
-  if (more) {
-    cmweb::set_text(more_note_el_,
-                    cmweb::fill_in(tr(config_.lang, Msg::showing_latest), "n", config_.limit));
-  }
+  const Heading heading = model_.heading();
+  cmweb::set_text(count_el_, heading.count);
+  cmweb::set_hidden(more_note_el_, heading.more_note.empty());
+  cmweb::set_text(more_note_el_, heading.more_note);
 }
 
 void Widget::refresh_times() {
@@ -639,40 +428,19 @@ void Widget::update_counter() {
 }
 
 void Widget::start_reply(std::int64_t id) {
-  const Comment* c = view_.find(id);
-  if (c == nullptr) return;
-  reply_to_ = id;
-  cmweb::set_text(replying_text_el_, cmweb::fill_in(tr(config_.lang, Msg::replying_to), "name",
-                                                    c->author));
+  const std::string replying = model_.start_reply(id);
+  if (replying.empty()) return;
+  cmweb::set_text(replying_text_el_, replying);
   cmweb::set_hidden(replying_el_, false);
   body_el_.call<void>("focus");
 }
 
 void Widget::cancel_reply() {
-  reply_to_.reset();
+  model_.cancel_reply();
   cmweb::set_hidden(replying_el_, true);
 }
 
-void Widget::flag(std::int64_t id) {
-  if (is_flagged(id)) return;
-  val message = cmweb::js::message("flag");
-  cmweb::js::set(message, "id", id);
-  const bool sent = connection_.request(std::move(message), [this, id](const val& reply) {
-    if (cmweb::js::text_at(reply, "type") == "ok") {
-      flagged_.push_back(id);
-      render_list();
-      return;
-    }
-    show_notice(std::string(tr(config_.lang, cmweb::error_message_for(cmweb::js::text_at(reply, "code")))),
-                true);
-  });
-  if (!sent) show_notice(std::string(tr(config_.lang, Msg::err_offline)), true);
-}
-
-void Widget::load_muted_words() {
-  muted_words_.clear();
-  if (auto stored = cmweb::storage::get(muted_storage_key)) muted_words_ = split_words(*stored);
-}
+// ---- Muted words and the filter module -----------------------------------------------
 
 // The filter module comes from the loader (WidgetConfig::load_filter), which
 // has usually started fetching it before the widget ran: it does so for every
@@ -691,19 +459,18 @@ void Widget::request_filter() {
 }
 
 void Widget::on_filter(const val& module) {
-  if (!muted_filter_.isUndefined() || filter_failed_) return;  // one answer counts
-  if (module.isNull() || module.isUndefined()) {
-    filter_failed_ = true;
-    save_waits_for_filter_ = false;
+  if (model_.filter_answered()) return;  // one answer counts
+  const bool loaded = !module.isNull() && !module.isUndefined();
+  if (loaded) muted_filter_ = module.call<val>("create");
+  const bool save_now = model_.filter_arrived(loaded);
+  if (!loaded) {
     cmweb::set_text(muted_status_el_, tr(config_.lang, Msg::muted_unavailable));
   } else {
-    muted_filter_ = module.call<val>("create");
     // Words stored by an older version that the filter now refuses are kept
     // out: the list stays as the filter accepted it (possibly empty).
-    const std::string problem = set_filter_words(muted_words_);
+    const std::string problem = set_filter_words(model_.muted_words());
     if (!problem.empty()) cmweb::set_text(muted_status_el_, problem);
-    if (save_waits_for_filter_) {
-      save_waits_for_filter_ = false;
+    if (save_now) {
       save_muted_words();
       return;  // it renders the list
     }
@@ -714,127 +481,65 @@ void Widget::on_filter(const val& module) {
 // Hands `words` to the filter module; "" when taken, else why not (in the
 // widget's language).
 std::string Widget::set_filter_words(const std::vector<std::string>& words) {
-  return muted_filter_.call<std::string>("setWords", join_words(words, "\n"),
+  return muted_filter_.call<std::string>("setWords", join_words(words),
                                          std::string(cmweb::lang_tag(config_.lang)));
 }
 
 void Widget::save_muted_words() {
   std::vector<std::string> words = split_words(cmweb::get_value(muted_input_el_));
-  if (!words.empty()) {
-    if (filter_failed_) {
+  switch (model_.begin_save(words)) {
+    case MutedSave::unavailable:
       cmweb::set_text(muted_status_el_, tr(config_.lang, Msg::muted_unavailable));
       return;
-    }
-    if (muted_filter_.isUndefined()) {
-      // Saved once the filter module is here (it checks the words first).
-      save_waits_for_filter_ = true;
+    case MutedSave::wait_for_filter:
       cmweb::set_text(muted_status_el_, tr(config_.lang, Msg::loading));
       request_filter();
       return;
-    }
-    const std::string problem = set_filter_words(words);
-    if (!problem.empty()) {
-      cmweb::set_text(muted_status_el_, problem);
-      return;
-    }
-  } else if (!muted_filter_.isUndefined()) {
-    set_filter_words({});
+    case MutedSave::check:
+      if (const std::string problem = set_filter_words(words); !problem.empty()) {
+        cmweb::set_text(muted_status_el_, problem);
+        return;
+      }
+      break;
+    case MutedSave::save:
+      if (!muted_filter_.isUndefined()) set_filter_words({});
+      break;
   }
+  const std::string joined = join_words(words);
   if (words.empty()) {
     cmweb::storage::remove(muted_storage_key);
   } else {
-    cmweb::storage::set(muted_storage_key, join_words(words, "\n"));
+    cmweb::storage::set(muted_storage_key, joined);
   }
-  muted_words_ = std::move(words);
-  cmweb::set_value(muted_input_el_, join_words(muted_words_, "\n"));
+  model_.commit_muted_words(std::move(words));
+  cmweb::set_value(muted_input_el_, joined);
   cmweb::set_text(muted_status_el_, tr(config_.lang, Msg::muted_saved));
   render_list();
 }
 
+// ---- Posting ---------------------------------------------------------------------
+
 void Widget::on_submit() {
-  const auto lang = config_.lang;
-  const std::string body_input = cmweb::get_value(body_el_);
-  const std::string author_input = cmweb::get_value(name_el_);
-  const std::string body(comments::text::trim(body_input));
-  const std::string author(comments::text::trim(author_input));
-  auto fail = [&](std::string message) {
+  const std::string body(comments::text::trim(cmweb::get_value(body_el_)));
+  const std::string author(comments::text::trim(cmweb::get_value(name_el_)));
+  auto fail = [&](const std::string& message) {
     set_form_message(message, true);
     body_el_.call<void>("focus");
   };
-  if (body.empty()) return fail(std::string(tr(lang, Msg::err_empty_body)));
-  if (comments::text::count_code_points(body) > comments::limits::max_body_chars) {
-    return fail(cmweb::fill_in(tr(lang, Msg::err_body_too_long), "n",
-                               static_cast<long long>(comments::limits::max_body_chars)));
-  }
-  if (comments::text::count_code_points(author) > comments::limits::max_author_chars) {
-    return fail(cmweb::fill_in(tr(lang, Msg::err_name_too_long), "n",
-                               static_cast<long long>(comments::limits::max_author_chars)));
-  }
-  if (rate_limited_until_ms_ > now_ms()) return;  // the countdown is already shown
+  if (const std::string problem = model_.check_post(author, body); !problem.empty()) return fail(problem);
+  if (model_.rate_limited(now_ms())) return;  // the countdown is already shown
   if (author.empty()) {
     cmweb::storage::remove(author_storage_key);
   } else {
     cmweb::storage::set(author_storage_key, author);
   }
-
-  OwnPost post;
-  post.local_id = next_local_id_++;
-  post.comment.thread = config_.thread;
-  post.comment.author = author.empty() ? std::string(comments::limits::anonymous_author) : author;
-  post.comment.body = body;
-  post.comment.parent = reply_to_;
-  post.comment.created = now_ms();
-  post.comment.status = Status::pending;
-
-  val message = cmweb::js::message("post");
-  cmweb::js::set(message, "thread", config_.thread);
-  cmweb::js::set(message, "author", author);
-  cmweb::js::set(message, "body", body);
-  if (reply_to_) {
-    cmweb::js::set(message, "parent", *reply_to_);
-  } else {
-    cmweb::js::set_null(message, "parent");
+  if (!send_post(author, model_.draft_post(author, body, now_ms()))) {
+    return fail(std::string(tr(config_.lang, Msg::err_offline)));
   }
-  const int local_id = post.local_id;
-  if (!connection_.request(std::move(message),
-                           [this, local_id](const val& reply) { handle_post_reply(local_id, reply); })) {
-    return fail(std::string(tr(lang, Msg::err_offline)));
-  }
-  own_posts_.push_back(std::move(post));
   cmweb::set_text(form_error_el_, "");
   cmweb::set_value(body_el_, "");
   update_counter();
   cancel_reply();
-  render_list();
-}
-
-void Widget::handle_post_reply(int local_id, const val& reply) {
-  auto it = std::find_if(own_posts_.begin(), own_posts_.end(),
-                         [&](const OwnPost& p) { return p.local_id == local_id; });
-  if (it == own_posts_.end()) return;
-  const std::string type = cmweb::js::text_at(reply, "type");
-  if (type == "ack") {
-    auto c = cmweb::js::comment_from(reply["comment"]);
-    if (c && c->status == Status::pending) {
-      it->state = OwnState::pending;
-      it->comment = std::move(*c);
-    } else {
-      own_posts_.erase(it);
-      if (c) view_.apply(*c);
-      set_form_message(std::string(tr(config_.lang, Msg::posted)), false);
-    }
-    render_list();
-    return;
-  }
-  const Comment lost = std::move(it->comment);
-  own_posts_.erase(it);
-  restore_text(lost.body);
-  if (cmweb::js::text_at(reply, "code") == "offline") {
-    interrupted_post_ = lost;
-    set_form_message(std::string(tr(config_.lang, Msg::post_interrupted)), true);
-  } else {
-    show_post_error(reply, lost.body);
-  }
   render_list();
 }
 
@@ -853,17 +558,7 @@ void Widget::restore_text(const std::string& body) {
   update_counter();
 }
 
-void Widget::show_post_error(const val& reply, const std::string&) {
-  const std::string code = cmweb::js::text_at(reply, "code");
-  if (code == "rate_limited") {
-    start_rate_countdown(cmweb::js::int_at(reply, "retry_after_ms").value_or(comments::limits::rate_window_ms));
-    return;
-  }
-  set_form_message(std::string(tr(config_.lang, cmweb::error_message_for(code))), true);
-}
-
-void Widget::start_rate_countdown(std::int64_t retry_after_ms) {
-  rate_limited_until_ms_ = now_ms() + std::max<std::int64_t>(retry_after_ms, 1000);
+void Widget::start_rate_countdown() {
   cmweb::set_attr(submit_el_, "disabled", "");
   if (rate_timer_ == 0) rate_timer_ = emscripten_set_interval(&Widget::on_rate_tick, 1000, this);
   on_rate_tick(this);
@@ -871,18 +566,15 @@ void Widget::start_rate_countdown(std::int64_t retry_after_ms) {
 
 void Widget::on_rate_tick(void* self_ptr) {
   auto* self = static_cast<Widget*>(self_ptr);
-  const std::int64_t left_ms = self->rate_limited_until_ms_ - now_ms();
-  if (left_ms <= 0) {
+  const std::string message = self->model_.rate_limit_tick(now_ms());
+  if (message.empty()) {
     emscripten_clear_interval(self->rate_timer_);
     self->rate_timer_ = 0;
-    self->rate_limited_until_ms_ = 0;
     cmweb::remove_attr(self->submit_el_, "disabled");
     cmweb::set_text(self->form_error_el_, "");
     return;
   }
-  self->set_form_message(cmweb::fill_in(tr(self->config_.lang, Msg::err_rate_limited), "n",
-                                       (left_ms + 999) / 1000),
-                         true);
+  self->set_form_message(message, true);
 }
 
 }  // namespace cmwidget
