@@ -7,7 +7,8 @@
 // types and 64-bit integers, none of which we use. Registering a type keeps
 // its JS converters in the glue (UTF-16/UTF-32 codecs, typed-array views), and
 // its no-RTTI __getTypeName formats with sprintf, which brings all of printf.
-// Together about 1.3 KB of every reader's gzipped download. The builds link
+// The registrations alone were 1,064 B of every reader's gzipped download,
+// printf about 2,000 B more (bench/RESULTS.md, analysis). The builds link
 // embind's JS libraries themselves instead of -lembind (wasm/CMakeLists.txt).
 //
 // A type used with val but missing here fails loudly at run time ("... has

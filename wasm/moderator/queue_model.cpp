@@ -11,28 +11,10 @@ using comments::Status;
 
 namespace {
 
-// Lower case for the scripts that have case and are common in comments.
-char32_t simple_lower(char32_t cp) noexcept {
-  if (cp >= U'A' && cp <= U'Z') return cp + 32;
-  if ((cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) || (cp >= 0x391 && cp <= 0x3AB) ||
-      (cp >= 0x410 && cp <= 0x42F)) {
-    return cp + 32;
-  }
-  if (cp >= 0xFF21 && cp <= 0xFF3A) return cp + 32;  // full-width A-Z
-  return cp;
-}
-
-std::u32string lowered(std::string_view utf8) {
-  std::u32string out;
-  for (std::size_t pos = 0; pos < utf8.size();) {
-    out.push_back(simple_lower(comments::text::next_code_point(utf8, pos)));
-  }
-  return out;
-}
-
 bool contains_folded(std::string_view haystack, std::string_view needle) {
   if (needle.empty()) return true;
-  return lowered(haystack).find(lowered(needle)) != std::u32string::npos;
+  // The same lower-casing as the server's queue search (core text::lower).
+  return comments::text::lower(haystack).find(comments::text::lower(needle)) != std::string::npos;
 }
 
 }  // namespace
