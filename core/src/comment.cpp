@@ -83,8 +83,8 @@ class JsonFields {
 
 }  // namespace
 
-std::optional<Comment> comment_from_json(const json& j) {
-  if (!j.is_object()) return std::nullopt;
+Result<Comment> comment_from_json(const json& j) {
+  if (!j.is_object()) return not_a_comment_object();
   return read_comment(JsonFields(j));
 }
 

@@ -84,7 +84,9 @@ std::string text_at(const val& object, const char* key) {
 
 std::optional<comments::Comment> comment_from(const val& value) {
   if (!is_object(value)) return std::nullopt;
-  return comments::read_comment(JsFields(value));
+  auto c = comments::read_comment(JsFields(value));
+  if (!c) return std::nullopt;
+  return std::move(c).value();
 }
 
 std::vector<comments::Comment> comments_at(const val& object, const char* key) {

@@ -180,8 +180,8 @@ void Console::render_preview() {
   if (!filters_loaded_) return;
   const FilterLists lists = edited_lists();
   const bool unsaved = lists.banned != server_lists_.banned || lists.suspect != server_lists_.suspect;
-  if (std::string problem = lists.validate(); !problem.empty()) {
-    set_text(filters_status_el_, fill_in(t(M::filters_invalid), "reason", problem));
+  if (const comments::Result<void> valid = lists.validate(); !valid) {
+    set_text(filters_status_el_, fill_in(t(M::filters_invalid), "reason", valid.error().message));
     cmweb::toggle_class(filters_status_el_, "mod-error", true);
     return;
   }
@@ -234,8 +234,8 @@ void Console::render_preview() {
 
 void Console::save_filters() {
   const FilterLists lists = edited_lists();
-  if (std::string problem = lists.validate(); !problem.empty()) {
-    set_text(filters_status_el_, fill_in(t(M::filters_invalid), "reason", problem));
+  if (const comments::Result<void> valid = lists.validate(); !valid) {
+    set_text(filters_status_el_, fill_in(t(M::filters_invalid), "reason", valid.error().message));
     cmweb::toggle_class(filters_status_el_, "mod-error", true);
     return;
   }

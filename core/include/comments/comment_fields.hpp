@@ -7,11 +7,13 @@
 
 #include <concepts>
 #include <cstdint>
+#include <iterator>
 #include <limits>
 #include <optional>
 #include <string>
 
 #include "comments/comment.hpp"
+#include "comments/result.hpp"
 
 namespace comments::field {
 
@@ -40,12 +42,25 @@ concept CommentFieldReader = requires(const R& r, const char* key) {
   { r.boolean(key) } -> std::same_as<std::optional<bool>>;
 };
 
+// The failures of read_comment, and for a reader that knows the value is no
+// object (comment_from_json, js::comment_from), comment_not_object.
+inline Error comment_field_missing(const char* key) {
+  return Error{ErrorId::comment_field_missing,
+               std::string("The comment's ") + key + " is missing or of the wrong type."};
+}
+inline Error comment_field_invalid(const char* key) {
+  return Error{ErrorId::comment_field_invalid, std::string("The comment's ") + key + " is out of range."};
+}
+inline Error not_a_comment_object() {
+  return Error{ErrorId::comment_not_object, "The comment is not a JSON object."};
+}
+
 // A comment object as a server sends it: every field present and of its type
-// ("parent" may be null), a known status, 0 <= flags <= INT32_MAX. nullopt
-// otherwise.
+// ("parent" may be null; else comment_field_missing), a known status and
+// 0 <= flags <= INT32_MAX (else comment_field_invalid).
 template <CommentFieldReader R>
-std::optional<Comment> read_comment(const R& r) {
-  if (!r.has(field::parent)) return std::nullopt;
+Result<Comment> read_comment(const R& r) {
+  if (!r.has(field::parent)) return comment_field_missing(field::parent);
   auto id = r.int64(field::id);
   auto created = r.int64(field::created);
   auto flags = r.int64(field::flags);
@@ -54,17 +69,24 @@ std::optional<Comment> read_comment(const R& r) {
   auto body = r.string(field::body);
   auto status_text = r.string(field::status);
   auto pinned = r.boolean(field::pinned);
-  if (!id || !created || !flags || !thread || !author || !body || !status_text || !pinned) {
-    return std::nullopt;
+  const bool present[] = {id.has_value(),     created.has_value(), flags.has_value(),
+                          thread.has_value(), author.has_value(),  body.has_value(),
+                          status_text.has_value(), pinned.has_value()};
+  const char* const keys[] = {field::id,     field::created, field::flags,  field::thread,
+                              field::author, field::body,    field::status, field::pinned};
+  for (std::size_t i = 0; i < std::size(keys); ++i) {
+    if (!present[i]) return comment_field_missing(keys[i]);
   }
-  if (*flags < 0 || *flags > std::numeric_limits<std::int32_t>::max()) return std::nullopt;
+  if (*flags < 0 || *flags > std::numeric_limits<std::int32_t>::max()) {
+    return comment_field_invalid(field::flags);
+  }
   const auto status = parse_status(*status_text);
-  if (!status) return std::nullopt;
+  if (!status) return comment_field_invalid(field::status);
 
   Comment c;
   if (!r.is_null(field::parent)) {
     const auto parent = r.int64(field::parent);
-    if (!parent) return std::nullopt;
+    if (!parent) return comment_field_missing(field::parent);
     c.parent = *parent;
   }
   c.id = *id;

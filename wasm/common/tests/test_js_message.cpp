@@ -104,7 +104,8 @@ TEST_CASE("the widget and core accept and refuse the same comment objects") {
     CAPTURE(text);
     const auto from_core = comments::comment_from_json(nlohmann::json::parse(text, nullptr, false));
     const auto from_js = js::comment_from(js::parse(text));
-    CHECK(from_core == from_js);
+    REQUIRE(from_core.ok() == from_js.has_value());
+    if (from_js) CHECK(*from_core == *from_js);
   }
   CHECK(js::comment_from(js::parse(with_field("flags", "2147483647"))).has_value());
   CHECK_FALSE(js::comment_from(js::parse(with_field("status", "\"flagged\""))).has_value());
