@@ -93,6 +93,7 @@ ErrorCode wire_code(ErrorId id) noexcept {
     case ErrorId::include_nginx_variable:
     case ErrorId::include_unknown_param:
     case ErrorId::percent_encoding_invalid:
+    case ErrorId::origin_invalid:
     case ErrorId::ws_version_unsupported:
     case ErrorId::ws_key_invalid:
       return ErrorCode::internal;  // server_failed, and the ids never sent (see the declaration)

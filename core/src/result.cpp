@@ -49,6 +49,7 @@ std::string_view name(ErrorId id) noexcept {
     case ErrorId::include_nginx_variable: return "comments.http.507";
     case ErrorId::include_unknown_param: return "comments.http.508";
     case ErrorId::percent_encoding_invalid: return "comments.http.509";
+    case ErrorId::origin_invalid: return "comments.http.510";
     case ErrorId::ws_version_unsupported: return "comments.ws.601";
     case ErrorId::ws_key_invalid: return "comments.ws.602";
     case ErrorId::post_blocked: return "comments.refused.701";

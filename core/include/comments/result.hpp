@@ -75,6 +75,7 @@ enum class ErrorId : std::uint16_t {
   include_nginx_variable = 507,  // an include uses nginx variables ($name)
   include_unknown_param = 508,   // an include's query has a parameter we do not know
   percent_encoding_invalid = 509,  // a broken %XX escape, or %00
+  origin_invalid = 510,          // an origin is not scheme://host[:port]
 
   // 6xx: the WebSocket upgrade request
   ws_version_unsupported = 601,  // Sec-WebSocket-Version is not 13
