@@ -512,9 +512,10 @@ TEST_CASE("each kind of refused frame has its stable id") {
       // A mistyped field wins over an out-of-bounds one, whatever the order.
       {R"({"type":"post","thread":"","body":"x","parent":"1"})", ErrorId::field_mistyped},
   };
-  for (const auto& [frame, id] : cases) {
+  for (const auto& frame_and_id : cases) {
+    const std::string& frame = frame_and_id.first;  // named, not bound: CAPTURE needs a variable
     CAPTURE(frame);
-    CHECK(id_of(frame) == id);
+    CHECK(id_of(frame) == frame_and_id.second);
   }
 }
 
@@ -537,9 +538,10 @@ TEST_CASE("wire_code: each id's code on the wire") {
       {ErrorId::server_failed, ErrorCode::internal},
       {ErrorId::option_unknown, ErrorCode::internal},  // never sent
   };
-  for (const auto& [id, code] : codes) {
-    CAPTURE(name(id));
-    CHECK(wire_code(id) == code);
+  for (const auto& id_and_code : codes) {
+    const std::string_view id_name = name(id_and_code.first);
+    CAPTURE(id_name);
+    CHECK(wire_code(id_and_code.first) == id_and_code.second);
   }
 }
 
