@@ -7,7 +7,6 @@
 
 #include <concepts>
 #include <cstdint>
-#include <iterator>
 #include <limits>
 #include <optional>
 #include <string>
@@ -42,54 +41,48 @@ concept CommentFieldReader = requires(const R& r, const char* key) {
   { r.boolean(key) } -> std::same_as<std::optional<bool>>;
 };
 
-// The failures of read_comment, and for a reader that knows the value is no
-// object (comment_from_json, js::comment_from), comment_not_object.
-inline Error comment_field_missing(const char* key) {
-  return Error{ErrorId::comment_field_missing,
-               std::string("The comment's ") + key + " is missing or of the wrong type."};
-}
-inline Error comment_field_invalid(const char* key) {
-  return Error{ErrorId::comment_field_invalid, std::string("The comment's ") + key + " is out of range."};
-}
-inline Error not_a_comment_object() {
-  return Error{ErrorId::comment_not_object, "The comment is not a JSON object."};
-}
+// The Error of a failed read_comment (comment_field_missing or
+// comment_field_invalid), or comment_not_object for a reader that knows the
+// value is no object (comment_from_json, js::comment_from). The sentences do
+// not name the field: every byte here is in the reader's Wasm download.
+Error comment_error(ErrorId id);
 
-// A comment object as a server sends it: every field present and of its type
-// ("parent" may be null; else comment_field_missing), a known status and
-// 0 <= flags <= INT32_MAX (else comment_field_invalid).
+namespace detail {
+// read_comment's work: the comment, or nullopt with `id` set to what failed.
+// The Error is built from it in one place (download size).
 template <CommentFieldReader R>
-Result<Comment> read_comment(const R& r) {
-  if (!r.has(field::parent)) return comment_field_missing(field::parent);
-  auto id = r.int64(field::id);
+std::optional<Comment> read_comment_fields(const R& r, ErrorId& id) {
+  id = ErrorId::comment_field_missing;
+  if (!r.has(field::parent)) return std::nullopt;
+  auto number = r.int64(field::id);
+  if (!number) return std::nullopt;
   auto created = r.int64(field::created);
+  if (!created) return std::nullopt;
   auto flags = r.int64(field::flags);
+  if (!flags) return std::nullopt;
   auto thread = r.string(field::thread);
+  if (!thread) return std::nullopt;
   auto author = r.string(field::author);
+  if (!author) return std::nullopt;
   auto body = r.string(field::body);
+  if (!body) return std::nullopt;
   auto status_text = r.string(field::status);
+  if (!status_text) return std::nullopt;
   auto pinned = r.boolean(field::pinned);
-  const bool present[] = {id.has_value(),     created.has_value(), flags.has_value(),
-                          thread.has_value(), author.has_value(),  body.has_value(),
-                          status_text.has_value(), pinned.has_value()};
-  const char* const keys[] = {field::id,     field::created, field::flags,  field::thread,
-                              field::author, field::body,    field::status, field::pinned};
-  for (std::size_t i = 0; i < std::size(keys); ++i) {
-    if (!present[i]) return comment_field_missing(keys[i]);
-  }
-  if (*flags < 0 || *flags > std::numeric_limits<std::int32_t>::max()) {
-    return comment_field_invalid(field::flags);
-  }
+  if (!pinned) return std::nullopt;
+  id = ErrorId::comment_field_invalid;
+  if (*flags < 0 || *flags > std::numeric_limits<std::int32_t>::max()) return std::nullopt;
   const auto status = parse_status(*status_text);
-  if (!status) return comment_field_invalid(field::status);
+  if (!status) return std::nullopt;
 
   Comment c;
   if (!r.is_null(field::parent)) {
+    id = ErrorId::comment_field_missing;
     const auto parent = r.int64(field::parent);
-    if (!parent) return comment_field_missing(field::parent);
+    if (!parent) return std::nullopt;
     c.parent = *parent;
   }
-  c.id = *id;
+  c.id = *number;
   c.thread = std::move(*thread);
   c.author = std::move(*author);
   c.body = std::move(*body);
@@ -98,6 +91,17 @@ Result<Comment> read_comment(const R& r) {
   c.pinned = *pinned;
   c.flags = static_cast<std::int32_t>(*flags);
   return c;
+}
+}  // namespace detail
+
+// A comment object as a server sends it: every field present and of its type
+// ("parent" may be null; else comment_field_missing), a known status and
+// 0 <= flags <= INT32_MAX (else comment_field_invalid).
+template <CommentFieldReader R>
+Result<Comment> read_comment(const R& r) {
+  ErrorId id{};
+  if (auto c = detail::read_comment_fields(r, id)) return std::move(*c);
+  return comment_error(id);
 }
 
 }  // namespace comments
