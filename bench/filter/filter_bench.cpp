@@ -199,8 +199,8 @@ int main() {
 
   comments::FilterLists lists;
   lists.banned = make_banned_words(rng, hanzi);
-  if (const std::string error = lists.validate(); !error.empty()) {
-    std::fprintf(stderr, "generated list is invalid: %s\n", error.c_str());
+  if (const comments::Result<void> valid = lists.validate(); !valid) {
+    std::fprintf(stderr, "generated list is invalid: %s\n", valid.error().message.c_str());
     return 1;
   }
   const auto build_start = std::chrono::steady_clock::now();

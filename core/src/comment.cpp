@@ -33,6 +33,14 @@ std::optional<Status> parse_status(std::string_view s) noexcept {
 
 void to_json(json& j, const Comment& c) { j = comment_object<json>(c); }
 
+Error comment_error(ErrorId id) {
+  switch (id) {
+    case ErrorId::comment_not_object: return Error{id, "The comment is not a JSON object."};
+    case ErrorId::comment_field_invalid: return Error{id, "A comment field is out of range."};
+    default: return Error{id, "A comment field is missing or of the wrong type."};
+  }
+}
+
 namespace {
 
 // A JSON integer that fits int64 (nlohmann stores non-negative literals as
@@ -83,8 +91,8 @@ class JsonFields {
 
 }  // namespace
 
-std::optional<Comment> comment_from_json(const json& j) {
-  if (!j.is_object()) return std::nullopt;
+Result<Comment> comment_from_json(const json& j) {
+  if (!j.is_object()) return comment_error(ErrorId::comment_not_object);
   return read_comment(JsonFields(j));
 }
 

@@ -519,41 +519,41 @@ bool folds_to_nothing(std::string_view utf8) noexcept {
   return true;
 }
 
-std::string validate_list(std::string_view name, const std::vector<std::string>& words) {
+Result<void> validate_list(std::string_view name, const std::vector<std::string>& words) {
   if (words.size() > limits::max_filter_words) {
-    return "The " + std::string(name) + " list has " + std::to_string(words.size()) + " words; at most " +
-           std::to_string(limits::max_filter_words) + " are allowed.";
+    return Error{ErrorId::filter_list_too_long,
+                 "The " + std::string(name) + " list has " + std::to_string(words.size()) +
+                     " words; at most " + std::to_string(limits::max_filter_words) + " are allowed."};
   }
   for (std::size_t i = 0; i < words.size(); ++i) {
-    const std::string_view word = words[i];
-    const std::string label = std::string(name) + " word #" + std::to_string(i + 1);
-    switch (check_filter_word(word)) {
-      case WordProblem::none:
-        break;
-      case WordProblem::invalid_utf8:
-        return "The " + label + " is not valid UTF-8.";
-      case WordProblem::too_long:
-        return "The " + label + " (" + quoted_prefix(word) + ") is longer than " +
-               std::to_string(limits::max_filter_word_chars) + " characters.";
-      case WordProblem::folds_to_nothing:
-        return "The " + label + " (" + quoted_prefix(word) +
-               ") folds to nothing: it has only whitespace, punctuation, symbols or invisible characters.";
-    }
+    const std::string label = "The " + std::string(name) + " word #" + std::to_string(i + 1);
+    if (Result<void> checked = check_filter_word(words[i], label); !checked) return checked;
   }
   return {};
 }
 
 }  // namespace
 
-WordProblem check_filter_word(std::string_view word) noexcept {
-  if (!text::is_valid_utf8(word)) return WordProblem::invalid_utf8;
-  if (text::count_code_points(word) > limits::max_filter_word_chars) return WordProblem::too_long;
-  if (folds_to_nothing(word)) return WordProblem::folds_to_nothing;
-  return WordProblem::none;
+Result<void> check_filter_word(std::string_view word, std::string_view label) {
+  if (!text::is_valid_utf8(word)) {
+    return Error{ErrorId::filter_word_invalid_utf8, std::string(label) + " is not valid UTF-8."};
+  }
+  if (text::count_code_points(word) > limits::max_filter_word_chars) {
+    return Error{ErrorId::filter_word_too_long,
+                 std::string(label) + " (" + quoted_prefix(word) + ") is longer than " +
+                     std::to_string(limits::max_filter_word_chars) + " characters."};
+  }
+  if (folds_to_nothing(word)) {
+    return Error{ErrorId::filter_word_folds_to_nothing,
+                 std::string(label) + " (" + quoted_prefix(word) +
+                     ") folds to nothing: it has only whitespace, punctuation, symbols or "
+                     "invisible characters."};
+  }
+  return {};
 }
 
-std::string FilterLists::validate() const {
-  if (std::string error = validate_list("banned", banned); !error.empty()) return error;
+Result<void> FilterLists::validate() const {
+  if (Result<void> checked = validate_list("banned", banned); !checked) return checked;
   return validate_list("suspect", suspect);
 }
 

@@ -36,6 +36,71 @@ std::string_view to_string(ErrorCode c) noexcept {
   return "internal";
 }
 
+ErrorCode wire_code(ErrorId id) noexcept {
+  switch (id) {
+    case ErrorId::message_not_json:
+    case ErrorId::message_not_object:
+      return ErrorCode::bad_json;
+    case ErrorId::type_missing:
+    case ErrorId::type_unknown:
+    case ErrorId::req_invalid:
+    case ErrorId::nesting_too_deep:
+    case ErrorId::field_missing:
+    case ErrorId::field_mistyped:
+    case ErrorId::choice_unknown:
+    case ErrorId::binary_frame:
+      return ErrorCode::bad_request;
+    case ErrorId::number_out_of_range:
+    case ErrorId::thread_key_invalid:
+    case ErrorId::author_too_long:
+    case ErrorId::author_control_chars:
+    case ErrorId::body_empty:
+    case ErrorId::body_too_long:
+    case ErrorId::flag_reason_too_long:
+    case ErrorId::search_text_too_long:
+    case ErrorId::filter_word_invalid_utf8:
+    case ErrorId::filter_word_too_long:
+    case ErrorId::filter_word_folds_to_nothing:
+    case ErrorId::filter_list_too_long:
+      return ErrorCode::invalid;
+    case ErrorId::post_blocked: return ErrorCode::blocked;
+    case ErrorId::rate_limited: return ErrorCode::rate_limited;
+    case ErrorId::poster_banned: return ErrorCode::banned;
+    case ErrorId::not_moderator:
+    case ErrorId::moderation_off:
+    case ErrorId::token_wrong:
+      return ErrorCode::unauthorized;
+    case ErrorId::comment_not_found: return ErrorCode::not_found;
+    case ErrorId::server_failed:
+    case ErrorId::comment_not_object:
+    case ErrorId::comment_field_missing:
+    case ErrorId::comment_field_invalid:
+    case ErrorId::option_value_missing:
+    case ErrorId::option_value_invalid:
+    case ErrorId::option_takes_no_value:
+    case ErrorId::option_unknown:
+    case ErrorId::option_refused:
+    case ErrorId::option_required:
+    case ErrorId::log_level_unknown:
+    case ErrorId::mod_token_unreadable:
+    case ErrorId::mod_token_empty:
+    case ErrorId::embed_thread_missing:
+    case ErrorId::embed_thread_invalid:
+    case ErrorId::embed_limit_invalid:
+    case ErrorId::embed_lang_unknown:
+    case ErrorId::include_unreadable:
+    case ErrorId::include_extra_param:
+    case ErrorId::include_nginx_variable:
+    case ErrorId::include_unknown_param:
+    case ErrorId::percent_encoding_invalid:
+    case ErrorId::origin_invalid:
+    case ErrorId::ws_version_unsupported:
+    case ErrorId::ws_key_invalid:
+      return ErrorCode::internal;  // server_failed, and the ids never sent (see the declaration)
+  }
+  return ErrorCode::internal;
+}
+
 namespace {
 
 // Deepest array/object nesting a client message may use. Real messages need
@@ -69,11 +134,8 @@ class FieldReader {
  public:
   explicit FieldReader(const json& object) : object_(object) {}
 
-  std::optional<ProtocolError> error(std::optional<std::string> req) const {
-    const auto& first = structural_ ? structural_ : bounds_;
-    if (!first) return std::nullopt;
-    return ProtocolError{first->first, first->second, std::move(req), std::nullopt};
-  }
+  // The error that wins, if any.
+  const std::optional<Error>& error() const { return structural_ ? structural_ : bounds_; }
 
   // A thread key: 1-200 code points, no control characters.
   std::string thread_key(const char* name) {
@@ -110,11 +172,11 @@ class FieldReader {
     };
     const auto value = integer(*v);
     if (!value) {
-      fail_structural(rule());
+      fail_structural(ErrorId::field_mistyped, rule());
       return fallback;
     }
     if (*value < min || *value > max) {
-      fail_bounds(rule());
+      fail_bounds(ErrorId::number_out_of_range, rule());
       return fallback;
     }
     return static_cast<int>(*value);
@@ -163,10 +225,12 @@ class FieldReader {
     const std::string_view trimmed = text::trim(*raw);
     if (trimmed.empty()) return std::string(limits::anonymous_author);
     if (text::count_code_points(trimmed) > limits::max_author_chars) {
-      fail_bounds(std::string(name) + " must be at most " + std::to_string(limits::max_author_chars) +
-                  " characters after trimming");
+      fail_bounds(ErrorId::author_too_long, std::string(name) + " must be at most " +
+                                                std::to_string(limits::max_author_chars) +
+                                                " characters after trimming");
     } else if (text::has_control(trimmed)) {
-      fail_bounds(std::string(name) + " must not contain control characters");
+      fail_bounds(ErrorId::author_control_chars,
+                  std::string(name) + " must not contain control characters");
     }
     return std::string(trimmed);
   }
@@ -183,9 +247,9 @@ class FieldReader {
     const std::string_view trimmed = text::trim(*raw);
     const std::size_t length = text::count_code_points(trimmed);
     if (length == 0) {
-      fail_bounds(std::string(name) + " must not be empty or only whitespace");
+      fail_bounds(ErrorId::body_empty, std::string(name) + " must not be empty or only whitespace");
     } else if (length > limits::max_body_chars) {
-      fail_bounds(std::string(name) + " must be at most " + std::to_string(limits::max_body_chars) +
+      fail_bounds(ErrorId::body_too_long, std::string(name) + " must be at most " + std::to_string(limits::max_body_chars) +
                   " characters after trimming (it has " + std::to_string(length) + ")");
     }
     return std::string(trimmed);
@@ -196,7 +260,8 @@ class FieldReader {
     auto value = optional_string(name, "a string");
     if (!value || value->empty()) return std::nullopt;
     if (text::count_code_points(*value) > max_chars) {
-      fail_bounds(std::string(name) + " must be at most " + std::to_string(max_chars) + " characters");
+      fail_bounds(ErrorId::search_text_too_long,
+                  std::string(name) + " must be at most " + std::to_string(max_chars) + " characters");
     }
     return value;
   }
@@ -216,7 +281,7 @@ class FieldReader {
       rule += (i == 0 ? " " : (i + 1 == N ? " or " : ", "));
       rule += options[i].first;
     }
-    fail_structural(std::move(rule));
+    fail_structural(ErrorId::choice_unknown, std::move(rule));
     return fallback;
   }
 
@@ -226,7 +291,7 @@ class FieldReader {
     if (!v) return std::nullopt;
     const std::string rule = std::string(name) + " must be an array of strings";
     if (!v->is_array()) {
-      fail_structural(rule);
+      fail_structural(ErrorId::field_mistyped, rule);
       return std::nullopt;
     }
     std::vector<std::string> words;
@@ -234,21 +299,21 @@ class FieldReader {
     for (const json& item : *v) {
       const auto* s = item.get_ptr<const json::string_t*>();
       if (!s) {
-        fail_structural(rule);
+        fail_structural(ErrorId::field_mistyped, rule);
         return std::nullopt;
       }
       words.push_back(*s);
     }
     if (words.size() > limits::max_filter_words) {
-      fail_bounds(std::string(name) + " must hold at most " + std::to_string(limits::max_filter_words) +
-                  " words");
+      fail_bounds(ErrorId::filter_list_too_long, std::string(name) + " must hold at most " +
+                                                     std::to_string(limits::max_filter_words) + " words");
     }
     return words;
   }
 
   bool ok_so_far() const { return !structural_ && !bounds_; }
-  void fail_bounds(std::string message) {
-    if (!bounds_) bounds_.emplace(ErrorCode::invalid, std::move(message));
+  void fail_bounds(ErrorId id, std::string message) {
+    if (!bounds_) bounds_ = Error{id, std::move(message)};
   }
 
  private:
@@ -262,18 +327,18 @@ class FieldReader {
   const json* required(const char* name, const char* what) {
     const auto it = object_.find(name);
     if (it == object_.end() || it->is_null()) {
-      fail_structural(std::string(name) + " is required (" + what + ")");
+      fail_structural(ErrorId::field_missing, std::string(name) + " is required (" + what + ")");
       return nullptr;
     }
     return &*it;
   }
 
   void mistyped(const char* name, const char* what) {
-    fail_structural(std::string(name) + " must be " + what);
+    fail_structural(ErrorId::field_mistyped, std::string(name) + " must be " + what);
   }
 
-  void fail_structural(std::string message) {
-    if (!structural_) structural_.emplace(ErrorCode::bad_request, std::move(message));
+  void fail_structural(ErrorId id, std::string message) {
+    if (!structural_) structural_ = Error{id, std::move(message)};
   }
 
   void check_thread_key(const char* name, const std::string& key) {
@@ -282,7 +347,7 @@ class FieldReader {
     const bool valid = text::is_valid_utf8(key);
     const std::size_t length = valid ? text::count_code_points(key) : 0;
     if (!valid || length == 0 || length > limits::max_thread_chars || text::has_control(key)) {
-      fail_bounds(std::string(name) + " must be 1 to " + std::to_string(limits::max_thread_chars) +
+      fail_bounds(ErrorId::thread_key_invalid, std::string(name) + " must be 1 to " + std::to_string(limits::max_thread_chars) +
                   " characters without control characters");
     }
   }
@@ -304,19 +369,19 @@ class FieldReader {
   std::int64_t id_value(const char* name, const json& v) {
     const auto value = integer(v);
     if (!value) {
-      fail_structural(std::string(name) + " must be a positive 64-bit integer");
+      fail_structural(ErrorId::field_mistyped, std::string(name) + " must be a positive 64-bit integer");
       return 0;
     }
     if (*value <= 0) {
-      fail_bounds(std::string(name) + " must be a positive integer");
+      fail_bounds(ErrorId::number_out_of_range, std::string(name) + " must be a positive integer");
       return 0;
     }
     return *value;
   }
 
   const json& object_;
-  std::optional<std::pair<ErrorCode, std::string>> structural_;
-  std::optional<std::pair<ErrorCode, std::string>> bounds_;
+  std::optional<Error> structural_;
+  std::optional<Error> bounds_;
 };
 
 Request read_join(FieldReader& r) {
@@ -351,7 +416,7 @@ Request read_flag(FieldReader& r) {
   if (auto reason = r.optional_string("reason", "a string of at most 500 characters")) {
     const std::string_view trimmed = text::trim(*reason);
     if (text::count_code_points(trimmed) > limits::max_flag_reason_chars) {
-      r.fail_bounds("reason must be at most " + std::to_string(limits::max_flag_reason_chars) +
+      r.fail_bounds(ErrorId::flag_reason_too_long, "reason must be at most " + std::to_string(limits::max_flag_reason_chars) +
                     " characters");
     }
     q.reason = std::string(trimmed);
@@ -389,7 +454,9 @@ Request read_filters(FieldReader& r) {
     FilterLists lists;
     if (q.banned) lists.banned = *q.banned;
     if (q.suspect) lists.suspect = *q.suspect;
-    if (std::string problem = lists.validate(); !problem.empty()) r.fail_bounds(std::move(problem));
+    if (const Result<void> valid = lists.validate(); !valid) {
+      r.fail_bounds(valid.error().id, valid.error().message);
+    }
   }
   return q;
 }
@@ -416,13 +483,13 @@ constexpr auto request_readers = std::to_array<std::pair<std::string_view, Reque
     {"audit", read_audit},
 });
 
-ProtocolError make_error(ErrorCode code, std::string message, std::optional<std::string> req = {}) {
-  return ProtocolError{code, std::move(message), std::move(req), std::nullopt};
+ClientMessage failed(ErrorId id, std::string message, Req req = {}) {
+  return ClientMessage{std::move(req), Error{id, std::move(message)}};
 }
 
 }  // namespace
 
-ParseResult parse_client_message(std::string_view frame) {
+ClientMessage parse_client_message(std::string_view frame) {
   bool too_deep = false;
   const json::parser_callback_t limit_depth = [&](int depth, json::parse_event_t event, json&) {
     const bool opens = event == json::parse_event_t::object_start ||
@@ -437,10 +504,10 @@ ParseResult parse_client_message(std::string_view frame) {
                                    /*allow_exceptions=*/false);
 
   if (message.is_discarded()) {
-    return make_error(ErrorCode::bad_json, "The message is not valid JSON.");
+    return failed(ErrorId::message_not_json, "The message is not valid JSON.");
   }
   if (!message.is_object()) {
-    return make_error(ErrorCode::bad_json, "The message must be a JSON object.");
+    return failed(ErrorId::message_not_object, "The message must be a JSON object.");
   }
 
   // `req`: a string of at most 64 characters, the empty string included.
@@ -459,34 +526,34 @@ ParseResult parse_client_message(std::string_view frame) {
   const json::string_t* type =
       type_it == message.end() ? nullptr : type_it->get_ptr<const json::string_t*>();
   if (!type) {
-    return make_error(ErrorCode::bad_request, "type is required and must be a string.", req);
+    return failed(ErrorId::type_missing, "type is required and must be a string.", req);
   }
   if (!req_ok) {
-    return make_error(ErrorCode::bad_request,
-                      "req must be a string of at most " + std::to_string(limits::max_req_chars) +
-                          " characters.");
+    return failed(ErrorId::req_invalid, "req must be a string of at most " +
+                                            std::to_string(limits::max_req_chars) + " characters.");
   }
   if (too_deep) {
-    return make_error(ErrorCode::bad_request,
-                      "The message nests arrays or objects deeper than " +
-                          std::to_string(max_nesting) + " levels.",
-                      req);
+    return failed(ErrorId::nesting_too_deep,
+                  "The message nests arrays or objects deeper than " + std::to_string(max_nesting) +
+                      " levels.",
+                  req);
   }
 
   for (const auto& [name, read] : request_readers) {
     if (*type != name) continue;
     FieldReader reader(message);
     Request request = read(reader);
-    if (auto error = reader.error(req)) {
-      if (!error->message.ends_with('.')) error->message += '.';
-      return *std::move(error);
+    if (const auto& error = reader.error()) {
+      std::string message = error->message;
+      if (!message.ends_with('.')) message += '.';
+      return failed(error->id, std::move(message), std::move(req));
     }
     return ClientMessage{std::move(req), std::move(request)};
   }
-  return make_error(ErrorCode::bad_request,
-                    "type is not a known message type (join, leave, more, post, flag, auth, "
-                    "queue, moderate, ban, filters, audit).",
-                    req);
+  return failed(ErrorId::type_unknown,
+                "type is not a known message type (join, leave, more, post, flag, auth, "
+                "queue, moderate, ban, filters, audit).",
+                req);
 }
 
 // ---- Server -> client --------------------------------------------------------
@@ -538,10 +605,10 @@ std::string dump(const ordered_json& j) {
 
 }  // namespace
 
-std::string error_message(const ProtocolError& e) {
+std::string error_message(const ErrorReply& e) {
   ordered_json j = reply("error", e.req);
-  j["code"] = to_string(e.code);
-  j["message"] = e.message;
+  j["code"] = to_string(wire_code(e.error.id));
+  j["message"] = e.error.message;
   if (e.retry_after_ms) j["retry_after_ms"] = *e.retry_after_ms;
   return dump(j);
 }

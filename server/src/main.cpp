@@ -46,28 +46,28 @@ constexpr auto drain_poll = std::chrono::milliseconds(20);
 // The moderator token from --mod-token-file or COMMENTS_MOD_TOKEN (never the
 // command line: it would show in ps). Surrounding whitespace is trimmed, so a
 // file ending in a newline works. nullopt: moderation off.
-std::optional<std::string> read_mod_token(const Config& config, std::string& error) {
+comments::Result<std::optional<std::string>> read_mod_token(const Config& config) {
+  using comments::Error;
+  using comments::ErrorId;
   if (config.mod_token_file) {
     std::ifstream file(*config.mod_token_file, std::ios::binary);
     if (!file) {
-      error = "cannot read --mod-token-file " + *config.mod_token_file;
-      return std::nullopt;
+      return Error{ErrorId::mod_token_unreadable, "cannot read --mod-token-file " + *config.mod_token_file};
     }
     std::ostringstream content;
     content << file.rdbuf();
     const std::string text = content.str();
     const std::string token(comments::text::trim(text));
     if (token.empty()) {
-      error = "--mod-token-file " + *config.mod_token_file + " is empty";
-      return std::nullopt;
+      return Error{ErrorId::mod_token_empty, "--mod-token-file " + *config.mod_token_file + " is empty"};
     }
-    return token;
+    return std::optional<std::string>(token);
   }
   if (const char* env = std::getenv("COMMENTS_MOD_TOKEN"); env != nullptr) {
     const std::string token(comments::text::trim(env));
-    if (!token.empty()) return token;
+    if (!token.empty()) return std::optional<std::string>(token);
   }
-  return std::nullopt;
+  return std::optional<std::string>();
 }
 
 // Many idle readers need many descriptors: raise the soft limit to the hard one.
@@ -88,13 +88,16 @@ int run(const Config& config) {
   // says why); declared first, so it ends last, after every thread that logs.
   const StderrLogWriterScope log_writer;
   if (const char* level_text = std::getenv("COMMENTS_LOG_LEVEL")) {
-    LogLevel level{};
-    if (parse_log_level(level_text, level)) set_log_level(level);
+    if (const auto level = parse_log_level(level_text)) {
+      set_log_level(*level);
+    } else {
+      log_warn("log-level-ignored", "error=" + std::string(name(level.error().id)) +
+                                        " value=" + log_value(level_text));
+    }
   }
-  std::string token_error;
-  auto token = read_mod_token(config, token_error);
-  if (!token_error.empty()) {
-    std::fprintf(stderr, "comment-server: %s\n", token_error.c_str());
+  auto token = read_mod_token(config);
+  if (!token) {
+    std::fprintf(stderr, "comment-server: %s\n", token.error().message.c_str());
     return exit_usage;
   }
   raise_file_limit();
@@ -117,7 +120,7 @@ int run(const Config& config) {
   AppOptions options;
   options.premoderate = config.premoderate;
   options.rate_per_minute = config.rate_per_minute;
-  options.mod_token = std::move(token);
+  options.mod_token = std::move(token).value();
   const bool moderation_on = options.mod_token.has_value();
   auto app = std::make_unique<App>(io, *worker, std::move(options), std::move(state));
   auto websockets = std::make_unique<WsSessions>(io);
@@ -190,16 +193,16 @@ int run(const Config& config) {
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   const auto command = parse_command_line(args, COMMENTS_DEFAULT_WEB_DIR);
-  if (std::holds_alternative<ShowHelp>(command)) {
+  if (!command) {
+    std::cerr << "comment-server: " << command.error().message << " (see --help)\n";
+    return exit_usage;
+  }
+  if (std::holds_alternative<ShowHelp>(*command)) {
     std::cout << usage_text();
     return 0;
   }
-  if (const auto* error = std::get_if<UsageError>(&command)) {
-    std::cerr << "comment-server: " << error->message << " (see --help)\n";
-    return exit_usage;
-  }
   try {
-    return run(std::get<Config>(command));
+    return run(std::get<Config>(*command));
   } catch (const std::exception& e) {
     log_error("fatal", "error=" + log_value(e.what()));
     return exit_failure;

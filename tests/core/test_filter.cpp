@@ -272,63 +272,85 @@ TEST_CASE("WordMatcher with a huge list agrees with a naive search") {
 }
 
 TEST_CASE("FilterLists::validate names the first bad word") {
+  using comments::ErrorId;
+  // The failure's id and message (the id is checked by the caller).
+  const auto failure = [](const FilterLists& lists) {
+    const comments::Result<void> checked = lists.validate();
+    CHECK_FALSE(checked.ok());
+    return checked ? comments::Error{ErrorId::server_failed, ""} : checked.error();
+  };
   FilterLists good{{"敏感词", "spam", "ＡＢＣ", "a b"}, {"casino", "\u200B赌\u200B博"}};
-  CHECK(good.validate().empty());
-  CHECK(FilterLists{}.validate().empty());
+  CHECK(good.validate().ok());
+  CHECK(FilterLists{}.validate().ok());
 
   FilterLists empty_word{{"ok", ""}, {}};
-  const std::string empty_error = empty_word.validate();
-  CHECK(empty_error.find("banned word #2") != std::string::npos);
-  CHECK(empty_error.find("folds to nothing") != std::string::npos);
+  const comments::Error empty_error = failure(empty_word);
+  CHECK(empty_error.id == ErrorId::filter_word_folds_to_nothing);
+  CHECK(empty_error.message.find("banned word #2") != std::string::npos);
+  CHECK(empty_error.message.find("folds to nothing") != std::string::npos);
 
   FilterLists noise{{"ok"}, {"fine", "!!! ---", "also bad 😀"}};
-  const std::string noise_error = noise.validate();
-  CHECK(noise_error.find("suspect word #2") != std::string::npos);
-  CHECK(noise_error.find("\"!!! ---\"") != std::string::npos);
+  const comments::Error noise_error = failure(noise);
+  CHECK(noise_error.id == ErrorId::filter_word_folds_to_nothing);
+  CHECK(noise_error.message.find("suspect word #2") != std::string::npos);
+  CHECK(noise_error.message.find("\"!!! ---\"") != std::string::npos);
 
   for (const std::string& invisible : {"\u200B\u200D\uFEFF"s, "\u3000\t"s, "😀👍"s, "\x01\x7F"s}) {
     CAPTURE(invisible);
-    CHECK_FALSE(FilterLists{{invisible}, {}}.validate().empty());
+    CHECK(failure(FilterLists{{invisible}, {}}).id == ErrorId::filter_word_folds_to_nothing);
   }
 
   FilterLists invalid{{"ok", "bad\xFF"}, {}};
-  const std::string invalid_error = invalid.validate();
-  CHECK(invalid_error.find("banned word #2") != std::string::npos);
-  CHECK(invalid_error.find("UTF-8") != std::string::npos);
-  CHECK(comments::text::is_valid_utf8(invalid_error));  // the bad bytes are not echoed
-  CHECK_FALSE(FilterLists{{"\xED\xA0\x80"}, {}}.validate().empty());
-  CHECK_FALSE(FilterLists{{"\xC0\xAF"}, {}}.validate().empty());
+  const comments::Error invalid_error = failure(invalid);
+  CHECK(invalid_error.id == ErrorId::filter_word_invalid_utf8);
+  CHECK(invalid_error.message.find("banned word #2") != std::string::npos);
+  CHECK(invalid_error.message.find("UTF-8") != std::string::npos);
+  CHECK(comments::text::is_valid_utf8(invalid_error.message));  // the bad bytes are not echoed
+  CHECK(failure(FilterLists{{"\xED\xA0\x80"}, {}}).id == ErrorId::filter_word_invalid_utf8);
+  CHECK(failure(FilterLists{{"\xC0\xAF"}, {}}).id == ErrorId::filter_word_invalid_utf8);
 
   const std::string longest(comments::limits::max_filter_word_chars, 'x');
-  CHECK(FilterLists{{longest}, {}}.validate().empty());
+  CHECK(FilterLists{{longest}, {}}.validate().ok());
   std::string chinese_longest;
   for (std::size_t i = 0; i < comments::limits::max_filter_word_chars; ++i) chinese_longest += "词";
-  CHECK(FilterLists{{chinese_longest}, {}}.validate().empty());  // counted in characters, not bytes
+  CHECK(FilterLists{{chinese_longest}, {}}.validate().ok());  // counted in characters, not bytes
   const std::string too_long = chinese_longest + "词";
-  const std::string long_error = FilterLists{{"ok"}, {too_long}}.validate();
-  CHECK(long_error.find("suspect word #1") != std::string::npos);
-  CHECK(long_error.find("longer than 100") != std::string::npos);
-  CHECK(comments::text::is_valid_utf8(long_error));
+  const comments::Error long_error = failure(FilterLists{{"ok"}, {too_long}});
+  CHECK(long_error.id == ErrorId::filter_word_too_long);
+  CHECK(long_error.message.find("suspect word #1") != std::string::npos);
+  CHECK(long_error.message.find("longer than 100") != std::string::npos);
+  CHECK(comments::text::is_valid_utf8(long_error.message));
 
   FilterLists too_many;
   too_many.banned.assign(comments::limits::max_filter_words + 1, "word");
-  CHECK(too_many.validate().find("at most") != std::string::npos);
+  const comments::Error many_error = failure(too_many);
+  CHECK(many_error.id == ErrorId::filter_list_too_long);
+  CHECK(many_error.message.find("at most") != std::string::npos);
   too_many.banned.pop_back();
-  CHECK(too_many.validate().empty());
+  CHECK(too_many.validate().ok());
 }
 
-TEST_CASE("check_filter_word gives validate's reasons as data") {
-  using comments::WordProblem;
-  CHECK(comments::check_filter_word("敏感词") == WordProblem::none);
-  CHECK(comments::check_filter_word("ＡＢＣ") == WordProblem::none);
-  CHECK(comments::check_filter_word("") == WordProblem::folds_to_nothing);
-  CHECK(comments::check_filter_word("!!! ---") == WordProblem::folds_to_nothing);
-  CHECK(comments::check_filter_word("\u200B\u3000") == WordProblem::folds_to_nothing);
-  CHECK(comments::check_filter_word("bad\xFF") == WordProblem::invalid_utf8);
+TEST_CASE("check_filter_word gives validate's reasons as ids") {
+  using comments::ErrorId;
+  const auto id_of = [](std::string_view word) {
+    const comments::Result<void> checked = comments::check_filter_word(word);
+    CHECK_FALSE(checked.ok());
+    return checked ? ErrorId::server_failed : checked.error().id;
+  };
+  CHECK(comments::check_filter_word("敏感词").ok());
+  CHECK(comments::check_filter_word("ＡＢＣ").ok());
+  CHECK(id_of("") == ErrorId::filter_word_folds_to_nothing);
+  CHECK(id_of("!!! ---") == ErrorId::filter_word_folds_to_nothing);
+  CHECK(id_of("\u200B\u3000") == ErrorId::filter_word_folds_to_nothing);
+  CHECK(id_of("bad\xFF") == ErrorId::filter_word_invalid_utf8);
   std::string longest;
   for (std::size_t i = 0; i < comments::limits::max_filter_word_chars; ++i) longest += "词";
-  CHECK(comments::check_filter_word(longest) == WordProblem::none);
-  CHECK(comments::check_filter_word(longest + "词") == WordProblem::too_long);
+  CHECK(comments::check_filter_word(longest).ok());
+  CHECK(id_of(longest + "词") == ErrorId::filter_word_too_long);
+  // The label starts the sentence.
+  const comments::Result<void> labelled = comments::check_filter_word("", "The muted word");
+  REQUIRE_FALSE(labelled.ok());
+  CHECK(labelled.error().message.starts_with("The muted word"));
 }
 
 TEST_CASE("ModerationFilter::check decides publish, hold and block") {

@@ -18,26 +18,35 @@ namespace {
 
 template <typename T>
 T request_of(std::string_view frame) {
-  const ParseResult result = parse_client_message(frame);
-  const auto* message = std::get_if<ClientMessage>(&result);
-  if (!message) {
-    FAIL_CHECK("expected a request, got error: " << std::get<ProtocolError>(result).message
-                                                 << " for " << frame);
+  const ClientMessage message = parse_client_message(frame);
+  if (!message.request) {
+    FAIL_CHECK("expected a request, got error: " << message.request.error().message << " for "
+                                                 << frame);
     return T{};
   }
-  const T* request = std::get_if<T>(&message->request);
+  const T* request = std::get_if<T>(&*message.request);
   CHECK_MESSAGE(request != nullptr, "wrong request type for " << frame);
   return request ? *request : T{};
 }
 
-ProtocolError error_of(std::string_view frame) {
-  const ParseResult result = parse_client_message(frame);
-  const auto* error = std::get_if<ProtocolError>(&result);
-  CHECK_MESSAGE(error != nullptr, "expected an error for " << frame);
-  return error ? *error : ProtocolError{ErrorCode::internal, "no error", {}, {}};
+// A refused frame as the error reply will carry it.
+struct Failure {
+  ErrorId id = ErrorId::server_failed;
+  ErrorCode code = ErrorCode::internal;  // wire_code(id)
+  std::string message;
+  Req req;
+};
+
+Failure error_of(std::string_view frame) {
+  const ClientMessage message = parse_client_message(frame);
+  CHECK_MESSAGE(!message.request, "expected an error for " << frame);
+  if (message.request) return Failure{ErrorId::server_failed, ErrorCode::internal, "no error", {}};
+  const Error& e = message.request.error();
+  return Failure{e.id, wire_code(e.id), e.message, message.req};
 }
 
 ErrorCode code_of(std::string_view frame) { return error_of(frame).code; }
+ErrorId id_of(std::string_view frame) { return error_of(frame).id; }
 
 std::string repeat(std::string_view unit, std::size_t times) {
   std::string out;
@@ -67,7 +76,7 @@ TEST_CASE("bad_json: not parseable or not an object") {
   for (const char* frame : {"", "   ", "not json", "{", "{\"type\":\"join\"", "{} trailing",
                             "[1,2]", "\"join\"", "42", "null", "true", "{'type':'join'}"}) {
     CAPTURE(frame);
-    const ProtocolError e = error_of(frame);
+    const Failure e = error_of(frame);
     CHECK(e.code == ErrorCode::bad_json);
     CHECK_FALSE(e.req.has_value());
     CHECK_FALSE(e.message.empty());
@@ -75,7 +84,7 @@ TEST_CASE("bad_json: not parseable or not an object") {
 }
 
 TEST_CASE("type: missing or not a string is bad_request, req echoed when valid") {
-  ProtocolError e = error_of(R"({"req":"r1"})");
+  Failure e = error_of(R"({"req":"r1"})");
   CHECK(e.code == ErrorCode::bad_request);
   CHECK(e.req == "r1");
   CHECK(e.message.find("type") != std::string::npos);
@@ -92,7 +101,7 @@ TEST_CASE("type: missing or not a string is bad_request, req echoed when valid")
 }
 
 TEST_CASE("unknown type is bad_request with req") {
-  const ProtocolError e = error_of(R"({"type":"subscribe","req":"abc"})");
+  const Failure e = error_of(R"({"type":"subscribe","req":"abc"})");
   CHECK(e.code == ErrorCode::bad_request);
   CHECK(e.req == "abc");
   CHECK(e.message.find("type") != std::string::npos);
@@ -102,25 +111,25 @@ TEST_CASE("unknown type is bad_request with req") {
 
 TEST_CASE("req: string of at most 64 code points, echoed; anything else is bad_request without req") {
   const std::string ascii64 = repeat("r", 64);
-  ParseResult r = parse_client_message(R"({"type":"join","thread":"t","req":")" + ascii64 + "\"}");
-  REQUIRE(std::holds_alternative<ClientMessage>(r));
-  CHECK(std::get<ClientMessage>(r).req == ascii64);
+  ClientMessage r = parse_client_message(R"({"type":"join","thread":"t","req":")" + ascii64 + "\"}");
+  REQUIRE(r.request.ok());
+  CHECK(r.req == ascii64);
 
   // 64 Chinese characters are 192 bytes but 64 characters: accepted.
   const std::string cjk64 = repeat("评", 64);
   r = parse_client_message(R"({"type":"join","thread":"t","req":")" + cjk64 + "\"}");
-  REQUIRE(std::holds_alternative<ClientMessage>(r));
-  CHECK(std::get<ClientMessage>(r).req == cjk64);
+  REQUIRE(r.request.ok());
+  CHECK(r.req == cjk64);
 
   // The empty string is a string of at most 64 characters: accepted and echoed.
   r = parse_client_message(R"({"type":"join","thread":"t","req":""})");
-  REQUIRE(std::holds_alternative<ClientMessage>(r));
-  CHECK(std::get<ClientMessage>(r).req == std::string());
+  REQUIRE(r.request.ok());
+  CHECK(r.req == std::string());
 
   // No req at all.
   r = parse_client_message(R"({"type":"join","thread":"t"})");
-  REQUIRE(std::holds_alternative<ClientMessage>(r));
-  CHECK_FALSE(std::get<ClientMessage>(r).req.has_value());
+  REQUIRE(r.request.ok());
+  CHECK_FALSE(r.req.has_value());
 
   for (const std::string& frame :
        {R"({"type":"join","thread":"t","req":")" + repeat("r", 65) + "\"}",
@@ -131,7 +140,7 @@ TEST_CASE("req: string of at most 64 code points, echoed; anything else is bad_r
         std::string(R"({"type":"join","thread":"t","req":{"a":1}})"),
         std::string(R"({"type":"nope","req":false})")}) {
     CAPTURE(frame);
-    const ProtocolError e = error_of(frame);
+    const Failure e = error_of(frame);
     CHECK(e.code == ErrorCode::bad_request);
     CHECK_FALSE(e.req.has_value());
     CHECK(e.message.find("req") != std::string::npos);
@@ -166,7 +175,7 @@ TEST_CASE("join errors") {
         std::string("line\\nbreak"), std::string("tab\\t"), std::string("del\\u007f"),
         std::string("c1\\u0085")}) {
     CAPTURE(thread);
-    const ProtocolError e = error_of(R"({"type":"join","req":"q","thread":")" + thread + "\"}");
+    const Failure e = error_of(R"({"type":"join","req":"q","thread":")" + thread + "\"}");
     CHECK(e.code == ErrorCode::invalid);
     CHECK(e.req == "q");
     CHECK(e.message.find("thread") != std::string::npos);
@@ -175,7 +184,7 @@ TEST_CASE("join errors") {
   // limit: integers 1-50 only.
   for (const char* limit : {"0", "51", "-1", "1000000", "-9223372036854775808"}) {
     CAPTURE(limit);
-    const ProtocolError e = error_of(std::string(R"({"type":"join","thread":"a","limit":)") + limit + "}");
+    const Failure e = error_of(std::string(R"({"type":"join","thread":"a","limit":)") + limit + "}");
     CHECK(e.code == ErrorCode::invalid);
     CHECK(e.message == "limit must be an integer from 1 to 50.");
   }
@@ -183,7 +192,7 @@ TEST_CASE("join errors") {
                             "9223372036854775808", "18446744073709551615",
                             "18446744073709551616"}) {
     CAPTURE(limit);
-    const ProtocolError e = error_of(std::string(R"({"type":"join","thread":"a","limit":)") + limit + "}");
+    const Failure e = error_of(std::string(R"({"type":"join","thread":"a","limit":)") + limit + "}");
     CHECK(e.code == ErrorCode::bad_request);
     CHECK(e.message == "limit must be an integer from 1 to 50.");
   }
@@ -263,7 +272,7 @@ TEST_CASE("post errors") {
   CHECK(code_of(R"({"type":"post","thread":"k","body":"x","parent":0})") == ErrorCode::invalid);
   CHECK(code_of(R"({"type":"post","thread":"k","body":"x","parent":-3})") == ErrorCode::invalid);
 
-  ProtocolError e = error_of(R"({"type":"post","thread":"k","body":""})");
+  Failure e = error_of(R"({"type":"post","thread":"k","body":""})");
   CHECK(e.code == ErrorCode::invalid);
   CHECK(e.message.find("body") != std::string::npos);
   CHECK(code_of("{\"type\":\"post\",\"thread\":\"k\",\"body\":\" \u3000\\n\\t\"}") == ErrorCode::invalid);
@@ -295,7 +304,7 @@ TEST_CASE("flag") {
   CHECK(request_of<FlagRequest>(R"({"type":"flag","id":1,"reason":")" + reason500 + "\"}").reason ==
         reason500);
 
-  const ProtocolError e = error_of(R"({"type":"flag","id":1,"reason":")" + repeat("理", 501) + "\"}");
+  const Failure e = error_of(R"({"type":"flag","id":1,"reason":")" + repeat("理", 501) + "\"}");
   CHECK(e.code == ErrorCode::invalid);
   CHECK(e.message.find("reason") != std::string::npos);
   CHECK(code_of(R"({"type":"flag","id":1,"reason":3})") == ErrorCode::bad_request);
@@ -308,7 +317,7 @@ TEST_CASE("auth") {
   CHECK(request_of<AuthRequest>(R"({"type":"auth","token":"s3cret"})").token == "s3cret");
   CHECK(code_of(R"({"type":"auth"})") == ErrorCode::bad_request);
   CHECK(code_of(R"({"type":"auth","token":123})") == ErrorCode::bad_request);
-  const ProtocolError e = error_of(R"({"type":"auth","token":null,"req":"x"})");
+  const Failure e = error_of(R"({"type":"auth","token":null,"req":"x"})");
   CHECK(e.code == ErrorCode::bad_request);
   CHECK(e.req == "x");
   CHECK(e.message.find("token") != std::string::npos);
@@ -342,7 +351,7 @@ TEST_CASE("queue") {
   CHECK_FALSE(q.text.has_value());
   CHECK_FALSE(q.thread.has_value());
 
-  ProtocolError e = error_of(R"({"type":"queue","status":"spam"})");
+  Failure e = error_of(R"({"type":"queue","status":"spam"})");
   CHECK(e.code == ErrorCode::bad_request);
   CHECK(e.message == "status must be one of published, pending, rejected, deleted, flagged or all.");
   CHECK(code_of(R"({"type":"queue"})") == ErrorCode::bad_request);
@@ -371,7 +380,7 @@ TEST_CASE("moderate") {
     CHECK(m.action == action);
     CHECK(to_string(action) == label);
   }
-  ProtocolError e = error_of(R"({"type":"moderate","id":7,"action":"remove","req":"m1"})");
+  Failure e = error_of(R"({"type":"moderate","id":7,"action":"remove","req":"m1"})");
   CHECK(e.code == ErrorCode::bad_request);
   CHECK(e.req == "m1");
   CHECK(e.message.find("action") != std::string::npos);
@@ -406,7 +415,7 @@ TEST_CASE("filters") {
   REQUIRE(f.suspect.has_value());
   CHECK(f.suspect->size() == 1);
 
-  ProtocolError e = error_of(R"({"type":"filters","banned":"spam"})");
+  Failure e = error_of(R"({"type":"filters","banned":"spam"})");
   CHECK(e.code == ErrorCode::bad_request);
   CHECK(e.message == "banned must be an array of strings.");
   CHECK(code_of(R"({"type":"filters","suspect":["a",1]})") == ErrorCode::bad_request);
@@ -436,7 +445,7 @@ TEST_CASE("hostile input: deep nesting never builds a deep tree") {
   const std::string nested = repeat("[", depth) + repeat("]", depth);
   const std::string inside_object = R"({"type":"join","thread":"a","req":"deep","junk":)" + nested + "}";
   REQUIRE(inside_object.size() <= limits::max_frame_bytes);
-  ProtocolError e = error_of(inside_object);
+  Failure e = error_of(inside_object);
   CHECK(e.code == ErrorCode::bad_request);
   CHECK(e.req == "deep");
   CHECK(e.message.find("deeper") != std::string::npos);
@@ -469,14 +478,84 @@ TEST_CASE("hostile input: odd but valid JSON") {
   CHECK(code_of("{\"type\":\"join\",\"thread\":\"\xff\"}") == ErrorCode::bad_json);
 }
 
+TEST_CASE("each kind of refused frame has its stable id") {
+  const std::string deep = R"({"type":"join","thread":"a","junk":)" + repeat("[", 40) + repeat("]", 40) + "}";
+  const std::pair<std::string, ErrorId> cases[] = {
+      {"not json", ErrorId::message_not_json},
+      {"[1,2]", ErrorId::message_not_object},
+      {R"({"req":"r1"})", ErrorId::type_missing},
+      {R"({"type":"subscribe"})", ErrorId::type_unknown},
+      {R"({"type":"join","thread":"t","req":7})", ErrorId::req_invalid},
+      {deep, ErrorId::nesting_too_deep},
+      {R"({"type":"join"})", ErrorId::field_missing},
+      {R"({"type":"join","thread":null})", ErrorId::field_missing},
+      {R"({"type":"join","thread":12})", ErrorId::field_mistyped},
+      {R"({"type":"join","thread":"a","limit":10.5})", ErrorId::field_mistyped},
+      {R"({"type":"filters","banned":"spam"})", ErrorId::field_mistyped},
+      {R"({"type":"queue","status":"spam"})", ErrorId::choice_unknown},
+      {R"({"type":"moderate","id":7,"action":"remove"})", ErrorId::choice_unknown},
+      {R"({"type":"join","thread":"a","limit":51})", ErrorId::number_out_of_range},
+      {R"({"type":"flag","id":0})", ErrorId::number_out_of_range},
+      {R"({"type":"join","thread":""})", ErrorId::thread_key_invalid},
+      {R"({"type":"post","thread":"k","body":"x","author":")" + repeat("名", 41) + "\"}",
+       ErrorId::author_too_long},
+      {R"({"type":"post","thread":"k","body":"x","author":"a\u0007b"})", ErrorId::author_control_chars},
+      {R"({"type":"post","thread":"k","body":"  "})", ErrorId::body_empty},
+      {R"({"type":"post","thread":"k","body":")" + repeat("字", 2001) + "\"}", ErrorId::body_too_long},
+      {R"({"type":"flag","id":1,"reason":")" + repeat("理", 501) + "\"}", ErrorId::flag_reason_too_long},
+      {R"({"type":"queue","status":"all","text":")" + repeat("a", 2001) + "\"}",
+       ErrorId::search_text_too_long},
+      {R"({"type":"filters","banned":["ok","!!! ..."]})", ErrorId::filter_word_folds_to_nothing},
+      {R"({"type":"filters","suspect":[")" + repeat("词", 101) + "\"]}", ErrorId::filter_word_too_long},
+      {R"({"type":"filters","banned":[)" + repeat(R"("w",)", limits::max_filter_words) + R"("w"]})",
+       ErrorId::filter_list_too_long},
+      // A mistyped field wins over an out-of-bounds one, whatever the order.
+      {R"({"type":"post","thread":"","body":"x","parent":"1"})", ErrorId::field_mistyped},
+  };
+  for (const auto& frame_and_id : cases) {
+    const std::string& frame = frame_and_id.first;  // named, not bound: CAPTURE needs a variable
+    CAPTURE(frame);
+    CHECK(id_of(frame) == frame_and_id.second);
+  }
+}
+
+TEST_CASE("wire_code: each id's code on the wire") {
+  const std::pair<ErrorId, ErrorCode> codes[] = {
+      {ErrorId::message_not_json, ErrorCode::bad_json},
+      {ErrorId::message_not_object, ErrorCode::bad_json},
+      {ErrorId::type_unknown, ErrorCode::bad_request},
+      {ErrorId::field_mistyped, ErrorCode::bad_request},
+      {ErrorId::binary_frame, ErrorCode::bad_request},
+      {ErrorId::number_out_of_range, ErrorCode::invalid},
+      {ErrorId::body_empty, ErrorCode::invalid},
+      {ErrorId::filter_list_too_long, ErrorCode::invalid},
+      {ErrorId::post_blocked, ErrorCode::blocked},
+      {ErrorId::rate_limited, ErrorCode::rate_limited},
+      {ErrorId::poster_banned, ErrorCode::banned},
+      {ErrorId::not_moderator, ErrorCode::unauthorized},
+      {ErrorId::token_wrong, ErrorCode::unauthorized},
+      {ErrorId::comment_not_found, ErrorCode::not_found},
+      {ErrorId::server_failed, ErrorCode::internal},
+      {ErrorId::option_unknown, ErrorCode::internal},  // never sent
+  };
+  for (const auto& id_and_code : codes) {
+    const std::string_view id_name = name(id_and_code.first);
+    CAPTURE(id_name);
+    CHECK(wire_code(id_and_code.first) == id_and_code.second);
+  }
+}
+
 // ---- Server messages ---------------------------------------------------------
 
 TEST_CASE("error message shape") {
-  CHECK(error_message({ErrorCode::invalid, "limit must be an integer from 1 to 50.", "7", {}}) ==
+  const ErrorReply limit{Error{ErrorId::number_out_of_range, "limit must be an integer from 1 to 50."}, "7", {}};
+  CHECK(error_message(limit) ==
         R"({"type":"error","req":"7","code":"invalid","message":"limit must be an integer from 1 to 50."})");
-  CHECK(error_message({ErrorCode::bad_json, "The message is not valid JSON.", {}, {}}) ==
+  const ErrorReply not_json{Error{ErrorId::message_not_json, "The message is not valid JSON."}, {}, {}};
+  CHECK(error_message(not_json) ==
         R"({"type":"error","code":"bad_json","message":"The message is not valid JSON."})");
-  const json j = parsed(error_message({ErrorCode::rate_limited, "Too many posts.", "p", 1500}));
+  const ErrorReply limited{Error{ErrorId::rate_limited, "Too many posts."}, "p", 1500};
+  const json j = parsed(error_message(limited));
   CHECK(j["code"] == "rate_limited");
   CHECK(j["retry_after_ms"] == 1500);
 

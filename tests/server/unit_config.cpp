@@ -5,22 +5,35 @@
 
 using namespace comments::server;
 
+using comments::ErrorId;
+
 namespace {
 
-CommandLine parse(std::vector<std::string> args) { return parse_command_line(args, "/srv/web"); }
+comments::Result<CommandLine> parse(std::vector<std::string> args) {
+  return parse_command_line(args, "/srv/web");
+}
 
-std::string usage_error(std::vector<std::string> args) {
+comments::Error usage_error(std::vector<std::string> args) {
   const auto result = parse(std::move(args));
-  REQUIRE(std::holds_alternative<UsageError>(result));
-  return std::get<UsageError>(result).message;
+  REQUIRE_FALSE(result.ok());
+  return result.error();
+}
+
+const Config& config_of(const comments::Result<CommandLine>& result) {
+  REQUIRE(result.ok());
+  REQUIRE(std::holds_alternative<Config>(*result));
+  return std::get<Config>(*result);
+}
+
+bool shows_help(const comments::Result<CommandLine>& result) {
+  return result.ok() && std::holds_alternative<ShowHelp>(*result);
 }
 
 }  // namespace
 
 TEST_CASE("config: minimal command line gets the documented defaults") {
   const auto result = parse({"--port", "0", "--db", "c.db"});
-  REQUIRE(std::holds_alternative<Config>(result));
-  const auto& c = std::get<Config>(result);
+  const auto& c = config_of(result);
   CHECK(c.port == 0);
   CHECK(c.db_path == "c.db");
   CHECK(c.host == "127.0.0.1");
@@ -36,8 +49,7 @@ TEST_CASE("config: every option, both --opt value and --opt=value") {
   const auto result = parse({"--port=8080", "--db", "/var/c.db", "--web", "/w", "--allow-origin",
                              "https://a.example", "--allow-origin=*", "--premoderate", "--rate",
                              "0", "--trust-proxy", "--host", "::", "--mod-token-file", "/etc/t"});
-  REQUIRE(std::holds_alternative<Config>(result));
-  const auto& c = std::get<Config>(result);
+  const auto& c = config_of(result);
   CHECK(c.port == 8080);
   CHECK(c.db_path == "/var/c.db");
   CHECK(c.web_dir == "/w");
@@ -49,33 +61,44 @@ TEST_CASE("config: every option, both --opt value and --opt=value") {
   CHECK(c.mod_token_file == "/etc/t");
 }
 
-TEST_CASE("config: --help wins") {
-  CHECK(std::holds_alternative<ShowHelp>(parse({"--help"})));
-  CHECK(std::holds_alternative<ShowHelp>(parse({"--port", "1", "-h"})));
+TEST_CASE("config: --help wins, and is no error") {
+  CHECK(shows_help(parse({"--help"})));
+  CHECK(shows_help(parse({"--port", "1", "-h"})));
   CHECK(usage_text().find("--mod-token-file") != std::string::npos);
 }
 
-TEST_CASE("config: bad arguments give one clear message") {
-  CHECK(usage_error({"--db", "x"}).find("--port is required") != std::string::npos);
-  CHECK(usage_error({"--port", "1"}).find("--db is required") != std::string::npos);
-  CHECK(usage_error({"--port", "65536", "--db", "x"}).find("0 to 65535") != std::string::npos);
-  CHECK(usage_error({"--port", "-1", "--db", "x"}).find("--port") != std::string::npos);
-  CHECK(usage_error({"--port", "80x", "--db", "x"}).find("'80x'") != std::string::npos);
-  CHECK(usage_error({"--port"}).find("--port needs a value") != std::string::npos);
-  CHECK(usage_error({"--port", "1", "--db", "x", "--rate", "five"}).find("--rate") !=
-        std::string::npos);
-  CHECK(usage_error({"--port", "1", "--db", "x", "--host", "example.com"}).find("IP address") !=
-        std::string::npos);
-  CHECK(usage_error({"--port", "1", "--db", "x", "--allow-origin", "example.com"})
-            .find("scheme://") != std::string::npos);
-  CHECK(usage_error({"--port", "1", "--db", "x", "--premoderate=yes"}).find("takes no value") !=
-        std::string::npos);
-  CHECK(usage_error({"--port", "1", "--db", "x", "--frobnicate"}).find("'--frobnicate'") !=
-        std::string::npos);
+TEST_CASE("config: bad arguments give one clear message and a stable id") {
+  const struct {
+    std::vector<std::string> args;
+    ErrorId id;
+    const char* says;
+  } cases[] = {
+      {{"--db", "x"}, ErrorId::option_required, "--port is required"},
+      {{"--port", "1"}, ErrorId::option_required, "--db is required"},
+      {{"--port", "65536", "--db", "x"}, ErrorId::option_value_invalid, "0 to 65535"},
+      {{"--port", "-1", "--db", "x"}, ErrorId::option_value_invalid, "--port"},
+      {{"--port", "80x", "--db", "x"}, ErrorId::option_value_invalid, "'80x'"},
+      {{"--port"}, ErrorId::option_value_missing, "--port needs a value"},
+      {{"--port", "1", "--db", ""}, ErrorId::option_value_missing, "--db needs a file path"},
+      {{"--port", "1", "--db", "x", "--rate", "five"}, ErrorId::option_value_invalid, "--rate"},
+      {{"--port", "1", "--db", "x", "--host", "example.com"}, ErrorId::option_value_invalid, "IP address"},
+      {{"--port", "1", "--db", "x", "--allow-origin", "example.com"}, ErrorId::option_value_invalid,
+       "scheme://"},
+      {{"--port", "1", "--db", "x", "--premoderate=yes"}, ErrorId::option_takes_no_value,
+       "takes no value"},
+      {{"--port", "1", "--db", "x", "--frobnicate"}, ErrorId::option_unknown, "'--frobnicate'"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.says);
+    const comments::Error e = usage_error(c.args);
+    CHECK(e.id == c.id);
+    CHECK(e.message.find(c.says) != std::string::npos);
+  }
 }
 
 TEST_CASE("config: the moderator token is never accepted on the command line") {
-  const auto message = usage_error({"--port", "1", "--db", "x", "--mod-token", "s3cret"});
-  CHECK(message.find("COMMENTS_MOD_TOKEN") != std::string::npos);
-  CHECK(message.find("s3cret") == std::string::npos);
+  const auto error = usage_error({"--port", "1", "--db", "x", "--mod-token", "s3cret"});
+  CHECK(error.id == ErrorId::option_refused);
+  CHECK(error.message.find("COMMENTS_MOD_TOKEN") != std::string::npos);
+  CHECK(error.message.find("s3cret") == std::string::npos);
 }

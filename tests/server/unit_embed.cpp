@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "http/embed.hpp"
+#include "http/embed_query.hpp"
 
 using namespace comments;
 using namespace comments::server;
@@ -93,11 +94,35 @@ TEST_CASE("embed: English texts, limit and the empty thread") {
 }
 
 TEST_CASE("embed: lang parameter") {
-  EmbedLang lang = EmbedLang::en;
-  CHECK(parse_embed_lang("zh-CN", lang));
-  CHECK(lang == EmbedLang::zh_cn);
-  CHECK(parse_embed_lang("EN-us", lang));
-  CHECK(lang == EmbedLang::en);
-  CHECK_FALSE(parse_embed_lang("fr", lang));
-  CHECK(lang == EmbedLang::en);
+  const auto zh = parse_embed_lang("zh-CN");
+  REQUIRE(zh.ok());
+  CHECK(*zh == EmbedLang::zh_cn);
+  const auto en = parse_embed_lang("EN-us");
+  REQUIRE(en.ok());
+  CHECK(*en == EmbedLang::en);
+  const auto fr = parse_embed_lang("fr");
+  REQUIRE_FALSE(fr.ok());
+  CHECK(fr.error().id == ErrorId::embed_lang_unknown);
+}
+
+TEST_CASE("embed: the query's failures have stable ids") {
+  const auto query = parse_embed_query("thread=a%2Fb&limit=3&lang=en");
+  REQUIRE(query.ok());
+  CHECK(query->thread == "a/b");
+  CHECK(query->limit == 3);
+  CHECK(query->lang == EmbedLang::en);
+  const std::pair<const char*, ErrorId> cases[] = {
+      {"limit=3", ErrorId::embed_thread_missing},
+      {"thread=", ErrorId::embed_thread_invalid},
+      {"thread=a%0Ab", ErrorId::embed_thread_invalid},
+      {"thread=a&limit=51", ErrorId::embed_limit_invalid},
+      {"thread=a&limit=x", ErrorId::embed_limit_invalid},
+      {"thread=a&lang=fr", ErrorId::embed_lang_unknown},
+  };
+  for (const auto& [text, id] : cases) {
+    CAPTURE(text);
+    const auto parsed = parse_embed_query(text);
+    REQUIRE_FALSE(parsed.ok());
+    CHECK(parsed.error().id == id);
+  }
 }

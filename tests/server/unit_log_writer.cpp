@@ -95,3 +95,17 @@ TEST_CASE("LogWriter: a reader that does not read costs dropped lines, counted, 
   CHECK(lines == accepted);
   CHECK(reported == dropped);
 }
+
+TEST_CASE("log levels: the four names, else log_level_unknown") {
+  using comments::server::LogLevel;
+  const auto warn = comments::server::parse_log_level("warn");
+  REQUIRE(warn.ok());
+  CHECK(*warn == LogLevel::warn);
+  CHECK(comments::server::parse_log_level("debug").value() == LogLevel::debug);
+  for (const char* bad : {"", "WARN", "verbose"}) {
+    CAPTURE(bad);
+    const auto level = comments::server::parse_log_level(bad);
+    REQUIRE_FALSE(level.ok());
+    CHECK(level.error().id == comments::ErrorId::log_level_unknown);
+  }
+}

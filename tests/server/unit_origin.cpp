@@ -16,11 +16,12 @@ TEST_CASE("origin: parse scheme, host and port with defaults") {
   REQUIRE(b);
   CHECK(b->host == "::1");
   CHECK(b->port == 8080);
-  CHECK_FALSE(parse_origin("example.com"));
-  CHECK_FALSE(parse_origin("http://"));
-  CHECK_FALSE(parse_origin("http://a:99999"));
-  CHECK_FALSE(parse_origin("http://a:"));
-  CHECK_FALSE(parse_origin("http://a/b"));
+  for (const char* bad : {"example.com", "http://", "http://a:99999", "http://a:", "http://a/b"}) {
+    CAPTURE(bad);
+    const auto parsed = parse_origin(bad);
+    REQUIRE_FALSE(parsed.ok());
+    CHECK(parsed.error().id == comments::ErrorId::origin_invalid);
+  }
 }
 
 TEST_CASE("origin: no Origin header is allowed (not a browser page)") {

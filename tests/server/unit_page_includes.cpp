@@ -9,15 +9,13 @@ using namespace comments::server;
 namespace {
 
 const EmbedQuery& query_of(const EmbedInclude& include) {
-  const auto* query = std::get_if<EmbedQuery>(&include.request);
-  REQUIRE_MESSAGE(query != nullptr, std::get<std::string>(include.request));
-  return *query;
+  REQUIRE_MESSAGE(include.request.ok(), include.request.error().message);
+  return *include.request;
 }
 
-std::string problem_of(const EmbedInclude& include) {
-  const auto* problem = std::get_if<std::string>(&include.request);
-  REQUIRE(problem != nullptr);
-  return *problem;
+const comments::Error& problem_of(const EmbedInclude& include) {
+  REQUIRE_FALSE(include.request.ok());
+  return include.request.error();
 }
 
 }  // namespace
@@ -66,11 +64,17 @@ TEST_CASE("includes: a directive meant for /embed/latest that cannot be used say
       "<!--#include virtual=\"/embed/latest?thread=t\" wait=\"yes\" -->"
       "<!--#include virtual=\"/embed/latest?thread=t -->");
   REQUIRE(found.size() == 5);
-  CHECK(problem_of(found[0]) == "lang must be zh-CN or en");
-  CHECK(problem_of(found[1]).find("not &amp;") != std::string::npos);
-  CHECK(problem_of(found[2]).find("variables") != std::string::npos);
-  CHECK(problem_of(found[3]).find("not wait=") != std::string::npos);
-  CHECK(problem_of(found[4]).find("cannot read") != std::string::npos);
+  CHECK(problem_of(found[0]).message == "lang must be zh-CN or en");
+  CHECK(problem_of(found[1]).message.find("not &amp;") != std::string::npos);
+  CHECK(problem_of(found[2]).message.find("variables") != std::string::npos);
+  CHECK(problem_of(found[3]).message.find("not wait=") != std::string::npos);
+  CHECK(problem_of(found[4]).message.find("cannot read") != std::string::npos);
+  using comments::ErrorId;
+  CHECK(problem_of(found[0]).id == ErrorId::embed_lang_unknown);
+  CHECK(problem_of(found[1]).id == ErrorId::include_unknown_param);
+  CHECK(problem_of(found[2]).id == ErrorId::include_nginx_variable);
+  CHECK(problem_of(found[3]).id == ErrorId::include_extra_param);
+  CHECK(problem_of(found[4]).id == ErrorId::include_unreadable);
 }
 
 TEST_CASE("includes: the problem comment is escaped and holds no \"--\"") {

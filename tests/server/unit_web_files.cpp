@@ -36,14 +36,16 @@ struct WebRoot {
 }  // namespace
 
 TEST_CASE("web: percent decoding") {
-  CHECK(percent_decode("a%20b%2Fc", false) == "a b/c");
-  CHECK(percent_decode("a+b", false) == "a+b");
-  CHECK(percent_decode("a+b", true) == "a b");
-  CHECK(percent_decode("%E7%BD%91%E5%8F%8B", false) == "网友");
-  CHECK_FALSE(percent_decode("%", false));
-  CHECK_FALSE(percent_decode("%2", false));
-  CHECK_FALSE(percent_decode("%zz", false));
-  CHECK_FALSE(percent_decode("a%00b", false));
+  CHECK(percent_decode("a%20b%2Fc", false).value() == "a b/c");
+  CHECK(percent_decode("a+b", false).value() == "a+b");
+  CHECK(percent_decode("a+b", true).value() == "a b");
+  CHECK(percent_decode("%E7%BD%91%E5%8F%8B", false).value() == "网友");
+  for (const char* bad : {"%", "%2", "%zz", "a%00b"}) {
+    CAPTURE(bad);
+    const auto decoded = percent_decode(bad, false);
+    REQUIRE_FALSE(decoded.ok());
+    CHECK(decoded.error().id == comments::ErrorId::percent_encoding_invalid);
+  }
 }
 
 TEST_CASE("web: query parameters") {

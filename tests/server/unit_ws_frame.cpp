@@ -209,17 +209,19 @@ TEST_CASE("ws handshake: version 13 and a 16-byte key are required") {
   namespace http = boost::beast::http;
   http::request<http::string_body> req{http::verb::get, "/ws", 11};
   req.set(http::field::sec_websocket_key, "dGhlIHNhbXBsZSBub25jZQ==");
-  auto refusal = check_upgrade(req);
-  REQUIRE(refusal);
-  CHECK(refusal->status == http::status::upgrade_required);
+  auto checked = check_upgrade(req);
+  REQUIRE_FALSE(checked.ok());
+  CHECK(checked.error().id == comments::ErrorId::ws_version_unsupported);
+  CHECK(refusal_status(checked.error().id) == http::status::upgrade_required);
   req.set(http::field::sec_websocket_version, "13");
-  CHECK_FALSE(check_upgrade(req));
+  CHECK(check_upgrade(req).ok());
   for (const char* key : {"", "short==", "dGhlIHNhbXBsZSBub25jZQ", "dGhlIHNhbXBsZSBub25jZR==",
                           "dGhlIHNhbXBsZSBub25j*Q=="}) {
     CAPTURE(key);
     req.set(http::field::sec_websocket_key, key);
-    refusal = check_upgrade(req);
-    REQUIRE(refusal);
-    CHECK(refusal->status == http::status::bad_request);
+    checked = check_upgrade(req);
+    REQUIRE_FALSE(checked.ok());
+    CHECK(checked.error().id == comments::ErrorId::ws_key_invalid);
+    CHECK(refusal_status(checked.error().id) == http::status::bad_request);
   }
 }

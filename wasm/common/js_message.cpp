@@ -82,8 +82,8 @@ std::string text_at(const val& object, const char* key) {
   return string_at(object, key).value_or(std::string());
 }
 
-std::optional<comments::Comment> comment_from(const val& value) {
-  if (!is_object(value)) return std::nullopt;
+comments::Result<comments::Comment> comment_from(const val& value) {
+  if (!is_object(value)) return comments::comment_error(comments::ErrorId::comment_not_object);
   return comments::read_comment(JsFields(value));
 }
 

@@ -39,7 +39,7 @@ std::optional<std::int64_t> int_at(const val& object, const char* key);
 std::string text_at(const val& object, const char* key);
 
 // A comment object as the server sends it (see comments::read_comment).
-std::optional<comments::Comment> comment_from(const val& value);
+comments::Result<comments::Comment> comment_from(const val& value);
 // Every valid comment of the array at object[key]; invalid items are skipped.
 std::vector<comments::Comment> comments_at(const val& object, const char* key);
 

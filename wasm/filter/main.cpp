@@ -42,19 +42,17 @@ std::string muted_words_problem(const std::vector<std::string>& words, bool zh) 
               : "Too many muted words: at most " + max(comments::limits::max_filter_words) + ".";
   }
   for (const std::string& word : words) {
-    const comments::WordProblem problem = comments::check_filter_word(word);
-    if (problem == comments::WordProblem::none) continue;
+    const comments::Result<void> checked = comments::check_filter_word(word);
+    if (checked) continue;
     const std::string quoted = comments::text::quoted_excerpt(word, 20, zh ? "“" : "\"", zh ? "”" : "\"");
-    switch (problem) {
-      case comments::WordProblem::none:
-        break;
-      case comments::WordProblem::invalid_utf8:
+    switch (checked.error().id) {
+      case comments::ErrorId::filter_word_invalid_utf8:
         return zh ? "屏蔽词中有无法识别的字符。" : "A muted word has characters that cannot be read.";
-      case comments::WordProblem::too_long:
+      case comments::ErrorId::filter_word_too_long:
         return zh ? "屏蔽词" + quoted + "太长了，最多 " + max(comments::limits::max_filter_word_chars) + " 字。"
                   : "The muted word " + quoted + " is too long: at most " +
                         max(comments::limits::max_filter_word_chars) + " characters.";
-      case comments::WordProblem::folds_to_nothing:
+      default:  // filter_word_folds_to_nothing
         return zh ? "屏蔽词" + quoted + "只有空白、标点或符号，屏蔽不了任何评论。"
                   : "The muted word " + quoted +
                         " has only spaces, punctuation or symbols, so it cannot hide anything.";

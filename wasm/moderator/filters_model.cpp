@@ -44,8 +44,13 @@ bool FilterEditor::server_lists(FilterLists lists, const FilterLists& edited) {
   return !editing;
 }
 
+std::string problem_of(const FilterLists& lists) {
+  const comments::Result<void> valid = lists.validate();
+  return valid ? std::string() : valid.error().message;
+}
+
 EditState FilterEditor::check(const FilterLists& edited) const {
-  return {edited.validate(), !same(edited, server_)};
+  return {problem_of(edited), !same(edited, server_)};
 }
 
 PreviewResult FilterEditor::preview(const FilterLists& edited, const std::vector<comments::Comment>& sample) const {

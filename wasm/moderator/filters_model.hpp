@@ -18,6 +18,9 @@ namespace cmmod {
 std::vector<std::string> split_lines(const std::string& input);
 std::string join_lines(const std::vector<std::string>& words);
 
+// Why the server would refuse `lists` (its validation's message), "" when it would not.
+std::string problem_of(const comments::FilterLists& lists);
+
 // What the panel's status line says about an edit.
 struct EditState {
   std::string problem;  // why the server would refuse the lists ("" none)

@@ -204,7 +204,7 @@ void Console::render_preview() {
 
 void Console::save_filters() {
   const FilterLists lists = edited_lists();
-  if (show_problem(lists.validate())) return;
+  if (show_problem(problem_of(lists))) return;
   json message = {{"type", "filters"}, {"banned", lists.banned}, {"suspect", lists.suspect}};
   const bool sent = connection_.request(std::move(message), [this](const json& reply) {
     if (json_string(reply, "type") != "filters") {

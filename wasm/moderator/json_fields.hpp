@@ -48,7 +48,9 @@ inline std::vector<comments::Comment> json_comments(const nlohmann::json& j, con
 inline std::optional<comments::Comment> json_comment(const nlohmann::json& j, const char* key) {
   auto it = j.find(key);
   if (it == j.end()) return std::nullopt;
-  return comments::comment_from_json(*it);
+  auto c = comments::comment_from_json(*it);
+  if (!c) return std::nullopt;
+  return std::move(c).value();
 }
 
 }  // namespace cmmod

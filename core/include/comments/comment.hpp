@@ -8,6 +8,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "comments/result.hpp"
+
 namespace comments {
 
 enum class Status : std::uint8_t { published, pending, rejected, deleted };
@@ -32,8 +34,8 @@ struct Comment {
 // {"id":…,"thread":…,"parent":…,"author":…,"body":…,"created":…,"status":…,"pinned":…,"flags":…}
 void to_json(nlohmann::json& j, const Comment& c);
 
-// Reads a comment object as a server sends it (used by the browser client).
-// Returns nullopt when a field is missing or of the wrong type.
-std::optional<Comment> comment_from_json(const nlohmann::json& j);
+// Reads a comment object as a server sends it (used by the browser client):
+// fails as read_comment does (comment_fields.hpp), or comment_not_object.
+Result<Comment> comment_from_json(const nlohmann::json& j);
 
 }  // namespace comments

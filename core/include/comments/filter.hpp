@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "comments/result.hpp"
+
 namespace comments {
 
 // Folds one code point: returns 0 when the character is dropped, else the
@@ -30,10 +32,11 @@ std::u32string fold(std::string_view utf8);
 // counts once.
 int count_links(std::string_view utf8);
 
-// Why `word` cannot be a filter word, or none. FilterLists::validate words
-// these as sentences for moderators; the widget words them for readers.
-enum class WordProblem : std::uint8_t { none, invalid_utf8, too_long, folds_to_nothing };
-WordProblem check_filter_word(std::string_view word) noexcept;
+// Whether `word` can be a filter word: else filter_word_invalid_utf8,
+// filter_word_too_long or filter_word_folds_to_nothing, with a sentence for
+// moderators that starts with `label` (FilterLists::validate passes e.g.
+// "The banned word #2"). The filter module words the ids anew for readers.
+Result<void> check_filter_word(std::string_view word, std::string_view label = "The word");
 
 // A set of words matched anywhere in a folded text (Aho-Corasick).
 class WordMatcher {
@@ -68,9 +71,9 @@ struct FilterLists {
   std::vector<std::string> banned;
   std::vector<std::string> suspect;
 
-  // Empty when valid, else a human-readable sentence naming the first bad
-  // word (one that is not valid UTF-8, too long, or folds to nothing).
-  std::string validate() const;
+  // Fine, or the first problem: a list of too many words
+  // (filter_list_too_long) or a bad word (check_filter_word), named.
+  Result<void> validate() const;
 };
 
 // Banned + suspect lists compiled into automata. Immutable once built, so a

@@ -1,7 +1,7 @@
 // The wire contract (shared/protocol.md, documented in full in docs/protocol.md):
 // client messages parsed and validated into typed requests, and every server
-// message serialised. Nothing here throws; bad input becomes a ProtocolError
-// carrying the contract's code and a human-readable sentence.
+// message serialised. Nothing here throws; bad input becomes an Error
+// (result.hpp) whose id maps to the contract's code (wire_code).
 #pragma once
 
 #include <cstdint>
@@ -13,6 +13,7 @@
 
 #include "comments/comment.hpp"
 #include "comments/moderation.hpp"
+#include "comments/result.hpp"
 
 namespace comments {
 
@@ -30,10 +31,18 @@ enum class ErrorCode : std::uint8_t {
 
 std::string_view to_string(ErrorCode c) noexcept;
 
-struct ProtocolError {
-  ErrorCode code = ErrorCode::bad_request;
-  std::string message;                       // one sentence for a person
-  std::optional<std::string> req;            // echoed when the request had a valid one
+// The wire code an error is sent with: the one mapping from ErrorId to
+// ErrorCode. Ids that never reach the wire (command line, HTTP, a comment
+// read by the browser) map to `internal`.
+ErrorCode wire_code(ErrorId id) noexcept;
+
+using Req = std::optional<std::string>;
+
+// An error reply: what failed, the req it answers, and for rate_limited how
+// long to wait. Its `code` on the wire is wire_code(error.id).
+struct ErrorReply {
+  Error error;
+  Req req;                                     // echoed when the request had a valid one
   std::optional<std::int64_t> retry_after_ms;  // rate_limited only
 };
 
@@ -97,22 +106,21 @@ using Request = std::variant<JoinRequest, LeaveRequest, MoreRequest, PostRequest
                              AuthRequest, QueueRequest, ModerateRequest, BanRequest,
                              FiltersRequest, AuditRequest>;
 
+// One parsed frame: its `req` (set when the frame had a valid one, to be
+// echoed by the reply, an error reply included) and the validated request or
+// why there is none.
 struct ClientMessage {
-  std::optional<std::string> req;
-  Request request;
+  Req req;
+  Result<Request> request;
 };
 
-using ParseResult = std::variant<ClientMessage, ProtocolError>;
-
 // Parses one text frame (already known to be valid UTF-8 and <= 64 KiB).
-ParseResult parse_client_message(std::string_view frame);
+ClientMessage parse_client_message(std::string_view frame);
 
 // ---- Server -> client messages ---------------------------------------------
 // Each returns the serialised JSON text of one frame. `req` is echoed when set.
 
-using Req = std::optional<std::string>;
-
-std::string error_message(const ProtocolError& e);
+std::string error_message(const ErrorReply& e);
 std::string snapshot_message(const Req& req, std::string_view thread, std::int64_t total,
                              const std::vector<Comment>& newest,
                              const std::vector<Comment>& pinned);

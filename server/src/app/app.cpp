@@ -43,18 +43,17 @@ void App::shutdown() {
 }
 
 void App::on_binary(const PeerPtr& peer) {
-  reply_error(*peer, ErrorCode::bad_request,
+  reply_error(*peer, ErrorId::binary_frame,
               "Binary frames are not accepted; send one JSON object per text frame.", {});
 }
 
 void App::on_text(const PeerPtr& peer, std::string_view message) {
   if (peer->dropped) return;
-  auto parsed = parse_client_message(message);
-  if (auto* error = std::get_if<ProtocolError>(&parsed)) {
-    reply_error(*peer, *error);
+  const ClientMessage m = parse_client_message(message);
+  if (!m.request) {
+    reply_error(*peer, ErrorReply{m.request.error(), m.req, std::nullopt});
     return;
   }
-  auto& m = std::get<ClientMessage>(parsed);
   std::visit(
       [&](const auto& request) {
         using R = std::decay_t<decltype(request)>;
@@ -66,7 +65,7 @@ void App::on_text(const PeerPtr& peer, std::string_view message) {
           moderation_.handle(peer, m.req, request);
         }
       },
-      m.request);
+      *m.request);
 }
 
 void App::disconnected(Peer& peer) {

@@ -33,7 +33,7 @@ void AppState::run_store_job(const PeerPtr& peer, const Req& req, std::string wh
       completions.push([weak, req, what, error = std::string(e.what())] {
         log_error("store-failed", "op=" + what + " error=" + log_value(error));
         if (auto p = weak.lock()) {
-          reply_error(*p, ErrorCode::internal,
+          reply_error(*p, ErrorId::server_failed,
                       "The server could not complete the request; nothing was changed.", req);
         }
       });

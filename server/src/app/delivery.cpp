@@ -16,11 +16,11 @@ void deliver(Peer& peer, const Encoded& message) {
 
 void reply(Peer& peer, std::string message) { deliver(peer, encode(std::move(message))); }
 
-void reply_error(Peer& peer, const ProtocolError& error) { reply(peer, error_message(error)); }
+void reply_error(Peer& peer, const ErrorReply& error) { reply(peer, error_message(error)); }
 
-void reply_error(Peer& peer, ErrorCode code, std::string message, const Req& req,
+void reply_error(Peer& peer, ErrorId id, std::string message, const Req& req,
                  std::optional<std::int64_t> retry_after_ms) {
-  reply_error(peer, ProtocolError{code, std::move(message), req, retry_after_ms});
+  reply_error(peer, ErrorReply{Error{id, std::move(message)}, req, retry_after_ms});
 }
 
 void Moderators::add(Peer& peer) {

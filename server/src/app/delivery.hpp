@@ -17,9 +17,10 @@ namespace comments::server {
 void deliver(Peer& peer, const Encoded& message);
 // A reply to one request.
 void reply(Peer& peer, std::string message);
-void reply_error(Peer& peer, ErrorCode code, std::string message, const Req& req,
+// An error reply; its wire code is wire_code(id).
+void reply_error(Peer& peer, ErrorId id, std::string message, const Req& req,
                  std::optional<std::int64_t> retry_after_ms = std::nullopt);
-void reply_error(Peer& peer, const ProtocolError& error);
+void reply_error(Peer& peer, const ErrorReply& error);
 
 // The peers signed in as moderators: each is sent every held post, flag and
 // audit entry as it happens.

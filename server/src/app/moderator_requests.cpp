@@ -53,7 +53,7 @@ ModeratorRequests::ModeratorRequests(AppState& state, std::optional<std::string>
 
 bool ModeratorRequests::require_moderator(Peer& peer, const Req& req) {
   if (!peer.moderator.empty()) return true;
-  reply_error(peer, ErrorCode::unauthorized, "Sign in as a moderator first (auth).", req);
+  reply_error(peer, ErrorId::not_moderator, "Sign in as a moderator first (auth).", req);
   return false;
 }
 
@@ -64,14 +64,14 @@ void ModeratorRequests::audit_pushed(const std::optional<AuditEntry>& entry) {
 void ModeratorRequests::reply_no_comment(const WeakPeer& peer, const Req& req, std::int64_t id) {
   state_.completions.push([peer, req, id] {
     if (auto p = peer.lock()) {
-      reply_error(*p, ErrorCode::not_found, "No comment has id " + std::to_string(id) + ".", req);
+      reply_error(*p, ErrorId::comment_not_found, "No comment has id " + std::to_string(id) + ".", req);
     }
   });
 }
 
 void ModeratorRequests::handle(const PeerPtr& peer, const Req& req, const AuthRequest& r) {
   if (!token_.configured()) {
-    reply_error(*peer, ErrorCode::unauthorized, "Moderation is not enabled on this server.", req);
+    reply_error(*peer, ErrorId::moderation_off, "Moderation is not enabled on this server.", req);
     return;
   }
   // Failed attempts are limited per address so the token cannot be guessed
@@ -81,10 +81,10 @@ void ModeratorRequests::handle(const PeerPtr& peer, const Req& req, const AuthRe
     log_warn("auth-failed",
              "conn=" + std::to_string(peer->id()) + " from=" + short_hash(peer->poster()));
     if (retry) {
-      reply_error(*peer, ErrorCode::rate_limited,
+      reply_error(*peer, ErrorId::rate_limited,
                   "Too many wrong tokens; wait before trying again.", req, *retry);
     } else {
-      reply_error(*peer, ErrorCode::unauthorized, "The moderator token is not right.", req);
+      reply_error(*peer, ErrorId::token_wrong, "The moderator token is not right.", req);
     }
     return;
   }
@@ -167,8 +167,8 @@ void ModeratorRequests::handle(const PeerPtr& peer, const Req& req, const Filter
   FilterLists lists = policy.requested_filters();
   if (r.banned) lists.banned = *r.banned;
   if (r.suspect) lists.suspect = *r.suspect;
-  if (std::string problem = lists.validate(); !problem.empty()) {
-    reply_error(*peer, ErrorCode::invalid, std::move(problem), req);
+  if (const Result<void> valid = lists.validate(); !valid) {
+    reply_error(*peer, ErrorReply{valid.error(), req, std::nullopt});
     return;
   }
   policy.requested_filters() = lists;
@@ -196,7 +196,7 @@ void ModeratorRequests::handle(const PeerPtr& peer, const Req& req, const Filter
         log_error("store-failed", "op=filters error=" + log_value(error));
         policy.requested_filters() = policy.filter().lists();
         if (p) {
-          reply_error(*p, ErrorCode::internal,
+          reply_error(*p, ErrorId::server_failed,
                       "The server could not save the filters; they are unchanged.", req);
         }
         return;

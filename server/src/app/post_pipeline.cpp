@@ -19,23 +19,22 @@ void PostPipeline::submit(const PeerPtr& peer, const Req& req, const PostRequest
   commit(std::move(attempt));
 }
 
-std::optional<ProtocolError> PostPipeline::check_ban(Attempt& a) {
+std::optional<ErrorReply> PostPipeline::check_ban(Attempt& a) {
   if (!state_.policy.banned(a.peer->poster())) return std::nullopt;
   log_info("post-refused", "reason=banned from=" + short_hash(a.peer->poster()));
-  return ProtocolError{ErrorCode::banned, "You can no longer post comments here.", a.req, {}};
+  return ErrorReply{Error{ErrorId::poster_banned, "You can no longer post comments here."}, a.req, {}};
 }
 
-std::optional<ProtocolError> PostPipeline::check_rate(Attempt& a) {
+std::optional<ErrorReply> PostPipeline::check_rate(Attempt& a) {
   const auto retry = state_.policy.try_post(a.peer->poster(), a.now);
   if (!retry) return std::nullopt;
   log_info("post-refused", "reason=rate from=" + short_hash(a.peer->poster()));
-  return ProtocolError{ErrorCode::rate_limited,
-                       "Too many comments in a short time; try again in " +
-                           std::to_string((*retry + 999) / 1000) + " s.",
-                       a.req, *retry};
+  return ErrorReply{Error{ErrorId::rate_limited, "Too many comments in a short time; try again in " +
+                                                     std::to_string((*retry + 999) / 1000) + " s."},
+                    a.req, *retry};
 }
 
-std::optional<ProtocolError> PostPipeline::apply_filter(Attempt& a) {
+std::optional<ErrorReply> PostPipeline::apply_filter(Attempt& a) {
   const FilterDecision decision = state_.policy.filter().check(a.post.author, a.post.body);
   switch (decision.verdict) {
     case Verdict::publish:
@@ -47,13 +46,13 @@ std::optional<ProtocolError> PostPipeline::apply_filter(Attempt& a) {
     case Verdict::block:
       log_info("post-refused", "reason=blocked from=" + short_hash(a.peer->poster()) +
                                    " rule=" + log_value(decision.reason));
-      return ProtocolError{ErrorCode::blocked,
-                           "The comment contains a word this site does not accept.", a.req, {}};
+      return ErrorReply{Error{ErrorId::post_blocked, "The comment contains a word this site does not accept."},
+                        a.req, {}};
   }
   return std::nullopt;
 }
 
-std::optional<ProtocolError> PostPipeline::apply_premoderation(Attempt& a) {
+std::optional<ErrorReply> PostPipeline::apply_premoderation(Attempt& a) {
   if (state_.policy.premoderate()) a.status = Status::pending;
   return std::nullopt;
 }
@@ -80,14 +79,14 @@ void PostPipeline::on_committed(const WeakPeer& weak, const Req& req, PostOutcom
   if (outcome.failed) {
     log_error("store-failed", "op=post error=" + log_value(outcome.error));
     if (peer) {
-      reply_error(*peer, ErrorCode::internal,
+      reply_error(*peer, ErrorId::server_failed,
                   "The server could not save the comment; nothing was stored. Try again.", req);
     }
     return;
   }
   if (!outcome.comment) {
     if (peer) {
-      reply_error(*peer, ErrorCode::not_found,
+      reply_error(*peer, ErrorId::comment_not_found,
                   "The comment you reply to does not exist in this thread.", req);
     }
     return;

@@ -31,12 +31,12 @@ class PostPipeline {
     std::string hold_reason;  // the filter's reason when held
   };
   // One phase: nullopt to go on, or the error to answer.
-  using Phase = std::optional<ProtocolError> (PostPipeline::*)(Attempt&);
+  using Phase = std::optional<ErrorReply> (PostPipeline::*)(Attempt&);
 
-  std::optional<ProtocolError> check_ban(Attempt& a);
-  std::optional<ProtocolError> check_rate(Attempt& a);
-  std::optional<ProtocolError> apply_filter(Attempt& a);
-  std::optional<ProtocolError> apply_premoderation(Attempt& a);
+  std::optional<ErrorReply> check_ban(Attempt& a);
+  std::optional<ErrorReply> check_rate(Attempt& a);
+  std::optional<ErrorReply> apply_filter(Attempt& a);
+  std::optional<ErrorReply> apply_premoderation(Attempt& a);
   void commit(Attempt a);
   void on_committed(const WeakPeer& peer, const Req& req, PostOutcome outcome);
 

@@ -37,7 +37,7 @@ void ReaderRequests::handle(const PeerPtr& peer, const Req& req, const FlagReque
       auto p = weak.lock();
       if (!flagged) {
         if (p) {
-          reply_error(*p, ErrorCode::not_found,
+          reply_error(*p, ErrorId::comment_not_found,
                       "Comment " + std::to_string(id) + " is not a published comment.", req);
         }
         return;

@@ -89,7 +89,7 @@ void ThreadHubs::on_loaded(const std::string& thread, std::optional<ThreadSnapsh
     for (auto& w : waiting) {
       if (auto peer = w.peer.lock()) {
         std::erase(peer->joined, hub);
-        reply_error(*peer, ErrorCode::internal, "The server could not read this thread; try again.",
+        reply_error(*peer, ErrorId::server_failed, "The server could not read this thread; try again.",
                     w.req);
       }
     }

@@ -41,17 +41,11 @@ void append_comment(std::string& out, const Comment& c, bool pinned, const Threa
 
 }  // namespace
 
-bool parse_embed_lang(std::string_view text, EmbedLang& out) {
+Result<EmbedLang> parse_embed_lang(std::string_view text) {
   const std::string lower = text::ascii_lower(text);
-  if (lower == "zh-cn" || lower == "zh" || lower == "zh-hans") {
-    out = EmbedLang::zh_cn;
-    return true;
-  }
-  if (lower == "en" || lower.starts_with("en-")) {
-    out = EmbedLang::en;
-    return true;
-  }
-  return false;
+  if (lower == "zh-cn" || lower == "zh" || lower == "zh-hans") return EmbedLang::zh_cn;
+  if (lower == "en" || lower.starts_with("en-")) return EmbedLang::en;
+  return Error{ErrorId::embed_lang_unknown, "lang must be zh-CN or en"};
 }
 
 std::string html_escape_multiline(std::string_view text) {

@@ -20,15 +20,16 @@
 #include <vector>
 
 #include "comments/comment.hpp"
+#include "comments/result.hpp"
 #include "comments/text.hpp"
 
 namespace comments::server {
 
 enum class EmbedLang { zh_cn, en };
 
-// "zh-CN" / "en" (case-insensitive; "zh", "zh-Hans" and "en-*" accepted).
-// Returns false for anything else and leaves `out` as it was.
-bool parse_embed_lang(std::string_view text, EmbedLang& out);
+// "zh-CN" / "en" (case-insensitive; "zh", "zh-Hans" and "en-*" accepted);
+// embed_lang_unknown for anything else.
+Result<EmbedLang> parse_embed_lang(std::string_view text);
 
 // Escapes & < > " ' for text and attribute values (core: the widget uses it too).
 using text::html_escape;

@@ -5,7 +5,6 @@
 
 #include <string>
 #include <string_view>
-#include <variant>
 
 #include "comments/limits.hpp"
 #include "http/embed.hpp"
@@ -19,7 +18,7 @@ struct EmbedQuery {
   EmbedLang lang = EmbedLang::zh_cn;
 };
 
-// The query, or on a bad parameter a sentence saying what is wrong (the 400 body).
-std::variant<EmbedQuery, std::string> parse_embed_query(std::string_view query);
+// The query, or on a bad parameter an embed_* error (its message is the 400 body).
+Result<EmbedQuery> parse_embed_query(std::string_view query);
 
 }  // namespace comments::server

@@ -282,9 +282,10 @@ void HttpSession::upgrade(Request&& req) {
     res.keep_alive(false);
     return send(std::move(res), false);
   }
-  if (const auto refusal = ws::check_upgrade(req)) {
-    auto res = text_response(req, refusal->status, refusal->message + "\n");
-    if (refusal->status == http::status::upgrade_required) {
+  if (const auto checked = ws::check_upgrade(req); !checked) {
+    const http::status status = ws::refusal_status(checked.error().id);
+    auto res = text_response(req, status, checked.error().message + "\n");
+    if (status == http::status::upgrade_required) {
       res.set(http::field::sec_websocket_version, "13");
     }
     res.keep_alive(false);
@@ -304,11 +305,11 @@ void HttpSession::upgrade(Request&& req) {
 
 void HttpSession::serve_embed(Request&& req, std::string_view query) {
   auto parsed = parse_embed_query(query);
-  if (auto* problem = std::get_if<std::string>(&parsed)) {
-    return send(text_response(req, http::status::bad_request, std::move(*problem) + "\n"),
+  if (!parsed) {
+    return send(text_response(req, http::status::bad_request, parsed.error().message + "\n"),
                 req.keep_alive());
   }
-  auto& embed = std::get<EmbedQuery>(parsed);
+  EmbedQuery& embed = *parsed;
 
   // Pages on allowed origins may fetch the fragment from script.
   std::string allow_origin = cors_origin(req);
@@ -373,14 +374,17 @@ void HttpSession::serve_page_with_includes(Request&& req, std::string_view path,
   };
 
   for (std::size_t i = 0; i < assembly->includes.size(); ++i) {
-    auto& request = assembly->includes[i].request;
-    if (auto* problem = std::get_if<std::string>(&request)) {
-      log_warn("include-refused", "page=" + log_value(page_path) + " error=" + log_value(*problem));
-      assembly->texts[i] = include_problem_comment(*problem);
+    const auto& request = assembly->includes[i].request;
+    if (!request) {
+      const Error& problem = request.error();
+      log_warn("include-refused", "page=" + log_value(page_path) + " id=" +
+                                      std::string(name(problem.id)) + " error=" +
+                                      log_value(problem.message));
+      assembly->texts[i] = include_problem_comment(problem.message);
       finish_one();
       continue;
     }
-    const auto& query = std::get<EmbedQuery>(request);
+    const EmbedQuery& query = *request;
     context_.embed_latest(query.thread, query.limit, query.lang,
                           [assembly, finish_one, i](HttpContext::EmbedReply reply) {
                             assembly->texts[i] = reply.ok ? std::move(reply.html)

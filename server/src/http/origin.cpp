@@ -54,14 +54,15 @@ bool split_authority(std::string_view authority, std::string& host,
 
 }  // namespace
 
-std::optional<OriginParts> parse_origin(std::string_view origin) {
+Result<OriginParts> parse_origin(std::string_view origin) {
+  const auto malformed = [] { return Error{ErrorId::origin_invalid, "an origin must be scheme://host[:port]"}; };
   const auto sep = origin.find("://");
-  if (sep == std::string_view::npos || sep == 0) return std::nullopt;
+  if (sep == std::string_view::npos || sep == 0) return malformed();
   OriginParts parts;
   parts.scheme = ascii_lower(origin.substr(0, sep));
   auto authority = origin.substr(sep + 3);
   std::optional<unsigned> port;
-  if (!split_authority(authority, parts.host, port)) return std::nullopt;
+  if (!split_authority(authority, parts.host, port)) return malformed();
   parts.explicit_port = port.has_value();
   parts.port = port ? *port : default_port(parts.scheme);
   return parts;

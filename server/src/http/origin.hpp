@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "comments/result.hpp"
+
 namespace comments::server {
 
 struct OriginParts {
@@ -16,8 +18,8 @@ struct OriginParts {
   bool explicit_port = false;
 };
 
-// Parses `scheme://host[:port]` (no path). nullopt when malformed.
-std::optional<OriginParts> parse_origin(std::string_view origin);
+// Parses `scheme://host[:port]` (no path); origin_invalid when malformed.
+Result<OriginParts> parse_origin(std::string_view origin);
 
 class OriginPolicy {
  public:

@@ -85,7 +85,7 @@ Directive parse_directive(std::string_view text) {
 // The parameter names /embed/latest knows. Anything else in an include is a
 // mistake of the page (often `&amp;` written for `&`: nginx passes the value
 // on as it stands, and the server would ignore the misspelt parameter).
-std::optional<std::string> unknown_query_param(std::string_view query) {
+Result<void> check_query_params(std::string_view query) {
   while (!query.empty()) {
     const auto amp = query.find('&');
     const auto pair = query.substr(0, amp);
@@ -94,20 +94,21 @@ std::optional<std::string> unknown_query_param(std::string_view query) {
     if (name.empty() || name == "thread" || name == "limit" || name == "lang") continue;
     std::string problem = "unknown parameter \"" + std::string(name) + "\"";
     if (name.starts_with("amp;")) problem += " (write & between parameters, not &amp;)";
-    return problem;
+    return Error{ErrorId::include_unknown_param, std::move(problem)};
   }
-  return std::nullopt;
+  return {};
 }
 
 // What an include directive asks for: nullopt when it is not ours (not an
 // include of /embed/latest), else the query or what is wrong with it.
-std::optional<std::variant<EmbedQuery, std::string>> embed_request_of(std::string_view text) {
+std::optional<Result<EmbedQuery>> embed_request_of(std::string_view text) {
   const Directive directive = parse_directive(text);
   if (directive.command != "include") return std::nullopt;
   if (!directive.readable) {
     if (text.find(embed_path) == std::string_view::npos) return std::nullopt;
-    return std::string(
-        "cannot read the directive: write <!--#include virtual=\"/embed/latest?thread=KEY\" -->");
+    return Result<EmbedQuery>(Error{
+        ErrorId::include_unreadable,
+        "cannot read the directive: write <!--#include virtual=\"/embed/latest?thread=KEY\" -->"});
   }
   const DirectiveParam* target = nullptr;
   for (const auto& param : directive.params) {
@@ -120,16 +121,21 @@ std::optional<std::variant<EmbedQuery, std::string>> embed_request_of(std::strin
 
   for (const auto& param : directive.params) {
     if (&param != target) {
-      return "the include takes one virtual=\"/embed/latest?...\" and nothing else, not " +
-             param.name + "=";
+      return Result<EmbedQuery>(
+          Error{ErrorId::include_extra_param,
+                "the include takes one virtual=\"/embed/latest?...\" and nothing else, not " +
+                    param.name + "="});
     }
   }
   if (uri.find('$') != std::string_view::npos) {
-    return std::string("nginx variables ($name) are not supported in the include");
+    return Result<EmbedQuery>(
+        Error{ErrorId::include_nginx_variable, "nginx variables ($name) are not supported in the include"});
   }
   const std::string_view query =
       question == std::string_view::npos ? std::string_view{} : uri.substr(question + 1);
-  if (auto problem = unknown_query_param(query)) return std::move(*problem);
+  if (const Result<void> params = check_query_params(query); !params) {
+    return Result<EmbedQuery>(params.error());
+  }
   return parse_embed_query(query);
 }
 

@@ -11,7 +11,6 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 #include "http/embed_query.hpp"
@@ -22,8 +21,9 @@ namespace comments::server {
 struct EmbedInclude {
   std::size_t offset = 0;  // where `<!--#` starts in the page
   std::size_t length = 0;  // up to and including the closing `-->`
-  // The validated query, or a sentence saying what is wrong with the directive.
-  std::variant<EmbedQuery, std::string> request;
+  // The validated query, or what is wrong with the directive (include_* or
+  // embed_* ids).
+  Result<EmbedQuery> request;
 };
 
 // The /embed/latest includes of `html`, in page order. A directive meant for

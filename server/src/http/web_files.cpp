@@ -25,18 +25,21 @@ std::string lower_ascii(std::string_view s) {
 
 }  // namespace
 
-std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
+Result<std::string> percent_decode(std::string_view text, bool plus_is_space) {
+  const auto malformed = [] {
+    return Error{ErrorId::percent_encoding_invalid, "a %XX escape is malformed or decodes to NUL"};
+  };
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (c == '%') {
-      if (i + 2 >= text.size()) return std::nullopt;
+      if (i + 2 >= text.size()) return malformed();
       const int hi = hex_value(text[i + 1]);
       const int lo = hex_value(text[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
+      if (hi < 0 || lo < 0) return malformed();
       const char decoded = static_cast<char>(hi * 16 + lo);
-      if (decoded == '\0') return std::nullopt;
+      if (decoded == '\0') return malformed();
       out += decoded;
       i += 2;
     } else if (c == '+' && plus_is_space) {
@@ -57,7 +60,9 @@ std::optional<std::string> query_param(std::string_view query, std::string_view 
     const auto key = percent_decode(pair.substr(0, eq), true);
     if (!key || *key != name) continue;
     if (eq == std::string_view::npos) return std::string{};
-    return percent_decode(pair.substr(eq + 1), true);
+    auto value = percent_decode(pair.substr(eq + 1), true);
+    if (!value) return std::nullopt;
+    return std::move(value).value();
   }
   return std::nullopt;
 }

@@ -10,11 +10,13 @@
 #include <string_view>
 #include <vector>
 
+#include "comments/result.hpp"
+
 namespace comments::server {
 
-// Percent-decodes `text` (and '+' as space when `plus_is_space`). nullopt
-// for a malformed escape or a decoded NUL byte.
-std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
+// Percent-decodes `text` (and '+' as space when `plus_is_space`).
+// percent_encoding_invalid for a malformed escape or a decoded NUL byte.
+Result<std::string> percent_decode(std::string_view text, bool plus_is_space);
 
 // Value of `name` in a query string `a=1&b=2` (decoded), nullopt when absent
 // or malformed. The first occurrence wins.

@@ -46,8 +46,10 @@ SIGINT/SIGTERM close connections, finish queued commits and exit 0.
 )";
 }
 
-CommandLine parse_command_line(const std::vector<std::string>& args,
-                               const std::string& default_web_dir) {
+Result<CommandLine> parse_command_line(const std::vector<std::string>& args,
+                                       const std::string& default_web_dir) {
+  const auto missing = [](std::string message) { return Error{ErrorId::option_value_missing, std::move(message)}; };
+  const auto invalid = [](std::string message) { return Error{ErrorId::option_value_invalid, std::move(message)}; };
   Config config;
   config.web_dir = default_web_dir;
   config.rate_per_minute = limits::default_rate_per_minute;
@@ -71,69 +73,69 @@ CommandLine parse_command_line(const std::vector<std::string>& args,
       if (i + 1 >= args.size()) return std::nullopt;
       return args[++i];
     };
-    auto flag_only = [&]() -> std::optional<UsageError> {
-      if (inline_value) return UsageError{name + " takes no value"};
-      return std::nullopt;
+    auto flag_only = [&]() -> Result<void> {
+      if (inline_value) return Error{ErrorId::option_takes_no_value, name + " takes no value"};
+      return {};
     };
 
     if (name == "--help" || name == "-h") {
-      return ShowHelp{};
+      return CommandLine{ShowHelp{}};
     } else if (name == "--port") {
       const auto v = value();
-      if (!v) return UsageError{"--port needs a value"};
+      if (!v) return missing("--port needs a value");
       const auto port = parse_count(*v, std::numeric_limits<std::uint16_t>::max());
-      if (!port) return UsageError{"--port needs a number from 0 to 65535, got '" + *v + "'"};
+      if (!port) return invalid("--port needs a number from 0 to 65535, got '" + *v + "'");
       config.port = static_cast<std::uint16_t>(*port);
       have_port = true;
     } else if (name == "--db") {
       const auto v = value();
-      if (!v || v->empty()) return UsageError{"--db needs a file path"};
+      if (!v || v->empty()) return missing("--db needs a file path");
       config.db_path = *v;
       have_db = true;
     } else if (name == "--host") {
       const auto v = value();
-      if (!v) return UsageError{"--host needs an IP address"};
+      if (!v) return missing("--host needs an IP address");
       boost::system::error_code ec;
       boost::asio::ip::make_address(*v, ec);
-      if (ec) return UsageError{"--host needs an IP address such as 127.0.0.1 or ::, got '" + *v + "'"};
+      if (ec) return invalid("--host needs an IP address such as 127.0.0.1 or ::, got '" + *v + "'");
       config.host = *v;
     } else if (name == "--web") {
       const auto v = value();
-      if (!v || v->empty()) return UsageError{"--web needs a folder path"};
+      if (!v || v->empty()) return missing("--web needs a folder path");
       config.web_dir = *v;
     } else if (name == "--allow-origin") {
       const auto v = value();
-      if (!v || v->empty()) return UsageError{"--allow-origin needs an origin such as https://example.com or *"};
+      if (!v || v->empty()) return missing("--allow-origin needs an origin such as https://example.com or *");
       if (*v != "*" && v->find("://") == std::string::npos) {
-        return UsageError{"--allow-origin needs scheme://host[:port] or *, got '" + *v + "'"};
+        return invalid("--allow-origin needs scheme://host[:port] or *, got '" + *v + "'");
       }
       config.allow_origins.push_back(*v);
     } else if (name == "--premoderate") {
-      if (auto e = flag_only()) return *e;
+      if (auto flag = flag_only(); !flag) return flag.error();
       config.premoderate = true;
     } else if (name == "--trust-proxy") {
-      if (auto e = flag_only()) return *e;
+      if (auto flag = flag_only(); !flag) return flag.error();
       config.trust_proxy = true;
     } else if (name == "--rate") {
       const auto v = value();
-      if (!v) return UsageError{"--rate needs a value"};
+      if (!v) return missing("--rate needs a value");
       const auto rate = parse_count(*v, 1'000'000);
-      if (!rate) return UsageError{"--rate needs a whole number of posts per minute (0 = no limit), got '" + *v + "'"};
+      if (!rate) return invalid("--rate needs a whole number of posts per minute (0 = no limit), got '" + *v + "'");
       config.rate_per_minute = static_cast<int>(*rate);
     } else if (name == "--mod-token-file") {
       const auto v = value();
-      if (!v || v->empty()) return UsageError{"--mod-token-file needs a file path"};
+      if (!v || v->empty()) return missing("--mod-token-file needs a file path");
       config.mod_token_file = *v;
     } else if (name == "--mod-token" || name == "--token") {
-      return UsageError{name + " is not accepted: a token on the command line shows in ps; "
-                               "use COMMENTS_MOD_TOKEN or --mod-token-file"};
+      return Error{ErrorId::option_refused, name + " is not accepted: a token on the command line shows in ps; "
+                                                   "use COMMENTS_MOD_TOKEN or --mod-token-file"};
     } else {
-      return UsageError{"unknown argument '" + std::string(args[i]) + "'"};
+      return Error{ErrorId::option_unknown, "unknown argument '" + std::string(args[i]) + "'"};
     }
   }
-  if (!have_port) return UsageError{"--port is required (0 picks a free port)"};
-  if (!have_db) return UsageError{"--db is required"};
-  return config;
+  if (!have_port) return Error{ErrorId::option_required, "--port is required (0 picks a free port)"};
+  if (!have_db) return Error{ErrorId::option_required, "--db is required"};
+  return CommandLine{std::move(config)};
 }
 
 }  // namespace comments::server

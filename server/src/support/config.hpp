@@ -8,6 +8,8 @@
 #include <variant>
 #include <vector>
 
+#include "comments/result.hpp"
+
 namespace comments::server {
 
 struct Config {
@@ -22,17 +24,15 @@ struct Config {
   std::optional<std::string> mod_token_file;
 };
 
-// What the command line asks for.
+// What a valid command line asks for: run with a Config, or show the help.
 struct ShowHelp {};
-struct UsageError {
-  std::string message;  // one sentence naming the bad argument
-};
-using CommandLine = std::variant<Config, ShowHelp, UsageError>;
+using CommandLine = std::variant<Config, ShowHelp>;
 
 // `args` excludes the program name. Accepts `--opt value` and `--opt=value`.
 // --port and --db are required. Never accepts the moderator token itself.
-CommandLine parse_command_line(const std::vector<std::string>& args,
-                               const std::string& default_web_dir);
+// Fails with an option_* id (4xx) and one sentence naming the bad argument.
+Result<CommandLine> parse_command_line(const std::vector<std::string>& args,
+                                       const std::string& default_web_dir);
 
 // The --help text.
 std::string usage_text();

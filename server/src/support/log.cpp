@@ -42,14 +42,11 @@ std::string format_line(LogLevel level, std::string_view event, std::string_view
 
 void set_log_level(LogLevel level) noexcept { min_level.store(level, std::memory_order_relaxed); }
 
-bool parse_log_level(std::string_view text, LogLevel& out) noexcept {
+Result<LogLevel> parse_log_level(std::string_view text) {
   for (const LogLevel level : {LogLevel::debug, LogLevel::info, LogLevel::warn, LogLevel::error}) {
-    if (text == to_string(level)) {
-      out = level;
-      return true;
-    }
+    if (text == to_string(level)) return level;
   }
-  return false;
+  return Error{ErrorId::log_level_unknown, "the log level must be debug, info, warn or error"};
 }
 
 std::string_view to_string(LogLevel level) noexcept {

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <thread>
 
+#include "comments/result.hpp"
+
 namespace comments::server {
 
 enum class LogLevel : std::uint8_t { debug, info, warn, error };
@@ -22,8 +24,8 @@ std::int64_t now_ms();
 
 // Lines below `level` are dropped (default info). Set once at start.
 void set_log_level(LogLevel level) noexcept;
-// "debug", "info", "warn", "error"; false for anything else.
-bool parse_log_level(std::string_view text, LogLevel& out) noexcept;
+// "debug", "info", "warn", "error"; log_level_unknown for anything else.
+Result<LogLevel> parse_log_level(std::string_view text);
 
 // Writes `<time> <level> <event> <fields>` as one line (a single write, so
 // lines from the worker thread and the network thread never interleave):

@@ -30,17 +30,21 @@ bool is_valid_key(std::string_view key) {
 
 }  // namespace
 
-std::optional<HandshakeRefusal> check_upgrade(const http::request<http::string_body>& req) {
+Result<void> check_upgrade(const http::request<http::string_body>& req) {
   const auto version = req[http::field::sec_websocket_version];
   if (version != "13") {
-    return HandshakeRefusal{http::status::upgrade_required,
-                            "unsupported Sec-WebSocket-Version: this server speaks 13"};
+    return Error{ErrorId::ws_version_unsupported,
+                 "unsupported Sec-WebSocket-Version: this server speaks 13"};
   }
   if (!is_valid_key(req[http::field::sec_websocket_key])) {
-    return HandshakeRefusal{http::status::bad_request,
-                            "Sec-WebSocket-Key must be 16 bytes in base64"};
+    return Error{ErrorId::ws_key_invalid, "Sec-WebSocket-Key must be 16 bytes in base64"};
   }
-  return std::nullopt;
+  return {};
+}
+
+http::status refusal_status(ErrorId id) noexcept {
+  return id == ErrorId::ws_version_unsupported ? http::status::upgrade_required
+                                               : http::status::bad_request;
 }
 
 std::string accept_key(std::string_view client_key) {

@@ -8,21 +8,21 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <optional>
 #include <string>
 #include <string_view>
 
+#include "comments/result.hpp"
+
 namespace comments::server::ws {
 
-struct HandshakeRefusal {
-  boost::beast::http::status status;  // 400, or 426 for a version we do not speak
-  std::string message;
-};
+// Whether the upgrade request can be accepted: else ws_version_unsupported
+// (a Sec-WebSocket-Version other than 13) or ws_key_invalid (a missing or
+// malformed Sec-WebSocket-Key).
+Result<void> check_upgrade(const boost::beast::http::request<boost::beast::http::string_body>& req);
 
-// Why the upgrade request cannot be accepted, if it cannot: a missing or
-// malformed Sec-WebSocket-Key, or a Sec-WebSocket-Version other than 13.
-std::optional<HandshakeRefusal> check_upgrade(
-    const boost::beast::http::request<boost::beast::http::string_body>& req);
+// The HTTP status that answers a refused upgrade: 426 for a version we do
+// not speak, else 400.
+boost::beast::http::status refusal_status(ErrorId id) noexcept;
 
 // base64(SHA-1(key + the RFC's GUID)): the Sec-WebSocket-Accept value.
 std::string accept_key(std::string_view client_key);

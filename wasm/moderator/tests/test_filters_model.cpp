@@ -42,7 +42,8 @@ TEST_CASE("an edit the server would refuse says why") {
   editor.server_lists({}, {});
   const FilterLists bad{{"好词", std::string(comments::limits::max_filter_word_chars + 1, 'x')}, {}};
   CHECK_FALSE(editor.check(bad).problem.empty());
-  CHECK(editor.check(bad).problem == bad.validate());
+  CHECK(editor.check(bad).problem == bad.validate().error().message);
+  CHECK(bad.validate().error().id == comments::ErrorId::filter_word_too_long);
 }
 
 TEST_CASE("the preview compares an edit with the server's lists over the sample") {
