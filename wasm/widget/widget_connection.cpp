@@ -137,9 +137,7 @@ bool Widget::send_post(const std::string& author, WidgetModel::OwnPost post) {
 
 void Widget::handle_post_reply(int local_id, const val& reply) {
   if (cmweb::js::text_at(reply, "type") == "ack") {
-    auto stored = cmweb::js::comment_from(reply["comment"]);
-    if (model_.post_acked(local_id, stored ? std::optional<comments::Comment>(std::move(*stored))
-                                           : std::nullopt)) {
+    if (model_.post_acked(local_id, cmweb::js::comment_from(reply["comment"]))) {
       set_form_message(std::string(tr(config_.lang, Msg::posted)), false);
     }
     render_list();

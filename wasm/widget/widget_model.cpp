@@ -159,12 +159,12 @@ std::vector<WidgetModel::OwnPost>::iterator WidgetModel::own_post(int local_id) 
                       [local_id](const OwnPost& p) { return p.local_id == local_id; });
 }
 
-bool WidgetModel::post_acked(int local_id, std::optional<Comment> stored) {
+bool WidgetModel::post_acked(int local_id, const comments::Result<Comment>& stored) {
   auto it = own_post(local_id);
   if (it == own_posts_.end()) return false;
   if (stored && stored->status == Status::pending) {
     it->state = OwnState::pending;
-    it->comment = std::move(*stored);
+    it->comment = *stored;
     return false;
   }
   own_posts_.erase(it);

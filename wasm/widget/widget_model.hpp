@@ -129,7 +129,7 @@ class WidgetModel {
   // The server acked post `local_id` with the comment as stored. Returns true
   // when it is published (the form says so); a held one stays listed as
   // pending, shown to its author only.
-  bool post_acked(int local_id, std::optional<comments::Comment> stored);
+  bool post_acked(int local_id, const comments::Result<comments::Comment>& stored);
   // Post `local_id` failed with error `code`: it leaves the list, and its
   // text goes back into `restore_body` for the form.
   PostFailure post_failed(int local_id, const std::string& code, std::optional<std::int64_t> retry_after_ms,
