@@ -24,6 +24,8 @@ TEST_CASE("a post is acked to its author and reaches every other reader once, in
     acked.push_back(ack["comment"]["id"].get<std::int64_t>());
   }
   CHECK(std::is_sorted(acked.begin(), acked.end()));
+  // Posts of one io turn reach the store in one hand-off: one commit.
+  CHECK(f.worker.stats().batches == 1);
 
   const auto events = reader->of_type("comment");
   std::vector<std::int64_t> delivered;

@@ -103,6 +103,39 @@ TEST_CASE("posts queued while the worker is busy share one group commit") {
   CHECK(open_sqlite_store(tmp.path())->published_count("busy") == posters * posts_each);
 }
 
+TEST_CASE("batches queued in one round share a commit and each gets its own outcomes, in order") {
+  TempDb tmp;
+  StoreWorker worker(open_sqlite_store(tmp.path()));
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  worker.run([&](Store&) { released.wait(); });  // holds the worker until both are queued
+
+  std::promise<std::vector<PostOutcome>> first, second;
+  worker.post_batch({new_comment("a", "一"), new_comment("a", "二"), new_comment("b", "三")},
+                    [&](std::vector<PostOutcome> o) { first.set_value(std::move(o)); });
+  worker.post_batch({new_comment("b", "四")},
+                    [&](std::vector<PostOutcome> o) { second.set_value(std::move(o)); });
+  release.set_value();
+  const auto a = first.get_future().get();
+  const auto b = second.get_future().get();
+  REQUIRE(a.size() == 3);
+  REQUIRE(b.size() == 1);
+  std::vector<std::string> bodies;
+  std::int64_t last_id = 0;
+  for (const PostOutcome& o : a) {
+    REQUIRE(o.comment);
+    CHECK(o.comment->id > last_id);
+    last_id = o.comment->id;
+    bodies.push_back(o.comment->body);
+  }
+  REQUIRE(b[0].comment);
+  CHECK(b[0].comment->id > last_id);
+  CHECK(bodies == std::vector<std::string>{"一", "二", "三"});
+  worker.stop();
+  CHECK(worker.stats().batches == 1);  // one transaction for both batches
+  CHECK(worker.stats().posts == 4);
+}
+
 TEST_CASE("a store that throws makes every post of the batch fail, and the worker goes on") {
   TempDb tmp;
   StoreWorker worker(std::make_unique<FailingStore>(open_sqlite_store(tmp.path())));

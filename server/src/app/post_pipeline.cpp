@@ -1,5 +1,7 @@
 #include "app/post_pipeline.hpp"
 
+#include <boost/asio/post.hpp>
+
 #include "support/log.hpp"
 
 namespace comments::server {
@@ -58,20 +60,33 @@ std::optional<ErrorReply> PostPipeline::apply_premoderation(Attempt& a) {
 }
 
 void PostPipeline::commit(Attempt a) {
-  NewComment comment{std::move(a.post.thread), a.post.parent, std::move(a.post.author),
-                     std::move(a.post.body), a.now, a.status, a.peer->poster()};
-  WeakPeer weak = a.peer;
-  state_.worker.post(std::move(comment), [this, weak, req = std::move(a.req),
-                                          reason = std::move(a.hold_reason)](PostOutcome outcome) {
+  // The hand-off runs after the handlers already queued on the io thread (the
+  // other sockets that were readable at once), so their posts join it.
+  if (queued_.empty()) boost::asio::post(state_.io, [this] { hand_off(); });
+  queued_.push_back(NewComment{std::move(a.post.thread), a.post.parent, std::move(a.post.author),
+                               std::move(a.post.body), a.now, a.status, a.peer->poster()});
+  waiting_.push_back(Waiting{a.peer, std::move(a.req), std::move(a.hold_reason)});
+}
+
+void PostPipeline::hand_off() {
+  std::vector<NewComment> batch = std::move(queued_);
+  queued_.clear();
+  state_.worker.post_batch(std::move(batch), [this, waiting = std::move(waiting_)](
+                                                  std::vector<PostOutcome> outcomes) mutable {
     // Pushed here, on the worker, right after the commit: see thread_hubs.hpp.
-    state_.completions.push([this, weak, req, reason, outcome = std::move(outcome)]() mutable {
-      if (!reason.empty() && outcome.comment) {
-        log_info("post-held", "id=" + std::to_string(outcome.comment->id) +
-                                  " rule=" + log_value(reason));
+    state_.completions.push([this, waiting = std::move(waiting),
+                             outcomes = std::move(outcomes)]() mutable {
+      for (std::size_t i = 0; i < outcomes.size(); ++i) {
+        const Waiting& w = waiting[i];
+        if (!w.hold_reason.empty() && outcomes[i].comment) {
+          log_info("post-held", "id=" + std::to_string(outcomes[i].comment->id) +
+                                    " rule=" + log_value(w.hold_reason));
+        }
+        on_committed(w.peer, w.req, std::move(outcomes[i]));
       }
-      on_committed(weak, req, std::move(outcome));
     });
   });
+  waiting_.clear();
 }
 
 void PostPipeline::on_committed(const WeakPeer& weak, const Req& req, PostOutcome outcome) {

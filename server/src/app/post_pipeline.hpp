@@ -4,11 +4,15 @@
 //   commit on the StoreWorker) -> ack to the poster -> `comment` to the
 //   thread's other readers, or `queued` to the moderators when held.
 // Each phase may refuse with the contract's error; later phases never run.
+// The posts of one io turn go to the StoreWorker in one hand-off, and their
+// outcomes come back as one completion (bench/RESULTS.md: per-post hand-offs
+// between the two threads cost more than the insert).
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app/app_state.hpp"
 #include "comments/protocol.hpp"
@@ -37,10 +41,21 @@ class PostPipeline {
   std::optional<ErrorReply> check_rate(Attempt& a);
   std::optional<ErrorReply> apply_filter(Attempt& a);
   std::optional<ErrorReply> apply_premoderation(Attempt& a);
+  // Queues the post for the hand-off at the end of this io turn.
   void commit(Attempt a);
+  // Hands every post of this io turn to the StoreWorker at once.
+  void hand_off();
   void on_committed(const WeakPeer& peer, const Req& req, PostOutcome outcome);
 
+  // Who is waiting for each queued post's outcome.
+  struct Waiting {
+    WeakPeer peer;
+    Req req;
+    std::string hold_reason;
+  };
   AppState& state_;
+  std::vector<NewComment> queued_;  // posts of this io turn, not yet handed off
+  std::vector<Waiting> waiting_;    // one per queued post
 };
 
 }  // namespace comments::server

@@ -1,6 +1,7 @@
 // The StoreWorker thread. Each round it takes everything queued at once: all
-// the posts go into ONE insert() (one transaction, one fsync), their callbacks
-// run, then the jobs run in the order they were queued. So a job always runs
+// the posts of all the batches go into ONE insert() (one transaction, one
+// fsync), each batch's callback runs, then the jobs run in the order they were
+// queued. So a job always runs
 // after every post queued before it (posts queued just after it may share the
 // same group commit and be visible to it too, which no caller depends on).
 #include "store/store_worker.hpp"
@@ -10,6 +11,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <exception>
+#include <iterator>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -20,12 +22,12 @@
 namespace comments::server {
 
 struct StoreWorker::Impl {
-  struct QueuedPost {
-    NewComment comment;
-    std::function<void(PostOutcome)> done;
+  struct QueuedBatch {
+    std::vector<NewComment> posts;
+    BatchDone done;
   };
   using Job = std::function<void(Store&)>;
-  using Item = std::variant<QueuedPost, Job>;
+  using Item = std::variant<QueuedBatch, Job>;
 
   explicit Impl(std::unique_ptr<Store> owned) : store(std::move(owned)) {
     if (!store) throw std::invalid_argument("StoreWorker needs a store");
@@ -59,35 +61,41 @@ struct StoreWorker::Impl {
   }
 
   void commit_posts(std::vector<Item>& round) {
-    std::vector<QueuedPost*> posts;
-    std::vector<NewComment> batch;
+    // Every batch queued in this round goes into one insert (one transaction).
+    std::vector<QueuedBatch*> batches_in_round;
+    std::vector<NewComment> all;
     for (Item& item : round) {
-      if (auto* post = std::get_if<QueuedPost>(&item)) {
-        posts.push_back(post);
-        batch.push_back(std::move(post->comment));
+      if (auto* batch = std::get_if<QueuedBatch>(&item)) {
+        batches_in_round.push_back(batch);
+        std::move(batch->posts.begin(), batch->posts.end(), std::back_inserter(all));
       }
     }
-    if (posts.empty()) return;
+    if (all.empty()) return;
 
-    std::vector<PostOutcome> outcomes(posts.size());
+    std::vector<PostOutcome> outcomes(all.size());
     try {
-      std::vector<InsertResult> results = store->insert(batch);
-      if (results.size() != batch.size()) {
+      std::vector<InsertResult> results = store->insert(all);
+      if (results.size() != all.size()) {
         throw StoreError("insert returned " + std::to_string(results.size()) + " results for " +
-                         std::to_string(batch.size()) + " posts");
+                         std::to_string(all.size()) + " posts");
       }
       for (std::size_t i = 0; i < results.size(); ++i) outcomes[i].comment = std::move(results[i]);
       batches.fetch_add(1, std::memory_order_relaxed);
-      committed_posts.fetch_add(posts.size(), std::memory_order_relaxed);
+      committed_posts.fetch_add(all.size(), std::memory_order_relaxed);
     } catch (const std::exception& e) {
       fail_all(outcomes, e.what());
     } catch (...) {
       fail_all(outcomes, "unknown exception from the store");
     }
 
-    for (std::size_t i = 0; i < posts.size(); ++i) {
+    // Hand each batch its own outcomes, in order.
+    auto next = outcomes.begin();
+    for (QueuedBatch* batch : batches_in_round) {
+      const auto end = next + static_cast<std::ptrdiff_t>(batch->posts.size());
+      std::vector<PostOutcome> mine(std::make_move_iterator(next), std::make_move_iterator(end));
+      next = end;
       try {
-        posts[i]->done(std::move(outcomes[i]));
+        batch->done(std::move(mine));
       } catch (const std::exception& e) {
         log_error("store-callback-failed", "error=" + log_value(e.what()));
       } catch (...) {
@@ -144,15 +152,23 @@ StoreWorker::StoreWorker(std::unique_ptr<Store> store)
 
 StoreWorker::~StoreWorker() { stop(); }
 
-void StoreWorker::post(NewComment comment, std::function<void(PostOutcome)> done) {
-  Impl::Item item{Impl::QueuedPost{std::move(comment), std::move(done)}};
+void StoreWorker::post_batch(std::vector<NewComment> batch, BatchDone done) {
+  const std::size_t count = batch.size();
+  Impl::Item item{Impl::QueuedBatch{std::move(batch), std::move(done)}};
   if (impl_->enqueue(std::move(item))) return;
   // After stop() no worker thread is left to run it: answer at once, on the
-  // caller's thread, so the poster is not left waiting forever.
-  PostOutcome outcome;
-  outcome.failed = true;
-  outcome.error = "the store worker has stopped";
-  std::get<Impl::QueuedPost>(item).done(std::move(outcome));
+  // caller's thread, so no poster is left waiting forever.
+  std::vector<PostOutcome> outcomes(count);
+  Impl::fail_all(outcomes, "the store worker has stopped");
+  std::get<Impl::QueuedBatch>(item).done(std::move(outcomes));
+}
+
+void StoreWorker::post(NewComment comment, std::function<void(PostOutcome)> done) {
+  std::vector<NewComment> one;
+  one.push_back(std::move(comment));
+  post_batch(std::move(one), [done = std::move(done)](std::vector<PostOutcome> outcomes) {
+    done(std::move(outcomes.front()));
+  });
 }
 
 void StoreWorker::run(std::function<void(Store&)> job) {
