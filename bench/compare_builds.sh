@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Interleaved A/B of two comment-server binaries on one load generator
+# scenario: old, new, old, new, ... each on a fresh database, so background
+# noise hits both alike. For "is this change no worse than before?": build the
+# old commit in a worktree, then e.g.
+#   bench/compare_builds.sh OLD/comment-server NEW/comment-server 4 \
+#       fanout --readers 1000 --window 16 --duration 5
+# Prints one line per run with the per-CPU-second figures and the p99s.
+# LOADGEN: the load generator (default build-bench/bench/loadgen).
+set -euo pipefail
+if [ $# -lt 4 ]; then
+  sed -n '2,9p' "$0" >&2
+  exit 2
+fi
+old=$1 new=$2 runs=$3
+shift 3
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+loadgen=${LOADGEN:-$repo/build-bench/bench/loadgen}
+ulimit -n "$(ulimit -Hn)"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+for i in $(seq 1 "$runs"); do
+  for which in old new; do
+    bin=${!which}
+    "$bin" --port 0 --db "$work/$which-$i.db" --rate 0 > "$work/listen" 2>/dev/null &
+    pid=$!
+    for _ in $(seq 100); do grep -q listening "$work/listen" && break; sleep 0.1; done
+    port=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$work/listen")
+    out=$("$loadgen" "$@" --port "$port" --server-pid "$pid" 2>/dev/null || true)
+    kill "$pid"
+    wait "$pid" 2>/dev/null || true
+    printf '%s run %d: ' "$which" "$i"
+    node -e '
+      const r = JSON.parse(process.argv[1] || "{}");
+      const keep = Object.entries(r).filter(([k, v]) => typeof v === "number" &&
+        (/per_server_cpu_s|cpu_us_per_message|p99_ms$/.test(k)));
+      console.log(keep.map(([k, v]) => `${k}=${Math.round(v * 100) / 100}`).join(" ") || "no result");
+    ' "$out"
+  done
+done
