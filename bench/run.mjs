@@ -52,7 +52,7 @@ const servers = {
   },
   peer: {
     label: 'peer (Node ws + better-sqlite3)',
-    command: (db) => ['node', [path.join(peerDir, 'server.js'), '--port', '0', '--db', db]],
+    command: (db) => ['node', [path.join(peerDir, 'server.js'), '--port', '0', '--db', db, '--commit', 'batched']],
     prefill: (db, thread, count) =>
       ['node', [path.join(peerDir, 'prefill.js'), '--db', db, '--thread', thread, '--count', String(count)]],
   },
@@ -502,6 +502,15 @@ for (const [id, byKind] of Object.entries(results)) {
 }
 if (!anyProblem) lines.push('- none: every run delivered every post to every reader, with no refusal or disconnect.');
 lines.push('', '## Analysis', '', kept, '');
+lines.push('## The peer', '',
+  'Node.js 20 + `ws` + `better-sqlite3` (`bench/peers/node-ws/server.js`), written as a competent Node team ' +
+  'would ship it: one process per core, prepared statements, the indexes its queries need, WAL with ' +
+  '`synchronous=FULL` like ours. It batches its commits: every post that arrived in one turn of the event ' +
+  'loop goes into one `db.transaction(...)`, flushed with `setImmediate`, and each post is acknowledged and ' +
+  'broadcast only after that commit (`--commit batched`; `--commit per-post`, one transaction and one fsync ' +
+  'per post, is the naive variant, kept only for comparison). It implements the join / post / broadcast ' +
+  'subset of the protocol, with the same validation rules, and no rate limit, moderation filter or origin ' +
+  'check, so it does less work per post than ours.', '');
 lines.push('## Machine', '', '```', machine, '```', '');
 lines.push('## Commands', '', '```');
 lines.push(`bench/run.sh   # RUNS=${RUNS}${QUICK ? ' QUICK=1' : ''}`);
