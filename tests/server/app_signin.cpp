@@ -1,0 +1,69 @@
+// The application layer without sockets: moderator sign-in and its lock-outs
+// (per address, and for every address together).
+#include "app_support.hpp"
+
+using namespace app_test;
+
+namespace {
+
+json auth(AppFixture& f, const std::shared_ptr<FakePeer>& peer, const std::string& token,
+          const std::string& req) {
+  return f.request(peer, {{"type", "auth"}, {"token", token}}, req);
+}
+
+}  // namespace
+
+TEST_CASE("after 10 wrong tokens an address is refused every auth, the right token too") {
+  AppFixture f;
+  auto guesser = f.connect("192.0.2.10");
+  for (int i = 0; i < 10; ++i) {
+    CHECK(auth(f, guesser, "wrong", "w" + std::to_string(i))["code"] == "unauthorized");
+  }
+  const json locked = auth(f, guesser, "wrong", "w10");
+  CHECK(locked["code"] == "rate_limited");
+  CHECK(locked["retry_after_ms"].get<std::int64_t>() > 0);
+  CHECK(locked["retry_after_ms"].get<std::int64_t>() <= 60'000);
+
+  // The right token is refused during the lock-out, on this connection and on
+  // a new one from the same address.
+  const json right = auth(f, guesser, "test-token", "r1");
+  CHECK(right["code"] == "rate_limited");
+  CHECK(right.contains("retry_after_ms"));
+  auto again = f.connect("192.0.2.10");
+  CHECK(auth(f, again, "test-token", "r2")["code"] == "rate_limited");
+  CHECK(f.app.moderator_count() == 0);
+
+  // Another address is not locked out.
+  auto other = f.connect("192.0.2.11");
+  CHECK(auth(f, other, "test-token", "r3")["type"] == "ok");
+  CHECK(f.app.moderator_count() == 1);
+}
+
+TEST_CASE("100 wrong tokens from many addresses lock out every address") {
+  AppFixture f;
+  // 9 failures from each of 12 addresses: no address reaches its own limit.
+  int sent = 0;
+  for (int a = 0; a < 12 && sent < 100; ++a) {
+    auto peer = f.connect("203.0.113." + std::to_string(a));
+    for (int i = 0; i < 9 && sent < 100; ++i, ++sent) {
+      CHECK(auth(f, peer, "wrong", "w" + std::to_string(sent))["code"] == "unauthorized");
+    }
+  }
+  REQUIRE(sent == 100);
+  auto fresh = f.connect("198.51.100.200");
+  const json refused = auth(f, fresh, "test-token", "right");
+  CHECK(refused["code"] == "rate_limited");
+  CHECK(refused["retry_after_ms"].get<std::int64_t>() > 0);
+  CHECK(f.app.moderator_count() == 0);
+}
+
+TEST_CASE("a right token is not counted as a failure") {
+  AppFixture f;
+  auto peer = f.connect("192.0.2.20");
+  for (int i = 0; i < 30; ++i) {
+    CHECK(auth(f, peer, "test-token", "a" + std::to_string(i))["type"] == "ok");
+  }
+  for (int i = 0; i < 10; ++i) {
+    CHECK(auth(f, peer, "wrong", "w" + std::to_string(i))["code"] == "unauthorized");
+  }
+}
