@@ -11,13 +11,19 @@ json auth(AppFixture& f, const std::shared_ptr<FakePeer>& peer, const std::strin
   return f.request(peer, {{"type", "auth"}, {"token", token}}, req);
 }
 
+// `prefix` then `n` (appended: GCC 12 warns -Wrestrict on "literal" + string).
+std::string numbered(std::string prefix, int n) {
+  prefix += std::to_string(n);
+  return prefix;
+}
+
 }  // namespace
 
 TEST_CASE("after 10 wrong tokens an address is refused every auth, the right token too") {
   AppFixture f;
   auto guesser = f.connect("192.0.2.10");
   for (int i = 0; i < 10; ++i) {
-    CHECK(auth(f, guesser, "wrong", "w" + std::to_string(i))["code"] == "unauthorized");
+    CHECK(auth(f, guesser, "wrong", numbered("w", i))["code"] == "unauthorized");
   }
   const json locked = auth(f, guesser, "wrong", "w10");
   CHECK(locked["code"] == "rate_limited");
@@ -44,9 +50,9 @@ TEST_CASE("100 wrong tokens from many addresses lock out every address") {
   // 9 failures from each of 12 addresses: no address reaches its own limit.
   int sent = 0;
   for (int a = 0; a < 12 && sent < 100; ++a) {
-    auto peer = f.connect("203.0.113." + std::to_string(a));
+    auto peer = f.connect(numbered("203.0.113.", a));
     for (int i = 0; i < 9 && sent < 100; ++i, ++sent) {
-      CHECK(auth(f, peer, "wrong", "w" + std::to_string(sent))["code"] == "unauthorized");
+      CHECK(auth(f, peer, "wrong", numbered("w", sent))["code"] == "unauthorized");
     }
   }
   REQUIRE(sent == 100);
@@ -61,9 +67,9 @@ TEST_CASE("a right token is not counted as a failure") {
   AppFixture f;
   auto peer = f.connect("192.0.2.20");
   for (int i = 0; i < 30; ++i) {
-    CHECK(auth(f, peer, "test-token", "a" + std::to_string(i))["type"] == "ok");
+    CHECK(auth(f, peer, "test-token", numbered("a", i))["type"] == "ok");
   }
   for (int i = 0; i < 10; ++i) {
-    CHECK(auth(f, peer, "wrong", "w" + std::to_string(i))["code"] == "unauthorized");
+    CHECK(auth(f, peer, "wrong", numbered("w", i))["code"] == "unauthorized");
   }
 }
