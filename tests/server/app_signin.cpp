@@ -73,3 +73,17 @@ TEST_CASE("a right token is not counted as a failure") {
     CHECK(auth(f, peer, "wrong", numbered("w", i))["code"] == "unauthorized");
   }
 }
+
+TEST_CASE("a connection joins at most max_joined threads; rejoining one it holds is fine") {
+  AppOptions options = AppFixture::default_options();
+  options.max_joined = 3;
+  AppFixture f(options);
+  auto peer = f.connect();
+  for (int i = 0; i < 3; ++i) CHECK(f.join(peer, numbered("t", i))["type"] == "snapshot");
+  const json refused = f.join(peer, "t3");
+  CHECK(refused["type"] == "error");
+  CHECK(refused["code"] == "invalid");
+  CHECK(f.join(peer, "t1")["type"] == "snapshot");  // already joined
+  CHECK(f.request(peer, {{"type", "leave"}, {"thread", "t0"}}, "leave")["type"] == "ok");
+  CHECK(f.join(peer, "t3")["type"] == "snapshot");
+}
