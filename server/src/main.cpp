@@ -120,6 +120,7 @@ int run(const Config& config) {
   AppOptions options;
   options.premoderate = config.premoderate;
   options.rate_per_minute = config.rate_per_minute;
+  options.max_joined = config.max_joined;
   options.mod_token = std::move(token).value();
   const bool moderation_on = options.mod_token.has_value();
   auto app = std::make_unique<App>(io, *worker, std::move(options), std::move(state));

@@ -366,3 +366,26 @@ TEST_CASE("audit: moderation actions are logged newest first and pushed to moder
   CHECK(older["entries"][1]["action"] == "reject");
   CHECK(poster.request({{"type", "audit"}})["code"] == "unauthorized");
 }
+
+TEST_CASE("sign-in lock-out: after 10 wrong tokens every auth from that address is refused") {
+  TestServer test;
+  WsClient guesser(test.server, from_address("127.0.0.6"));
+  for (int i = 0; i < 10; ++i) {
+    CHECK(guesser.request({{"type", "auth"}, {"token", "guess-" + std::to_string(i)}})["code"] ==
+          "unauthorized");
+  }
+  // Guessing on at full speed learns nothing: the right token is refused too.
+  for (int i = 0; i < 200; ++i) {
+    const json reply = guesser.request({{"type", "auth"}, {"token", "guess"}});
+    REQUIRE(reply["code"] == "rate_limited");
+  }
+  const json right = guesser.request({{"type", "auth"}, {"token", test_mod_token}});
+  CHECK(right["code"] == "rate_limited");
+  CHECK(right["retry_after_ms"].get<std::int64_t>() > 0);
+  WsClient reconnected(test.server, from_address("127.0.0.6"));
+  CHECK(reconnected.request({{"type", "auth"}, {"token", test_mod_token}})["code"] ==
+        "rate_limited");
+  // Another address signs in.
+  WsClient moderator(test.server, from_address("127.0.0.7"));
+  auth_moderator(moderator);
+}

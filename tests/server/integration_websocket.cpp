@@ -103,6 +103,14 @@ class RawClient {
     return f;
   }
 
+  // True when the server closed the TCP connection (EOF or reset) within
+  // `within` (measured, though the read itself waits up to io_deadline).
+  bool closed_within(std::chrono::milliseconds within) {
+    const auto start = std::chrono::steady_clock::now();
+    const bool closed = closed_by_server();
+    return closed && std::chrono::steady_clock::now() - start <= within;
+  }
+
   // True when the server closed the TCP connection (EOF) before `deadline`.
   bool closed_by_server() {
     boost::system::error_code ec;
@@ -210,4 +218,63 @@ TEST_CASE("websocket: broken framing closes with 1002 and the server serves othe
   RawClient fine(test.server);
   upgrade(fine, test.server, text_frame(R"({"type":"join","thread":"t"})"));
   CHECK(read_json(fine)["type"] == "snapshot");
+}
+
+TEST_CASE("websocket: a failed connection is closed at once, without waiting for a close reply") {
+  TestServer test;
+  const std::vector<std::pair<std::string, int>> failing = {
+      // A close whose reason is not UTF-8: answered 1007, then hung up.
+      {frame(0x88, std::string("\x03\xE8", 2) + "\xFF\xFE"), 1007},
+      {frame(0x81, "\xC3\x28"), 1007},                          // a text message not UTF-8
+      // The header of a 16 MiB frame (length, then the mask key).
+      {std::string("\x82\xFF\x00\x00\x00\x00\x01\x00\x00\x00\x0A\x1B\x2C\x3D", 14), 1009},
+      {frame(0xC1, "{}"), 1002},
+  };
+  for (const auto& [bytes, code] : failing) {
+    CAPTURE(code);
+    RawClient client(test.server);
+    upgrade(client, test.server);
+    client.write(bytes);
+    const ServerFrame answer = client.read_frame();
+    CHECK(answer.opcode == 0x8);
+    CHECK(answer.close_code() == code);
+    // The client sends no close of its own: the server hangs up anyway.
+    CHECK(client.closed_within(std::chrono::seconds(2)));
+  }
+}
+
+TEST_CASE("websocket: after the client's close is answered the connection ends within 2 s") {
+  TestServer test;
+  RawClient client(test.server);
+  upgrade(client, test.server);
+  client.write(frame(0x88, std::string("\x03\xE8", 2)));  // 1000
+  CHECK(client.read_frame().close_code() == 1000);
+  CHECK(client.closed_within(std::chrono::seconds(2)));
+}
+
+TEST_CASE("http: an upgrade without Host is 400; an oversized head 431; an oversized body 413") {
+  TestServer test;
+  {
+    RawClient client(test.server);
+    std::string request = upgrade_request(test.server);
+    const auto host = request.find("Host: ");
+    request.erase(host, request.find("\r\n", host) + 2 - host);
+    client.write(request);
+    CHECK(client.read_head().starts_with("HTTP/1.1 400 "));
+    CHECK(client.closed_within(std::chrono::seconds(2)));
+  }
+  {
+    RawClient client(test.server);
+    client.write("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') +
+                 "\r\n\r\n");
+    CHECK(client.read_head().starts_with("HTTP/1.1 431 "));
+    CHECK(client.closed_within(std::chrono::seconds(2)));
+  }
+  {
+    RawClient client(test.server);
+    client.write("POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n" +
+                 std::string(1000, 'b'));
+    CHECK(client.read_head().starts_with("HTTP/1.1 413 "));
+    CHECK(client.closed_within(std::chrono::seconds(2)));
+  }
 }

@@ -23,6 +23,7 @@ struct AppOptions {
   bool premoderate = false;
   int rate_per_minute = 5;  // 0 = no limit
   std::optional<std::string> mod_token;  // hashed at once, never kept or logged
+  int max_joined = 16;  // threads joined at once per connection; 0 = no limit
 };
 
 // What the store holds that the application keeps in memory, read once at start.
@@ -43,7 +44,8 @@ struct AppState {
         worker(store_worker),
         completions(io_context),
         hubs(store_worker, completions),
-        policy(options.rate_per_minute, options.premoderate, state.bans, std::move(state.filters)) {}
+        policy(options.rate_per_minute, options.premoderate, state.bans, std::move(state.filters)),
+        max_joined(options.max_joined) {}
 
   // Runs `job` on the worker. A job that throws (StoreError, or anything
   // else) is answered `internal` on the io thread, naming `what` in the log.
@@ -56,6 +58,7 @@ struct AppState {
   ThreadHubs hubs;
   Moderators moderators;
   Policy policy;
+  int max_joined;
 };
 
 // First characters of an address hash: enough to follow one client through

@@ -9,7 +9,12 @@ namespace comments::server {
 
 namespace {
 
+// Wrong tokens per address, and from all addresses together (many addresses
+// guessing at once), in any rate window; over either, every auth is refused
+// (the right token too) until the window has room again.
 constexpr int auth_failures_per_minute = 10;
+constexpr int all_auth_failures_per_minute = 100;
+const std::string all_addresses_key;  // the one key of all_auth_failures_
 
 bool visible_to_readers(const Comment& before, const Comment& after) {
   const bool was = before.status == Status::published;
@@ -49,7 +54,8 @@ QueueQuery to_query(const QueueRequest& r) {
 ModeratorRequests::ModeratorRequests(AppState& state, std::optional<std::string> token)
     : state_(state),
       token_(std::move(token)),
-      auth_failures_(auth_failures_per_minute, limits::rate_window_ms) {}
+      auth_failures_(auth_failures_per_minute, limits::rate_window_ms),
+      all_auth_failures_(all_auth_failures_per_minute, limits::rate_window_ms) {}
 
 bool ModeratorRequests::require_moderator(Peer& peer, const Req& req) {
   if (!peer.moderator.empty()) return true;
@@ -74,18 +80,36 @@ void ModeratorRequests::handle(const PeerPtr& peer, const Req& req, const AuthRe
     reply_error(*peer, ErrorId::moderation_off, "Moderation is not enabled on this server.", req);
     return;
   }
-  // Failed attempts are limited per address so the token cannot be guessed
-  // at network speed; a right token is never counted.
+  // Failed attempts are limited per address and in total so the token cannot
+  // be guessed at network speed. A lock-out refuses every auth, the right
+  // token too (else guessing would go on and a hit would still be learnt).
+  const std::int64_t now = now_ms();
+  const std::string from = short_hash(peer->poster());
+  std::optional<std::int64_t> locked = auth_failures_.retry_after(peer->poster(), now);
+  const char* scope = "address";
+  if (!locked) {
+    locked = all_auth_failures_.retry_after(all_addresses_key, now);
+    scope = "all";
+  }
+  if (locked) {
+    log_line(LogLevel::debug, "auth-refused",
+             "conn=" + std::to_string(peer->id()) + " from=" + from + " lockout=" + scope);
+    reply_error(*peer, ErrorId::rate_limited,
+                "Too many wrong tokens; wait before trying again.", req, *locked);
+    return;
+  }
   if (!token_.matches(r.token)) {
-    const auto retry = auth_failures_.try_acquire(peer->poster(), now_ms());
-    log_warn("auth-failed",
-             "conn=" + std::to_string(peer->id()) + " from=" + short_hash(peer->poster()));
-    if (retry) {
-      reply_error(*peer, ErrorId::rate_limited,
-                  "Too many wrong tokens; wait before trying again.", req, *retry);
-    } else {
-      reply_error(*peer, ErrorId::token_wrong, "The moderator token is not right.", req);
+    // Room in both was checked above, so both count this failure.
+    auth_failures_.try_acquire(peer->poster(), now);
+    all_auth_failures_.try_acquire(all_addresses_key, now);
+    log_warn("auth-failed", "conn=" + std::to_string(peer->id()) + " from=" + from);
+    // Once per lock-out: the failure that starts it.
+    if (auth_failures_.retry_after(peer->poster(), now)) {
+      log_warn("auth-locked-out", "from=" + from + " scope=address");
+    } else if (all_auth_failures_.retry_after(all_addresses_key, now)) {
+      log_warn("auth-locked-out", "scope=all");
     }
+    reply_error(*peer, ErrorId::token_wrong, "The moderator token is not right.", req);
     return;
   }
   if (peer->moderator.empty()) {

@@ -26,7 +26,10 @@ class ModeratorRequests {
   void handle(const PeerPtr& peer, const Req& req, const AuditRequest& r);
 
   // Forgets wrong-token counts that have left their window.
-  void sweep(std::int64_t now_ms) { auth_failures_.sweep(now_ms); }
+  void sweep(std::int64_t now_ms) {
+    auth_failures_.sweep(now_ms);
+    all_auth_failures_.sweep(now_ms);
+  }
 
  private:
   bool require_moderator(Peer& peer, const Req& req);
@@ -36,7 +39,8 @@ class ModeratorRequests {
 
   AppState& state_;
   TokenCheck token_;
-  RateLimiter auth_failures_;  // wrong tokens per address, against guessing
+  RateLimiter auth_failures_;      // wrong tokens per address, against guessing
+  RateLimiter all_auth_failures_;  // wrong tokens from every address together (one key)
 };
 
 }  // namespace comments::server

@@ -19,6 +19,19 @@ std::optional<std::int64_t> RateLimiter::try_acquire(const std::string& key, std
   return std::nullopt;
 }
 
+std::optional<std::int64_t> RateLimiter::retry_after(const std::string& key,
+                                                     std::int64_t now_ms) const {
+  if (limit_ <= 0) return std::nullopt;
+  const auto it = posts_.find(key);
+  if (it == posts_.end()) return std::nullopt;
+  const auto& times = it->second;
+  // Times that have left the window are not counted (try_acquire drops them).
+  const auto live = std::find_if(times.begin(), times.end(),
+                                 [&](std::int64_t t) { return t + window_ms_ > now_ms; });
+  if (times.end() - live < limit_) return std::nullopt;
+  return std::max<std::int64_t>(1, *live + window_ms_ - now_ms);
+}
+
 void RateLimiter::sweep(std::int64_t now_ms) {
   std::erase_if(posts_, [&](const auto& entry) {
     return entry.second.empty() || entry.second.back() + window_ms_ <= now_ms;

@@ -19,6 +19,10 @@ class RateLimiter {
   // until the oldest counted post leaves the window (always >= 1).
   std::optional<std::int64_t> try_acquire(const std::string& key, std::int64_t now_ms);
 
+  // The milliseconds until `key` may be counted again (nullopt when it may be
+  // now); counts nothing.
+  std::optional<std::int64_t> retry_after(const std::string& key, std::int64_t now_ms) const;
+
   // Forgets keys whose posts have all left the window (bounded memory).
   void sweep(std::int64_t now_ms);
 

@@ -1,10 +1,23 @@
 #include "app/reader_requests.hpp"
 
+#include <algorithm>
+
 #include "support/log.hpp"
 
 namespace comments::server {
 
 void ReaderRequests::handle(const PeerPtr& peer, const Req& req, const JoinRequest& r) {
+  // A join of a thread not joined yet, over the limit per connection, is
+  // refused `invalid` (a count out of bounds; waiting would not help).
+  const auto& joined = peer->joined;
+  if (state_.max_joined > 0 && joined.size() >= static_cast<std::size_t>(state_.max_joined) &&
+      std::none_of(joined.begin(), joined.end(), [&](const ThreadHub* h) { return h->key == r.thread; })) {
+    reply_error(*peer, ErrorId::number_out_of_range,
+                "At most " + std::to_string(state_.max_joined) +
+                    " threads can be joined on one connection; leave one first.",
+                req);
+    return;
+  }
   state_.hubs.join(peer, req, r.thread, r.limit);
 }
 

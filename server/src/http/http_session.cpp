@@ -123,9 +123,13 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
   if (ec) {
     if (ec == http::error::body_limit || ec == http::error::header_limit) {
       // Answer once, then drop the connection: the stream is out of step.
-      http::response<http::string_body> res{http::status::payload_too_large, 11};
+      // A head over the limit is 431 (RFC 6585), a body over it 413.
+      const bool head = ec == http::error::header_limit;
+      http::response<http::string_body> res{
+          head ? http::status::request_header_fields_too_large : http::status::payload_too_large,
+          11};
       res.set(http::field::content_type, "text/plain; charset=utf-8");
-      res.body() = "request too large\n";
+      res.body() = head ? "request head too large\n" : "request too large\n";
       res.keep_alive(false);
       res.prepare_payload();
       return send(http::message_generator(std::move(res)), false);
@@ -268,6 +272,13 @@ void HttpSession::handle(Request&& req) {
 }
 
 void HttpSession::upgrade(Request&& req) {
+  // RFC 7230 5.4: an HTTP/1.1 request without Host is a 400 (and the Origin
+  // rule needs it).
+  if (req.find(http::field::host) == req.end()) {
+    auto res = text_response(req, http::status::bad_request, "Host header required\n");
+    res.keep_alive(false);
+    return send(std::move(res), false);
+  }
   std::optional<std::string_view> origin;
   if (const auto it = req.find(http::field::origin); it != req.end()) origin = it->value();
   if (!context_.origins().allows(origin, req[http::field::host], request_scheme(req))) {

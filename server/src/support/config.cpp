@@ -34,6 +34,7 @@ std::string usage_text() {
                          exact match such as https://news.example.com, or * for any)
   --premoderate          store every post as pending until a moderator approves it
   --rate N               posts per client address per 60 s (default 5; 0 = no limit)
+  --max-joined N         threads one connection may join at once (default 16; 0 = no limit)
   --trust-proxy          take the client address from the last X-Forwarded-For entry
                          (only behind a reverse proxy that sets it)
   --mod-token-file PATH  read the moderator token from PATH (else from the
@@ -72,6 +73,14 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args,
       if (inline_value) return inline_value;
       if (i + 1 >= args.size()) return std::nullopt;
       return args[++i];
+    };
+    // A limit: a whole number from 0 (no limit) to 1,000,000 of `what`.
+    auto limit_value = [&](const std::string& what) -> Result<int> {
+      const auto v = value();
+      if (!v) return missing(name + " needs a value");
+      const auto n = parse_count(*v, 1'000'000);
+      if (!n) return invalid(name + " needs a whole number of " + what + " (0 = no limit), got '" + *v + "'");
+      return static_cast<int>(*n);
     };
     auto flag_only = [&]() -> Result<void> {
       if (inline_value) return Error{ErrorId::option_takes_no_value, name + " takes no value"};
@@ -117,11 +126,13 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args,
       if (auto flag = flag_only(); !flag) return flag.error();
       config.trust_proxy = true;
     } else if (name == "--rate") {
-      const auto v = value();
-      if (!v) return missing("--rate needs a value");
-      const auto rate = parse_count(*v, 1'000'000);
-      if (!rate) return invalid("--rate needs a whole number of posts per minute (0 = no limit), got '" + *v + "'");
-      config.rate_per_minute = static_cast<int>(*rate);
+      const auto rate = limit_value("posts per minute");
+      if (!rate) return rate.error();
+      config.rate_per_minute = *rate;
+    } else if (name == "--max-joined") {
+      const auto joined = limit_value("threads");
+      if (!joined) return joined.error();
+      config.max_joined = *joined;
     } else if (name == "--mod-token-file") {
       const auto v = value();
       if (!v || v->empty()) return missing("--mod-token-file needs a file path");

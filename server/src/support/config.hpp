@@ -20,6 +20,7 @@ struct Config {
   std::vector<std::string> allow_origins;  // exact origins, or "*"
   bool premoderate = false;
   int rate_per_minute = 5;                 // 0 = no limit
+  int max_joined = 16;                     // threads joined per connection; 0 = no limit
   bool trust_proxy = false;
   std::optional<std::string> mod_token_file;
 };

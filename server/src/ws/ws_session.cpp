@@ -21,6 +21,9 @@ constexpr std::uint32_t close_timeout_seconds = 15;  // for the peer to answer o
 constexpr std::size_t max_frames_per_write = 64;     // asio's iovec limit per sendmsg
 constexpr int max_reads_per_wakeup = 8;              // then let other sessions run
 constexpr auto liveness_interval = std::chrono::seconds(10);
+// Once both close frames are exchanged (or the connection was failed), how
+// long the peer has to close its side after ours is shut down.
+constexpr auto teardown_timeout = std::chrono::milliseconds(500);
 
 // One read buffer for every session on the io thread: a session reads, then
 // hands the bytes to its frame reader before the next session reads.
@@ -112,6 +115,7 @@ void WsSession::read_available() {
     const std::size_t n = socket_.read_some(net::buffer(buffer), ec);
     if (ec == net::error::would_block || ec == net::error::try_again) return wait_readable();
     if (ec) return end(ec);  // eof included: the peer went without a close frame
+    if (tearing_down_) continue;  // after the handshake: read to the peer's FIN, discarding
     last_heard_ = coarse_clock();
     ping_outstanding_ = false;
     if (!consume(std::string_view(buffer.data(), n))) return;
@@ -166,12 +170,12 @@ bool WsSession::handle(const ws::FrameReader::Event& event) {
                                      : static_cast<ws::CloseCode>(event.close_code));
       return end_once_written();
     case Kind::error:
+      // Failing the connection (RFC 6455 7.1.7): 1002, 1007 or 1009 goes
+      // out and the connection ends after it, without waiting for an
+      // answer (the peer may not be able to frame one, or already sent
+      // its close, e.g. one whose reason is not UTF-8).
       close(static_cast<ws::CloseCode>(event.close_code));
-      // Broken framing cannot carry the peer's answer: end after our frame.
-      if (event.close_code == static_cast<std::uint16_t>(ws::CloseCode::protocol_error)) {
-        return end_once_written();
-      }
-      break;
+      return end_once_written();
   }
   return !ended_;
 }
@@ -179,8 +183,24 @@ bool WsSession::handle(const ws::FrameReader::Event& event) {
 bool WsSession::end_once_written() {
   end_when_written_ = true;
   // Nothing left to write and no flush coming that would see the flag.
-  if (queue_head_ >= queue_.size() && !flush_scheduled_ && !waiting_writable_) end({});
+  if (queue_head_ >= queue_.size() && !flush_scheduled_ && !waiting_writable_) tear_down();
   return !ended_;
+}
+
+// Our close frame is out and the handshake is over (or the connection was
+// failed): shut down our sending side, so the peer reads EOF after the close
+// frame, and read on (discarding) until the peer closes its side, for at most
+// teardown_timeout -- closing with unread input would send an RST that may
+// destroy our close frame in the peer's receive buffer. As Beast's stream
+// does. The timer exists only while tearing down: an open session has none.
+void WsSession::tear_down() {
+  if (ended_ || tearing_down_) return;
+  tearing_down_ = true;
+  pending_input_.clear();
+  error_code ignored;
+  socket_.shutdown(net::ip::tcp::socket::shutdown_send, ignored);
+  auto timer = std::make_shared<net::steady_timer>(socket_.get_executor(), teardown_timeout);
+  timer->async_wait([self = shared_from_this(), timer](error_code) { self->end({}); });
 }
 
 // ---- Writing ------------------------------------------------------------------
@@ -293,7 +313,7 @@ void WsSession::after_flush() {
   head_offset_ = 0;
   queued_bytes_ = 0;
   if (queue_.capacity() > 16) queue_.shrink_to_fit();
-  if (end_when_written_) end({});
+  if (end_when_written_) tear_down();
 }
 
 // ---- Liveness and the end -----------------------------------------------------

@@ -16,7 +16,9 @@
 //
 // Liveness: WsSessions calls check_liveness() every few seconds; a peer quiet
 // for a minute gets a ping, one quiet for two is dropped, and a close
-// handshake the peer never finishes ends after close_timeout.
+// handshake the peer never finishes ends after close_timeout. Once the
+// handshake is over, or the connection failed, the socket is shut down for
+// sending and closed within a second (tear_down).
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
@@ -82,6 +84,8 @@ class WsSession final : public Peer, public std::enable_shared_from_this<WsSessi
   // Ends the session as soon as the queue (holding our close frame) is out;
   // false if it ended already.
   bool end_once_written();
+  // Shuts down our sending side and ends when the peer closes, or soon.
+  void tear_down();
   void push(ws::Opcode opcode, Encoded payload);
   void push_raw(Encoded bytes);
   void drop_unsent();
@@ -109,6 +113,7 @@ class WsSession final : public Peer, public std::enable_shared_from_this<WsSessi
   bool ping_outstanding_ = false;
   bool closing_ = false;           // our close frame is queued or sent
   bool end_when_written_ = false;  // end once the queue (with our close frame) is out
+  bool tearing_down_ = false;     // our side is shut down; waiting for the peer's FIN
   bool ended_ = false;
 };
 
