@@ -2,7 +2,9 @@
 # Runs every test: installs what is missing, builds everything from this tree
 # (server, native tests, Wasm client and core tests compiled to Wasm), runs
 # ctest (native core + server + integration, core under Node, browser tests in
-# headless Chromium), then the native tests again under ASan + UBSan.
+# headless Chromium, the libFuzzer smoke runs of tests/fuzz), then the native
+# tests again under ASan + UBSan (the fuzz targets are not built there: they
+# already run under both sanitizers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -15,5 +17,5 @@ ctest --test-dir build --output-on-failure --timeout 600
 if [ "${COMMENTS_SKIP_SANITIZERS:-0}" != 1 ]; then
   cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCOMMENTS_SANITIZE=ON -DCOMMENTS_BUILD_WASM=OFF
   cmake --build build-asan -j"$jobs"
-  ctest --test-dir build-asan --output-on-failure --timeout 600 -LE browser
+  ctest --test-dir build-asan --output-on-failure --timeout 600 -LE 'browser|fuzz'
 fi

@@ -4,6 +4,7 @@
 #include "comments/thread_view.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "comments/limits.hpp"
 
@@ -95,8 +96,9 @@ bool ThreadView::apply(const Comment& c, std::optional<std::int64_t> total) {
       lists_changed = erase_id(pinned_, c.id) || lists_changed;
     }
     // Estimate: a comment the view did not hold that belongs among the
-    // newest is taken for a newly published one.
-    if (!known && !total && fits) ++total_;
+    // newest is taken for a newly published one. Saturated: a server may
+    // have sent a total of INT64_MAX, and one more must not overflow.
+    if (!known && !total && fits && total_ < std::numeric_limits<std::int64_t>::max()) ++total_;
   }
 
   if (total) total_ = std::max<std::int64_t>(*total, 0);

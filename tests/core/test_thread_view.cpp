@@ -2,6 +2,7 @@
 // kept right through posts, moderation updates and pages.
 #include <doctest/doctest.h>
 
+#include <limits>
 #include <vector>
 
 #include "comments/limits.hpp"
@@ -207,4 +208,19 @@ TEST_CASE("a zero-capacity view keeps only pinned comments and the total") {
   CHECK(view.newest().empty());
   CHECK(view.total() == 4);
   CHECK_FALSE(view.needs_refill());
+}
+
+TEST_CASE("the estimated total saturates at INT64_MAX instead of overflowing") {
+  // Found by tests/fuzz/fuzz_thread_view: a total of INT64_MAX (from a
+  // snapshot or a comment event) and one more new comment was signed overflow.
+  constexpr std::int64_t max = std::numeric_limits<std::int64_t>::max();
+  ThreadView view(3);
+  view.reset({published(1)}, {}, max);
+  CHECK(view.apply(published(2)));  // in the list: changed, though the total cannot grow
+  CHECK(view.total() == max);
+  CHECK(view.apply(published(3), max));
+  CHECK_FALSE(view.apply(published(3)));  // known: nothing changes
+  CHECK(view.apply(published(4)));
+  CHECK(view.total() == max);
+  CHECK(ids(view.newest()) == Ids{4, 3, 2});
 }
