@@ -18,7 +18,7 @@ namespace {
 constexpr std::uint32_t ping_after_seconds = 60;    // quiet this long: ping
 constexpr std::uint32_t drop_after_seconds = 120;   // quiet this long: gone
 constexpr std::uint32_t close_timeout_seconds = 15;  // for the peer to answer our close
-constexpr std::size_t max_frames_per_write = 64;     // asio's iovec limit per sendmsg
+constexpr std::size_t max_buffers_per_write = 64;    // asio's limit per write_some (sendmsg)
 constexpr int max_reads_per_wakeup = 8;              // then let other sessions run
 constexpr auto liveness_interval = std::chrono::seconds(10);
 // Once both close frames are exchanged (or the connection was failed), how
@@ -265,8 +265,10 @@ void WsSession::flush() {
   thread_local std::vector<net::const_buffer> buffers;
   while (queue_head_ < queue_.size()) {
     buffers.clear();
-    const std::size_t last = std::min(queue_.size(), queue_head_ + max_frames_per_write);
-    for (std::size_t i = queue_head_; i < last; ++i) {
+    // Two buffers a frame (header, payload): asio would silently drop any
+    // past its limit, so stop at the limit.
+    for (std::size_t i = queue_head_; i < queue_.size() && buffers.size() + 2 <= max_buffers_per_write;
+         ++i) {
       const Outgoing& frame = queue_[i];
       // The head frame may be partly written: skip what went already.
       std::size_t skip = i == queue_head_ ? head_offset_ : 0;

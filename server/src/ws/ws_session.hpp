@@ -10,7 +10,7 @@
 // serialised once for all receivers); each queued frame is that payload and
 // its few header bytes. Frames queue up while the io thread is busy, and one
 // deferred flush per batch writes each session's whole queue with one gather
-// write (sendmsg of up to 64 frames). More than limits::slow_reader_bytes
+// write (sendmsg of up to 32 frames: 64 buffers, a header and a payload each). More than limits::slow_reader_bytes
 // waiting refuses the next message: the application then closes the session
 // with 1008, so a reader that stops reading never holds up the others.
 //
