@@ -97,7 +97,6 @@ HttpSession::HttpSession(net::ip::tcp::socket&& socket, HttpContext& context,
 
 void HttpSession::run() {
   context_.add(*this);
-  registered_ = true;
   net::dispatch(stream_.get_executor(),
                 beast::bind_front_handler(&HttpSession::read_request, shared_from_this()));
 }
@@ -422,10 +421,7 @@ void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
 }
 
 void HttpSession::finish() {
-  if (registered_) {
-    registered_ = false;
-    context_.remove(*this);
-  }
+  context_.remove(*this);  // once listed; a second call finds it gone
 }
 
 }  // namespace comments::server

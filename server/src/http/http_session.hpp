@@ -63,7 +63,6 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   HttpContext& context_;
   std::uint64_t conn_id_;
-  bool registered_ = false;
 };
 
 }  // namespace comments::server

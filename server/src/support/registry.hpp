@@ -13,18 +13,14 @@ using RegistryHook = boost::intrusive::list_member_hook<>;
 template <class T, RegistryHook T::*Hook>
 class Registry {
  public:
-  void add(T& item) {
-    list_.push_back(item);
-    ++size_;
-  }
+  void add(T& item) { list_.push_back(item); }
   // Safe to call for an item already removed.
   void remove(T& item) {
     if (!(item.*Hook).is_linked()) return;
     list_.erase(list_.iterator_to(item));
-    --size_;
   }
   bool empty() const noexcept { return list_.empty(); }
-  std::size_t size() const noexcept { return size_; }
+  std::size_t size() const noexcept { return list_.size(); }
 
   // Calls `fn` on each; `fn` may remove the item it is given.
   template <class Fn>
@@ -34,9 +30,8 @@ class Registry {
 
  private:
   boost::intrusive::list<T, boost::intrusive::member_hook<T, RegistryHook, Hook>,
-                         boost::intrusive::constant_time_size<false>>
+                         boost::intrusive::constant_time_size<true>>
       list_;
-  std::size_t size_ = 0;
 };
 
 }  // namespace comments::server
