@@ -12,9 +12,7 @@ std::optional<std::int64_t> RateLimiter::try_acquire(const std::string& key, std
   auto& times = posts_[key];
   // A post at time t counts while now < t + window.
   while (!times.empty() && times.front() + window_ms_ <= now_ms) times.pop_front();
-  if (times.size() >= static_cast<std::size_t>(limit_)) {
-    return std::max<std::int64_t>(1, times.front() + window_ms_ - now_ms);
-  }
+  if (auto wait = wait_for_room(times, now_ms)) return wait;
   times.push_back(now_ms);
   return std::nullopt;
 }
@@ -24,7 +22,11 @@ std::optional<std::int64_t> RateLimiter::retry_after(const std::string& key,
   if (limit_ <= 0) return std::nullopt;
   const auto it = posts_.find(key);
   if (it == posts_.end()) return std::nullopt;
-  const auto& times = it->second;
+  return wait_for_room(it->second, now_ms);
+}
+
+std::optional<std::int64_t> RateLimiter::wait_for_room(const std::deque<std::int64_t>& times,
+                                                       std::int64_t now_ms) const {
   // Times that have left the window are not counted (try_acquire drops them).
   const auto live = std::find_if(times.begin(), times.end(),
                                  [&](std::int64_t t) { return t + window_ms_ > now_ms; });

@@ -29,6 +29,10 @@ class RateLimiter {
   std::size_t tracked_keys() const noexcept { return posts_.size(); }
 
  private:
+  // The wait until one more fits among `times` (nullopt: it fits now).
+  std::optional<std::int64_t> wait_for_room(const std::deque<std::int64_t>& times,
+                                            std::int64_t now_ms) const;
+
   int limit_;
   std::int64_t window_ms_;
   // Times of counted posts still in the window, oldest first.
