@@ -41,4 +41,14 @@ void AppState::run_store_job(const PeerPtr& peer, const Req& req, std::string wh
   });
 }
 
+void AppState::reply_from_store(const PeerPtr& peer, const Req& req, std::string what,
+                                std::function<std::string(Store&)> read) {
+  WeakPeer weak = peer;
+  run_store_job(peer, req, std::move(what), [this, weak, read = std::move(read)](Store& store) {
+    completions.push([weak, message = read(store)]() mutable {
+      if (auto p = weak.lock()) reply(*p, std::move(message));
+    });
+  });
+}
+
 }  // namespace comments::server

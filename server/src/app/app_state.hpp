@@ -51,6 +51,11 @@ struct AppState {
   // else) is answered `internal` on the io thread, naming `what` in the log.
   void run_store_job(const PeerPtr& peer, const Req& req, std::string what,
                      std::function<void(Store&)> job);
+  // A read answered with one message: `read` runs on the worker and builds
+  // the reply (serialised there, off the io thread), which goes to `peer` if
+  // it is still there. A read that throws is answered as run_store_job says.
+  void reply_from_store(const PeerPtr& peer, const Req& req, std::string what,
+                        std::function<std::string(Store&)> read);
 
   boost::asio::io_context& io;
   StoreWorker& worker;

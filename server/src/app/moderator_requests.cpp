@@ -122,12 +122,8 @@ void ModeratorRequests::handle(const PeerPtr& peer, const Req& req, const AuthRe
 
 void ModeratorRequests::handle(const PeerPtr& peer, const Req& req, const QueueRequest& r) {
   if (!require_moderator(*peer, req)) return;
-  WeakPeer weak = peer;
-  state_.run_store_job(peer, req, "queue", [this, weak, req, query = to_query(r)](Store& store) {
-    auto items = store.queue(query);
-    state_.completions.push([weak, req, items = std::move(items)] {
-      if (auto p = weak.lock()) reply(*p, queue_message(req, items));
-    });
+  state_.reply_from_store(peer, req, "queue", [req, query = to_query(r)](Store& store) {
+    return queue_message(req, store.queue(query));
   });
 }
 
@@ -237,12 +233,8 @@ void ModeratorRequests::handle(const PeerPtr& peer, const Req& req, const Filter
 
 void ModeratorRequests::handle(const PeerPtr& peer, const Req& req, const AuditRequest& r) {
   if (!require_moderator(*peer, req)) return;
-  WeakPeer weak = peer;
-  state_.run_store_job(peer, req, "audit", [this, weak, req, r](Store& store) {
-    auto entries = store.audit(r.before, r.limit);
-    state_.completions.push([weak, req, entries = std::move(entries)] {
-      if (auto p = weak.lock()) reply(*p, audit_message(req, entries));
-    });
+  state_.reply_from_store(peer, req, "audit", [req, r](Store& store) {
+    return audit_message(req, store.audit(r.before, r.limit));
   });
 }
 

@@ -31,12 +31,8 @@ void ReaderRequests::handle(const PeerPtr& peer, const Req& req, const MoreReque
     reply(*peer, page_message(req, r.thread, *page));
     return;
   }
-  WeakPeer weak = peer;
-  state_.run_store_job(peer, req, "page", [this, weak, req, r](Store& store) {
-    auto page = store.page(r.thread, r.before, r.limit);
-    state_.completions.push([weak, req, thread = r.thread, page = std::move(page)] {
-      if (auto p = weak.lock()) reply(*p, page_message(req, thread, page));
-    });
+  state_.reply_from_store(peer, req, "page", [req, r](Store& store) {
+    return page_message(req, r.thread, store.page(r.thread, r.before, r.limit));
   });
 }
 
