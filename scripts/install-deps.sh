@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 packages=(cmake g++ make pkg-config libboost1.81-dev nlohmann-json3-dev doctest-dev
           libsqlite3-dev sqlite3 libssl-dev emscripten terser cleancss chromium fonts-wqy-microhei
-          clang libclang-rt-14-dev)
+          clang libclang-rt-14-dev
+          postgresql libpq-dev redis-server libhiredis-dev nginx brotli ccache)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
