@@ -55,7 +55,6 @@ ExternalProject_Add(fuzz_targets
 # fixed seed; new corpus entries go to a scratch folder in the build tree.
 set(COMMENTS_FUZZ_TARGETS client_message comment_json filter utf8 ws_frame ws_handshake
     thread_view)
-set(COMMENTS_FUZZ_TARGETS ${COMMENTS_FUZZ_TARGETS} PARENT_SCOPE)
 foreach(_t IN LISTS COMMENTS_FUZZ_TARGETS)
   set(_scratch "${CMAKE_BINARY_DIR}/fuzz-scratch/${_t}")
   add_test(NAME fuzz_${_t}
