@@ -45,6 +45,7 @@ ExternalProject_Add(fuzz_targets
     -DCMAKE_BUILD_TYPE=Release
     -DCOMMENTS_FUZZ=ON
     -DCOMMENTS_BUILD_WASM=OFF
+    -DCMAKE_CXX_COMPILER_LAUNCHER=${CMAKE_CXX_COMPILER_LAUNCHER}
   # An explicit job count: the inner make cannot join the outer jobserver.
   BUILD_COMMAND ${CMAKE_COMMAND} --build <BINARY_DIR> --parallel 2
   INSTALL_COMMAND ""

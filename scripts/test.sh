@@ -10,12 +10,19 @@ cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 
 jobs=$(nproc)
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
+# ccache (installed by install-deps) makes a rebuild of an unchanged file a
+# lookup; paths are hashed relative to this tree, so a clone elsewhere hits too.
+launcher=()
+if command -v ccache >/dev/null; then
+  export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+fi
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "${launcher[@]}"
 cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure --timeout 600
 
 if [ "${COMMENTS_SKIP_SANITIZERS:-0}" != 1 ]; then
-  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCOMMENTS_SANITIZE=ON -DCOMMENTS_BUILD_WASM=OFF
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCOMMENTS_SANITIZE=ON -DCOMMENTS_BUILD_WASM=OFF "${launcher[@]}"
   cmake --build build-asan -j"$jobs"
   ctest --test-dir build-asan --output-on-failure --timeout 600 -LE 'browser|fuzz'
 fi
