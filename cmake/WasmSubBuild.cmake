@@ -17,6 +17,11 @@ endif()
 include(ExternalProject)
 set(COMMENTS_WASM_BUILD_DIR "${CMAKE_BINARY_DIR}/wasm-build")
 set(_emenv ${CMAKE_COMMAND} -E env NODE_PATH=/usr/share/nodejs)
+# em++ runs clang underneath; Emscripten's own wrapper hook puts ccache in front
+# of that clang when the native build uses ccache.
+if(CMAKE_CXX_COMPILER_LAUNCHER MATCHES "ccache")
+  list(APPEND _emenv EM_COMPILER_WRAPPER=${CMAKE_CXX_COMPILER_LAUNCHER})
+endif()
 include(ProcessorCount)
 ProcessorCount(_jobs)
 if(_jobs EQUAL 0)
