@@ -3,8 +3,8 @@
 // Builds 10,000 banned words (60% Chinese, 40% English-like, generated
 // deterministically) and about 20 MB of mixed comment bodies (roughly 60% of
 // the characters Chinese, drawn with the character frequencies of a real
-// Chinese news article, the rest common English words, digits, punctuation
-// and an occasional link). Bodies that happen to contain a banned word are
+// Chinese news article, a quarter of the bodies in Traditional characters,
+// the rest common English words, digits, punctuation and an occasional link). Bodies that happen to contain a banned word are
 // regenerated, so every timed check scans its whole text: the worst case.
 //
 // Prints median, min and max MB/s over 7 runs for check() and for its parts
@@ -37,6 +37,21 @@ constexpr std::string_view common_hanzi =
     "障形头处元义环境较起突也念忧沉争阻足我们奋夺双胜就切植依靠前老姓难愁盼供细使惠让拥直略特顶盘棋绿赢布因宜扬"
     "施近几浙跑次苏见批海涌算迭给带验今已从医卡轨道码事跨档异询尤其探索努若看述请转该浦东干常副任编辑诉印此闭窗"
     "显示条内容场无邮箱申登信息";
+
+// The same characters in Traditional form (OpenCC s2t, character by
+// character): a quarter of the bodies are written with these, so the fold's
+// Traditional -> Simplified step is on the measured path.
+constexpr std::string_view common_hanzi_traditional =
+    "的理治會基社層髮長三角一體展化共中和力進推在民新全建制務區域實人不文合組織通要管現更黨高站加網動能服強同是協"
+    "政爲多作以需設入最經濟關創提數定度平領解成生章有地大五享感着持調上本者點引源年完善促面方重導揮局用策效戰機接"
+    "到市技字學研術議題表相賦立安融謀來於公系斷羣衆得下堅分各統籌互行決法優勢心做將好智城友首頁收藏態科究果置鏈路"
+    "業四水日十過國劃了量開充把向整與權對思打等問保維式穩補情精代慧評論備浪微博交位觀正雲步快鐵百曹澤報擊間九屆審"
+    "個規二目及明出增獲幸福質離必始終總改革取配深壘員凝聚責矛盾護應急糾紛眼比齊短板根之利移資疫防控放想諧口準衡省"
+    "色計續所臺項江辦模據工便捷如案查產部院錄告篇只版京號招考試流討您專列徽伐序牽邁企綜教育築牢才蓄池熱門薦升時央"
+    "第遠景標擘畫未藍圖確健扎富裕都筆認可須攬程際益彰鬥堡自團廣宣傳注先鍵舉措破壁銜職清晰套適然造格障形頭處元義環"
+    "境較起突也念憂沉爭阻足我們奮奪雙勝就切植依靠前老姓難愁盼供細使惠讓擁直略特頂盤棋綠贏布因宜揚施近幾浙跑次蘇見"
+    "批海湧算迭給帶驗今已從醫卡軌道碼事跨檔異詢尤其探索努若看述請轉該浦東干常副任編輯訴印此閉窗顯示條內容場無郵箱"
+    "申登信息";
 
 constexpr std::string_view english_words[] = {
     "the", "of", "and", "to", "in", "is", "that", "for", "it", "as", "with", "was", "on", "be", "by", "this",
@@ -195,6 +210,11 @@ void measure(const char* what, std::size_t bytes, Pass&& pass) {
 int main() {
   Xorshift rng{0x9E3779B97F4A7C15ULL};
   const std::vector<std::string> hanzi = split_code_points(common_hanzi);
+  const std::vector<std::string> hanzi_traditional = split_code_points(common_hanzi_traditional);
+  if (hanzi_traditional.size() != hanzi.size()) {
+    std::fprintf(stderr, "the Traditional table does not match the Simplified one\n");
+    return 1;
+  }
   const ZipfTable zipf(hanzi.size());
 
   comments::FilterLists lists;
@@ -212,7 +232,7 @@ int main() {
   std::size_t total_bytes = 0;
   std::size_t regenerated = 0;
   while (total_bytes < target_text_bytes) {
-    std::string body = make_body(rng, hanzi, zipf);
+    std::string body = make_body(rng, bodies.size() % 4 == 3 ? hanzi_traditional : hanzi, zipf);
     if (filter.check("网友", body).verdict != comments::Verdict::publish) {
       ++regenerated;
       continue;

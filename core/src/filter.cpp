@@ -7,18 +7,21 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <limits>
 #include <utility>
 
 #include "comments/limits.hpp"
 #include "comments/text.hpp"
 
+#include "han_fold_table.inc"
 #include "unicode_tables.inc"
 
 namespace comments {
 namespace {
 
 namespace tables = unicode_tables;
+namespace han = han_fold_table;
 
 constexpr char32_t max_code_point = 0x10FFFF;
 constexpr char32_t replacement_character = 0xFFFD;
@@ -77,6 +80,29 @@ bool is_dropped(char32_t cp) noexcept {
   return cp <= (range - 1)->last;
 }
 
+static_assert(han::main_first == tables::cjk_ideographs_first && han::main_last == tables::cjk_ideographs_last,
+              "the Han table's main block is the fold's CJK fast path");
+
+// Step 4 of the fold for U+4E00..9FFF: Traditional (and HK/TW variant) to
+// Simplified. Most ideographs are not mapped: one load and one bit test.
+inline char32_t han_fold_main(char32_t cp) noexcept {
+  const char32_t offset = cp - han::main_first;
+  const std::uint64_t word = han::main_bits[offset / 64];
+  const std::uint64_t bit = std::uint64_t{1} << (offset % 64);
+  if (!(word & bit)) return cp;
+  return han::main_to[han::main_rank[offset / 64] + std::popcount(word & (bit - 1))];
+}
+
+// Step 4 for every other code point (extension A, compatibility and astral
+// ideographs): rare in text, so a binary search.
+char32_t han_fold_rare(char32_t cp) noexcept {
+  if (cp < han::rare[0].from) return cp;
+  const auto* end = std::end(han::rare);
+  const auto* it = std::lower_bound(std::begin(han::rare), end, cp,
+                                    [](const han::Pair& pair, char32_t value) { return pair.from < value; });
+  return it != end && it->from == cp ? it->to : cp;
+}
+
 // The fold of a code point at or above U+0080 outside the CJK fast path.
 char32_t fold_uncommon(char32_t cp) noexcept {
   if (cp >= full_width_first && cp <= full_width_last) return tables::ascii_fold[cp - full_width_to_ascii];
@@ -86,11 +112,11 @@ char32_t fold_uncommon(char32_t cp) noexcept {
   // Surrogates and values past U+10FFFF are not characters: dropped.
   if (cp > max_code_point || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
   const char32_t lowered = text::simple_lower(cp);
-  return is_dropped(lowered) ? 0 : lowered;
+  return is_dropped(lowered) ? 0 : han_fold_rare(lowered);
 }
 
 inline char32_t fold_non_ascii(char32_t cp) noexcept {
-  if (cp >= tables::cjk_ideographs_first && cp <= tables::cjk_ideographs_last) return cp;
+  if (cp >= tables::cjk_ideographs_first && cp <= tables::cjk_ideographs_last) return han_fold_main(cp);
   return fold_uncommon(cp);
 }
 

@@ -2,7 +2,9 @@
 // list validation and the publish/hold/block decision.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -11,7 +13,8 @@
 #include "comments/text.hpp"
 #include "xorshift.hpp"
 
-// The generated tables, for their checksum (the file is private to core/src).
+// The generated tables, for their checksums (the files are private to core/src).
+#include "../../core/src/han_fold_table.inc"
 #include "../../core/src/unicode_tables.inc"
 
 using namespace std::string_literals;
@@ -76,17 +79,74 @@ TEST_CASE("fold_code_point: full-width to ASCII, lower case, drops") {
   CHECK(fold_code_point(0x110000) == 0);
 }
 
+namespace {
+// Whether the Han table (step 4 of the fold) maps `cp`, read from the table
+// itself rather than through the filter's lookup.
+bool han_mapped(char32_t cp) {
+  namespace han = comments::han_fold_table;
+  if (cp >= han::main_first && cp <= han::main_last) {
+    const char32_t offset = cp - han::main_first;
+    return (han::main_bits[offset / 64] >> (offset % 64)) & 1;
+  }
+  return std::any_of(std::begin(han::rare), std::end(han::rare),
+                     [cp](const han::Pair& pair) { return pair.from == cp; });
+}
+}  // namespace
+
 TEST_CASE("fold_code_point reproduces the generated Unicode tables for every code point") {
   // tools/gen_unicode_tables.py computed this checksum from Python's
   // unicodedata; any lookup slip (a run's stride, a range edge, a fast path)
-  // changes it.
+  // changes it. The Unicode steps leave the Han table's characters as they are
+  // (the Han generator checks they are all Lo), so those count as themselves.
   namespace tables = comments::unicode_tables;
   std::uint64_t checksum = tables::fold_checksum_seed;
   for (char32_t cp = 0; cp <= 0x10FFFF; ++cp) {
-    checksum = (checksum ^ comments::fold_code_point(cp)) * tables::fold_checksum_prime;
+    const char32_t unicode_fold = han_mapped(cp) ? cp : comments::fold_code_point(cp);
+    checksum = (checksum ^ unicode_fold) * tables::fold_checksum_prime;
   }
   CHECK(checksum == tables::fold_checksum);
   CHECK(std::string_view(tables::unicode_version) == "14.0.0");  // docs/filter.md names this version
+}
+
+TEST_CASE("fold_code_point reproduces OpenCC's Traditional -> Simplified table for every code point") {
+  // tools/gen_han_fold_table.py computed this checksum over the sorted
+  // (from, to) pairs it took from OpenCC; the bitmap, rank and rare lookups
+  // must give back exactly those pairs.
+  namespace han = comments::han_fold_table;
+  std::uint64_t checksum = han::checksum_seed;
+  std::size_t mapped = 0;
+  for (char32_t cp = 0; cp <= 0x10FFFF; ++cp) {
+    if (!han_mapped(cp)) continue;
+    ++mapped;
+    const char32_t to = comments::fold_code_point(cp);
+    CHECK(to != cp);
+    CHECK(comments::fold_code_point(to) == to);  // idempotent: a result is never mapped again
+    checksum = (checksum ^ cp) * han::checksum_prime;
+    checksum = (checksum ^ to) * han::checksum_prime;
+  }
+  CHECK(mapped == han::size);
+  CHECK(checksum == han::checksum);
+}
+
+TEST_CASE("Traditional, Simplified and HK/TW variant characters fold together") {
+  using comments::fold;
+  CHECK(fold("傳銷") == fold("传销"));
+  CHECK(fold("傳銷") == U"传销");
+  CHECK(fold("發財 機會") == U"发财机会");
+  CHECK(fold("衞生") == fold("卫生"));          // Hong Kong variant 衞 -> 卫
+  CHECK(fold("痺") == fold("痹"));              // Taiwan variant
+  CHECK(fold("薴") == fold("苎"));              // a chain in OpenCC's table, taken to its end
+  CHECK(fold("么") == U"么");                   // everyday Simplified characters are never rewritten
+  CHECK(fold("抬头") == U"抬头");
+  CHECK(fold("著名") == U"著名");
+  CHECK(fold("𠮷野家") == U"𠮷野家");          // an astral ideograph without a mapping stays
+
+  comments::ModerationFilter filter({.banned = {"传销"}, .suspect = {"發票"}});
+  CHECK(filter.check("网友", "加入傳銷组织").verdict == comments::Verdict::block);
+  CHECK(filter.check("网友", "加入傳 銷组织").verdict == comments::Verdict::block);
+  CHECK(filter.check("网友", "代开发票").verdict == comments::Verdict::hold);
+  CHECK(filter.check("网友", "代開發票").verdict == comments::Verdict::hold);
+  CHECK(filter.check("网友", "传说中的销售").verdict == comments::Verdict::publish);
 }
 
 TEST_CASE("fold agrees with fold_code_point on every BMP character") {
