@@ -2,8 +2,8 @@
 // The peer a site would otherwise deploy next to its articles: Node.js + `ws`
 // + `better-sqlite3`, written the way a competent Node developer would write
 // it. It speaks the join / post / broadcast subset of the comments wire
-// contract (shared/protocol.md) so the same load generator can drive it and
-// our server side by side.
+// contract (shared/protocol.md; the shared part is ../common/contract.js) so
+// the same load generator can drive it and our server side by side.
 //
 // Durability matches ours: WAL with synchronous=FULL, and the ack is sent
 // only after the transaction holding the post has committed (so the post is
@@ -19,15 +19,12 @@
 //   prints "listening on http://HOST:PORT" once it accepts connections.
 'use strict';
 
-const http = require('node:http');
 const { parseArgs } = require('node:util');
-const { WebSocketServer, WebSocket } = require('ws');
+const { WebSocketServer } = require('ws');
 const { openDatabase } = require('./db');
-
-const MAX_FRAME_BYTES = 65536;
-const SLOW_READER_BYTES = 1 << 20;
-const ANONYMOUS = '网友';
-const MAX_PINNED = 5;
+const {
+  MAX_PINNED, limitOf, parentNotFound, reply, Rooms, serve, threadKey, validatePost, parsePort,
+} = require('../common/contract');
 
 const { values: args } = parseArgs({
   options: {
@@ -41,11 +38,7 @@ if (!args.db || !['batched', 'per-post'].includes(args.commit)) {
   console.error('usage: node server.js --port P --db PATH [--host H] [--commit batched|per-post]');
   process.exit(2);
 }
-const port = Number(args.port);
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`--port must be an integer 0-65535, got "${args.port}"`);
-  process.exit(2);
-}
+const port = parsePort(args.port);
 
 // ---- storage -----------------------------------------------------------------
 
@@ -77,54 +70,14 @@ function toComment(row) {
   };
 }
 
-// ---- validation (the contract's text rules) ------------------------------------
-
-class RequestError extends Error {
-  constructor(code, message) {
-    super(message);
-    this.code = code;
-  }
-}
-
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
-const trimWhiteSpace = (s) => s.replace(/^\p{White_Space}+|\p{White_Space}+$/gu, '');
-const codePoints = (s) => {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
-};
-
-function threadKey(msg) {
-  const k = msg.thread;
-  if (typeof k !== 'string') throw new RequestError('bad_request', '"thread" must be a string.');
-  const n = codePoints(k);
-  if (n < 1 || n > 200 || CONTROL.test(k)) {
-    throw new RequestError('invalid', 'A thread key is 1-200 characters with no control characters.');
-  }
-  return k;
-}
-
-function limitOf(msg) {
-  if (msg.limit === undefined) return 10;
-  if (!Number.isInteger(msg.limit)) throw new RequestError('bad_request', '"limit" must be an integer.');
-  if (msg.limit < 1 || msg.limit > 50) throw new RequestError('invalid', '"limit" must be 1-50.');
-  return msg.limit;
-}
-
 // ---- sessions ----------------------------------------------------------------------
 
-const rooms = new Map(); // thread key -> Set of sockets joined to it
+const rooms = new Rooms();
 
 function join(ws, msg) {
   const thread = threadKey(msg);
   const limit = limitOf(msg);
-  let room = rooms.get(thread);
-  if (!room) {
-    room = new Set();
-    rooms.set(thread, room);
-  }
-  room.add(ws);
-  ws.threads.add(thread);
+  rooms.add(ws, thread);
   return {
     type: 'snapshot',
     thread,
@@ -134,33 +87,13 @@ function join(ws, msg) {
   };
 }
 
-function validatePost(msg) {
-  const thread = threadKey(msg);
-  if (msg.author !== undefined && msg.author !== null && typeof msg.author !== 'string') {
-    throw new RequestError('bad_request', '"author" must be a string.');
+function checkedPost(msg) {
+  const p = validatePost(msg);
+  if (p.parent !== null) {
+    const row = sql.threadOf.get(p.parent);
+    if (!row || row.thread !== p.thread) throw parentNotFound();
   }
-  if (typeof msg.body !== 'string') throw new RequestError('bad_request', '"body" must be a string.');
-  let author = trimWhiteSpace(msg.author ?? '');
-  if (author === '') author = ANONYMOUS;
-  if (codePoints(author) > 40 || CONTROL.test(author)) {
-    throw new RequestError('invalid', 'An author name is at most 40 characters with no control characters.');
-  }
-  const body = trimWhiteSpace(msg.body);
-  const bodyLength = codePoints(body);
-  if (bodyLength < 1 || bodyLength > 2000) {
-    throw new RequestError('invalid', 'A comment is 1-2000 characters.');
-  }
-  let parent = null;
-  if (msg.parent !== undefined && msg.parent !== null) {
-    if (!Number.isInteger(msg.parent)) throw new RequestError('bad_request', '"parent" must be an integer or null.');
-    const row = sql.threadOf.get(msg.parent);
-    if (!row || row.thread !== thread) {
-      throw new RequestError('not_found', 'The comment you replied to is not in this thread.');
-    }
-    parent = msg.parent;
-  }
-
-  return { thread, parent, author, body, created: Date.now() };
+  return p;
 }
 
 // Stores one validated post (inside the caller's transaction).
@@ -171,15 +104,7 @@ function insert(p) {
 
 // After the commit: the comment goes to the thread's other readers.
 function broadcast(ws, comment) {
-  const event = JSON.stringify({ type: 'comment', comment });
-  for (const client of rooms.get(comment.thread) ?? []) {
-    if (client === ws || client.readyState !== WebSocket.OPEN) continue;
-    if (client.bufferedAmount > SLOW_READER_BYTES) {
-      client.terminate(); // a reader that stopped reading must not hold the others back
-      continue;
-    }
-    client.send(event);
-  }
+  rooms.send(comment.thread, JSON.stringify({ type: 'comment', comment }), ws);
 }
 
 // Posts validated in this turn of the event loop, committed together.
@@ -207,105 +132,24 @@ function flushPending() {
 
 // The post handler answers later (after the commit): it returns nothing.
 function postBatched(ws, msg, req) {
-  const p = validatePost(msg);
+  const p = checkedPost(msg);
   if (pending.length === 0) setImmediate(flushPending);
   pending.push({ ws, req, post: p });
 }
 
 function postPerPost(ws, msg) {
-  const comment = insert(validatePost(msg));  // an implicit transaction of its own
+  const comment = insert(checkedPost(msg));  // an implicit transaction of its own
   broadcast(ws, comment);
   return { type: 'ack', comment };
 }
 
-const handlers = { join, post: args.commit === 'batched' ? postBatched : postPerPost };
-
-function reply(ws, req, body) {
-  if (req !== undefined) body = { type: body.type, req, ...body };
-  ws.send(JSON.stringify(body));
-}
-
-function onMessage(ws, data, isBinary) {
-  if (isBinary) {
-    reply(ws, undefined, { type: 'error', code: 'bad_request', message: 'Send JSON in text frames.' });
-    return;
-  }
-  let msg;
-  try {
-    msg = JSON.parse(data.toString('utf8'));
-  } catch {
-    msg = undefined;
-  }
-  if (msg === null || typeof msg !== 'object' || Array.isArray(msg)) {
-    reply(ws, undefined, { type: 'error', code: 'bad_json', message: 'A message is one JSON object.' });
-    return;
-  }
-  let req;
-  if (msg.req !== undefined) {
-    if (typeof msg.req !== 'string' || msg.req.length > 64) {
-      reply(ws, undefined, { type: 'error', code: 'bad_request', message: '"req" is a string of at most 64 characters.' });
-      return;
-    }
-    req = msg.req;
-  }
-  const handler = Object.hasOwn(handlers, msg.type) ? handlers[msg.type] : undefined;
-  if (!handler) {
-    reply(ws, req, { type: 'error', code: 'bad_request', message: `Unknown message type "${msg.type}".` });
-    return;
-  }
-  try {
-    const answer = handler(ws, msg, req);
-    if (answer) reply(ws, req, answer);
-  } catch (err) {
-    if (err instanceof RequestError) {
-      reply(ws, req, { type: 'error', code: err.code, message: err.message });
-    } else {
-      console.error(err);
-      reply(ws, req, { type: 'error', code: 'internal', message: 'The server failed; nothing was stored.' });
-    }
-  }
-}
-
 // ---- network ------------------------------------------------------------------------
 
-const server = http.createServer((req, res) => {
-  if (req.method === 'GET' && req.url === '/healthz') {
-    res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-  } else {
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-  }
+serve({
+  WebSocketServer,
+  host: args.host,
+  port,
+  handlers: { join, post: args.commit === 'batched' ? postBatched : postPerPost },
+  onClose: (ws) => rooms.leaveAll(ws),
+  onShutdown: () => db.close(),
 });
-
-const wss = new WebSocketServer({ server, path: '/ws', maxPayload: MAX_FRAME_BYTES });
-wss.on('connection', (ws) => {
-  ws.threads = new Set();
-  ws.on('message', (data, isBinary) => onMessage(ws, data, isBinary));
-  ws.on('close', () => {
-    for (const thread of ws.threads) {
-      const room = rooms.get(thread);
-      room.delete(ws);
-      if (room.size === 0) rooms.delete(thread);
-    }
-  });
-  ws.on('error', () => {}); // a broken peer just goes away; 'close' follows
-});
-
-server.listen(port, args.host, () => {
-  const { address, port: bound } = server.address();
-  console.log(`listening on http://${address}:${bound}`);
-});
-
-function shutdown() {
-  server.close();
-  for (const ws of wss.clients) ws.close(1001, 'server shutting down');
-  // Peers that do not answer the close handshake are cut off after 2 s.
-  setTimeout(() => {
-    for (const ws of wss.clients) ws.terminate();
-  }, 2000).unref();
-  wss.close(() => {
-    db.close();
-    process.exit(0);
-  });
-}
-process.on('SIGINT', shutdown);
-process.on('SIGTERM', shutdown);
