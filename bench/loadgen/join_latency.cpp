@@ -65,13 +65,13 @@ net::awaitable<void> join_loop(const Options& o, const Target& target, JoinRun& 
 
 nlohmann::json run_join(const Options& o, const Target& target) {
   JoinRun run;
-  const auto before = o.server_pid ? sample_process(*o.server_pid) : std::nullopt;
+  const auto before = sample_processes(o.server_pids);
   {
     net::io_context ioc;
     net::co_spawn(ioc, join_loop(o, target, run), net::detached);
     ioc.run();
   }
-  const auto after = o.server_pid ? sample_process(*o.server_pid) : std::nullopt;
+  const auto after = sample_processes(o.server_pids);
 
   if (o.expect_total && run.total != *o.expect_total) {
     run.problems.push_back("the snapshot's total is " + std::to_string(run.total) + ", expected " +

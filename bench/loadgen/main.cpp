@@ -29,10 +29,15 @@ int main(int argc, char** argv) {
     std::cerr << "loadgen: --host must be an IP address, got '" << options->host << "'\n";
     return 2;
   }
-  Target target{tcp::endpoint(address, options->port), options->host + ":" + std::to_string(options->port)};
+  auto target_at = [&](std::uint16_t port) {
+    return Target{tcp::endpoint(address, port), options->host + ":" + std::to_string(port)};
+  };
+  const Target target = target_at(options->port);
+  std::vector<Target> reader_targets;
+  for (const auto port : options->reader_ports) reader_targets.push_back(target_at(port));
 
-  const nlohmann::json result =
-      options->mode == Mode::join ? run_join(*options, target) : run_traffic(*options, target);
+  const nlohmann::json result = options->mode == Mode::join ? run_join(*options, target)
+                                                            : run_traffic(*options, target, reader_targets);
   std::cout << result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
   return result.value("ok", false) ? 0 : 1;
 }

@@ -48,7 +48,8 @@ modes:
   ingest   --posters N post as fast as acks come back (--window 1), no readers
   join     sequential join latency on --join-thread (prefilled beforehand)
 options:
-  --host H (127.0.0.1)   --port P   --server-pid PID (CPU seconds and RSS from /proc)
+  --host H (127.0.0.1)   --port P   --server-pid PID (CPU seconds and RSS from /proc; repeatable: summed)
+  --reader-port P (repeatable: readers spread over these ports in turn; default --port)
   --io-threads 1|2       --readers R   --threads T   --posters N
   --rate POSTS_PER_S (0 = closed loop)   --window W (posts in flight per poster)
   --duration S   --drain-timeout S   --connect-concurrency C   --verify
@@ -82,6 +83,11 @@ std::optional<Options> parse_options(const std::vector<std::string>& args) {
       {"--host", [&](std::string_view v) { o.host = v; return !v.empty(); }},
       {"--port", [&](std::string_view v) { return parse_number(v, port) && port > 0 && port < 65536; }},
       {"--server-pid", [&](std::string_view v) { return parse_number(v, pid) && pid > 0; }},
+      {"--reader-port", [&](std::string_view v) {
+         unsigned p = 0;
+         if (!parse_number(v, p) || p == 0 || p > 65535) return false;
+         o.reader_ports.push_back(static_cast<std::uint16_t>(p));
+         return true; }},
       {"--io-threads", [&](std::string_view v) {
          return parse_number(v, o.io_threads) && o.io_threads >= 1 && o.io_threads <= 2; }},
       {"--readers", [&](std::string_view v) { return parse_number(v, o.readers) && o.readers >= 0; }},
@@ -113,11 +119,12 @@ std::optional<Options> parse_options(const std::vector<std::string>& args) {
     if (i + 1 >= args.size()) return fail(flag + " needs a value");
     const std::string& value = args[++i];
     if (!it->second(value)) return fail("bad value '" + value + "' for " + flag);
-    if (flag == "--server-pid") o.server_pid = pid;
+    if (flag == "--server-pid") o.server_pids.push_back(pid);
     if (flag == "--expect-total") o.expect_total = expect_total;
   }
   if (port == 0) return fail("--port is required");
   o.port = static_cast<std::uint16_t>(port);
+  if (o.reader_ports.empty()) o.reader_ports.push_back(o.port);
   if ((o.mode == Mode::fanout || o.mode == Mode::threads || o.mode == Mode::ingest) && o.posters < 1) {
     return fail("this mode needs at least one poster");
   }

@@ -14,8 +14,13 @@ enum class Mode { fanout, threads, idle, ingest, join };
 struct Options {
   Mode mode = Mode::fanout;
   std::string host = "127.0.0.1";
-  std::uint16_t port = 0;
-  std::optional<int> server_pid;  // read its CPU time and RSS from /proc around the measured phase
+  std::uint16_t port = 0;          // posters (and readers, unless --reader-port is given)
+  // Readers spread over these ports in turn (several instances of a server,
+  // each on its own port); latency is then also reported per port.
+  std::vector<std::uint16_t> reader_ports;
+  // Read their CPU time and RSS from /proc around the measured phase, summed
+  // (several instances, or a primary and its workers).
+  std::vector<int> server_pids;
 
   int io_threads = 1;             // 1 or 2 io_context threads
   int readers = 1000;             // joined connections that only read

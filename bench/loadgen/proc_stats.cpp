@@ -42,6 +42,20 @@ std::optional<ProcessSample> sample_process(int pid) {
   return sample;
 }
 
+std::optional<ProcessSample> sample_processes(const std::vector<int>& pids) {
+  if (pids.empty()) return std::nullopt;
+  ProcessSample total;
+  for (const int pid : pids) {
+    const auto one = sample_process(pid);
+    if (!one) return std::nullopt;
+    total.cpu_s += one->cpu_s;
+    total.user_s += one->user_s;
+    total.system_s += one->system_s;
+    total.rss_kb += one->rss_kb;
+  }
+  return total;
+}
+
 double self_cpu_seconds() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);

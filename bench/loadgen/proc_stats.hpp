@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 namespace loadgen {
 
@@ -17,6 +18,9 @@ struct ProcessSample {
 
 // nullopt when the process is gone or /proc cannot be read.
 std::optional<ProcessSample> sample_process(int pid);
+
+// The sum over `pids`; nullopt when there are none or one cannot be read.
+std::optional<ProcessSample> sample_processes(const std::vector<int>& pids);
 
 // CPU seconds this process has used (getrusage).
 double self_cpu_seconds();

@@ -10,8 +10,10 @@
 
 namespace loadgen {
 
-// fanout, threads, ingest and idle: readers joined to thread keys, posters posting.
-nlohmann::json run_traffic(const Options& options, const Target& target);
+// fanout, threads, ingest and idle: readers joined to thread keys, posters
+// posting to `target`; reader i connects to reader_targets[i % size].
+nlohmann::json run_traffic(const Options& options, const Target& target,
+                           const std::vector<Target>& reader_targets);
 
 // join: the latency of `join` on one (large, prefilled) thread.
 nlohmann::json run_join(const Options& options, const Target& target);

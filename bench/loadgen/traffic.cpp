@@ -84,7 +84,8 @@ struct PosterConnection {
 
 class Traffic {
  public:
-  Traffic(const Options& o, const Target& t) : o_(o), target_(t) {
+  Traffic(const Options& o, const Target& t, const std::vector<Target>& reader_targets)
+      : o_(o), target_(t), reader_targets_(reader_targets) {
     readers_.resize(static_cast<std::size_t>(o_.readers));
     readers_per_thread_.assign(static_cast<std::size_t>(o_.threads), 0);
     for (int i = 0; i < o_.readers; ++i) ++readers_per_thread_[static_cast<std::size_t>(i % o_.threads)];
@@ -135,7 +136,7 @@ class Traffic {
     std::unique_ptr<WsStream> ws;
     beast::flat_buffer buffer;
     try {
-      ws = co_await open_session(target_);
+      ws = co_await open_session(reader_targets_[index % reader_targets_.size()]);
       const std::string join = R"({"type":"join","req":"join","thread":)" +
                                json_quote(thread_key(index % readers_per_thread_.size())) + "}";
       co_await ws->async_write(net::buffer(join), net::use_awaitable);
@@ -374,7 +375,7 @@ class Traffic {
   // ---- the run ------------------------------------------------------------------
 
   std::optional<ProcessSample> sample_server() const {
-    return o_.server_pid ? sample_process(*o_.server_pid) : std::nullopt;
+    return sample_processes(o_.server_pids);
   }
 
   net::awaitable<void> sleep(std::chrono::milliseconds d) {
@@ -532,6 +533,19 @@ class Traffic {
       r["deliveries_per_s"] = elapsed_s > 0 ? static_cast<double>(unique_received) / elapsed_s : 0;
       r["acks_per_s"] = elapsed_s > 0 ? static_cast<double>(acked) / elapsed_s : 0;
       r["latency"] = summarize_us(delivery_us);
+      if (reader_targets_.size() > 1) {
+        // Per instance the readers were on: the difference between two is the
+        // cost of the hop between instances (posts all go to --port).
+        nlohmann::json by_port = json::object();
+        for (std::size_t t = 0; t < reader_targets_.size(); ++t) {
+          std::vector<std::uint32_t> us;
+          for (std::size_t i = t; i < readers_.size(); i += reader_targets_.size()) {
+            us.insert(us.end(), readers_[i].latencies_us.begin(), readers_[i].latencies_us.end());
+          }
+          by_port[std::to_string(o_.reader_ports[t])] = summarize_us(us);
+        }
+        r["latency_by_port"] = by_port;
+      }
       r["ack_latency"] = summarize_us(ack_us);
       r["client_cpu_s"] = client_cpu_after_ - client_cpu_before_;
       if (server_before_ && server_after_) {
@@ -558,6 +572,7 @@ class Traffic {
 
   const Options& o_;
   const Target& target_;
+  const std::vector<Target>& reader_targets_;
   std::vector<ReaderState> readers_;
   std::vector<int> readers_per_thread_;
   std::vector<std::unique_ptr<PosterState>> posters_;
@@ -584,8 +599,9 @@ class Traffic {
 
 }  // namespace
 
-nlohmann::json run_traffic(const Options& options, const Target& target) {
-  Traffic traffic(options, target);
+nlohmann::json run_traffic(const Options& options, const Target& target,
+                           const std::vector<Target>& reader_targets) {
+  Traffic traffic(options, target, reader_targets);
   return traffic.run();
 }
 
