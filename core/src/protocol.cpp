@@ -3,7 +3,8 @@
 //
 // Nothing here throws (the browser build has no exceptions): JSON is parsed
 // with allow_exceptions=false, every value is read through get_ptr after its
-// type is known, and output is dumped with error_handler_t::replace.
+// type is known, and output is written by json_text, which replaces invalid
+// UTF-8 instead of failing.
 #include "comments/protocol.hpp"
 
 #include <array>
@@ -12,10 +13,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "comments/comment_fields.hpp"
 #include "comments/filter.hpp"
 #include "comments/limits.hpp"
 #include "comments/text.hpp"
-#include "comment_object.hpp"
+#include "json_text.hpp"
 
 namespace comments {
 
@@ -487,21 +489,59 @@ ClientMessage failed(ErrorId id, std::string message, Req req = {}) {
   return ClientMessage{std::move(req), Error{id, std::move(message)}};
 }
 
+// Whether an array or object opens at nesting depth `max_nesting` or deeper
+// (the outermost value is depth 0). Brackets inside strings do not count; on
+// text that is not JSON the answer does not matter (the parse fails first).
+// A scan of the bytes first, because nlohmann's callback parser (which can
+// drop deep values) costs more per message than the plain one (callgrind,
+// bench ingest); only frames that need it take the callback.
+bool nests_too_deep(std::string_view frame) noexcept {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < frame.size(); ++i) {
+    const char c = frame[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (depth >= max_nesting) return true;
+      ++depth;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 ClientMessage parse_client_message(std::string_view frame) {
-  bool too_deep = false;
-  const json::parser_callback_t limit_depth = [&](int depth, json::parse_event_t event, json&) {
-    const bool opens = event == json::parse_event_t::object_start ||
-                       event == json::parse_event_t::array_start;
-    if (opens && depth >= max_nesting) {
-      too_deep = true;
-      return false;  // discard the value; the parse continues without building it
-    }
-    return true;
-  };
-  const json message = json::parse(frame.data(), frame.data() + frame.size(), limit_depth,
-                                   /*allow_exceptions=*/false);
+  // Only a message that nests too deep goes through the parser callback,
+  // which drops the deep values instead of building them.
+  bool too_deep = nests_too_deep(frame);
+  json message;
+  if (too_deep) {
+    too_deep = false;  // set again if the parse reaches a deep value (valid JSON)
+    const json::parser_callback_t limit_depth = [&](int depth, json::parse_event_t event, json&) {
+      const bool opens = event == json::parse_event_t::object_start ||
+                         event == json::parse_event_t::array_start;
+      if (opens && depth >= max_nesting) {
+        too_deep = true;
+        return false;  // discard the value; the parse continues without building it
+      }
+      return true;
+    };
+    message = json::parse(frame.data(), frame.data() + frame.size(), limit_depth,
+                          /*allow_exceptions=*/false);
+  } else {
+    message = json::parse(frame.data(), frame.data() + frame.size(), nullptr,
+                          /*allow_exceptions=*/false);
+  }
 
   if (message.is_discarded()) {
     return failed(ErrorId::message_not_json, "The message is not valid JSON.");
@@ -557,147 +597,232 @@ ClientMessage parse_client_message(std::string_view frame) {
 }
 
 // ---- Server -> client --------------------------------------------------------
-// Messages are built as ordered_json so `type` (and `req`) come first, as in
-// the contract's examples, which keeps frames readable in logs and devtools.
+// Written straight into the frame's text (json_text.hpp says why), `type` and
+// `req` first as in the contract's examples, which keeps frames readable in
+// logs and devtools.
 
 namespace {
 
-using ordered_json = nlohmann::ordered_json;
+using json_text::append_bool;
+using json_text::append_int;
+using json_text::append_key;
+using json_text::append_string;
 
-ordered_json comment_json(const Comment& c) { return comment_object<ordered_json>(c); }
-
-ordered_json comments_json(const std::vector<Comment>& list) {
-  ordered_json a = ordered_json::array();
-  for (const Comment& c : list) a.push_back(comment_json(c));
-  return a;
+void append_comment(std::string& out, const Comment& c) {
+  out += '{';
+  append_key(out, field::id, true);
+  append_int(out, c.id);
+  append_key(out, field::thread);
+  append_string(out, c.thread);
+  append_key(out, field::parent);
+  if (c.parent) {
+    append_int(out, *c.parent);
+  } else {
+    out += "null";
+  }
+  append_key(out, field::author);
+  append_string(out, c.author);
+  append_key(out, field::body);
+  append_string(out, c.body);
+  append_key(out, field::created);
+  append_int(out, c.created);
+  append_key(out, field::status);
+  append_string(out, to_string(c.status));
+  append_key(out, field::pinned);
+  append_bool(out, c.pinned);
+  append_key(out, field::flags);
+  append_int(out, c.flags);
+  out += '}';
 }
 
-ordered_json strings_json(const std::vector<std::string>& list) {
-  ordered_json a = ordered_json::array();
-  for (const std::string& s : list) a.push_back(s);
-  return a;
+void append_comments(std::string& out, const std::vector<Comment>& list) {
+  out += '[';
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (i) out += ',';
+    append_comment(out, list[i]);
+  }
+  out += ']';
 }
 
-ordered_json audit_entry_json(const AuditEntry& e) {
-  ordered_json j = ordered_json::object();
-  j["id"] = e.id;
-  j["at"] = e.at;
-  j["action"] = e.action;
-  j["comment"] = e.comment ? ordered_json(*e.comment) : ordered_json(nullptr);
-  j["thread"] = e.thread;
-  j["moderator"] = e.moderator;
-  j["detail"] = e.detail;
-  return j;
+void append_strings(std::string& out, const std::vector<std::string>& list) {
+  out += '[';
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (i) out += ',';
+    append_string(out, list[i]);
+  }
+  out += ']';
 }
 
-ordered_json reply(std::string_view type, const Req& req) {
-  ordered_json j = ordered_json::object();
-  j["type"] = type;
-  if (req) j["req"] = *req;
-  return j;
+void append_audit_entry(std::string& out, const AuditEntry& e) {
+  out += '{';
+  append_key(out, "id", true);
+  append_int(out, e.id);
+  append_key(out, "at");
+  append_int(out, e.at);
+  append_key(out, "action");
+  append_string(out, e.action);
+  append_key(out, "comment");
+  if (e.comment) {
+    append_int(out, *e.comment);
+  } else {
+    out += "null";
+  }
+  append_key(out, "thread");
+  append_string(out, e.thread);
+  append_key(out, "moderator");
+  append_string(out, e.moderator);
+  append_key(out, "detail");
+  append_string(out, e.detail);
+  out += '}';
 }
 
-// Compact, UTF-8 kept as is; invalid UTF-8 (never expected: everything
-// stored was validated) becomes U+FFFD instead of failing the frame.
-std::string dump(const ordered_json& j) {
-  return j.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+// `{"type":TYPE[,"req":REQ]`: the caller appends its members and the `}`.
+std::string begin_reply(std::string_view type, const Req& req, std::size_t room = 64) {
+  std::string out;
+  out.reserve(room);
+  out += "{\"type\":";
+  append_string(out, type);
+  if (req) {
+    append_key(out, "req");
+    append_string(out, *req);
+  }
+  return out;
+}
+
+// Room for a comment's frame without growing the string while writing.
+std::size_t comment_room(const Comment& c) { return 160 + c.thread.size() + c.author.size() + c.body.size(); }
+
+std::string with_comment(std::string_view type, const Req& req, const Comment& c) {
+  std::string out = begin_reply(type, req, comment_room(c));
+  append_key(out, "comment");
+  append_comment(out, c);
+  return out;
 }
 
 }  // namespace
 
 std::string error_message(const ErrorReply& e) {
-  ordered_json j = reply("error", e.req);
-  j["code"] = to_string(wire_code(e.error.id));
-  j["message"] = e.error.message;
-  if (e.retry_after_ms) j["retry_after_ms"] = *e.retry_after_ms;
-  return dump(j);
+  std::string out = begin_reply("error", e.req, 96 + e.error.message.size());
+  append_key(out, "code");
+  append_string(out, to_string(wire_code(e.error.id)));
+  append_key(out, "message");
+  append_string(out, e.error.message);
+  if (e.retry_after_ms) {
+    append_key(out, "retry_after_ms");
+    append_int(out, *e.retry_after_ms);
+  }
+  out += '}';
+  return out;
 }
 
 std::string snapshot_message(const Req& req, std::string_view thread, std::int64_t total,
                              const std::vector<Comment>& newest,
                              const std::vector<Comment>& pinned) {
-  ordered_json j = reply("snapshot", req);
-  j["thread"] = thread;
-  j["total"] = total;
-  j["comments"] = comments_json(newest);
-  j["pinned"] = comments_json(pinned);
-  return dump(j);
+  std::string out = begin_reply("snapshot", req, 256 * (newest.size() + pinned.size() + 1));
+  append_key(out, "thread");
+  append_string(out, thread);
+  append_key(out, "total");
+  append_int(out, total);
+  append_key(out, "comments");
+  append_comments(out, newest);
+  append_key(out, "pinned");
+  append_comments(out, pinned);
+  out += '}';
+  return out;
 }
 
 std::string page_message(const Req& req, std::string_view thread,
                          const std::vector<Comment>& comments) {
-  ordered_json j = reply("page", req);
-  j["thread"] = thread;
-  j["comments"] = comments_json(comments);
-  return dump(j);
+  std::string out = begin_reply("page", req, 256 * (comments.size() + 1));
+  append_key(out, "thread");
+  append_string(out, thread);
+  append_key(out, "comments");
+  append_comments(out, comments);
+  out += '}';
+  return out;
 }
 
 std::string ack_message(const Req& req, const Comment& c) {
-  ordered_json j = reply("ack", req);
-  j["comment"] = comment_json(c);
-  return dump(j);
+  std::string out = with_comment("ack", req, c);
+  out += '}';
+  return out;
 }
 
-std::string ok_message(const Req& req) { return dump(reply("ok", req)); }
+std::string ok_message(const Req& req) { return begin_reply("ok", req) + '}'; }
 
 std::string ok_role_message(const Req& req, std::string_view role) {
-  ordered_json j = reply("ok", req);
-  j["role"] = role;
-  return dump(j);
+  std::string out = begin_reply("ok", req);
+  append_key(out, "role");
+  append_string(out, role);
+  out += '}';
+  return out;
 }
 
 std::string ok_comment_message(const Req& req, const Comment& c) {
-  ordered_json j = reply("ok", req);
-  j["comment"] = comment_json(c);
-  return dump(j);
+  std::string out = with_comment("ok", req, c);
+  out += '}';
+  return out;
 }
 
 std::string queue_message(const Req& req, const std::vector<Comment>& items) {
-  ordered_json j = reply("queue", req);
-  j["items"] = comments_json(items);
-  return dump(j);
+  std::string out = begin_reply("queue", req, 256 * (items.size() + 1));
+  append_key(out, "items");
+  append_comments(out, items);
+  out += '}';
+  return out;
 }
 
 std::string filters_message(const Req& req, const std::vector<std::string>& banned,
                             const std::vector<std::string>& suspect) {
-  ordered_json j = reply("filters", req);
-  j["banned"] = strings_json(banned);
-  j["suspect"] = strings_json(suspect);
-  return dump(j);
+  std::string out = begin_reply("filters", req, 16 * (banned.size() + suspect.size() + 4));
+  append_key(out, "banned");
+  append_strings(out, banned);
+  append_key(out, "suspect");
+  append_strings(out, suspect);
+  out += '}';
+  return out;
 }
 
 std::string comment_event(const Comment& c, std::int64_t total) {
-  ordered_json j = reply("comment", std::nullopt);
-  j["comment"] = comment_json(c);
-  j["total"] = total;
-  return dump(j);
+  std::string out = with_comment("comment", std::nullopt, c);
+  append_key(out, "total");
+  append_int(out, total);
+  out += '}';
+  return out;
 }
 
 std::string update_event(const Comment& c, std::int64_t total) {
-  ordered_json j = reply("update", std::nullopt);
-  j["comment"] = comment_json(c);
-  j["total"] = total;
-  return dump(j);
+  std::string out = with_comment("update", std::nullopt, c);
+  append_key(out, "total");
+  append_int(out, total);
+  out += '}';
+  return out;
 }
 
 std::string queued_event(const Comment& c) {
-  ordered_json j = reply("queued", std::nullopt);
-  j["comment"] = comment_json(c);
-  return dump(j);
+  std::string out = with_comment("queued", std::nullopt, c);
+  out += '}';
+  return out;
 }
 
 std::string audit_message(const Req& req, const std::vector<AuditEntry>& entries) {
-  ordered_json j = reply("audit", req);
-  ordered_json list = ordered_json::array();
-  for (const AuditEntry& e : entries) list.push_back(audit_entry_json(e));
-  j["entries"] = std::move(list);
-  return dump(j);
+  std::string out = begin_reply("audit", req, 160 * (entries.size() + 1));
+  append_key(out, "entries");
+  out += '[';
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (i) out += ',';
+    append_audit_entry(out, entries[i]);
+  }
+  out += "]}";
+  return out;
 }
 
 std::string audit_event(const AuditEntry& entry) {
-  ordered_json j = reply("audited", std::nullopt);
-  j["entry"] = audit_entry_json(entry);
-  return dump(j);
+  std::string out = begin_reply("audited", std::nullopt);
+  append_key(out, "entry");
+  append_audit_entry(out, entry);
+  out += '}';
+  return out;
 }
 
 }  // namespace comments

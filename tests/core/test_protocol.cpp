@@ -10,6 +10,7 @@
 
 #include "comments/limits.hpp"
 #include "comments/protocol.hpp"
+#include "xorshift.hpp"
 
 using namespace comments;
 using nlohmann::json;
@@ -658,4 +659,133 @@ TEST_CASE("serialisers survive invalid UTF-8 by replacing it") {
   const std::string text = ack_message(std::nullopt, c);
   const json j = parsed(text);
   CHECK(j["comment"]["body"] == "ok\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+// ---- the server's JSON writer against nlohmann's dump ---------------------------
+// core/src/json_text.hpp writes server messages directly; they must stay byte
+// for byte what building an ordered_json and dumping it (with `replace` for
+// invalid UTF-8) gave before, for any text a comment may hold.
+
+namespace {
+
+using ordered_json = nlohmann::ordered_json;
+
+std::string dump(const ordered_json& j) {
+  return j.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+}
+
+ordered_json reference_comment(const Comment& c) {
+  ordered_json j = ordered_json::object();
+  j["id"] = c.id;
+  j["thread"] = c.thread;
+  j["parent"] = c.parent ? ordered_json(*c.parent) : ordered_json(nullptr);
+  j["author"] = c.author;
+  j["body"] = c.body;
+  j["created"] = c.created;
+  j["status"] = to_string(c.status);
+  j["pinned"] = c.pinned;
+  j["flags"] = c.flags;
+  return j;
+}
+
+ordered_json reference_reply(std::string_view type, const Req& req) {
+  ordered_json j = ordered_json::object();
+  j["type"] = type;
+  if (req) j["req"] = *req;
+  return j;
+}
+
+// Text of every kind a frame may carry: ASCII, the characters JSON escapes
+// (all controls, quotes, backslashes), DEL, CJK, astral characters, and now
+// and then bytes that are not UTF-8 at all.
+std::string random_text(comments::testing::Xorshift& rng) {
+  static const std::string pieces[] = {
+      "a", "Z", " ", "\"", "\\", "/", "\x7f", "网友", "评论", "😀", "\xed\x9f\xbf", "\xf4\x8f\xbf\xbf",
+      "\xff", "\xc0\xaf", "\xe2\x82", "\xed\xa0\x80", "\xf0\x9f", "é", "<script>", "\u2028", "{}[],:"};
+  std::string s;
+  const std::size_t n = rng.below(12);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (rng.below(4) == 0) {
+      s += static_cast<char>(rng.below(0x20));  // a control character
+    } else {
+      s += pieces[rng.below(std::size(pieces))];
+    }
+  }
+  return s;
+}
+
+Comment random_comment(comments::testing::Xorshift& rng) {
+  Comment c;
+  c.id = static_cast<std::int64_t>(rng.next() >> 1);
+  c.thread = random_text(rng);
+  if (rng.below(2)) c.parent = static_cast<std::int64_t>(rng.next() >> 2);
+  c.author = random_text(rng);
+  c.body = random_text(rng);
+  c.created = static_cast<std::int64_t>(rng.next() >> 1) * (rng.below(2) ? 1 : -1);
+  c.status = static_cast<Status>(rng.below(4));
+  c.pinned = rng.below(2) == 1;
+  c.flags = static_cast<int>(rng.below(1000));
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("server messages are byte for byte what nlohmann's dump wrote") {
+  comments::testing::Xorshift rng{0x2545F4914F6CDD1DULL};
+  for (int round = 0; round < 3000; ++round) {
+    const Comment c = random_comment(rng);
+    const Req req = rng.below(3) ? Req(random_text(rng)) : Req(std::nullopt);
+    const std::int64_t total = static_cast<std::int64_t>(rng.below(1'000'000));
+
+    ordered_json ack = reference_reply("ack", req);
+    ack["comment"] = reference_comment(c);
+    CHECK(ack_message(req, c) == dump(ack));
+
+    ordered_json event = reference_reply("comment", std::nullopt);
+    event["comment"] = reference_comment(c);
+    event["total"] = total;
+    CHECK(comment_event(c, total) == dump(event));
+
+    ordered_json update = reference_reply("update", std::nullopt);
+    update["comment"] = reference_comment(c);
+    update["total"] = total;
+    CHECK(update_event(c, total) == dump(update));
+
+    const std::vector<Comment> list{c, random_comment(rng)};
+    ordered_json snapshot = reference_reply("snapshot", req);
+    snapshot["thread"] = c.thread;
+    snapshot["total"] = total;
+    snapshot["comments"] = ordered_json::array({reference_comment(list[0]), reference_comment(list[1])});
+    snapshot["pinned"] = ordered_json::array();
+    CHECK(snapshot_message(req, c.thread, total, list, {}) == dump(snapshot));
+
+    const std::vector<std::string> words{random_text(rng), random_text(rng)};
+    ordered_json filters = reference_reply("filters", req);
+    filters["banned"] = words;
+    filters["suspect"] = ordered_json::array();
+    CHECK(filters_message(req, words, {}) == dump(filters));
+
+    AuditEntry entry{static_cast<std::int64_t>(rng.below(1000)), c.created, random_text(rng),
+                     rng.below(2) ? std::optional<std::int64_t>(c.id) : std::nullopt, c.thread,
+                     random_text(rng), random_text(rng)};
+    ordered_json audited = reference_reply("audited", std::nullopt);
+    ordered_json e = ordered_json::object();
+    e["id"] = entry.id;
+    e["at"] = entry.at;
+    e["action"] = entry.action;
+    e["comment"] = entry.comment ? ordered_json(*entry.comment) : ordered_json(nullptr);
+    e["thread"] = entry.thread;
+    e["moderator"] = entry.moderator;
+    e["detail"] = entry.detail;
+    audited["entry"] = e;
+    CHECK(audit_event(entry) == dump(audited));
+
+    ErrorReply error{Error{ErrorId::rate_limited, random_text(rng)}, req,
+                     rng.below(2) ? std::optional<std::int64_t>(1234) : std::nullopt};
+    ordered_json err = reference_reply("error", req);
+    err["code"] = "rate_limited";
+    err["message"] = error.error.message;
+    if (error.retry_after_ms) err["retry_after_ms"] = *error.retry_after_ms;
+    CHECK(error_message(error) == dump(err));
+  }
 }
