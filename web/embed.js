@@ -28,6 +28,12 @@
     return;
   }
 
+  // The files the loader fetches, by the names the build gave them: content-
+  // hashed (comments-widget.3f9a1c2e.wasm), so browsers keep them for good and
+  // a repeat visit downloads none of them. The build fills this table in
+  // (wasm/tools/stage_assets.js); these plain names are the unbuilt ones.
+  var FILES = {'comments.css': 'comments.css', 'comments-widget.wasm': 'comments-widget.wasm', 'comments-widget.js': 'comments-widget.js', 'comments-widget-mod.wasm': 'comments-widget-mod.wasm', 'comments-widget-mod.js': 'comments-widget-mod.js', 'comments-filter.wasm': 'comments-filter.wasm', 'comments-filter.js': 'comments-filter.js'};
+
   var script = document.currentScript;
   var scriptUrl = new URL(script && script.src ? script.src : 'embed.js', location.href);
   var assetBase = new URL('.', scriptUrl);
@@ -86,7 +92,7 @@
 
   // ---- The stylesheet: fetched once (when first needed), shared by every
   // shadow root. The promise never rejects: null when it cannot be had.
-  var cssUrl = new URL('comments.css', assetBase).href;
+  var cssUrl = new URL(FILES['comments.css'], assetBase).href;
   var stylesheetPromise = null;
 
   function stylesheet() {
@@ -309,8 +315,8 @@
   try {
     if (sessionStorage.getItem('comments.moderator.token')) moduleName += '-mod';
   } catch (e) { /* storage disabled: a reader */ }
-  var wasmUrl = new URL(moduleName + '.wasm', assetBase).href;
-  var glueUrl = new URL(moduleName + '.js', assetBase).href;
+  var wasmUrl = new URL(FILES[moduleName + '.wasm'], assetBase).href;
+  var glueUrl = new URL(FILES[moduleName + '.js'], assetBase).href;
 
   // `response`: a promise of the fetch of `url`.
   function compileWasm(response, url) {
@@ -375,10 +381,10 @@
 
   function loadFilter() {
     if (!filterPromise) {
-      var url = new URL('comments-filter.wasm', assetBase).href;
+      var url = new URL(FILES['comments-filter.wasm'], assetBase).href;
       filterPromise = Promise.all([
         compileWasm(fetchOk(url), url),
-        loadScript(new URL('comments-filter.js', assetBase).href)
+        loadScript(new URL(FILES['comments-filter.js'], assetBase).href)
       ]).then(function (parts) {
         /* global createCommentsFilter */
         return createCommentsFilter({ wasm: parts[0] });
