@@ -14,7 +14,8 @@
 const fs = require('fs');
 const path = require('path');
 
-const readerFiles = ['comments-widget.wasm', 'comments-widget.js', 'embed.js', 'comments.css'];
+// The stylesheet is inside embed.js (wasm/tools/stage_assets.js).
+const readerFiles = ['comments-widget.wasm', 'comments-widget.js', 'embed.js'];
 const filterFiles = ['comments-filter.wasm', 'comments-filter.js'];
 const moderatorFiles = ['comments-widget-mod.wasm', 'comments-widget-mod.js'];
 

@@ -1,10 +1,11 @@
 // Puts the browser build into the served folder the way it is served:
-//   - the widget's files (both builds' .wasm and glue, the filter module, the
-//     stylesheet) under content-hashed names, `comments-widget.3f9a1c2e.wasm`,
+//   - the widget's files (both builds' .wasm and glue, the filter module)
+//     under content-hashed names, `comments-widget.3f9a1c2e.wasm`,
 //     which the server sends as immutable (cached for a year, never
 //     revalidated): a repeat visit downloads none of them;
 //   - embed.js, the loader sites embed by its stable name, generated from
-//     web/embed.js with those names filled in (its FILES table), minified;
+//     web/embed.js with those names filled in (its FILES table) and the
+//     widget's stylesheet (comments.css, minified) as its CSS text, minified;
 //   - `assets.json`: the same table, for tools and for site owners who write
 //     preload hints at deploy time;
 //   - every .js/.css/.wasm/.json/.svg/.txt of the folder precompressed beside
@@ -45,7 +46,9 @@ const brotli = option('brotli');
 // The files the loader fetches, by their built names. A missing one is an
 // error: the loader would ask for a file that is not there.
 const HASHED = ['comments-widget.wasm', 'comments-widget.js', 'comments-widget-mod.wasm',
-                'comments-widget-mod.js', 'comments-filter.wasm', 'comments-filter.js', 'comments.css'];
+                'comments-widget-mod.js', 'comments-filter.wasm', 'comments-filter.js'];
+// Built into embed.js, not served on its own.
+const INLINED_CSS = 'comments.css';
 const HASH_HEX = 8;  // the server's is_content_hashed() expects exactly this
 const COMPRESSED = /\.(js|mjs|css|wasm|json|svg|txt)$/;
 
@@ -87,6 +90,11 @@ for (const name of HASHED) {
   }
 }
 writeIfChanged(path.join(outDir, 'assets.json'), Buffer.from(JSON.stringify(table, null, 1) + '\n'));
+// The stylesheet under any name in the served folder is a leftover (web/ is
+// copied in as it is, and earlier builds served it hashed).
+for (const f of fs.readdirSync(outDir)) {
+  if (/^comments(\.[0-9a-f]{8})?\.css(\.gz|\.br)?$/.test(f)) fs.rmSync(path.join(outDir, f));
+}
 
 // 2. embed.js with the table filled in, minified.
 const source = fs.readFileSync(embedSource, 'utf8');
@@ -95,7 +103,14 @@ if (!filesLine.test(source)) {
   console.error(`stage_assets.js: no "var FILES = {...};" in ${embedSource}`);
   process.exit(1);
 }
-const generated = source.replace(filesLine, `var FILES = ${JSON.stringify(table)};`);
+const cssLine = /var CSS = '';/;
+if (!cssLine.test(source)) {
+  console.error(`stage_assets.js: no "var CSS = '';" in ${embedSource}`);
+  process.exit(1);
+}
+const css = fs.readFileSync(path.join(stageDir, INLINED_CSS), 'utf8').trim();
+const generated = source.replace(filesLine, `var FILES = ${JSON.stringify(table)};`)
+  .replace(cssLine, () => `var CSS = ${JSON.stringify(css)};`);
 const tempSource = path.join(stageDir, 'embed.generated.js');
 fs.writeFileSync(tempSource, generated);
 const minified = execFileSync(terser, ['--compress', 'passes=2', '--mangle', '--', tempSource],
