@@ -15,6 +15,7 @@
 //     demo page with the page include (SSI) and without it (async widget only).
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -62,7 +63,8 @@ const READER = ['comments-widget.wasm', 'comments-widget.js', 'embed.js'];
 // { dir, files, transfer, first } of the built widget in `webDir`, measured
 // against `serverBinary`. `log(line)` reports progress.
 export async function measureWidget({ webDir, serverBinary, runs = 10, log = console.log }) {
-  const widget = { dir: webDir, files: [], transfer: null, first: null };
+  const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+  const widget = { dir: webDir, files: [], transfer: null, first: null, loadBefore: load(), loadAfter: null };
   if (!webDir) return widget;
   const table = JSON.parse(fs.readFileSync(path.join(webDir, 'assets.json'), 'utf8'));
   const served = (name) => table[name] ?? name;
@@ -98,6 +100,7 @@ export async function measureWidget({ webDir, serverBinary, runs = 10, log = con
   const first = await runNode(path.join(repoDir, 'tests', 'browser', 'measure_first_paint.js'),
                               { ...env, RUNS: String(runs) }, 600_000);
   widget.first = { code: first.code, out: first.out.trim() || first.err.trim().split('\n').slice(-5).join('\n'), runs };
+  widget.loadAfter = load();
   log(`first paint exited ${first.code}: ${widget.first.out.split('\n').filter((l) => /minus/.test(l)).join(' | ')}`);
   return widget;
 }
@@ -177,7 +180,8 @@ export function widgetSection(widget, serverBinary) {
   if (widget.first) {
     lines.push(`\`tests/browser/measure_first_paint.js\`, ${widget.first.runs} loads of each (server: ` +
       `${path.relative(repoDir, serverBinary)}; "minus": per load, that load's comments:first-paint mark minus its ` +
-      'first contentful paint):', '', '```', widget.first.out, '```', '');
+      `first contentful paint; load average before ${widget.loadBefore}, after ${widget.loadAfter}):`,
+      '', '```', widget.first.out, '```', '');
   }
   return lines;
 }
