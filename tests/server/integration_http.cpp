@@ -260,6 +260,18 @@ TEST_CASE("static files: precompressed variants by Accept-Encoding, one ETag eac
   CHECK(css.header("content-encoding").empty());
   CHECK(css.header("vary") == "Origin");
 
+  // A variant that is a symbolic link (here to a file outside the served
+  // folder) is not followed: the file itself is sent.
+  // (The link's target is newer than the file: only the link rule refuses it.)
+  write_file(web / "linked.css", "a{}");
+  write_file(site / "secret.txt", "TOP-SECRET-VALUE");
+  fs::last_write_time(site / "secret.txt", fs::last_write_time(web / "linked.css") + std::chrono::seconds(5));
+  fs::create_symlink(site / "secret.txt", web / "linked.css.gz");
+  const auto linked = http_get(test.server, "/linked.css", {{"Accept-Encoding", "gzip"}});
+  CHECK(linked.status == 200);
+  CHECK(linked.body == "a{}");
+  CHECK(linked.header("content-encoding").empty());
+
   // A variant older than its file was made from an earlier version: not sent.
   const auto file_time = fs::last_write_time(web / "embed.js");
   fs::last_write_time(web / "embed.js.gz", file_time - std::chrono::seconds(10));

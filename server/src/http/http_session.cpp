@@ -241,13 +241,19 @@ void HttpSession::handle(Request&& req) {
 
   // The build's precompressed variants (file.br, file.gz beside the file),
   // chosen by Accept-Encoding; each variant has its own ETag. A variant older
-  // than its file was made from an earlier version of it: not used.
+  // than its file was made from an earlier version of it: not used. Nor is a
+  // symbolic link: the file's folder is checked to lie under the served one
+  // (resolve_web_path), the variant's name in it is not followed anywhere.
   std::filesystem::path variant_path[3];
   std::optional<FileStamp> variant_stamp[3];
   for (const auto coding : {ContentCoding::gzip, ContentCoding::br}) {
     const auto i = static_cast<std::size_t>(coding);
     variant_path[i] = *file_path;
     variant_path[i] += std::string(coding_suffix(coding));
+    std::error_code link_ec;
+    if (!std::filesystem::is_regular_file(std::filesystem::symlink_status(variant_path[i], link_ec))) {
+      continue;
+    }
     variant_stamp[i] = stamp_of(variant_path[i]);
     if (variant_stamp[i] && variant_stamp[i]->mtime < mtime) variant_stamp[i].reset();
   }
