@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findWebDir, measureWidget, widgetSection, widgetTargets } from './widget.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoDir = path.dirname(benchDir);
@@ -295,48 +296,9 @@ if (fs.existsSync(bin.filterBench)) {
   log(`filter: ${m ? `${m[1]} MB/s wall median, ${m[4]} MB/s CPU median` : 'not parsed'}`);
 }
 
-// 7. Widget: gzipped bytes of the built files, and first paint if the browser engineer's script exists.
-function findWebDir() {
-  if (process.env.WEB_DIR) return process.env.WEB_DIR;
-  // The canonical build first, then the widget engineer's, then the newest.
-  for (const d of ['build', 'build-widget']) {
-    const web = path.join(repoDir, d, 'web');
-    if (fs.existsSync(web) && fs.readdirSync(web).some((f) => f.endsWith('.wasm'))) return web;
-  }
-  const candidates = fs.readdirSync(repoDir)
-    .filter((d) => d.startsWith('build'))
-    .map((d) => path.join(repoDir, d, 'web'))
-    .filter((d) => fs.existsSync(d) && fs.readdirSync(d).some((f) => f.endsWith('.wasm')))
-    .sort((a, b) => newest(b) - newest(a));
-  return candidates[0] ?? null;
-}
-function newest(dir) {
-  return Math.max(...fs.readdirSync(dir).filter((f) => f.endsWith('.wasm'))
-    .map((f) => fs.statSync(path.join(dir, f)).mtimeMs));
-}
-const webDir = findWebDir();
-const widget = { dir: webDir, files: [], first: null };
-if (webDir) {
-  for (const f of fs.readdirSync(webDir).sort()) {
-    if (!/\.(wasm|js|css)$/.test(f)) continue;
-    const file = path.join(webDir, f);
-    // gzip -9 itself, as wasm/tools/download_size.js (the budget test)
-    // measures: node's zlib at level 9 comes out ~170 B larger on the wasm.
-    const gzip = execFileSync('gzip', ['-9', '-c', file], { maxBuffer: 1 << 26 }).length;
-    widget.files.push({ name: f, raw: fs.statSync(file).size, gzip });
-  }
-}
-// The browser engineer's first-paint measurement: first_paint.mjs if it exists,
-// else measure_first_paint.js (real server, demo page, headless Chromium).
-const firstPaintScript = ['first_paint.mjs', 'measure_first_paint.js']
-  .map((f) => path.join(repoDir, 'tests', 'browser', f)).find((f) => fs.existsSync(f));
-if (firstPaintScript && webDir) {
-  const env = { ...process.env, COMMENT_SERVER: bin.server, COMMENTS_WEB: webDir,
-    NODE_PATH: path.join(repoDir, 'node_modules'), RUNS: String(size(10, 3)) };
-  const { code, out } = await run('node', [firstPaintScript], { timeoutMs: 300_000, env });
-  widget.first = { script: path.relative(repoDir, firstPaintScript), code, out: out.trim() };
-  log(`first paint (${widget.first.script}) exited ${code}: ${out.trim().split('\n').slice(-2).join(' | ')}`);
-}
+// 7. Widget: its files as served, its bytes on the wire and its first paint
+// (bench/widget.mjs; `node bench/widget.mjs` runs this scenario alone).
+const widget = await measureWidget({ webDir: findWebDir(), serverBinary: bin.server, runs: size(10, 3), log });
 
 // ---- RESULTS.md ------------------------------------------------------------------------
 
@@ -421,30 +383,7 @@ function target(text, measured, cond) {
   const f = ours && peer ? ours.median / peer.median : null;
   target('durable ingest, acked posts/s from 100 posters ≥ 3× peer', f ? `${f.toFixed(2)}× (${fmt(ours.median)} vs ${fmt(peer.median)})` : 'n/a', f == null ? null : f >= 3);
 }
-{
-  // What a reader downloads: the reader's build (not the moderators' -mod build
-  // nor the console), the loader and the stylesheet.
-  const readerDownload = ['comments-widget.wasm', 'comments-widget.js', 'embed.js', 'comments.css'];
-  const isWidget = (f) => readerDownload.includes(f.name);
-  const set = widget.files.filter(isWidget);
-  const total = set.reduce((a, f) => a + f.gzip, 0);
-  target('widget wasm + loader + CSS ≤ 40 KB gzipped', set.length ? `${(total / 1024).toFixed(1)} KB (${set.map((f) => f.name).join(', ')})` : 'no built widget found',
-    set.length ? total <= 40 * 1024 : null);
-  // "first comments painted: median X ms over N loads (min A, max B)"
-  const fp = widget.first ? /median ([\d.]+) ms over (\d+) loads \(min ([\d.]+), max ([\d.]+)\)/.exec(widget.first.out) : null;
-  // "page without comments, first contentful paint: median X ms …": the floor.
-  const floor = widget.first ? /\npage without comments[^:]*: median ([\d.]+) ms/.exec(widget.first.out) : null;
-  // The same from the site's front page in the same tab (the renderer is reused).
-  const sameTab = widget.first ? /same tab\): first comments painted: median ([\d.]+) ms/.exec(widget.first.out) : null;
-  const sameTabFloor = widget.first ? /same tab\): page without comments[^:]*: median ([\d.]+) ms/.exec(widget.first.out) : null;
-  target('first paint ≤ 100 ms (navigation → first comments painted)',
-    fp ? `median ${fp[1]} ms over ${fp[2]} loads (min ${fp[3]}, max ${fp[4]}) in a fresh tab` +
-      (floor ? ` (the same page without the comment system: ${floor[1]} ms)` : '') +
-      (sameTab ? `; from the site's front page in the same tab ${sameTab[1]} ms` : '') +
-      (sameTabFloor ? ` (without the comment system: ${sameTabFloor[1]} ms)` : '')
-      : widget.first ? `${widget.first.script} exited ${widget.first.code}; see below` : 'no first-paint script or no built widget',
-    fp ? Number(fp[1]) <= 100 : null);
-}
+for (const [text, measured, cond] of widgetTargets(widget)) target(text, measured, cond);
 // Judged on MB per CPU-second (the code's own speed): on a shared 2-core machine
 // wall time also counts the time the benchmark was descheduled. Both are shown.
 target(`filter ≥ 200 MB/s with ${filter.words ? filter.words.toLocaleString('en-US') : '10,000'} words`,
@@ -475,15 +414,7 @@ lines.push(`fsync of a 4 KiB write on the database disk (every acked post waits 
 lines.push('## Targets', '', '| target | measured (ours) | result |', '|---|---|---|', ...targets, '');
 lines.push('## Side by side', '', '| scenario / metric | unit | ours | peer | ours vs peer |', '|---|---|---|---|---|', ...rows, '');
 lines.push('## Moderation filter (scenario 6)', '', '```', filter.text, '```', '');
-lines.push('## Widget (scenario 7)', '');
-if (widget.dir) {
-  lines.push(`Built files in \`${path.relative(repoDir, widget.dir)}\` (gzip -9):`, '', '| file | bytes | gzipped |', '|---|---|---|');
-  for (const f of widget.files) lines.push(`| ${f.name} | ${f.raw.toLocaleString('en-US')} | ${f.gzip.toLocaleString('en-US')} |`);
-  lines.push('');
-} else {
-  lines.push('No built widget found (no `build*/web/*.wasm`); build with COMMENTS_BUILD_WASM=ON and rerun.', '');
-}
-if (widget.first) lines.push(`\`${widget.first.script}\` (server: ${path.relative(repoDir, bin.server)}):`, '', '```', widget.first.out, '```', '');
+lines.push(...widgetSection(widget, bin.server));
 lines.push('## Join prefill', '');
 for (const kind of ['ours', 'peer']) {
   if (prefillInfo[kind]) lines.push(`- ${servers[kind].label}: ${prefillInfo[kind].out || 'failed'}`);

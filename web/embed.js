@@ -28,6 +28,13 @@
     return;
   }
 
+  // The files the loader fetches, by the names the build gave them: content-
+  // hashed (comments-widget.3f9a1c2e.wasm), so browsers keep them for good and
+  // a repeat visit downloads none of them. The build fills this table in
+  // (wasm/tools/stage_assets.js); these plain names are the unbuilt ones.
+  // (The stylesheet comes inside this script: CSS below.)
+  var FILES = {'comments-widget.wasm': 'comments-widget.wasm', 'comments-widget.js': 'comments-widget.js', 'comments-widget-mod.wasm': 'comments-widget-mod.wasm', 'comments-widget-mod.js': 'comments-widget-mod.js', 'comments-filter.wasm': 'comments-filter.wasm', 'comments-filter.js': 'comments-filter.js'};
+
   var script = document.currentScript;
   var scriptUrl = new URL(script && script.src ? script.src : 'embed.js', location.href);
   var assetBase = new URL('.', scriptUrl);
@@ -84,26 +91,24 @@
     });
   }
 
-  // ---- The stylesheet: fetched once (when first needed), shared by every
-  // shadow root. The promise never rejects: null when it cannot be had.
-  var cssUrl = new URL('comments.css', assetBase).href;
+  // ---- The stylesheet (web/comments.css, minified): the build puts its text
+  // here (wasm/tools/stage_assets.js), so it comes with the loader instead of
+  // as a request of its own that the early paint would wait for. One sheet,
+  // made when first needed, shared by every shadow root.
+  var CSS = '';
   var stylesheetPromise = null;
 
   function stylesheet() {
     if (!stylesheetPromise) {
-      stylesheetPromise = fetchOk(cssUrl).then(function (response) {
-        return response.text();
-      }).then(function (text) {
-        try {
-          var sheet = new CSSStyleSheet();
-          sheet.replaceSync(text);
-          return { sheet: sheet };
-        } catch (e) {
-          return { text: text };
-        }
-      }, function () {
-        return null;
-      });
+      var styles;
+      try {
+        var sheet = new CSSStyleSheet();
+        sheet.replaceSync(CSS);
+        styles = { sheet: sheet };
+      } catch (e) {
+        styles = { text: CSS };
+      }
+      stylesheetPromise = Promise.resolve(styles);
     }
     return stylesheetPromise;
   }
@@ -285,17 +290,12 @@
   }
 
   function applyStyles(root, styles) {
-    if (styles && styles.sheet && 'adoptedStyleSheets' in root) {
+    if (styles.sheet && 'adoptedStyleSheets' in root) {
       root.adoptedStyleSheets = [styles.sheet];
-    } else if (styles && styles.text) {
-      var style = document.createElement('style');
-      style.textContent = styles.text;
-      root.insertBefore(style, root.firstChild);
     } else {
-      var link = document.createElement('link');
-      link.rel = 'stylesheet';
-      link.href = cssUrl;
-      root.insertBefore(link, root.firstChild);
+      var style = document.createElement('style');
+      style.textContent = styles.text || CSS;
+      root.insertBefore(style, root.firstChild);
     }
   }
 
@@ -309,8 +309,8 @@
   try {
     if (sessionStorage.getItem('comments.moderator.token')) moduleName += '-mod';
   } catch (e) { /* storage disabled: a reader */ }
-  var wasmUrl = new URL(moduleName + '.wasm', assetBase).href;
-  var glueUrl = new URL(moduleName + '.js', assetBase).href;
+  var wasmUrl = new URL(FILES[moduleName + '.wasm'], assetBase).href;
+  var glueUrl = new URL(FILES[moduleName + '.js'], assetBase).href;
 
   // `response`: a promise of the fetch of `url`.
   function compileWasm(response, url) {
@@ -375,10 +375,10 @@
 
   function loadFilter() {
     if (!filterPromise) {
-      var url = new URL('comments-filter.wasm', assetBase).href;
+      var url = new URL(FILES['comments-filter.wasm'], assetBase).href;
       filterPromise = Promise.all([
         compileWasm(fetchOk(url), url),
-        loadScript(new URL('comments-filter.js', assetBase).href)
+        loadScript(new URL(FILES['comments-filter.js'], assetBase).href)
       ]).then(function (parts) {
         /* global createCommentsFilter */
         return createCommentsFilter({ wasm: parts[0] });
@@ -454,13 +454,12 @@
       return;
     }
 
-    // The latest comments go on screen as soon as they and the stylesheet are
-    // here. The widget waits for this (one small request, usually answered
+    // The latest comments go on screen as soon as they are here. The widget waits for this (one small request, usually answered
     // long before the Wasm module is ready) so it can take them over, and so
     // does the module's main-thread work (loadModule), until they are painted.
     var prepainted = null;
     var early = null;
-    // The widget's downloads (stylesheet, Wasm, glue) start when this settles.
+    // The widget's downloads (Wasm, glue) start when this settles.
     var downloads = null;
     if (paintedWithPage) {
       // On screen already: the widget sees data-painted and leaves the first
@@ -480,7 +479,6 @@
       downloads = early;
     } else if (!mutesWords) {
       early = Promise.all([stylesheet(), fetchLatest(config)]).then(function (parts) {
-        if (!parts[0]) return;  // unstyled comments would only flash up
         style(parts[0]);
         var boot = root.querySelector('.cm-boot');
         if (boot) boot.remove();

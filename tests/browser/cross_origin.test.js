@@ -16,9 +16,9 @@ test('a widget on a page of another origin works when that origin is allowed', a
   onCleanup(() => new Promise((resolve) => site.close(resolve)));
   const siteOrigin = `http://127.0.0.2:${site.address().port}`;
   const server = await startServer({}, ['--rate', '0', '--allow-origin', siteOrigin]);
-  // The loader fetch()es the .wasm and .css: the server must answer an allowed
-  // origin with Access-Control-Allow-Origin on those files.
-  for (const file of ['/comments-widget.wasm', '/comments.css']) {
+  // The loader fetch()es the .wasm: the server must answer an allowed origin
+  // with Access-Control-Allow-Origin on it (the stylesheet is inside embed.js).
+  for (const file of ['/' + h.asset('comments-widget.wasm')]) {
     const response = await fetch(server.url + file, { headers: { Origin: siteOrigin } });
     assert.equal(response.headers.get('access-control-allow-origin'), siteOrigin,
                  `${file} needs Access-Control-Allow-Origin for an --allow-origin origin`);

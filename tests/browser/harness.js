@@ -40,6 +40,15 @@ function tempDir(prefix) {
   return dir;
 }
 
+// The served name of a built file: the build gives the widget's files
+// content-hashed names (comments-widget.wasm -> comments-widget.3f9a1c2e.wasm)
+// and lists them in assets.json (wasm/tools/stage_assets.js).
+function asset(name) {
+  const table = JSON.parse(fs.readFileSync(path.join(required(BUILT_WEB, 'COMMENTS_WEB'), 'assets.json'), 'utf8'));
+  if (!table[name]) throw new Error(`${name} is not in assets.json`);
+  return table[name];
+}
+
 // A served folder: the built web files plus the given extra pages.
 function makeWebDir(pages = {}) {
   const builtWeb = required(BUILT_WEB, 'COMMENTS_WEB (the built web folder)');
@@ -225,6 +234,6 @@ function saveArtifact(name) {
 }
 
 module.exports = {
-  launchBrowser, browserSuite, makeWebDir, widgetPage, Server, staticServer, wsExchange, moderate, shownBodies,
+  asset, launchBrowser, browserSuite, makeWebDir, widgetPage, Server, staticServer, wsExchange, moderate, shownBodies,
   waitLive, postViaForm, saveArtifact, tempDir, MOD_TOKEN,
 };

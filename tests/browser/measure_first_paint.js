@@ -1,11 +1,22 @@
-// Measures the time from navigation to the first painted comments on the demo
-// page: the real comment-server on localhost, a thread of 10 comments, headless
-// Chromium, each load in a fresh browser context (empty caches). Prints the
-// median of RUNS loads (default 20) of two marks:
-//   comments:first-paint  the comments went on screen: with the page's first
-//                         contentful paint (the page's HTML held them, through
-//                         the server's include), or the loader's early paint,
-//                         or the widget's first paint when neither happened
+// Measures when the first comments are painted on the demo page, against the
+// page's own first contentful paint (FCP) in the same load: the real
+// comment-server on localhost, a thread of 10 comments, headless Chromium,
+// each load in a fresh browser context (empty caches: a first visit). RUNS
+// loads (default 20) of each way of embedding, interleaved:
+//   page include (SSI)   the demo page as it is: the comments come inside the
+//                        page's HTML (the server's include) and the loader
+//                        marks comments:first-paint at the page's FCP when the
+//                        block is shown (docs/embedding.md)
+//   async widget only    the same page without the include: the container and
+//                        the async embed.js only; the loader fetches the
+//                        comments (/embed/latest) and paints them
+//   async widget + hint  the same with the preload hint docs/embedding.md
+//                        advises for pages without the include: the page's
+//                        <head> starts the comments' fetch, not the loader
+// For each: the median over the loads of (comments:first-paint − the same
+// load's FCP), the target being ≤ one frame (16.7 ms) with the include and
+// ≤ 50 ms without (issue #13); and the medians of both marks from navigation:
+//   comments:first-paint  the comments went on screen
 //   comments:handover     the Wasm widget has taken the comments over
 // and, interleaved with those loads, the first contentful paint of the same
 // page without the comment system (no include, no embed.js, no preload hints):
@@ -87,6 +98,22 @@ function firstContentfulPaint() {
   });
 }
 
+// The measured page with the comments' include taken out: the async widget only.
+function withoutInclude(html) {
+  const stripped = html.replace(/<!--#include virtual="\/embed\/latest[^>]*-->/g, '');
+  if (stripped === html) throw new Error('the page has no include to take out');
+  return stripped;
+}
+
+// The page without the include, with a preload hint for the loader's fetch of
+// the comments (the URL it asks for: thread, limit, lang).
+function withHint(html) {
+  const include = /<!--#include virtual="(\/embed\/latest[^"]*)" -->/.exec(html);
+  if (!include) throw new Error('the page has no include to take out');
+  const hint = `<link rel="preload" as="fetch" crossorigin href="${include[1].replace(/&/g, '&amp;')}">`;
+  return withoutInclude(html).replace('</title>', '</title>\n  ' + hint);
+}
+
 // The measured page as it would be without the comment system.
 function withoutComments(html) {
   const stripped = html
@@ -108,6 +135,10 @@ function withoutComments(html) {
   const frontName = 'front-page-of-' + pageName;
   fs.writeFileSync(path.join(web, frontName), '<!doctype html><html lang="zh-CN"><meta charset="utf-8">' +
                    `<title>首页</title><p><a href="${pageName}">文章</a></p></html>`);
+  const asyncName = 'async-' + pageName;
+  fs.writeFileSync(path.join(web, asyncName), withoutInclude(fs.readFileSync(path.join(web, pageName), 'utf8')));
+  const hintedName = 'async-hinted-' + pageName;
+  fs.writeFileSync(path.join(web, hintedName), withHint(fs.readFileSync(path.join(web, pageName), 'utf8')));
   const server = new h.Server({ db: path.join(h.tempDir('comments-measure-'), 'm.db'),
                                 web, args: ['--rate', '0'] });
   await server.start();
@@ -124,6 +155,12 @@ function withoutComments(html) {
     const handover = [];
     const bare = [];
     const sameTab = { firstPaint: [], bare: [] };
+    // Per way of embedding: each load's FCP, comments:first-paint, and their difference.
+    const ways = {
+      include: { label: 'page include (SSI)', name: pageName, fcp: [], marked: [], diff: [], handover: [] },
+      async: { label: 'async widget only', name: asyncName, fcp: [], marked: [], diff: [], handover: [] },
+      hinted: { label: 'async widget + preload hint', name: hintedName, fcp: [], marked: [], diff: [], handover: [] },
+    };
     // A fresh context, optionally on the front page first; resolves with the page.
     const open = async (name, fromFront) => {
       const context = await browser.newContext();
@@ -134,6 +171,16 @@ function withoutComments(html) {
       }
       await page.goto(server.url + '/' + name, { waitUntil: 'commit' });
       return { context, page };
+    };
+    const measureWay = async (way) => {
+      const { context, page } = await open(way.name, false);
+      const marked = await markedWithComments(page, 'comments:first-paint');
+      const fcp = await page.evaluate(firstContentfulPaint);
+      way.marked.push(marked);
+      way.fcp.push(fcp);
+      way.diff.push(marked - fcp);
+      way.handover.push(await markedWithComments(page, 'comments:handover'));
+      await context.close();
     };
     for (let i = 0; i < runs; ++i) {
       for (const fromFront of [false, true]) {
@@ -146,17 +193,25 @@ function withoutComments(html) {
         sameTab.firstPaint.push(await markedWithComments(page, 'comments:first-paint'));
         await context.close();
       }
-      const { context, page } = await open(pageName, false);
-      firstPaint.push(await markedWithComments(page, 'comments:first-paint'));
-      handover.push(await markedWithComments(page, 'comments:handover'));
-      await context.close();
+      // The ways take turns going first.
+      const all = [ways.include, ways.async, ways.hinted];
+      for (let k = 0; k < all.length; ++k) await measureWay(all[(i + k) % all.length]);
     }
+    firstPaint.push(...ways.include.marked);
+    handover.push(...ways.include.handover);
     console.log(summary('first comments painted', firstPaint));
     console.log(summary('widget took over', handover));
     console.log(summary('page without comments, first contentful paint', bare));
     console.log(summary('from the front page (same tab): first comments painted', sameTab.firstPaint));
     console.log(summary('from the front page (same tab): page without comments, first contentful paint',
                         sameTab.bare));
+    for (const way of [ways.include, ways.async, ways.hinted]) {
+      console.log(summary(`${way.label}: first comments painted minus the page's first contentful paint`,
+                          way.diff));
+      console.log(summary(`${way.label}: the page's first contentful paint`, way.fcp));
+      console.log(summary(`${way.label}: first comments painted`, way.marked));
+      console.log(summary(`${way.label}: widget took over`, way.handover));
+    }
   } finally {
     await browser.close();
     await server.stop();

@@ -334,7 +334,7 @@ test('zh-CN and en texts, muted words, and a server that cannot be reached', asy
   await noWasm.waitForSelector('#w .cm-boot-error');
   assert.match(await noWasm.locator('#w .cm-boot-error').innerText(), /不支持 WebAssembly/);
   const blocked = await newPage();
-  await blocked.route('**/comments-widget.wasm', (route) => route.abort());
+  await blocked.route('**/' + h.asset('comments-widget.wasm'), (route) => route.abort());
   await blocked.goto(server.url + '/en.html');
   await blocked.waitForSelector('#w[data-state="unreachable"] .cm-boot-error', { state: 'attached' });
   assert.match(await blocked.locator('#w .cm-boot-error').innerText(), /comment server cannot be reached/);
@@ -387,7 +387,7 @@ test('the widget recovers after the server restarts, without duplicates or gaps'
 async function holdWasm(page) {
   let release;
   const released = new Promise((resolve) => { release = resolve; });
-  await page.route('**/comments-widget.wasm', async (route) => {
+  await page.route('**/' + h.asset('comments-widget.wasm'), async (route) => {
     await released;
     await route.continue();
   });
@@ -528,12 +528,12 @@ test('the filter module: fetched only for readers with muted words; when it cann
   await muting.goto(server.url + '/f.html');
   await h.waitLive(muting);
   await muting.waitForFunction(countShown(1));
-  assert.deepEqual(mutingFetched.sort(), ['/comments-filter.js', '/comments-filter.wasm']);
+  assert.deepEqual(mutingFetched.sort(), ['/' + h.asset('comments-filter.js'), '/' + h.asset('comments-filter.wasm')].sort());
   assert.match(await muting.locator('#w .cm-hidden-note').innerText(), /1 条评论因你的屏蔽词而隐藏/);
 
   const broken = await newPage();
   await broken.addInitScript(() => localStorage.setItem('comments.muted', '广告'));
-  await broken.route('**/comments-filter.wasm', (route) => route.abort());
+  await broken.route('**/' + h.asset('comments-filter.wasm'), (route) => route.abort());
   await broken.goto(server.url + '/f.html');
   await h.waitLive(broken);
   await broken.waitForFunction(countShown(2));

@@ -2,6 +2,8 @@
 // and the no-JavaScript fragment /embed/latest.
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <filesystem>
 #include <string>
 
 #include "harness.hpp"
@@ -158,4 +160,122 @@ TEST_CASE("embed/latest: an escaped HTML fragment of the latest published commen
   CHECK(chinese.body.find("<script") == std::string::npos);
   // The disclaimer (and the other chrome) is in the reader's language.
   CHECK(chinese.body != english.body);
+}
+
+TEST_CASE("static files: precompressed variants by Accept-Encoding, one ETag each, 304s") {
+  namespace fs = std::filesystem;
+  TempDir site;
+  const fs::path web = site / "web";
+  // The variants' bytes are stand-ins: the server sends the file as it is.
+  write_file(web / "app.3f9a1c2e.wasm", "identity wasm bytes");
+  write_file(web / "app.3f9a1c2e.wasm.gz", "gzip bytes");
+  write_file(web / "app.3f9a1c2e.wasm.br", "br bytes");
+  write_file(web / "embed.js", "loader();");
+  write_file(web / "embed.js.gz", "gz loader");
+  write_file(web / "plain.css", "p{}");
+  ServerOptions options;
+  options.web = web;
+  TestServer test(options);
+  const std::string wasm = "/app.3f9a1c2e.wasm";
+
+  const auto br = http_get(test.server, wasm, {{"Accept-Encoding", "gzip, deflate, br"}});
+  CHECK(br.status == 200);
+  CHECK(br.body == "br bytes");
+  CHECK(br.header("content-encoding") == "br");
+  CHECK(br.header("content-type") == "application/wasm");
+  CHECK(br.header("content-length") == "8");
+  CHECK(br.header("vary").find("Accept-Encoding") != std::string::npos);
+  CHECK(br.header("vary").find("Origin") != std::string::npos);
+  CHECK(br.header("cache-control") == "public, max-age=31536000, immutable");
+  const std::string br_etag = br.header("etag");
+  CHECK(br_etag.starts_with("\""));  // strong
+  CHECK(br_etag.ends_with("-br\""));
+
+  // Chromium over plain http: no br.
+  const auto gz = http_get(test.server, wasm, {{"Accept-Encoding", "gzip, deflate"}});
+  CHECK(gz.status == 200);
+  CHECK(gz.body == "gzip bytes");
+  CHECK(gz.header("content-encoding") == "gzip");
+  CHECK(gz.header("content-type") == "application/wasm");
+  CHECK(gz.header("vary").find("Accept-Encoding") != std::string::npos);
+  const std::string gz_etag = gz.header("etag");
+  CHECK(gz_etag.starts_with("\""));
+
+  const auto plain = http_get(test.server, wasm);
+  CHECK(plain.status == 200);
+  CHECK(plain.body == "identity wasm bytes");
+  CHECK(plain.header("content-encoding").empty());
+  CHECK(plain.header("vary").find("Accept-Encoding") != std::string::npos);
+  const std::string plain_etag = plain.header("etag");
+  CHECK(br_etag != gz_etag);
+  CHECK(br_etag != plain_etag);
+  CHECK(gz_etag != plain_etag);
+
+  // q-values and identity.
+  CHECK(http_get(test.server, wasm, {{"Accept-Encoding", "br;q=0.5, gzip"}}).body == "gzip bytes");
+  CHECK(http_get(test.server, wasm, {{"Accept-Encoding", "br;q=0, gzip;q=0, identity"}}).body ==
+        "identity wasm bytes");
+  CHECK(http_get(test.server, wasm, {{"Accept-Encoding", "*"}}).body == "br bytes");
+
+  // HEAD: the headers of the GET, the variant's length.
+  const auto head = http_head(test.server, wasm, {{"Accept-Encoding", "gzip"}});
+  CHECK(head.status == 200);
+  CHECK(head.header("content-encoding") == "gzip");
+  CHECK(head.header("content-length") == "10");
+  CHECK(head.header("etag") == gz_etag);
+
+  // Revalidation: 304 for the variant the ETag names, with the same headers
+  // a cache needs; another negotiated variant is a 200 of that one.
+  const auto not_modified =
+      http_get(test.server, wasm, {{"Accept-Encoding", "br"}, {"If-None-Match", br_etag}});
+  CHECK(not_modified.status == 304);
+  CHECK(not_modified.body.empty());
+  CHECK(not_modified.header("etag") == br_etag);
+  CHECK(not_modified.header("vary").find("Accept-Encoding") != std::string::npos);
+  CHECK(not_modified.header("cache-control") == "public, max-age=31536000, immutable");
+  const auto other =
+      http_get(test.server, wasm, {{"Accept-Encoding", "gzip"}, {"If-None-Match", br_etag}});
+  CHECK(other.status == 200);
+  CHECK(other.body == "gzip bytes");
+  CHECK(http_get(test.server, wasm, {{"If-None-Match", plain_etag}}).status == 304);
+  CHECK(http_get(test.server, wasm, {{"If-None-Match", gz_etag + ", " + br_etag},
+                                     {"Accept-Encoding", "gzip"}})
+            .status == 304);
+
+  // The loader: its stable name, five minutes, then a 304.
+  const auto loader = http_get(test.server, "/embed.js", {{"Accept-Encoding", "gzip, deflate, br"}});
+  CHECK(loader.status == 200);
+  CHECK(loader.body == "gz loader");  // no .br beside it
+  CHECK(loader.header("content-encoding") == "gzip");
+  CHECK(loader.header("cache-control") == "public, max-age=300");
+  CHECK(loader.header("content-type").starts_with("text/javascript"));
+  CHECK(http_get(test.server, "/embed.js", {{"Accept-Encoding", "gzip"},
+                                            {"If-None-Match", loader.header("etag")}})
+            .status == 304);
+
+  // A file without variants: as before, and its answer does not vary by encoding.
+  const auto css = http_get(test.server, "/plain.css", {{"Accept-Encoding", "gzip, br"}});
+  CHECK(css.status == 200);
+  CHECK(css.body == "p{}");
+  CHECK(css.header("content-encoding").empty());
+  CHECK(css.header("vary") == "Origin");
+
+  // A variant that is a symbolic link (here to a file outside the served
+  // folder) is not followed: the file itself is sent.
+  // (The link's target is newer than the file: only the link rule refuses it.)
+  write_file(web / "linked.css", "a{}");
+  write_file(site / "secret.txt", "TOP-SECRET-VALUE");
+  fs::last_write_time(site / "secret.txt", fs::last_write_time(web / "linked.css") + std::chrono::seconds(5));
+  fs::create_symlink(site / "secret.txt", web / "linked.css.gz");
+  const auto linked = http_get(test.server, "/linked.css", {{"Accept-Encoding", "gzip"}});
+  CHECK(linked.status == 200);
+  CHECK(linked.body == "a{}");
+  CHECK(linked.header("content-encoding").empty());
+
+  // A variant older than its file was made from an earlier version: not sent.
+  const auto file_time = fs::last_write_time(web / "embed.js");
+  fs::last_write_time(web / "embed.js.gz", file_time - std::chrono::seconds(10));
+  const auto stale = http_get(test.server, "/embed.js", {{"Accept-Encoding", "gzip"}});
+  CHECK(stale.body == "loader();");
+  CHECK(stale.header("content-encoding").empty());
 }

@@ -63,11 +63,23 @@ http::response<http::string_body> text_response(const HttpSession::Request& req,
   return res;
 }
 
-// Static files change when the site is redeployed, so browsers revalidate
-// HTML every time and other assets after five minutes; the ETag makes a
-// revalidation a 304 without a body.
-std::string_view cache_control_for(std::string_view content_type) {
-  return content_type.starts_with("text/html") ? "no-cache" : "public, max-age=300";
+// Size and modification time of a regular file; nullopt when there is none.
+struct FileStamp {
+  std::uintmax_t size = 0;
+  std::filesystem::file_time_type mtime;
+};
+std::optional<FileStamp> stamp_of(const std::filesystem::path& file) {
+  std::error_code ec;
+  FileStamp stamp;
+  // Not asked when the size failed: a success here would clear that error.
+  stamp.size = std::filesystem::file_size(file, ec);
+  if (!ec) stamp.mtime = std::filesystem::last_write_time(file, ec);
+  if (ec) return std::nullopt;
+  return stamp;
+}
+
+std::int64_t nanoseconds(std::filesystem::file_time_type t) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
 }
 
 // HTML pages up to this size are read to look for includes; bigger ones are
@@ -199,14 +211,12 @@ void HttpSession::handle(Request&& req) {
   if (!file_path) {
     return send(text_response(req, http::status::not_found, "not found\n"), req.keep_alive());
   }
-  std::error_code fs_ec;
-  const auto size = std::filesystem::file_size(*file_path, fs_ec);
-  // Not asked when the size failed: a success here would clear that error.
-  const auto mtime = fs_ec ? std::filesystem::file_time_type{}
-                           : std::filesystem::last_write_time(*file_path, fs_ec);
-  if (fs_ec) {
+  const auto stamp = stamp_of(*file_path);
+  if (!stamp) {
     return send(text_response(req, http::status::not_found, "not found\n"), req.keep_alive());
   }
+  const auto size = stamp->size;
+  const auto mtime = stamp->mtime;
   const std::string_view content_type = mime_type(file_path->string());
   // The loader on an allowed page of another origin fetch()es the .wasm and
   // the CSS: those answers need CORS, and caches must key them on Origin.
@@ -229,13 +239,44 @@ void HttpSession::handle(Request&& req) {
     }
   }
 
-  const std::string etag = make_etag(
-      size, std::chrono::duration_cast<std::chrono::nanoseconds>(mtime.time_since_epoch()).count());
+  // The build's precompressed variants (file.br, file.gz beside the file),
+  // chosen by Accept-Encoding; each variant has its own ETag. A variant older
+  // than its file was made from an earlier version of it: not used. Nor is a
+  // symbolic link: the file's folder is checked to lie under the served one
+  // (resolve_web_path), the variant's name in it is not followed anywhere.
+  std::filesystem::path variant_path[3];
+  std::optional<FileStamp> variant_stamp[3];
+  for (const auto coding : {ContentCoding::gzip, ContentCoding::br}) {
+    const auto i = static_cast<std::size_t>(coding);
+    variant_path[i] = *file_path;
+    variant_path[i] += std::string(coding_suffix(coding));
+    std::error_code link_ec;
+    if (!std::filesystem::is_regular_file(std::filesystem::symlink_status(variant_path[i], link_ec))) {
+      continue;
+    }
+    variant_stamp[i] = stamp_of(variant_path[i]);
+    if (variant_stamp[i] && variant_stamp[i]->mtime < mtime) variant_stamp[i].reset();
+  }
+  const bool negotiated = variant_stamp[1] || variant_stamp[2];
+  std::optional<std::string_view> accept_encoding;
+  if (const auto it = req.find(http::field::accept_encoding); it != req.end()) {
+    accept_encoding = it->value();
+  }
+  const ContentCoding coding =
+      negotiated ? negotiate_coding(accept_encoding, variant_stamp[1].has_value(),
+                                    variant_stamp[2].has_value())
+                 : ContentCoding::identity;
+  const auto chosen = static_cast<std::size_t>(coding);
+  const std::filesystem::path& body_path =
+      coding == ContentCoding::identity ? *file_path : variant_path[chosen];
+  const FileStamp body_stamp = coding == ContentCoding::identity ? *stamp : *variant_stamp[chosen];
+
+  const std::string etag = make_etag(body_stamp.size, nanoseconds(body_stamp.mtime), coding);
   auto common_headers = [&](auto& res) {
     res.set(http::field::server, "comment-server");
     res.set(http::field::etag, etag);
-    res.set(http::field::cache_control, cache_control_for(content_type));
-    res.set(http::field::vary, "Origin");
+    res.set(http::field::cache_control, cache_control_for(path, content_type));
+    res.set(http::field::vary, negotiated ? "Origin, Accept-Encoding" : "Origin");
     if (!allow_origin.empty()) res.set(http::field::access_control_allow_origin, allow_origin);
     res.keep_alive(req.keep_alive());
   };
@@ -246,27 +287,31 @@ void HttpSession::handle(Request&& req) {
     common_headers(res);
     return send(std::move(res), req.keep_alive());
   }
+  auto content_headers = [&](auto& res, std::uint64_t length) {
+    common_headers(res);
+    res.set(http::field::content_type, content_type);
+    if (coding != ContentCoding::identity) {
+      res.set(http::field::content_encoding, coding_name(coding));
+    }
+    res.content_length(length);
+  };
 
   http::file_body::value_type body;
   beast::error_code open_ec;
-  body.open(file_path->c_str(), beast::file_mode::scan, open_ec);
+  body.open(body_path.c_str(), beast::file_mode::scan, open_ec);
   if (open_ec) {
     return send(text_response(req, http::status::not_found, "not found\n"), req.keep_alive());
   }
   const auto body_size = body.size();
   if (req.method() == http::verb::head) {
     http::response<http::empty_body> res{http::status::ok, req.version()};
-    common_headers(res);
-    res.set(http::field::content_type, content_type);
-    res.content_length(body_size);
+    content_headers(res, body_size);
     return send(std::move(res), req.keep_alive());
   }
   http::response<http::file_body> res{std::piecewise_construct, std::make_tuple(std::move(body)),
                                       std::make_tuple(http::status::ok, req.version())};
-  common_headers(res);
-  res.set(http::field::content_type, content_type);
+  content_headers(res, body_size);
   res.set("X-Content-Type-Options", "nosniff");
-  res.content_length(body_size);
   send(std::move(res), req.keep_alive());
 }
 

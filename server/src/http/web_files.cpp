@@ -15,6 +15,12 @@ int hex_value(char c) {
   return -1;
 }
 
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
 std::string lower_ascii(std::string_view s) {
   std::string out(s);
   for (auto& c : out) {
@@ -97,11 +103,139 @@ std::string_view mime_type(std::string_view path) {
   return "application/octet-stream";
 }
 
-std::string make_etag(std::uintmax_t size, std::int64_t mtime_ns) {
-  char out[64];
-  std::snprintf(out, sizeof out, "\"%jx-%llx\"", size,
-                static_cast<unsigned long long>(mtime_ns));
+std::string_view coding_name(ContentCoding coding) {
+  switch (coding) {
+    case ContentCoding::gzip: return "gzip";
+    case ContentCoding::br: return "br";
+    case ContentCoding::identity: break;
+  }
+  return "identity";
+}
+
+std::string_view coding_suffix(ContentCoding coding) {
+  switch (coding) {
+    case ContentCoding::gzip: return ".gz";
+    case ContentCoding::br: return ".br";
+    case ContentCoding::identity: break;
+  }
+  return "";
+}
+
+namespace {
+
+// A qvalue (RFC 9110 12.4.2: "0" to "1", at most three decimals) in
+// thousandths; nullopt when malformed.
+std::optional<int> parse_qvalue(std::string_view text) {
+  if (text.empty() || (text[0] != '0' && text[0] != '1')) return std::nullopt;
+  int whole = text[0] - '0';
+  int thousandths = 0;
+  if (text.size() > 1) {
+    if (text[1] != '.' || text.size() > 5) return std::nullopt;
+    int scale = 100;
+    for (std::size_t i = 2; i < text.size(); ++i, scale /= 10) {
+      if (text[i] < '0' || text[i] > '9') return std::nullopt;
+      thousandths += (text[i] - '0') * scale;
+    }
+  }
+  const int q = whole * 1000 + thousandths;
+  return q > 1000 ? std::nullopt : std::optional<int>(q);
+}
+
+}  // namespace
+
+ContentCoding negotiate_coding(std::optional<std::string_view> accept_encoding, bool have_gzip,
+                               bool have_br) {
+  if (!accept_encoding) return ContentCoding::identity;
+  // q in thousandths as named in the header; -1: not named.
+  int q_gzip = -1, q_br = -1, q_identity = -1, q_any = -1;
+  std::string_view rest = *accept_encoding;
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    std::string_view item = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    const auto semicolon = item.find(';');
+    const std::string coding = lower_ascii(trim(item.substr(0, semicolon)));
+    if (coding.empty()) continue;
+    int q = 1000;
+    // Parameters: only q is defined; a malformed q makes the entry unusable.
+    bool usable = true;
+    for (auto params = semicolon == std::string_view::npos ? std::string_view{}
+                                                             : item.substr(semicolon + 1);
+         !params.empty();) {
+      const auto next = params.find(';');
+      const auto param = trim(params.substr(0, next));
+      params = next == std::string_view::npos ? std::string_view{} : params.substr(next + 1);
+      const auto eq = param.find('=');
+      if (eq == std::string_view::npos) continue;
+      if (lower_ascii(trim(param.substr(0, eq))) != "q") continue;
+      const auto parsed = parse_qvalue(trim(param.substr(eq + 1)));
+      if (!parsed) {
+        usable = false;
+        break;
+      }
+      q = *parsed;
+    }
+    if (!usable) continue;
+    int* slot = coding == "gzip" || coding == "x-gzip" ? &q_gzip
+                : coding == "br"                      ? &q_br
+                : coding == "identity"                ? &q_identity
+                : coding == "*"                       ? &q_any
+                                                      : nullptr;
+    if (slot && *slot < 0) *slot = q;  // the first mention counts
+  }
+  // Unnamed identity is acceptable but the last choice (q of 0.001): a
+  // client that lists only compressed codings, whatever their q, wants one.
+  const auto effective = [&](int named, bool is_identity) {
+    if (named >= 0) return named;
+    if (q_any >= 0) return q_any;
+    return is_identity ? 1 : 0;
+  };
+  // Candidates in the server's order of preference; a later one must be
+  // strictly better to win.
+  ContentCoding best = ContentCoding::identity;
+  int best_q = 0;
+  if (have_br && effective(q_br, false) > best_q) {
+    best = ContentCoding::br;
+    best_q = effective(q_br, false);
+  }
+  if (have_gzip && effective(q_gzip, false) > best_q) {
+    best = ContentCoding::gzip;
+    best_q = effective(q_gzip, false);
+  }
+  if (effective(q_identity, true) > best_q) return ContentCoding::identity;
+  return best;  // identity too when nothing offered is acceptable
+}
+
+std::string make_etag(std::uintmax_t size, std::int64_t mtime_ns, ContentCoding coding) {
+  char out[80];
+  if (coding == ContentCoding::identity) {
+    std::snprintf(out, sizeof out, "\"%jx-%llx\"", size,
+                  static_cast<unsigned long long>(mtime_ns));
+  } else {
+    std::snprintf(out, sizeof out, "\"%jx-%llx-%s\"", size,
+                  static_cast<unsigned long long>(mtime_ns), coding_name(coding).data());
+  }
   return out;
+}
+
+bool is_content_hashed(std::string_view path) {
+  const auto slash = path.find_last_of('/');
+  const auto name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  const auto ext_dot = name.find_last_of('.');
+  if (ext_dot == std::string_view::npos || ext_dot + 1 == name.size()) return false;
+  const auto stem = name.substr(0, ext_dot);
+  const auto hash_dot = stem.find_last_of('.');
+  if (hash_dot == std::string_view::npos || hash_dot == 0) return false;
+  const auto hash = stem.substr(hash_dot + 1);
+  if (hash.size() != 8) return false;
+  return std::all_of(hash.begin(), hash.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+std::string_view cache_control_for(std::string_view path, std::string_view content_type) {
+  if (content_type.starts_with("text/html")) return "no-cache";
+  if (is_content_hashed(path)) return "public, max-age=31536000, immutable";
+  return "public, max-age=300";
 }
 
 bool etag_matches(std::string_view if_none_match, std::string_view etag) {

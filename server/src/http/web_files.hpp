@@ -26,8 +26,41 @@ std::optional<std::string> query_param(std::string_view query, std::string_view 
 // for anything unknown. Text types carry charset=utf-8.
 std::string_view mime_type(std::string_view path);
 
-// Validator of a file's current version: "size-mtime" in hex, quoted.
-std::string make_etag(std::uintmax_t size, std::int64_t mtime_ns);
+// The content codings static files are precompressed in (the build writes
+// `file.gz` and `file.br` beside `file`; wasm/tools/stage_assets.js).
+enum class ContentCoding { identity, gzip, br };
+
+// The Content-Encoding token ("gzip", "br"; "identity" for identity).
+std::string_view coding_name(ContentCoding coding);
+// The suffix of the precompressed file: "", ".gz", ".br".
+std::string_view coding_suffix(ContentCoding coding);
+
+// The coding to send, from the request's Accept-Encoding (nullopt when the
+// request has none: identity) and which precompressed variants exist.
+// RFC 9110 12.5.3: q-values (q=0 refuses a coding), `*` for every coding not
+// named, `identity` acceptable unless refused by name or by `*;q=0`, "x-gzip"
+// as gzip. The acceptable coding with the highest q wins; equal q prefer
+// br, then gzip, then identity. An identity the header does not name (nor
+// `*`) is only the fallback: "br;q=0.5" still gets br. When nothing offered
+// is acceptable the answer is identity (served uncompressed, not refused).
+ContentCoding negotiate_coding(std::optional<std::string_view> accept_encoding, bool have_gzip,
+                               bool have_br);
+
+// Validator of a file's current version: "size-mtime" in hex, quoted; a
+// precompressed variant's names its coding too ("size-mtime-br"), so every
+// variant of a file has its own strong ETag.
+std::string make_etag(std::uintmax_t size, std::int64_t mtime_ns,
+                      ContentCoding coding = ContentCoding::identity);
+
+// True for a content-hashed build output: `<name>.<8 lower-case hex>.<ext>`,
+// e.g. "comments-widget.3f9a1c2e.wasm". Such a name never changes content.
+bool is_content_hashed(std::string_view path);
+
+// Cache-Control of a static file: HTML revalidated every time ("no-cache"),
+// content-hashed files cached for a year and never revalidated ("immutable"),
+// anything else (embed.js, which sites embed by its stable name) for five
+// minutes, then revalidated with its ETag.
+std::string_view cache_control_for(std::string_view path, std::string_view content_type);
 
 // True when an If-None-Match header value names `etag` (or is `*`); weak
 // validators (W/"…") compare equal to their strong form, as RFC 9110 says
