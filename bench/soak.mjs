@@ -8,6 +8,7 @@
 //
 //   node bench/soak.mjs --server build/server/comment-server [--duration 600]
 //        [--clients 2000] [--sample 10] [--threads 100] [--json FILE]
+//        [--posters 0.15] [--silent 0.1]   (fractions of the clients)
 //        [--server-arg ARG]...   (or SOAK_SERVER_ARGS="ARG ARG")
 //
 // Exit status 0 when the run completed (the server stayed up, answered to
@@ -26,7 +27,8 @@ import os from 'node:os';
 import path from 'node:path';
 
 const args = process.argv.slice(2);
-const opt = { duration: 600, clients: 2000, sample: 10, threads: 100, serverArgs: [], strict: false };
+const opt = { duration: 600, clients: 2000, sample: 10, threads: 100, posters: 0.15, silent: 0.1, serverArgs: [],
+  strict: false };
 for (let i = 0; i < args.length; ++i) {
   const a = args[i];
   const next = () => {
@@ -39,6 +41,8 @@ for (let i = 0; i < args.length; ++i) {
   else if (a === '--sample') opt.sample = Number(next());
   else if (a === '--threads') opt.threads = Number(next());
   else if (a === '--json') opt.json = next();
+  else if (a === '--posters') opt.posters = Number(next());
+  else if (a === '--silent') opt.silent = Number(next());
   else if (a === '--server-arg') opt.serverArgs.push(next());
   else if (a === '--strict') opt.strict = true;
   else throw new Error(`unknown argument ${a}`);
@@ -124,8 +128,8 @@ function startClient() {
   // Spread over loopback addresses, as many readers behind many addresses.
   const localAddress = `127.0.${1 + (id % 4)}.${2 + (id % 250)}`;
   const socket = net.connect({ host: '127.0.0.1', port, localAddress });
-  const silent = Math.random() < 0.1;   // never reads its socket after the upgrade
-  const poster = Math.random() < 0.15;  // posts every 1-3 s
+  const silent = Math.random() < opt.silent;  // never reads its socket after the upgrade
+  const poster = Math.random() < opt.posters;  // posts every 1-3 s
   const lifetime = rand(2000, 20000);
   const timers = [];
   let upgraded = false;
