@@ -176,3 +176,19 @@ TEST_CASE("moderators file: parse and format round-trip; bad lines are named") {
   CHECK_FALSE(valid_moderator_name(std::string(65, 'a')));
   CHECK(valid_moderator_name(std::string(64, 'a')));
 }
+
+TEST_CASE("the shortcut token's session survives file changes, even when the file also names \"moderator\"") {
+  Team team;
+  team.add("moderator", "file-moderator-token-0123456789");
+  AppFixture f(options_for(team, "shortcut-token"));
+  auto shortcut = f.connect("198.51.100.1");
+  auto named = f.connect("198.51.100.2");
+  REQUIRE(auth(f, shortcut, "shortcut-token", "s")["type"] == "ok");
+  REQUIRE(auth(f, named, "file-moderator-token-0123456789", "n")["type"] == "ok");
+  team.add("carol", "carol-token-0123456789");  // the file changes
+  CHECK(f.request(shortcut, {{"type", "queue"}, {"status", "pending"}}, "q1")["type"] == "queue");
+  CHECK(f.request(named, {{"type", "queue"}, {"status", "pending"}}, "q2")["type"] == "queue");
+  team.remove("moderator");  // the file's "moderator" goes; the shortcut stays
+  CHECK(f.request(shortcut, {{"type", "queue"}, {"status", "pending"}}, "q3")["type"] == "queue");
+  CHECK(f.request(named, {{"type", "queue"}, {"status", "pending"}}, "q4")["code"] == "unauthorized");
+}

@@ -171,7 +171,7 @@ void ModeratorRequests::handle(const PeerPtr& peer, const Req& req, const AuthRe
   // Signing in again (as the same or another moderator) keeps the session.
   if (peer->moderator.empty()) peer->moderator = random_hex(8);
   peer->moderator_name = *who;
-  peer->moderator_digest = tokens_.find(*who)->digest;
+  peer->moderator_digest = token_digest(r.token);
   state_.moderators.add(*peer);
   log_info("auth", "conn=" + std::to_string(peer->id()) + " moderator=" + peer->moderator_name +
                        " session=" + peer->moderator);
