@@ -86,6 +86,10 @@ ErrorCode wire_code(ErrorId id) noexcept {
     case ErrorId::log_level_unknown:
     case ErrorId::mod_token_unreadable:
     case ErrorId::mod_token_empty:
+    case ErrorId::moderators_file_unreadable:
+    case ErrorId::moderators_file_invalid:
+    case ErrorId::moderator_exists:
+    case ErrorId::moderator_unknown:
     case ErrorId::embed_thread_missing:
     case ErrorId::embed_thread_invalid:
     case ErrorId::embed_limit_invalid:

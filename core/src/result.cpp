@@ -40,6 +40,10 @@ std::string_view name(ErrorId id) noexcept {
     case ErrorId::log_level_unknown: return "comments.config.407";
     case ErrorId::mod_token_unreadable: return "comments.config.408";
     case ErrorId::mod_token_empty: return "comments.config.409";
+    case ErrorId::moderators_file_unreadable: return "comments.config.420";
+    case ErrorId::moderators_file_invalid: return "comments.config.421";
+    case ErrorId::moderator_exists: return "comments.config.422";
+    case ErrorId::moderator_unknown: return "comments.config.423";
     case ErrorId::embed_thread_missing: return "comments.http.501";
     case ErrorId::embed_thread_invalid: return "comments.http.502";
     case ErrorId::embed_limit_invalid: return "comments.http.503";

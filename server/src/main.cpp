@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <algorithm>
 #include <functional>
 #include <iostream>
 #include <sstream>
@@ -22,10 +23,15 @@
 #include "comments/text.hpp"
 #include "http/http_context.hpp"
 #include "http/listener.hpp"
+#include "http/metrics_listener.hpp"
+#include "store/backup.hpp"
 #include "store/sqlite_store.hpp"
 #include "store/store_worker.hpp"
 #include "support/config.hpp"
+#include "support/crypto.hpp"
+#include "support/moderators.hpp"
 #include "support/log.hpp"
+#include "support/metrics.hpp"
 #include "ws/ws_session.hpp"
 
 #ifndef COMMENTS_DEFAULT_WEB_DIR
@@ -100,6 +106,13 @@ int run(const Config& config) {
     std::fprintf(stderr, "comment-server: %s\n", token.error().message.c_str());
     return exit_usage;
   }
+  if (config.moderators_file) {
+    // Must be readable at start; later, a bad edit keeps the last good list.
+    if (auto entries = read_moderators_file(*config.moderators_file); !entries) {
+      std::fprintf(stderr, "comment-server: %s\n", entries.error().message.c_str());
+      return exit_usage;
+    }
+  }
   raise_file_limit();
   std::signal(SIGPIPE, SIG_IGN);
 
@@ -122,7 +135,8 @@ int run(const Config& config) {
   options.rate_per_minute = config.rate_per_minute;
   options.max_joined = config.max_joined;
   options.mod_token = std::move(token).value();
-  const bool moderation_on = options.mod_token.has_value();
+  options.moderators_file = config.moderators_file;
+  const bool moderation_on = options.mod_token.has_value() || config.moderators_file.has_value();
   auto app = std::make_unique<App>(io, *worker, std::move(options), std::move(state));
   auto websockets = std::make_unique<WsSessions>(io);
   auto http = std::make_unique<HttpContext>(
@@ -139,6 +153,29 @@ int run(const Config& config) {
     return exit_failure;
   }
   const auto bound = listener->local_endpoint();
+
+  // Gauges read at scrape time, on this (the io) thread.
+  Metrics& stats = metrics();
+  stats.open_connections.set_source([&] { return static_cast<double>(websockets->size()); });
+  stats.joined_threads.set_source([&] { return static_cast<double>(app->hubs().size()); });
+  stats.moderators.set_source([&] { return static_cast<double>(app->moderator_count()); });
+  stats.sqlite_memory.set_source([] { return static_cast<double>(sqlite_memory_used()); });
+  std::unique_ptr<MetricsListener> metrics_listener;
+  if (config.metrics_host) {
+    try {
+      const net::ip::tcp::endpoint endpoint(net::ip::make_address(*config.metrics_host), config.metrics_port);
+      metrics_listener = std::make_unique<MetricsListener>(io, endpoint, [&stats] { return stats.render(); });
+    } catch (const std::exception& e) {
+      log_error("start-failed", "metrics=" + *config.metrics_host + ":" + std::to_string(config.metrics_port) +
+                                    " error=" + log_value(e.what()));
+      worker->stop();
+      return exit_failure;
+    }
+    const auto metrics_bound = metrics_listener->local_endpoint();
+    metrics_listener->start();
+    std::cout << "metrics on http://" << url_host(metrics_bound.address()) << ':' << metrics_bound.port()
+              << "/metrics" << std::endl;
+  }
   listener->start();
 
   // After a signal: stop the io_context once every connection has ended, or
@@ -161,6 +198,7 @@ int run(const Config& config) {
     if (ec) return;
     log_info("signal", "signal=" + std::to_string(signal_number));
     listener->stop();
+    if (metrics_listener) metrics_listener->stop();
     app->shutdown();
     websockets->shutdown();
     http->shutdown();
@@ -180,6 +218,11 @@ int run(const Config& config) {
 
   // Every queued commit finishes before the store closes.
   worker->stop();
+  stats.open_connections.set_source({});
+  stats.joined_threads.set_source({});
+  stats.moderators.set_source({});
+  stats.sqlite_memory.set_source({});
+  metrics_listener.reset();
   listener.reset();
   http.reset();
   websockets.reset();
@@ -187,6 +230,81 @@ int run(const Config& config) {
   worker.reset();  // closes the store
   log_info("stopped");
   return 0;
+}
+
+// comment-server backup: one line on success, the reason and exit 1 on failure.
+int run_backup(const BackupCommand& command) {
+  try {
+    const auto started = std::chrono::steady_clock::now();
+    const BackupReport report = backup_database(command.db_path, command.to);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - started).count();
+    std::cout << "backup of " << command.db_path << " written to " << command.to << " ("
+              << report.bytes << " bytes, " << report.pages << " pages, " << ms << " ms, "
+              << report.busy_retries << " busy retries)" << std::endl;
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "comment-server backup: " << e.what() << "\n";
+    return exit_failure;
+  }
+}
+
+int run_restore(const RestoreCommand& command) {
+  try {
+    restore_database(command.from, command.db_path);
+    std::cout << "restored " << command.from << " into " << command.db_path << std::endl;
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "comment-server restore: " << e.what() << "\n";
+    return exit_failure;
+  }
+}
+
+// comment-server moderator add|revoke|list. A new token is printed once, on
+// stdout alone (so a script can capture it); only its digest is stored.
+int run_moderator(const ModeratorCommand& command) {
+  const auto fail = [](const comments::Error& error) {
+    std::cerr << "comment-server moderator: " << error.message << " (" << comments::name(error.id) << ")\n";
+    return exit_failure;
+  };
+  using Action = ModeratorCommand::Action;
+  auto entries = read_moderators_file(command.file, command.action == Action::add);
+  if (!entries) return fail(entries.error());
+  auto& list = *entries;
+  const auto found = std::find_if(list.begin(), list.end(),
+                                  [&](const ModeratorEntry& e) { return e.name == command.name; });
+  switch (command.action) {
+    case Action::list:
+      for (const auto& e : list) std::cout << e.name << '\n';
+      return 0;
+    case Action::add: {
+      if (found != list.end()) {
+        return fail({comments::ErrorId::moderator_exists,
+                     "the moderator " + command.name + " is already in " + command.file +
+                         " (revoke first to give a new token)"});
+      }
+      // 32 bytes of OpenSSL's CSPRNG: the token's strength is what makes the
+      // plain SHA-256 in the file enough (support/moderators.hpp).
+      const std::string token = random_hex(32);
+      list.push_back(ModeratorEntry{command.name, token_digest(token)});
+      if (auto written = write_moderators_file(command.file, list); !written) return fail(written.error());
+      std::cout << token << std::endl;
+      std::cerr << "moderator " << command.name << " added to " << command.file
+                << "; the token above is shown only this once\n";
+      return 0;
+    }
+    case Action::revoke: {
+      if (found == list.end()) {
+        return fail({comments::ErrorId::moderator_unknown,
+                     "no moderator " + command.name + " in " + command.file});
+      }
+      list.erase(found);
+      if (auto written = write_moderators_file(command.file, list); !written) return fail(written.error());
+      std::cerr << "moderator " << command.name << " revoked; a running server signs their sessions out\n";
+      return 0;
+    }
+  }
+  return exit_failure;
 }
 
 }  // namespace
@@ -202,6 +320,9 @@ int main(int argc, char** argv) {
     std::cout << usage_text();
     return 0;
   }
+  if (const auto* backup = std::get_if<BackupCommand>(&*command)) return run_backup(*backup);
+  if (const auto* restore = std::get_if<RestoreCommand>(&*command)) return run_restore(*restore);
+  if (const auto* moderator = std::get_if<ModeratorCommand>(&*command)) return run_moderator(*moderator);
   try {
     return run(std::get<Config>(*command));
   } catch (const std::exception& e) {

@@ -71,7 +71,17 @@ struct ServerOptions {
   // The child ignores SIGXFSZ so an RLIMIT_FSIZE set later behaves like a
   // full disk (writes fail with EFBIG) instead of killing the server.
   bool ignore_file_size_signal = false;
+  // Further command-line arguments, passed as they are (--moderators, ...).
+  std::vector<std::string> extra_args;
 };
+
+// A subcommand of the binary (backup, restore, moderator) run to its end.
+struct CommandResult {
+  int status = -1;  // exit status (128 + signal when killed)
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+CommandResult run_server_command(const std::vector<std::string>& arguments);
 
 // The comment-server binary running as a child process.
 class ServerProcess {
@@ -85,6 +95,8 @@ class ServerProcess {
   const ServerOptions& options() const { return options_; }
   const std::string& host() const { return host_; }  // address to connect to
   unsigned short port() const { return port_; }
+  // The /metrics port printed with --metrics-listen (0 without it).
+  unsigned short metrics_port() const { return metrics_port_; }
   pid_t pid() const { return pid_; }
   std::string origin() const;  // http://HOST:PORT as printed
 
@@ -106,6 +118,7 @@ class ServerProcess {
   int stdout_fd_ = -1;
   std::string host_;
   unsigned short port_ = 0;
+  unsigned short metrics_port_ = 0;
   std::thread drainer_;  // keeps reading stdout so the server never blocks on it
 };
 
@@ -127,6 +140,8 @@ struct HttpResponse {
 // One GET with an exact request target (sent verbatim, never normalised).
 HttpResponse http_get(const ServerProcess& server, const std::string& target,
                       const std::vector<std::pair<std::string, std::string>>& headers = {});
+// A GET to any address (the metrics listener).
+HttpResponse http_get_at(const std::string& host, unsigned short port, const std::string& target);
 // The same request with HEAD: headers only (body stays empty).
 HttpResponse http_head(const ServerProcess& server, const std::string& target,
                        const std::vector<std::pair<std::string, std::string>>& headers = {});

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <fstream>
 #include <future>
+#include <iterator>
 #include <random>
 #include <stdexcept>
 
@@ -78,6 +79,51 @@ void write_file(const std::filesystem::path& file, std::string_view content) {
 
 // ---- ServerProcess ----------------------------------------------------------
 
+CommandResult run_server_command(const std::vector<std::string>& arguments) {
+  TempDir dir;
+  const std::string out_path = (dir / "stdout").string();
+  const std::string err_path = (dir / "stderr").string();
+  std::vector<std::string> args = {COMMENT_SERVER_BINARY};
+  args.insert(args.end(), arguments.begin(), arguments.end());
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid < 0) throw failure(errno_text("fork"));
+  if (pid == 0) {
+    const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (out < 0 || err < 0) ::_exit(126);
+    ::dup2(out, STDOUT_FILENO);
+    ::dup2(err, STDERR_FILENO);
+    ::syscall(SYS_close_range, 3u, ~0u, 0u);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  const auto give_up = std::chrono::steady_clock::now() + 4 * io_deadline;
+  for (;;) {
+    const pid_t done = ::waitpid(pid, &status, WNOHANG);
+    if (done == pid) break;
+    if (std::chrono::steady_clock::now() > give_up) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      throw failure("comment-server " + (arguments.empty() ? std::string() : arguments[0]) +
+                    " did not finish within the deadline");
+    }
+    std::this_thread::sleep_for(5ms);
+  }
+  const auto slurp = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  };
+  CommandResult result;
+  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.out = slurp(out_path);
+  result.err = slurp(err_path);
+  return result;
+}
+
 ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options)) {
   std::vector<std::string> args = {COMMENT_SERVER_BINARY, "--port", "0", "--host", "127.0.0.1",
                                    "--db", options_.db.string(), "--rate",
@@ -92,6 +138,7 @@ ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options
   }
   if (options_.premoderate) args.push_back("--premoderate");
   if (options_.trust_proxy) args.push_back("--trust-proxy");
+  for (const auto& extra : options_.extra_args) args.push_back(extra);
 
   // The child's environment: ours without any moderator token, plus the one asked for.
   std::vector<std::string> env;
@@ -140,6 +187,7 @@ ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options
 
   // Read stdout until the listening line.
   const std::string marker = "listening on http://";
+  const std::string metrics_marker = "metrics on http://";
   std::string seen;
   const auto give_up = std::chrono::steady_clock::now() + io_deadline;
   for (;;) {
@@ -147,6 +195,13 @@ ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options
     if (newline != std::string::npos) {
       std::string line = seen.substr(0, newline);
       seen.erase(0, newline + 1);
+      if (const auto m = line.find(metrics_marker); m != std::string::npos) {
+        const std::string address = line.substr(m + metrics_marker.size());
+        const auto colon = address.rfind(':');
+        if (colon == std::string::npos) throw failure("no port in: " + line);
+        metrics_port_ = static_cast<unsigned short>(std::stoi(address.substr(colon + 1)));
+        continue;
+      }
       const auto at = line.find(marker);
       if (at == std::string::npos) continue;
       const std::string address = line.substr(at + marker.size());
@@ -261,13 +316,14 @@ std::string HttpResponse::header(std::string_view lower_name) const {
 
 namespace {
 
-HttpResponse http_request(const ServerProcess& server, http::verb method, const std::string& target,
-                          const std::vector<std::pair<std::string, std::string>>& headers) {
+HttpResponse http_request_at(const std::string& host, unsigned short port, http::verb method,
+                             const std::string& target,
+                             const std::vector<std::pair<std::string, std::string>>& headers) {
   asio::io_context io;
   beast::tcp_stream stream(io);
   stream.expires_after(io_deadline);
   http::request<http::empty_body> request{method, target, 11};
-  request.set(http::field::host, server.host() + ":" + std::to_string(server.port()));
+  request.set(http::field::host, host + ":" + std::to_string(port));
   request.keep_alive(false);
   for (const auto& [name, value] : headers) request.set(name, value);
   http::response_parser<http::string_body> parser;
@@ -277,7 +333,7 @@ HttpResponse http_request(const ServerProcess& server, http::verb method, const 
   beast::flat_buffer buffer;
   error_code result;
   bool done = false;
-  const tcp::endpoint endpoint(asio::ip::make_address(server.host()), server.port());
+  const tcp::endpoint endpoint(asio::ip::make_address(host), port);
   stream.async_connect(endpoint, [&](error_code ec) {
     if (ec) {
       result = ec;
@@ -314,6 +370,15 @@ HttpResponse http_request(const ServerProcess& server, http::verb method, const 
 }
 
 }  // namespace
+
+HttpResponse http_request(const ServerProcess& server, http::verb method, const std::string& target,
+                          const std::vector<std::pair<std::string, std::string>>& headers) {
+  return http_request_at(server.host(), server.port(), method, target, headers);
+}
+
+HttpResponse http_get_at(const std::string& host, unsigned short port, const std::string& target) {
+  return http_request_at(host, port, http::verb::get, target, {});
+}
 
 HttpResponse http_get(const ServerProcess& server, const std::string& target,
                       const std::vector<std::pair<std::string, std::string>>& headers) {

@@ -102,3 +102,58 @@ TEST_CASE("config: the moderator token is never accepted on the command line") {
   CHECK(error.message.find("COMMENTS_MOD_TOKEN") != std::string::npos);
   CHECK(error.message.find("s3cret") == std::string::npos);
 }
+
+TEST_CASE("config: subcommands backup, restore and moderator") {
+  const auto backup = parse({"backup", "--db", "/var/c.db", "--to=/backups/c.db"});
+  REQUIRE(backup.ok());
+  REQUIRE(std::holds_alternative<BackupCommand>(*backup));
+  CHECK(std::get<BackupCommand>(*backup).db_path == "/var/c.db");
+  CHECK(std::get<BackupCommand>(*backup).to == "/backups/c.db");
+  CHECK(usage_error({"backup", "--db", "c.db"}).id == ErrorId::option_required);
+  CHECK(usage_error({"backup", "--to", "b.db"}).id == ErrorId::option_required);
+  CHECK(usage_error({"backup", "--db", "c.db", "--to"}).id == ErrorId::option_value_missing);
+  CHECK(usage_error({"backup", "--db", "c.db", "--to", "b", "--port", "1"}).id == ErrorId::option_unknown);
+  CHECK(shows_help(parse({"backup", "--help"})));
+
+  const auto restore = parse({"restore", "--from", "b.db", "--db", "c.db"});
+  REQUIRE(restore.ok());
+  REQUIRE(std::holds_alternative<RestoreCommand>(*restore));
+  CHECK(std::get<RestoreCommand>(*restore).from == "b.db");
+  CHECK(std::get<RestoreCommand>(*restore).db_path == "c.db");
+  CHECK(usage_error({"restore", "--db", "c.db"}).id == ErrorId::option_required);
+
+  const auto add = parse({"moderator", "add", "alice", "--file", "/etc/mods"});
+  REQUIRE(add.ok());
+  const auto& m = std::get<ModeratorCommand>(*add);
+  CHECK(m.action == ModeratorCommand::Action::add);
+  CHECK(m.name == "alice");
+  CHECK(m.file == "/etc/mods");
+  const auto list = parse({"moderator", "list", "--file=/etc/mods"});
+  REQUIRE(list.ok());
+  CHECK(std::get<ModeratorCommand>(*list).action == ModeratorCommand::Action::list);
+  CHECK(std::get<ModeratorCommand>(*parse({"moderator", "revoke", "bob", "--file", "f"})).action ==
+        ModeratorCommand::Action::revoke);
+  CHECK(usage_error({"moderator"}).id == ErrorId::option_required);
+  CHECK(usage_error({"moderator", "add", "--file", "f"}).id == ErrorId::option_required);
+  CHECK(usage_error({"moderator", "add", "bad name", "--file", "f"}).id == ErrorId::option_value_invalid);
+  CHECK(usage_error({"moderator", "add", "alice"}).id == ErrorId::option_required);
+  CHECK(usage_error({"moderator", "promote", "alice"}).id == ErrorId::option_unknown);
+}
+
+TEST_CASE("config: --moderators and --metrics-listen") {
+  const auto result = parse({"--port", "0", "--db", "c.db", "--moderators", "/etc/mods", "--metrics-listen",
+                             "127.0.0.1:9464"});
+  const auto& c = config_of(result);
+  CHECK(c.moderators_file == std::optional<std::string>("/etc/mods"));
+  CHECK(c.metrics_host == std::optional<std::string>("127.0.0.1"));
+  CHECK(c.metrics_port == 9464);
+  const auto v6 = parse({"--port", "0", "--db", "c.db", "--metrics-listen=[::1]:0"});
+  CHECK(config_of(v6).metrics_host == std::optional<std::string>("::1"));
+  CHECK_FALSE(config_of(parse({"--port", "0", "--db", "c.db"})).metrics_host.has_value());
+  CHECK(usage_error({"--port", "0", "--db", "c.db", "--metrics-listen", "9464"}).id == ErrorId::option_value_invalid);
+  CHECK(usage_error({"--port", "0", "--db", "c.db", "--metrics-listen", "localhost:9464"}).id ==
+        ErrorId::option_value_invalid);
+  CHECK(usage_error({"--port", "0", "--db", "c.db", "--metrics-listen", "127.0.0.1:70000"}).id ==
+        ErrorId::option_value_invalid);
+  CHECK(usage_error({"--port", "0", "--db", "c.db", "--moderators"}).id == ErrorId::option_value_missing);
+}

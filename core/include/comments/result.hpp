@@ -63,6 +63,10 @@ enum class ErrorId : std::uint16_t {
   log_level_unknown = 407,       // COMMENTS_LOG_LEVEL names no level
   mod_token_unreadable = 408,    // --mod-token-file cannot be read
   mod_token_empty = 409,         // --mod-token-file holds no token
+  moderators_file_unreadable = 420,  // the --moderators file cannot be read or written
+  moderators_file_invalid = 421,     // a line of the moderators file is malformed
+  moderator_exists = 422,            // `moderator add` of a name already in the file
+  moderator_unknown = 423,           // `moderator revoke` of a name not in the file
 
   // 5xx: HTTP queries and page includes
   embed_thread_missing = 501,    // /embed/latest without thread=

@@ -9,6 +9,9 @@ namespace comments::server {
 
 namespace {
 constexpr auto sweep_interval = std::chrono::seconds(60);
+// How often the moderators file is looked at (besides before every auth and
+// moderator request): a revoked moderator's pushes stop within this.
+constexpr auto moderators_check_interval = std::chrono::seconds(1);
 }  // namespace
 
 App::App(boost::asio::io_context& io, StoreWorker& worker, AppOptions options,
@@ -17,9 +20,20 @@ App::App(boost::asio::io_context& io, StoreWorker& worker, AppOptions options,
       state_(io, worker, options, state),
       readers_(state_),
       posts_(state_),
-      moderation_(state_, std::move(options.mod_token)),
-      sweep_timer_(io) {
+      moderation_(state_, std::move(options.mod_token), options.moderators_file),
+      sweep_timer_(io),
+      moderators_timer_(io) {
   schedule_sweep();
+  if (options.moderators_file) schedule_moderators_check();
+}
+
+void App::schedule_moderators_check() {
+  moderators_timer_.expires_after(moderators_check_interval);
+  moderators_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec || shutting_down_) return;
+    moderation_.refresh();
+    schedule_moderators_check();
+  });
 }
 
 std::string App::address_key(std::string_view address) const {
@@ -40,6 +54,7 @@ void App::schedule_sweep() {
 void App::shutdown() {
   shutting_down_ = true;
   sweep_timer_.cancel();
+  moderators_timer_.cancel();
 }
 
 void App::on_binary(const PeerPtr& peer) {

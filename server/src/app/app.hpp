@@ -51,6 +51,7 @@ class App {
 
  private:
   void schedule_sweep();
+  void schedule_moderators_check();
 
   std::string address_key_;
   AppState state_;
@@ -58,6 +59,7 @@ class App {
   PostPipeline posts_;
   ModeratorRequests moderation_;
   boost::asio::steady_timer sweep_timer_;
+  boost::asio::steady_timer moderators_timer_;
   bool shutting_down_ = false;
 };
 

@@ -23,6 +23,9 @@ struct AppOptions {
   bool premoderate = false;
   int rate_per_minute = 5;  // 0 = no limit
   std::optional<std::string> mod_token;  // hashed at once, never kept or logged
+  // Named moderators' tokens file (support/moderators.hpp), re-read when it
+  // changes; beside or instead of mod_token (which signs in as "moderator").
+  std::optional<std::string> moderators_file;
   int max_joined = 16;  // threads joined at once per connection; 0 = no limit
 };
 

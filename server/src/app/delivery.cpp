@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "support/log.hpp"
+#include "support/metrics.hpp"
 
 namespace comments::server {
 
@@ -10,6 +11,7 @@ void deliver(Peer& peer, const Encoded& message) {
   if (peer.dropped) return;
   if (peer.send(message)) return;
   peer.dropped = true;
+  metrics().slow_reader_drops.inc();
   log_warn("slow-reader", "conn=" + std::to_string(peer.id()));
   peer.close(CloseReason::too_slow);
 }

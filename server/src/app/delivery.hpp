@@ -30,6 +30,7 @@ class Moderators {
   void remove(Peer& peer);
   void send(const Encoded& message);
   std::size_t size() const noexcept { return peers_.size(); }
+  const std::vector<Peer*>& peers() const noexcept { return peers_; }
 
  private:
   std::vector<Peer*> peers_;

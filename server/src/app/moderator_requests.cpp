@@ -1,5 +1,9 @@
 #include "app/moderator_requests.hpp"
 
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
 #include <functional>
 
 #include "comments/limits.hpp"
@@ -51,13 +55,63 @@ QueueQuery to_query(const QueueRequest& r) {
 
 }  // namespace
 
-ModeratorRequests::ModeratorRequests(AppState& state, std::optional<std::string> token)
+ModeratorRequests::ModeratorRequests(AppState& state, std::optional<std::string> token,
+                                     std::optional<std::string> file)
     : state_(state),
-      token_(std::move(token)),
+      file_(std::move(file)),
       auth_failures_(auth_failures_per_minute, limits::rate_window_ms),
-      all_auth_failures_(all_auth_failures_per_minute, limits::rate_window_ms) {}
+      all_auth_failures_(all_auth_failures_per_minute, limits::rate_window_ms) {
+  if (token && !token->empty()) {
+    shortcut_ = ModeratorEntry{std::string(shortcut_moderator_name), token_digest(*token)};
+  }
+  rebuild_tokens();
+  refresh();
+}
+
+void ModeratorRequests::rebuild_tokens() {
+  std::vector<ModeratorEntry> all = file_entries_;
+  if (shortcut_) all.push_back(*shortcut_);
+  tokens_ = ModeratorTokens(std::move(all));
+}
+
+void ModeratorRequests::refresh() {
+  if (!file_) return;
+  struct stat info {};
+  std::string signature;
+  if (::stat(file_->c_str(), &info) == 0) {
+    signature = std::to_string(info.st_mtim.tv_sec) + '.' + std::to_string(info.st_mtim.tv_nsec) + '/' +
+                std::to_string(info.st_size) + '/' + std::to_string(info.st_ino);
+  } else {
+    signature = std::string("error ") + std::strerror(errno);
+  }
+  if (signature == file_signature_) return;
+  file_signature_ = signature;
+  auto entries = read_moderators_file(*file_);
+  if (!entries) {
+    log_error("moderators-file-unusable", "error=" + std::string(name(entries.error().id)) +
+                                              " detail=" + log_value(entries.error().message) +
+                                              " kept=" + std::to_string(file_entries_.size()));
+    return;
+  }
+  file_entries_ = std::move(entries).value();
+  rebuild_tokens();
+  log_info("moderators-loaded", "count=" + std::to_string(file_entries_.size()));
+  // Sessions of moderators no longer in the file (or with a new token) end:
+  // their next request is refused as from anyone not signed in.
+  const std::vector<Peer*> signed_in = state_.moderators.peers();
+  for (Peer* peer : signed_in) {
+    if (tokens_.holds(ModeratorEntry{peer->moderator_name, peer->moderator_digest})) continue;
+    log_info("moderator-signed-out", "conn=" + std::to_string(peer->id()) +
+                                         " moderator=" + peer->moderator_name + " reason=revoked");
+    state_.moderators.remove(*peer);
+    peer->moderator.clear();
+    peer->moderator_name.clear();
+    peer->moderator_digest.clear();
+  }
+}
 
 bool ModeratorRequests::require_moderator(Peer& peer, const Req& req) {
+  refresh();
   if (!peer.moderator.empty()) return true;
   reply_error(peer, ErrorId::not_moderator, "Sign in as a moderator first (auth).", req);
   return false;
@@ -76,7 +130,8 @@ void ModeratorRequests::reply_no_comment(const WeakPeer& peer, const Req& req, s
 }
 
 void ModeratorRequests::handle(const PeerPtr& peer, const Req& req, const AuthRequest& r) {
-  if (!token_.configured()) {
+  refresh();
+  if (!tokens_.configured()) {
     reply_error(*peer, ErrorId::moderation_off, "Moderation is not enabled on this server.", req);
     return;
   }
@@ -98,7 +153,8 @@ void ModeratorRequests::handle(const PeerPtr& peer, const Req& req, const AuthRe
                 "Too many wrong tokens; wait before trying again.", req, *locked);
     return;
   }
-  if (!token_.matches(r.token)) {
+  const std::optional<std::string> who = tokens_.match(r.token);
+  if (!who) {
     // Room in both was checked above, so both count this failure.
     auth_failures_.try_acquire(peer->poster(), now);
     all_auth_failures_.try_acquire(all_addresses_key, now);
@@ -112,11 +168,13 @@ void ModeratorRequests::handle(const PeerPtr& peer, const Req& req, const AuthRe
     reply_error(*peer, ErrorId::token_wrong, "The moderator token is not right.", req);
     return;
   }
-  if (peer->moderator.empty()) {
-    peer->moderator = random_hex(8);
-    state_.moderators.add(*peer);
-  }
-  log_info("auth", "conn=" + std::to_string(peer->id()) + " moderator=" + peer->moderator);
+  // Signing in again (as the same or another moderator) keeps the session.
+  if (peer->moderator.empty()) peer->moderator = random_hex(8);
+  peer->moderator_name = *who;
+  peer->moderator_digest = token_digest(r.token);
+  state_.moderators.add(*peer);
+  log_info("auth", "conn=" + std::to_string(peer->id()) + " moderator=" + peer->moderator_name +
+                       " session=" + peer->moderator);
   reply(*peer, ok_role_message(req, "moderator"));
 }
 
@@ -130,7 +188,7 @@ void ModeratorRequests::handle(const PeerPtr& peer, const Req& req, const QueueR
 void ModeratorRequests::handle(const PeerPtr& peer, const Req& req, const ModerateRequest& r) {
   if (!require_moderator(*peer, req)) return;
   WeakPeer weak = peer;
-  const std::string moderator = peer->moderator;
+  const std::string moderator = peer->moderator_name;
   state_.run_store_job(peer, req, "moderate", [this, weak, req, r, moderator](Store& store) {
     auto moderated = store.moderate(r.id, r.action);
     if (!moderated) return reply_no_comment(weak, req, r.id);
@@ -153,7 +211,7 @@ void ModeratorRequests::handle(const PeerPtr& peer, const Req& req, const Modera
 void ModeratorRequests::handle(const PeerPtr& peer, const Req& req, const BanRequest& r) {
   if (!require_moderator(*peer, req)) return;
   WeakPeer weak = peer;
-  const std::string moderator = peer->moderator;
+  const std::string moderator = peer->moderator_name;
   const std::int64_t at = now_ms();
   state_.run_store_job(peer, req, "ban", [this, weak, req, r, moderator, at](Store& store) {
     auto poster = store.poster_of(r.id);
@@ -193,7 +251,7 @@ void ModeratorRequests::handle(const PeerPtr& peer, const Req& req, const Filter
   }
   policy.requested_filters() = lists;
   WeakPeer weak = peer;
-  const std::string moderator = peer->moderator;
+  const std::string moderator = peer->moderator_name;
   state_.worker.run([this, weak, req, lists = std::move(lists), moderator](Store& store) {
     std::shared_ptr<const ModerationFilter> filter;
     std::optional<AuditEntry> entry;

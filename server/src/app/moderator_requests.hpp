@@ -11,12 +11,16 @@
 #include "app/rate_limiter.hpp"
 #include "comments/protocol.hpp"
 #include "support/crypto.hpp"
+#include "support/moderators.hpp"
 
 namespace comments::server {
 
 class ModeratorRequests {
  public:
-  ModeratorRequests(AppState& state, std::optional<std::string> token);
+  // `token`: the single-moderator shortcut (signs in as "moderator");
+  // `file`: the named moderators' tokens file, re-read when it changes.
+  ModeratorRequests(AppState& state, std::optional<std::string> token,
+                    std::optional<std::string> file = std::nullopt);
 
   void handle(const PeerPtr& peer, const Req& req, const AuthRequest& r);
   void handle(const PeerPtr& peer, const Req& req, const QueueRequest& r);
@@ -31,14 +35,28 @@ class ModeratorRequests {
     all_auth_failures_.sweep(now_ms);
   }
 
+  // Re-reads the tokens file when it changed (mtime, size or inode) and
+  // signs out every session whose moderator left it or got a new token.
+  // Runs before each auth and moderator request, and from the App's
+  // one-second timer. A file that cannot be read or parsed keeps the last
+  // good list (logged once per change).
+  void refresh();
+  const ModeratorTokens& tokens() const noexcept { return tokens_; }
+
  private:
   bool require_moderator(Peer& peer, const Req& req);
   void audit_pushed(const std::optional<AuditEntry>& entry);
   // "No comment has id N." to a peer that may have gone meanwhile.
   void reply_no_comment(const WeakPeer& peer, const Req& req, std::int64_t id);
 
+  void rebuild_tokens();
+
   AppState& state_;
-  TokenCheck token_;
+  std::optional<ModeratorEntry> shortcut_;  // COMMENTS_MOD_TOKEN as "moderator"
+  std::optional<std::string> file_;
+  std::vector<ModeratorEntry> file_entries_;
+  std::string file_signature_;  // mtime, size and inode last read ("" = never)
+  ModeratorTokens tokens_;
   RateLimiter auth_failures_;      // wrong tokens per address, against guessing
   RateLimiter all_auth_failures_;  // wrong tokens from every address together (one key)
 };

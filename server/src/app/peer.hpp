@@ -47,6 +47,8 @@ class Peer {
   // it costs no lookup. Only the application touches these.
   std::vector<ThreadHub*> joined;  // hubs joined (or waiting for their load)
   std::string moderator;           // moderator session id; empty unless signed in
+  std::string moderator_name;      // who signed in (the audit log's moderator)
+  std::string moderator_digest;    // their token's digest: revoked when it leaves the file
   bool dropped = false;            // closed as too slow: sent nothing more
 
  protected:

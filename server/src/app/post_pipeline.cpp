@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 
 #include "support/log.hpp"
+#include "support/metrics.hpp"
 
 namespace comments::server {
 
@@ -24,6 +25,7 @@ void PostPipeline::submit(const PeerPtr& peer, const Req& req, const PostRequest
 std::optional<ErrorReply> PostPipeline::check_ban(Attempt& a) {
   if (!state_.policy.banned(a.peer->poster())) return std::nullopt;
   log_info("post-refused", "reason=banned from=" + short_hash(a.peer->poster()));
+  metrics().posts_refused_banned.inc();
   return ErrorReply{Error{ErrorId::poster_banned, "You can no longer post comments here."}, a.req, {}};
 }
 
@@ -31,6 +33,7 @@ std::optional<ErrorReply> PostPipeline::check_rate(Attempt& a) {
   const auto retry = state_.policy.try_post(a.peer->poster(), a.now);
   if (!retry) return std::nullopt;
   log_info("post-refused", "reason=rate from=" + short_hash(a.peer->poster()));
+  metrics().posts_refused_rate_limited.inc();
   return ErrorReply{Error{ErrorId::rate_limited, "Too many comments in a short time; try again in " +
                                                      std::to_string((*retry + 999) / 1000) + " s."},
                     a.req, *retry};
@@ -48,6 +51,7 @@ std::optional<ErrorReply> PostPipeline::apply_filter(Attempt& a) {
     case Verdict::block:
       log_info("post-refused", "reason=blocked from=" + short_hash(a.peer->poster()) +
                                    " rule=" + log_value(decision.reason));
+      metrics().posts_blocked.inc();
       return ErrorReply{Error{ErrorId::post_blocked, "The comment contains a word this site does not accept."},
                         a.req, {}};
   }
@@ -93,6 +97,7 @@ void PostPipeline::on_committed(const WeakPeer& weak, const Req& req, PostOutcom
   auto peer = weak.lock();
   if (outcome.failed) {
     log_error("store-failed", "op=post error=" + log_value(outcome.error));
+    metrics().posts_refused_server_failed.inc();
     if (peer) {
       reply_error(*peer, ErrorId::server_failed,
                   "The server could not save the comment; nothing was stored. Try again.", req);
@@ -100,6 +105,7 @@ void PostPipeline::on_committed(const WeakPeer& weak, const Req& req, PostOutcom
     return;
   }
   if (!outcome.comment) {
+    metrics().posts_refused_no_parent.inc();
     if (peer) {
       reply_error(*peer, ErrorId::comment_not_found,
                   "The comment you reply to does not exist in this thread.", req);
@@ -112,8 +118,10 @@ void PostPipeline::on_committed(const WeakPeer& weak, const Req& req, PostOutcom
                        (peer ? " from=" + short_hash(peer->poster()) : std::string{}));
   if (peer) reply(*peer, ack_message(req, c));
   if (c.status == Status::published) {
+    metrics().posts_accepted.inc();
     state_.hubs.published(c, peer.get());
   } else {
+    metrics().posts_held.inc();
     state_.moderators.send(encode(queued_event(c)));
   }
 }

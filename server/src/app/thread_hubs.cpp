@@ -5,6 +5,7 @@
 #include "app/delivery.hpp"
 #include "comments/limits.hpp"
 #include "support/log.hpp"
+#include "support/metrics.hpp"
 
 namespace comments::server {
 
@@ -133,9 +134,13 @@ void ThreadHubs::erase_if_unused(ThreadHub& hub) {
 
 void ThreadHubs::broadcast(const ThreadHub& hub, const Encoded& message, const Peer* except) {
   // deliver() never removes a peer synchronously, so iterating is safe.
+  std::uint64_t sent = 0;
   for (Peer* p : hub.peers) {
-    if (p != except) deliver(*p, message);
+    if (p == except) continue;
+    deliver(*p, message);
+    ++sent;
   }
+  metrics().deliveries.inc(sent);
 }
 
 std::optional<std::vector<Comment>> ThreadHubs::cached_page(std::string_view thread,

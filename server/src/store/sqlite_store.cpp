@@ -763,4 +763,6 @@ std::unique_ptr<Store> open_sqlite_store(const std::string& path) {
   return std::make_unique<SqliteStore>(path);
 }
 
+std::int64_t sqlite_memory_used() { return sqlite3_memory_used(); }
+
 }  // namespace comments::server

@@ -2,6 +2,7 @@
 // the schema, the indexes and why the durability settings are what they are).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -18,5 +19,9 @@ inline constexpr int sqlite_schema_version = 1;
 // StoreError naming the path and the cause when the file cannot be opened,
 // is not a database, or was written by a newer schema version.
 std::unique_ptr<Store> open_sqlite_store(const std::string& path);
+
+// Bytes SQLite has allocated in this process now (sqlite3_memory_used: mostly
+// the page cache, bounded by cache_size). Thread-safe; for the metrics.
+std::int64_t sqlite_memory_used();
 
 }  // namespace comments::server

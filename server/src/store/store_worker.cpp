@@ -7,8 +7,10 @@
 #include "store/store_worker.hpp"
 
 #include "support/log.hpp"
+#include "support/metrics.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <exception>
 #include <iterator>
@@ -74,7 +76,12 @@ struct StoreWorker::Impl {
 
     std::vector<PostOutcome> outcomes(all.size());
     try {
+      const auto started = std::chrono::steady_clock::now();
       std::vector<InsertResult> results = store->insert(all);
+      // Observed here, on this thread: the histograms are atomics (metrics.hpp).
+      metrics().store_commit_seconds.observe(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      metrics().store_batch_size.observe(static_cast<double>(all.size()));
       if (results.size() != all.size()) {
         throw StoreError("insert returned " + std::to_string(results.size()) + " results for " +
                          std::to_string(all.size()) + " posts");

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "comments/limits.hpp"
+#include "support/moderators.hpp"
 
 namespace comments::server {
 namespace {
@@ -19,6 +20,136 @@ std::optional<long long> parse_count(std::string_view text, long long max) {
     return std::nullopt;
   }
   return value;
+}
+
+// Out of line: GCC 12 warns (falsely, -Wmaybe-uninitialized) about the
+// variant's inactive members where this is inlined into the parsers.
+[[gnu::noinline]] Result<CommandLine> help_requested() { return CommandLine{ShowHelp{}}; }
+
+Error missing(std::string message) { return Error{ErrorId::option_value_missing, std::move(message)}; }
+Error invalid(std::string message) { return Error{ErrorId::option_value_invalid, std::move(message)}; }
+
+// Walks `--opt value` / `--opt=value` arguments (for the subcommands; the
+// server's own options are read by the loop in parse_command_line).
+class OptionReader {
+ public:
+  OptionReader(const std::vector<std::string>& args, std::size_t first) : args_(args), i_(first) {}
+  bool done() const { return i_ >= args_.size(); }
+  // The next argument: sets name() (and the inline value of --opt=value).
+  void next() {
+    std::string_view arg = args_[i_];
+    inline_value_.reset();
+    if (arg.starts_with("--")) {
+      if (const auto eq = arg.find('='); eq != std::string_view::npos) {
+        inline_value_ = std::string(arg.substr(eq + 1));
+        arg = arg.substr(0, eq);
+      }
+    }
+    name_ = std::string(arg);
+  }
+  const std::string& name() const { return name_; }
+  const std::string& raw() const { return args_[i_]; }
+  // The value of the current option (non-empty), or an option_value_missing error.
+  Result<std::string> value(const std::string& what) {
+    std::optional<std::string> v = inline_value_;
+    if (!v && i_ + 1 < args_.size()) v = args_[++i_];
+    if (!v || v->empty()) return missing(name_ + " needs " + what);
+    return *v;
+  }
+  void advance() { ++i_; }
+
+ private:
+  const std::vector<std::string>& args_;
+  std::size_t i_;
+  std::string name_;
+  std::optional<std::string> inline_value_;
+};
+
+Error unknown_argument(const std::string& arg, const char* command) {
+  return Error{ErrorId::option_unknown,
+               "unknown argument '" + arg + "' for " + command};
+}
+
+Result<CommandLine> parse_backup(const std::vector<std::string>& args) {
+  BackupCommand command;
+  for (OptionReader r(args, 1); !r.done(); r.advance()) {
+    r.next();
+    if (r.name() == "--help" || r.name() == "-h") return help_requested();
+    if (r.name() == "--db") {
+      auto v = r.value("the database file path");
+      if (!v) return v.error();
+      command.db_path = *v;
+    } else if (r.name() == "--to") {
+      auto v = r.value("the backup file path");
+      if (!v) return v.error();
+      command.to = *v;
+    } else {
+      return unknown_argument(r.raw(), "backup");
+    }
+  }
+  if (command.db_path.empty()) return Error{ErrorId::option_required, "backup needs --db PATH"};
+  if (command.to.empty()) return Error{ErrorId::option_required, "backup needs --to FILE"};
+  return CommandLine{std::move(command)};
+}
+
+Result<CommandLine> parse_restore(const std::vector<std::string>& args) {
+  RestoreCommand command;
+  for (OptionReader r(args, 1); !r.done(); r.advance()) {
+    r.next();
+    if (r.name() == "--help" || r.name() == "-h") return help_requested();
+    if (r.name() == "--from") {
+      auto v = r.value("the backup file path");
+      if (!v) return v.error();
+      command.from = *v;
+    } else if (r.name() == "--db") {
+      auto v = r.value("the database file path");
+      if (!v) return v.error();
+      command.db_path = *v;
+    } else {
+      return unknown_argument(r.raw(), "restore");
+    }
+  }
+  if (command.from.empty()) return Error{ErrorId::option_required, "restore needs --from FILE"};
+  if (command.db_path.empty()) return Error{ErrorId::option_required, "restore needs --db PATH"};
+  return CommandLine{std::move(command)};
+}
+
+Result<CommandLine> parse_moderator(const std::vector<std::string>& args) {
+  ModeratorCommand command;
+  if (args.size() < 2) {
+    return Error{ErrorId::option_required, "moderator needs add NAME, revoke NAME or list"};
+  }
+  const std::string& action = args[1];
+  std::size_t first = 2;
+  if (action == "--help" || action == "-h") return help_requested();
+  if (action == "add" || action == "revoke") {
+    command.action = action == "add" ? ModeratorCommand::Action::add : ModeratorCommand::Action::revoke;
+    if (args.size() < 3 || args[2].starts_with("--")) {
+      return Error{ErrorId::option_required, "moderator " + action + " needs a NAME"};
+    }
+    if (!valid_moderator_name(args[2])) {
+      return invalid("a moderator name is 1 to 64 letters, digits, '.', '_' or '-', got '" + args[2] + "'");
+    }
+    command.name = args[2];
+    first = 3;
+  } else if (action == "list") {
+    command.action = ModeratorCommand::Action::list;
+  } else {
+    return Error{ErrorId::option_unknown, "moderator needs add, revoke or list, got '" + action + "'"};
+  }
+  for (OptionReader r(args, first); !r.done(); r.advance()) {
+    r.next();
+    if (r.name() == "--help" || r.name() == "-h") return help_requested();
+    if (r.name() == "--file") {
+      auto v = r.value("the moderators file path");
+      if (!v) return v.error();
+      command.file = *v;
+    } else {
+      return unknown_argument(r.raw(), "moderator");
+    }
+  }
+  if (command.file.empty()) return Error{ErrorId::option_required, "moderator needs --file FILE"};
+  return CommandLine{std::move(command)};
 }
 
 }  // namespace
@@ -40,17 +171,38 @@ std::string usage_text() {
   --mod-token-file PATH  read the moderator token from PATH (else from the
                          environment variable COMMENTS_MOD_TOKEN; with neither,
                          moderation is off)
+  --moderators FILE      named moderators: one "NAME SHA256-HEX" line each, written
+                         by `comment-server moderator add`; re-read when it changes
+  --metrics-listen HOST:PORT
+                         serve Prometheus /metrics on this separate address
+                         (off by default; never on the public port)
   --help                 show this text
 
-Prints "listening on http://HOST:PORT" once it accepts connections.
+Prints "listening on http://HOST:PORT" once it accepts connections (and
+before it, "metrics on http://HOST:PORT" with --metrics-listen).
 SIGINT/SIGTERM close connections, finish queued commits and exit 0.
+
+Subcommands:
+  comment-server backup --db PATH --to FILE
+      copies the database, safely while the server runs, to FILE (written
+      whole or not at all); every post acknowledged before it started is in it
+  comment-server restore --from FILE --db PATH
+      replaces PATH with the backup FILE (the server must be stopped; the old
+      PATH is kept as PATH.before-restore)
+  comment-server moderator add NAME --file FILE
+      creates NAME's token, prints it once, stores only its SHA-256 in FILE
+  comment-server moderator revoke NAME --file FILE
+  comment-server moderator list --file FILE
 )";
 }
 
 Result<CommandLine> parse_command_line(const std::vector<std::string>& args,
                                        const std::string& default_web_dir) {
-  const auto missing = [](std::string message) { return Error{ErrorId::option_value_missing, std::move(message)}; };
-  const auto invalid = [](std::string message) { return Error{ErrorId::option_value_invalid, std::move(message)}; };
+  if (!args.empty()) {
+    if (args[0] == "backup") return parse_backup(args);
+    if (args[0] == "restore") return parse_restore(args);
+    if (args[0] == "moderator") return parse_moderator(args);
+  }
   Config config;
   config.web_dir = default_web_dir;
   config.rate_per_minute = limits::default_rate_per_minute;
@@ -137,6 +289,28 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args,
       const auto v = value();
       if (!v || v->empty()) return missing("--mod-token-file needs a file path");
       config.mod_token_file = *v;
+    } else if (name == "--moderators") {
+      const auto v = value();
+      if (!v || v->empty()) return missing("--moderators needs a file path");
+      config.moderators_file = *v;
+    } else if (name == "--metrics-listen") {
+      const auto v = value();
+      if (!v || v->empty()) return missing("--metrics-listen needs HOST:PORT");
+      const auto colon = v->rfind(':');
+      std::string host = colon == std::string::npos ? std::string() : v->substr(0, colon);
+      if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+      const auto port = colon == std::string::npos
+                            ? std::nullopt
+                            : parse_count(std::string_view(*v).substr(colon + 1),
+                                          std::numeric_limits<std::uint16_t>::max());
+      boost::system::error_code ec;
+      if (!host.empty()) boost::asio::ip::make_address(host, ec);
+      if (host.empty() || ec || !port) {
+        return invalid("--metrics-listen needs HOST:PORT such as 127.0.0.1:9464 or [::1]:9464, got '" +
+                       *v + "'");
+      }
+      config.metrics_host = host;
+      config.metrics_port = static_cast<std::uint16_t>(*port);
     } else if (name == "--mod-token" || name == "--token") {
       return Error{ErrorId::option_refused, name + " is not accepted: a token on the command line shows in ps; "
                                                    "use COMMENTS_MOD_TOKEN or --mod-token-file"};

@@ -23,15 +23,40 @@ struct Config {
   int max_joined = 16;                     // threads joined per connection; 0 = no limit
   bool trust_proxy = false;
   std::optional<std::string> mod_token_file;
+  std::optional<std::string> moderators_file;  // named moderators (--moderators)
+  // The Prometheus /metrics listener (--metrics-listen HOST:PORT); off when unset.
+  std::optional<std::string> metrics_host;
+  std::uint16_t metrics_port = 0;
 };
 
-// What a valid command line asks for: run with a Config, or show the help.
+// What a valid command line asks for: run with a Config, show the help, or
+// one of the subcommands (the first argument names it).
 struct ShowHelp {};
-using CommandLine = std::variant<Config, ShowHelp>;
+// comment-server backup --db PATH --to FILE
+struct BackupCommand {
+  std::string db_path;
+  std::string to;
+};
+// comment-server restore --from FILE --db PATH
+struct RestoreCommand {
+  std::string from;
+  std::string db_path;
+};
+// comment-server moderator add|revoke NAME --file FILE, moderator list --file FILE
+struct ModeratorCommand {
+  enum class Action { add, revoke, list };
+  Action action = Action::list;
+  std::string name;  // empty for list
+  std::string file;
+};
+using CommandLine = std::variant<Config, ShowHelp, BackupCommand, RestoreCommand, ModeratorCommand>;
 
 // `args` excludes the program name. Accepts `--opt value` and `--opt=value`.
-// --port and --db are required. Never accepts the moderator token itself.
-// Fails with an option_* id (4xx) and one sentence naming the bad argument.
+// Running the server: --port and --db are required. Never accepts the
+// moderator token itself. A first argument `backup`, `restore` or
+// `moderator` selects that subcommand and its own options (--help works in
+// each). Fails with an option_* id (4xx) and one sentence naming the bad
+// argument.
 Result<CommandLine> parse_command_line(const std::vector<std::string>& args,
                                        const std::string& default_web_dir);
 
