@@ -15,10 +15,10 @@
 // with 1008, so a reader that stops reading never holds up the others.
 //
 // Liveness: WsSessions calls check_liveness() every few seconds; a peer quiet
-// for a minute gets a ping, one quiet for two is dropped, and a close
-// handshake the peer never finishes ends after close_timeout. Once the
-// handshake is over, or the connection failed, the socket is shut down for
-// sending and closed within a second (tear_down).
+// for a minute gets a ping, one quiet for two is dropped. Once the handshake
+// is over, or the connection failed, or our own close frame is out, the
+// socket is shut down for sending and closed within a second (tear_down,
+// close): nobody waits for a close reply that may never come.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
@@ -52,8 +52,9 @@ class WsSession final : public Peer, public std::enable_shared_from_this<WsSessi
   // Peer: starts the closing handshake (1001 going away, 1008 too slow).
   void close(CloseReason reason) override;
 
-  // Starts the closing handshake with `code`; unsent frames are dropped, the
-  // session ends when the peer answers or after close_timeout.
+  // Starts the closing handshake with `code` (we close first); unsent frames
+  // are dropped, our side is shut down once the close frame is out, and the
+  // session ends when the peer closes its side, or at the latest 0.5 s later.
   void close(ws::CloseCode code);
 
   // Pings a quiet peer, drops a silent one, ends an unanswered close.
@@ -81,6 +82,8 @@ class WsSession final : public Peer, public std::enable_shared_from_this<WsSessi
   // Feeds received bytes to the frame reader; false once the session ended.
   bool consume(std::string_view bytes);
   bool handle(const ws::FrameReader::Event& event);
+  // Queues our close frame (dropping unsent frames).
+  void start_close(ws::CloseCode code);
   // Ends the session as soon as the queue (holding our close frame) is out;
   // false if it ended already.
   bool end_once_written();
