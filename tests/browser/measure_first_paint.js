@@ -109,7 +109,8 @@ function withoutComments(html) {
   fs.writeFileSync(path.join(web, frontName), '<!doctype html><html lang="zh-CN"><meta charset="utf-8">' +
                    `<title>首页</title><p><a href="${pageName}">文章</a></p></html>`);
   const server = new h.Server({ db: path.join(h.tempDir('comments-measure-'), 'm.db'),
-                                web, args: ['--rate', '0'] });
+                                // The seeding below posts back to back: no limits.
+                                web, args: ['--rate', '0', '--max-messages-per-second', '0'] });
   await server.start();
   const browser = await h.launchBrowser();
   try {

@@ -28,6 +28,9 @@ namespace net = boost::asio;
 namespace {
 
 constexpr auto request_timeout = std::chrono::seconds(30);
+// Retry-After of an upgrade refused by a connection limit: when a connection
+// ends is unknown; this is a hint, not a promise.
+constexpr int connection_retry_after_seconds = 10;
 constexpr std::size_t max_header_bytes = 16 * 1024;
 constexpr std::size_t max_body_bytes = 16 * 1024;  // we serve GET only; bodies are refused
 
@@ -302,6 +305,29 @@ void HttpSession::upgrade(Request&& req) {
     return send(std::move(res), false);
   }
   const std::string poster = context_.app().address_key(client_address(req));
+  // The connection limits refuse before the 101: a refused client costs no
+  // session and no close handshake, and learns why from the status (a
+  // browser's WebSocket sees a failed connection and its widget retries with
+  // back-off, as after any failed connection).
+  if (const auto admission = context_.websockets().admit(poster);
+      admission != WsSessions::Admission::ok) {
+    const bool per_address = admission == WsSessions::Admission::address_full;
+    const Error refusal =
+        per_address ? Error{ErrorId::connections_per_address_full,
+                            "too many open connections from this address"}
+                    : Error{ErrorId::connections_full, "the server has too many open connections"};
+    context_.refusals().refused(per_address ? "connections-per-address" : "connections", poster,
+                                "conn=" + std::to_string(conn_id_) + " id=" +
+                                    std::string(name(refusal.id)),
+                                steady_ms());
+    auto res = text_response(req,
+                             per_address ? http::status::too_many_requests
+                                         : http::status::service_unavailable,
+                             refusal.message + "\n");
+    res.set(http::field::retry_after, std::to_string(connection_retry_after_seconds));
+    res.keep_alive(false);
+    return send(std::move(res), false);
+  }
   stream_.expires_never();
   // Bytes read past the request belong to the WebSocket stream.
   const auto early = buffer_.cdata();
@@ -320,6 +346,21 @@ void HttpSession::serve_embed(Request&& req, std::string_view query) {
                 req.keep_alive());
   }
   EmbedQuery& embed = *parsed;
+
+  const std::string poster = context_.app().address_key(client_address(req));
+  const std::int64_t now = steady_ms();
+  if (const auto wait = context_.take_embed(poster, now)) {
+    const std::int64_t seconds = (*wait + 999) / 1000;
+    context_.refusals().refused("embed-rate", poster,
+                                "conn=" + std::to_string(conn_id_) + " id=" +
+                                    std::string(name(ErrorId::embed_rate_limited)),
+                                now);
+    auto res = text_response(req, http::status::too_many_requests,
+                             "too many requests for /embed/latest from this address; retry in " +
+                                 std::to_string(seconds) + " s\n");
+    res.set(http::field::retry_after, std::to_string(seconds));
+    return send(std::move(res), req.keep_alive());
+  }
 
   // Pages on allowed origins may fetch the fragment from script.
   std::string allow_origin = cors_origin(req);

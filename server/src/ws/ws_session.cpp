@@ -381,10 +381,38 @@ void WsSession::end(error_code ec) {
 
 // ---- WsSessions ---------------------------------------------------------------
 
-WsSessions::WsSessions(net::io_context& io) : liveness_timer_(io) { schedule_liveness(); }
+WsSessions::WsSessions(net::io_context& io, ConnectionLimits limits)
+    : limits_(limits), liveness_timer_(io) {
+  schedule_liveness();
+}
+
+WsSessions::Admission WsSessions::admit(const std::string& poster) const {
+  if (limits_.total > 0 && registry_.size() >= static_cast<std::size_t>(limits_.total)) {
+    return Admission::server_full;
+  }
+  if (limits_.per_address > 0) {
+    const auto it = per_address_.find(poster);
+    if (it != per_address_.end() && it->second >= static_cast<std::uint32_t>(limits_.per_address)) {
+      return Admission::address_full;
+    }
+  }
+  return Admission::ok;
+}
+
+void WsSessions::remove(WsSession& session) {
+  if (!session.registry_hook.is_linked()) return;  // removed already
+  registry_.remove(session);
+  if (limits_.per_address > 0) {
+    if (const auto it = per_address_.find(session.poster());
+        it != per_address_.end() && --it->second == 0) {
+      per_address_.erase(it);
+    }
+  }
+}
 
 void WsSessions::add(WsSession& session) {
   registry_.add(session);
+  if (limits_.per_address > 0) ++per_address_[session.poster()];
   log_line(LogLevel::debug, "ws-open",
            "conn=" + std::to_string(session.id()) + " from=" + short_hash(session.poster()));
   if (shutting_down_) session.close(ws::CloseCode::going_away);

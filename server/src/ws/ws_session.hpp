@@ -27,6 +27,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "app/app.hpp"
@@ -120,14 +121,25 @@ class WsSession final : public Peer, public std::enable_shared_from_this<WsSessi
   bool ended_ = false;
 };
 
-// Every open WebSocket session: pings and drops quiet ones, and closes them
-// all with 1001 on shutdown.
+// How many WebSocket connections may be open; 0 = no limit.
+struct ConnectionLimits {
+  int per_address = 0;  // per client address (its keyed hash)
+  int total = 0;        // all together
+};
+
+// Every open WebSocket session: pings and drops quiet ones, closes them all
+// with 1001 on shutdown, and counts them per client address for the limits.
 class WsSessions {
  public:
-  explicit WsSessions(boost::asio::io_context& io);
+  explicit WsSessions(boost::asio::io_context& io, ConnectionLimits limits = {});
+
+  enum class Admission { ok, address_full, server_full };
+  // Whether one more connection from `poster` (a keyed address hash) may open
+  // now. The HTTP side asks before it answers 101, and refuses otherwise.
+  Admission admit(const std::string& poster) const;
 
   void add(WsSession& session);
-  void remove(WsSession& session) { registry_.remove(session); }
+  void remove(WsSession& session);
   // Closes every session with 1001; sessions added later are closed at once.
   void shutdown();
   bool shutting_down() const noexcept { return shutting_down_; }
@@ -138,6 +150,10 @@ class WsSessions {
   void schedule_liveness();
 
   Registry<WsSession, &WsSession::registry_hook> registry_;
+  ConnectionLimits limits_;
+  // Open sessions per address hash, only with a per-address limit. An entry
+  // goes with the address's last session: at most one per open connection.
+  std::unordered_map<std::string, std::uint32_t> per_address_;
   boost::asio::steady_timer liveness_timer_;
   bool shutting_down_ = false;
 };
