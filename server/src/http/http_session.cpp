@@ -46,6 +46,19 @@ std::string_view last_entry(std::string_view value) {
   return trim_ows(comma == std::string_view::npos ? value : value.substr(comma + 1));
 }
 
+// Every answer says nosniff (a browser never guesses a type we did not
+// send) and a Referrer-Policy; the pages we ship add their own CSP
+// (web_files.hpp, docs/server.md "Security headers").
+template <class Response>
+void set_security_headers(Response& res, const SecurityHeaders& headers) {
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("Referrer-Policy", headers.referrer_policy);
+  if (!headers.content_security_policy.empty()) {
+    res.set("Content-Security-Policy", headers.content_security_policy);
+  }
+  if (!headers.frame_options.empty()) res.set(http::field::x_frame_options, headers.frame_options);
+}
+
 http::response<http::string_body> text_response(const HttpSession::Request& req,
                                                  http::status status, std::string body,
                                                  std::string_view content_type =
@@ -54,7 +67,7 @@ http::response<http::string_body> text_response(const HttpSession::Request& req,
   res.set(http::field::server, "comment-server");
   res.set(http::field::content_type, content_type);
   res.set(http::field::cache_control, "no-store");
-  res.set("X-Content-Type-Options", "nosniff");
+  set_security_headers(res, security_headers(PageKind::other));
   res.keep_alive(req.keep_alive());
   res.body() = std::move(body);
   res.prepare_payload();
@@ -131,6 +144,7 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
           head ? http::status::request_header_fields_too_large : http::status::payload_too_large,
           11};
       res.set(http::field::content_type, "text/plain; charset=utf-8");
+      set_security_headers(res, security_headers(PageKind::other));
       res.body() = head ? "request head too large\n" : "request too large\n";
       res.keep_alive(false);
       res.prepare_payload();
@@ -211,6 +225,9 @@ void HttpSession::handle(Request&& req) {
     return send(text_response(req, http::status::not_found, "not found\n"), req.keep_alive());
   }
   const std::string_view content_type = mime_type(file_path->string());
+  const bool html = content_type.starts_with("text/html");
+  const SecurityHeaders security =
+      security_headers(html ? page_kind(context_.web_root(), *file_path) : PageKind::other);
   // The loader on an allowed page of another origin fetch()es the .wasm and
   // the CSS: those answers need CORS, and caches must key them on Origin.
   std::string allow_origin = cors_origin(req);
@@ -220,14 +237,14 @@ void HttpSession::handle(Request&& req) {
   // without includes, unchanged since, are not read again: a revalidation of
   // such a page costs a stat, as for any other file.
   auto& scans = context_.include_scans();
-  if (content_type.starts_with("text/html") && size <= max_include_page_bytes &&
+  if (html && size <= max_include_page_bytes &&
       !scans.known_without_includes(*file_path, size, mtime)) {
     if (auto page = read_whole_file(*file_path, size)) {
       auto includes = find_embed_includes(*page);
       scans.remember(*file_path, size, mtime, !includes.empty());
       if (!includes.empty()) {
         return serve_page_with_includes(std::move(req), path, std::move(*page),
-                                        std::move(includes), std::move(allow_origin));
+                                        std::move(includes), std::move(allow_origin), security);
       }
     }
   }
@@ -240,6 +257,7 @@ void HttpSession::handle(Request&& req) {
     res.set(http::field::cache_control, cache_control_for(content_type));
     res.set(http::field::vary, "Origin");
     if (!allow_origin.empty()) res.set(http::field::access_control_allow_origin, allow_origin);
+    set_security_headers(res, security);
     res.keep_alive(req.keep_alive());
   };
 
@@ -268,7 +286,6 @@ void HttpSession::handle(Request&& req) {
                                       std::make_tuple(http::status::ok, req.version())};
   common_headers(res);
   res.set(http::field::content_type, content_type);
-  res.set("X-Content-Type-Options", "nosniff");
   res.content_length(body_size);
   send(std::move(res), req.keep_alive());
 }
@@ -386,7 +403,7 @@ void HttpSession::serve_embed(Request&& req, std::string_view query) {
 // cannot be used becomes an HTML comment saying why, and the page is served.
 void HttpSession::serve_page_with_includes(Request&& req, std::string_view path, std::string page,
                                            std::vector<EmbedInclude> includes,
-                                           std::string allow_origin) {
+                                           std::string allow_origin, SecurityHeaders security) {
   const std::string page_path(path);  // `path` points into `req`, moved below
   struct Assembly {
     Request req;
@@ -394,6 +411,7 @@ void HttpSession::serve_page_with_includes(Request&& req, std::string_view path,
     std::vector<EmbedInclude> includes;
     std::vector<std::string> texts;
     std::string allow_origin;
+    SecurityHeaders security;
     std::size_t waiting = 0;
   };
   auto assembly = std::make_shared<Assembly>();
@@ -402,6 +420,7 @@ void HttpSession::serve_page_with_includes(Request&& req, std::string_view path,
   assembly->includes = std::move(includes);
   assembly->texts.resize(assembly->includes.size());
   assembly->allow_origin = std::move(allow_origin);
+  assembly->security = security;
 
   auto send_page = [self = shared_from_this()](Assembly& done) {
     const Request& request = done.req;
@@ -412,6 +431,7 @@ void HttpSession::serve_page_with_includes(Request&& req, std::string_view path,
     // without an ETag (the file's would not describe it).
     res.set(http::field::cache_control, "no-cache");
     res.set(http::field::vary, "Origin");
+    set_security_headers(res, done.security);
     if (!done.allow_origin.empty()) {
       res.set(http::field::access_control_allow_origin, done.allow_origin);
     }
