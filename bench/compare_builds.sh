@@ -22,7 +22,12 @@ trap 'rm -rf "$work"' EXIT
 for i in $(seq 1 "$runs"); do
   for which in old new; do
     bin=${!which}
-    "$bin" --port 0 --db "$work/$which-$i.db" --rate 0 > "$work/listen" 2>/dev/null &
+    # Limits per client lifted, where the binary has them (an older build may not).
+    unlimited=()
+    if "$bin" --help | grep -q -- --max-connections-per-address; then
+      unlimited=(--max-connections-per-address 0 --max-connections 0 --max-messages-per-second 0 --embed-rate 0)
+    fi
+    "$bin" --port 0 --db "$work/$which-$i.db" --rate 0 "${unlimited[@]}" > "$work/listen" 2>/dev/null &
     pid=$!
     for _ in $(seq 100); do grep -q listening "$work/listen" && break; sleep 0.1; done
     port=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$work/listen")

@@ -45,10 +45,15 @@ function log(line) {
 
 // ---- processes -----------------------------------------------------------------
 
+const UNLIMITED = ['--max-connections-per-address', '0', '--max-connections', '0',
+                   '--max-messages-per-second', '0', '--embed-rate', '0'];
+
 const servers = {
   ours: {
     label: 'ours (comment-server)',
-    command: (db) => [bin.server, ['--port', '0', '--db', db, '--rate', '0']],
+    // Every limit per client lifted: the load generator opens thousands of
+    // connections from 127.0.0.1 and sends as fast as it can.
+    command: (db) => [bin.server, ['--port', '0', '--db', db, '--rate', '0', ...UNLIMITED]],
     prefill: (db, thread, count) => [bin.prefill, ['--db', db, '--thread', thread, '--count', String(count)]],
   },
   peer: {
@@ -445,7 +450,7 @@ lines.push('## The peer', '',
 lines.push('## Machine', '', '```', machine, '```', '');
 lines.push('## Commands', '', '```');
 lines.push(`bench/run.sh   # RUNS=${RUNS}${QUICK ? ' QUICK=1' : ''}`);
-lines.push(`ours: ${path.relative(repoDir, bin.server)} --port 0 --db DB --rate 0`);
+lines.push(`ours: ${path.relative(repoDir, bin.server)} --port 0 --db DB --rate 0 ${UNLIMITED.join(' ')}`);
 lines.push('peer: node bench/peers/node-ws/server.js --port 0 --db DB');
 for (const s of trafficScenarios) lines.push(`${s.id}: loadgen ${s.args.join(' ')} --port P --server-pid PID`);
 lines.push(`join: prefill_store | node prefill.js --thread ${JOIN_THREAD} --count ${JOIN_COUNT}; ` +

@@ -66,7 +66,13 @@ ErrorCode wire_code(ErrorId id) noexcept {
     case ErrorId::filter_list_too_long:
       return ErrorCode::invalid;
     case ErrorId::post_blocked: return ErrorCode::blocked;
-    case ErrorId::rate_limited: return ErrorCode::rate_limited;
+    case ErrorId::rate_limited:
+    case ErrorId::messages_too_fast:
+    // Refused over HTTP (429/503), never sent on a WebSocket; were they, this is what they mean.
+    case ErrorId::connections_per_address_full:
+    case ErrorId::connections_full:
+    case ErrorId::embed_rate_limited:
+      return ErrorCode::rate_limited;
     case ErrorId::poster_banned: return ErrorCode::banned;
     case ErrorId::not_moderator:
     case ErrorId::moderation_off:

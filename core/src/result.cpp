@@ -64,6 +64,10 @@ std::string_view name(ErrorId id) noexcept {
     case ErrorId::token_wrong: return "comments.refused.706";
     case ErrorId::comment_not_found: return "comments.refused.707";
     case ErrorId::server_failed: return "comments.refused.708";
+    case ErrorId::connections_per_address_full: return "comments.refused.709";
+    case ErrorId::connections_full: return "comments.refused.710";
+    case ErrorId::messages_too_fast: return "comments.refused.711";
+    case ErrorId::embed_rate_limited: return "comments.refused.712";
   }
   return {};
 }

@@ -134,13 +134,16 @@ int run(const Config& config) {
   options.premoderate = config.premoderate;
   options.rate_per_minute = config.rate_per_minute;
   options.max_joined = config.max_joined;
+  options.messages_per_second = config.messages_per_second;
   options.mod_token = std::move(token).value();
   options.moderators_file = config.moderators_file;
   const bool moderation_on = options.mod_token.has_value() || config.moderators_file.has_value();
   auto app = std::make_unique<App>(io, *worker, std::move(options), std::move(state));
-  auto websockets = std::make_unique<WsSessions>(io);
+  auto websockets = std::make_unique<WsSessions>(
+      io, ConnectionLimits{config.max_connections_per_address, config.max_connections});
   auto http = std::make_unique<HttpContext>(
-      *app, *websockets, HttpOptions{config.trust_proxy, config.allow_origins, config.web_dir});
+      *app, *websockets,
+      HttpOptions{config.trust_proxy, config.allow_origins, config.web_dir, config.embed_per_minute});
 
   std::unique_ptr<Listener> listener;
   try {
@@ -209,6 +212,10 @@ int run(const Config& config) {
   log_info("start", "db=" + log_value(config.db_path) + " web=" + log_value(config.web_dir) +
                         " premoderate=" + (config.premoderate ? "yes" : "no") +
                         " rate=" + std::to_string(config.rate_per_minute) +
+                        " max_connections=" + std::to_string(config.max_connections) +
+                        " per_address=" + std::to_string(config.max_connections_per_address) +
+                        " messages_per_second=" + std::to_string(config.messages_per_second) +
+                        " embed_rate=" + std::to_string(config.embed_per_minute) +
                         " trust_proxy=" + (config.trust_proxy ? "yes" : "no") +
                         " moderation=" + (moderation_on ? "on" : "off"));
   std::cout << "listening on http://" << url_host(bound.address()) << ':' << bound.port()

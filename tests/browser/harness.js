@@ -133,6 +133,9 @@ function browserSuite({ before, after }) {
     browser: null,
     onCleanup: (cleanup) => cleanups.push(cleanup),
     // The real server on a free port, serving the built web files + `pages`.
+    // Only the post limit is lifted: the widget and the console run under the
+    // shipped limits per client (connections, messages per second,
+    // /embed/latest), which a real reader never reaches.
     async startServer(pages, args = ['--rate', '0']) {
       const server = new Server({ db: path.join(tempDir('comments-db-'), 'test.db'),
                                   web: makeWebDir(pages), args });
@@ -147,6 +150,15 @@ function browserSuite({ before, after }) {
       const page = await context.newPage();
       page.problems = [];
       page.on('pageerror', (e) => page.problems.push(e.message));
+      // Content-Security-Policy violations, as the console reports them
+      // ("Refused to load ... because it violates ..."): the pages we ship
+      // carry a CSP, and nothing of ours may trip it.
+      page.cspViolations = [];
+      page.on('console', (msg) => {
+        if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) {
+          page.cspViolations.push(msg.text());
+        }
+      });
       return page;
     },
   };

@@ -140,7 +140,8 @@ function withoutComments(html) {
   const hintedName = 'async-hinted-' + pageName;
   fs.writeFileSync(path.join(web, hintedName), withHint(fs.readFileSync(path.join(web, pageName), 'utf8')));
   const server = new h.Server({ db: path.join(h.tempDir('comments-measure-'), 'm.db'),
-                                web, args: ['--rate', '0'] });
+                                // The seeding below posts back to back: no limits.
+                                web, args: ['--rate', '0', '--max-messages-per-second', '0'] });
   await server.start();
   const browser = await h.launchBrowser();
   try {

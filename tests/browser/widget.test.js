@@ -59,6 +59,52 @@ test('demo page: two readers on one article see each other\'s posts live', async
   await h.waitLive(dark, '#comments');
   await dark.locator('#comments').screenshot({ path: h.saveArtifact('demo-zh-dark-widget.png') });
   assert.deepEqual(a.problems, []);
+  // All of it under the demo page's Content-Security-Policy (scripts from the
+  // server's origin only, WebAssembly allowed, the WebSocket to the same
+  // origin), with nothing refused.
+  const res = await a.request.get(server.url + '/index.html');
+  assert.match(res.headers()['content-security-policy'], /script-src 'self' 'wasm-unsafe-eval'/);
+  assert.match(res.headers()['content-security-policy'], /connect-src 'self'/);
+  for (const p of [a, b, dark]) assert.deepEqual(p.cspViolations, []);
+});
+
+test('console: refuses to render in a frame (frame-ancestors \'none\'); the demo page may be framed by its own site', async () => {
+  const framing = (src) => `<!doctype html><html><head><meta charset="utf-8"><title>frame</title></head>
+<body><iframe id="f" src="${src}" width="600" height="400"></iframe></body></html>`;
+  const server = await startServer({ 'frame-console.html': framing('/moderate.html'),
+                                     'frame-demo.html': framing('/index.html') });
+  // The console is refused even by a page of its own origin (and so from anywhere).
+  const evil = await newPage();
+  await evil.goto(server.url + '/frame-console.html');
+  // Give the frame its load: the refusal is reported as a CSP violation.
+  await evil.waitForFunction(() => document.readyState === 'complete');
+  await evil.waitForFunction(() => document.getElementById('f').contentDocument === null ||
+                                   document.getElementById('f').contentDocument.readyState === 'complete');
+  await evil.waitForTimeout(300);
+  assert.equal(await evil.evaluate(() => {
+    const doc = document.getElementById('f').contentDocument;
+    return !!(doc && doc.querySelector('#moderator'));
+  }), false, 'the console rendered inside a frame');
+  assert.ok(evil.cspViolations.some((t) => /frame-ancestors/.test(t)), evil.cspViolations.join('\n'));
+  // The same page framing the demo article (frame-ancestors 'self'): rendered.
+  const own = await newPage();
+  await own.goto(server.url + '/frame-demo.html');
+  await own.waitForFunction(() => {
+    const doc = document.getElementById('f').contentDocument;
+    return doc && doc.querySelector('#comments');
+  });
+  assert.deepEqual(own.cspViolations, []);
+  // The console itself, opened directly, renders under its policy.
+  const mod = await newPage();
+  await mod.goto(server.url + '/moderate.html?lang=en');
+  await mod.waitForSelector('#mod-token');
+  assert.deepEqual(mod.problems, []);
+  assert.deepEqual(mod.cspViolations, []);
+  const res = await mod.request.get(server.url + '/moderate.html');
+  assert.match(res.headers()['content-security-policy'], /frame-ancestors 'none'/);
+  assert.equal(res.headers()['x-frame-options'], 'DENY');
+  assert.equal(res.headers()['referrer-policy'], 'no-referrer');
+  assert.equal(res.headers()['x-content-type-options'], 'nosniff');
 });
 
 test('more than N posts keep N shown, newest first; a removal refills from older ones', async () => {

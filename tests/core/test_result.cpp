@@ -23,6 +23,10 @@ TEST_CASE("error names are stable") {
       {ErrorId::embed_limit_invalid, "comments.http.503"},
       {ErrorId::ws_key_invalid, "comments.ws.602"},
       {ErrorId::rate_limited, "comments.refused.702"},
+      {ErrorId::connections_per_address_full, "comments.refused.709"},
+      {ErrorId::connections_full, "comments.refused.710"},
+      {ErrorId::messages_too_fast, "comments.refused.711"},
+      {ErrorId::embed_rate_limited, "comments.refused.712"},
   };
   for (const auto& [id, label] : released) {
     CHECK(comments::name(id) == label);

@@ -87,3 +87,42 @@ TEST_CASE("a connection joins at most max_joined threads; rejoining one it holds
   CHECK(f.request(peer, {{"type", "leave"}, {"thread", "t0"}}, "leave")["type"] == "ok");
   CHECK(f.join(peer, "t3")["type"] == "snapshot");
 }
+
+TEST_CASE("messages per second: a burst passes, then rate_limited with the wait and req; a flood is closed") {
+  AppOptions options = AppFixture::default_options();
+  options.messages_per_second = 2;  // bursts of 4, then 4 refusals before the close
+  AppFixture f(options);
+  auto peer = f.connect();
+  // Every type counts, malformed ones too: here 4 at once pass...
+  f.send(peer, {{"type", "join"}, {"thread", "a"}, {"req", "m0"}});
+  f.send(peer, {{"type", "leave"}, {"thread", "z"}, {"req", "m1"}});
+  f.app.on_text(peer, "not json");
+  f.app.on_binary(peer);
+  // ...and the next is refused with the wait until one more passes (one token at 2/s).
+  const json refused = f.request(peer, {{"type", "more"}, {"thread", "a"}, {"before", 9}}, "m4");
+  CHECK(refused["code"] == "rate_limited");
+  CHECK(refused["retry_after_ms"].get<std::int64_t>() >= 1);
+  CHECK(refused["retry_after_ms"].get<std::int64_t>() <= 500);
+  CHECK(f.reply(peer, "m0")["type"] == "snapshot");
+  CHECK_FALSE(peer->closed.has_value());
+  // Three more refusals are answered; the one after closes the connection (1008).
+  for (int i = 5; i < 8; ++i) {
+    CHECK(f.request(peer, {{"type", "join"}, {"thread", "b"}}, numbered("m", i))["code"] == "rate_limited");
+  }
+  CHECK_FALSE(peer->closed.has_value());
+  f.send(peer, {{"type", "join"}, {"thread", "b"}, {"req", "m8"}});
+  REQUIRE(peer->closed.has_value());
+  CHECK(*peer->closed == CloseReason::flooding);
+  // Another connection of the same address has its own budget.
+  auto other = f.connect();
+  CHECK(f.join(other, "c")["type"] == "snapshot");
+}
+
+TEST_CASE("messages per second: 0 is no limit") {
+  AppFixture f;  // default_options: messages_per_second stays 0
+  auto peer = f.connect();
+  for (int i = 0; i < 200; ++i) f.send(peer, {{"type", "leave"}, {"thread", "a"}, {"req", numbered("l", i)}});
+  CHECK(f.reply(peer, "l199")["type"] == "ok");
+  CHECK(peer->of_type("error").empty());
+  CHECK_FALSE(peer->closed.has_value());
+}

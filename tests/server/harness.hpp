@@ -65,6 +65,13 @@ struct ServerOptions {
   std::vector<std::string> allow_origins;
   bool premoderate = false;
   int rate = 0;  // 0 = no limit: every test but the rate tests posts freely
+  // The limits per client, lifted (0) likewise: the tests open many
+  // connections from 127.0.0.1 and send as fast as they can. The tests of
+  // each limit set it.
+  int max_connections_per_address = 0;
+  int max_connections = 0;
+  int messages_per_second = 0;
+  int embed_rate = 0;
   bool trust_proxy = false;
   // COMMENTS_MOD_TOKEN for the child; nullopt leaves it unset (moderation off).
   std::optional<std::string> mod_token = std::string(test_mod_token);
@@ -73,6 +80,8 @@ struct ServerOptions {
   bool ignore_file_size_signal = false;
   // Further command-line arguments, passed as they are (--moderators, ...).
   std::vector<std::string> extra_args;
+  // When set, the server's log (stderr) is written to this file.
+  std::optional<std::filesystem::path> log_file;
 };
 
 // A subcommand of the binary (backup, restore, moderator) run to its end.

@@ -127,7 +127,13 @@ CommandResult run_server_command(const std::vector<std::string>& arguments) {
 ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options)) {
   std::vector<std::string> args = {COMMENT_SERVER_BINARY, "--port", "0", "--host", "127.0.0.1",
                                    "--db", options_.db.string(), "--rate",
-                                   std::to_string(options_.rate)};
+                                   std::to_string(options_.rate),
+                                   "--max-connections-per-address",
+                                   std::to_string(options_.max_connections_per_address),
+                                   "--max-connections", std::to_string(options_.max_connections),
+                                   "--max-messages-per-second",
+                                   std::to_string(options_.messages_per_second),
+                                   "--embed-rate", std::to_string(options_.embed_rate)};
   if (options_.web) {
     args.push_back("--web");
     args.push_back(options_.web->string());
@@ -162,6 +168,11 @@ ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options
   const bool show_log = ::getenv("COMMENTS_INTEG_SERVER_LOG") != nullptr;
   const int dev_null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
   if (dev_null < 0) throw failure(errno_text("open /dev/null"));
+  int log_fd = -1;
+  if (options_.log_file) {
+    log_fd = ::open(options_.log_file->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (log_fd < 0) throw failure(errno_text("open " + options_.log_file->string()));
+  }
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) throw failure(errno_text("pipe2"));
   const bool ignore_sigxfsz = options_.ignore_file_size_signal;
@@ -169,7 +180,11 @@ ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options
   if (pid_ < 0) throw failure(errno_text("fork"));
   if (pid_ == 0) {
     ::dup2(fds[1], STDOUT_FILENO);
-    if (!show_log) ::dup2(dev_null, STDERR_FILENO);
+    if (log_fd >= 0) {
+      ::dup2(log_fd, STDERR_FILENO);
+    } else if (!show_log) {
+      ::dup2(dev_null, STDERR_FILENO);
+    }
     // Sockets of other clients in this test process must not leak into the server.
     ::syscall(SYS_close_range, 3u, ~0u, 0u);
     struct sigaction action {};
@@ -183,6 +198,7 @@ ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options
   }
   ::close(fds[1]);
   ::close(dev_null);
+  if (log_fd >= 0) ::close(log_fd);
   stdout_fd_ = fds[0];
 
   // Read stdout until the listening line.

@@ -279,3 +279,66 @@ TEST_CASE("static files: precompressed variants by Accept-Encoding, one ETag eac
   CHECK(stale.body == "loader();");
   CHECK(stale.header("content-encoding").empty());
 }
+
+TEST_CASE("security headers: nosniff and Referrer-Policy on every answer; CSP on the console and the demo page") {
+  TempDir site;
+  // The demo page holds an include (it is put together per request).
+  write_file(site / "web/index.html",
+             "<!doctype html><title>demo</title><!--#include virtual=\"/embed/latest?thread=t\" -->");
+  write_file(site / "web/moderate.html", "<!doctype html><title>console</title>");
+  write_file(site / "web/article.html", "<!doctype html><title>operator</title>");
+  write_file(site / "web/with-include.html",
+             "<p>x</p><!--#include virtual=\"/embed/latest?thread=t\" -->");
+  write_file(site / "web/embed.js", "1");
+  ServerOptions options;
+  options.web = site / "web";
+  TestServer test(options);
+
+  const std::string console_csp =
+      "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' "
+      "data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; "
+      "frame-ancestors 'none'";
+  for (const char* target : {"/moderate.html", "/moderate%2Ehtml", "//moderate.html"}) {
+    CAPTURE(target);
+    for (const auto& res : {http_get(test.server, target), http_head(test.server, target)}) {
+      CHECK(res.status == 200);
+      CHECK(res.header("content-security-policy") == console_csp);
+      CHECK(res.header("x-frame-options") == "DENY");
+      CHECK(res.header("referrer-policy") == "no-referrer");
+      CHECK(res.header("x-content-type-options") == "nosniff");
+    }
+  }
+  // A revalidation answers the same headers.
+  const auto first = http_get(test.server, "/moderate.html");
+  const auto not_modified =
+      http_get(test.server, "/moderate.html", {{"If-None-Match", first.header("etag")}});
+  CHECK(not_modified.status == 304);
+  CHECK(not_modified.header("content-security-policy") == console_csp);
+  CHECK(not_modified.header("x-content-type-options") == "nosniff");
+
+  for (const char* target : {"/", "/index.html"}) {
+    CAPTURE(target);
+    const auto res = http_get(test.server, target);
+    CHECK(res.status == 200);
+    CHECK(res.body.find("cm-thread") != std::string::npos);
+    const std::string csp = res.header("content-security-policy");
+    CHECK(csp.find("script-src 'self' 'wasm-unsafe-eval';") != std::string::npos);
+    CHECK(csp.find("connect-src 'self'") != std::string::npos);
+    CHECK(csp.find("frame-ancestors 'self'") != std::string::npos);
+    CHECK(res.header("x-frame-options").empty());
+    CHECK(res.header("referrer-policy") == "strict-origin-when-cross-origin");
+    CHECK(res.header("x-content-type-options") == "nosniff");
+  }
+
+  // Everything else: no CSP of ours, but nosniff and the Referrer-Policy,
+  // errors and generated answers included.
+  for (const char* target : {"/article.html", "/with-include.html", "/embed.js", "/healthz",
+                             "/embed/latest?thread=t", "/embed/latest", "/missing", "/ws"}) {
+    CAPTURE(target);
+    const auto res = http_get(test.server, target);
+    CHECK(res.status != 0);
+    CHECK(res.header("content-security-policy").empty());
+    CHECK(res.header("x-content-type-options") == "nosniff");
+    CHECK(res.header("referrer-policy") == "strict-origin-when-cross-origin");
+  }
+}

@@ -12,6 +12,7 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/write.hpp>
+#include <thread>
 
 #include "harness.hpp"
 
@@ -109,6 +110,20 @@ class RawClient {
     const auto start = std::chrono::steady_clock::now();
     const bool closed = closed_by_server();
     return closed && std::chrono::steady_clock::now() - start <= within;
+  }
+
+  // True when the server has closed its socket altogether (not only shut
+  // down its side) within `within`: bytes we send then get a reset, and a
+  // later write fails. Polls every 100 ms.
+  bool fully_closed_within(std::chrono::milliseconds within) {
+    const auto give_up = std::chrono::steady_clock::now() + within;
+    while (std::chrono::steady_clock::now() < give_up) {
+      boost::system::error_code ec;
+      net::write(socket_, net::buffer(std::string_view("\x8A\x80\0\0\0\0", 6)), ec);  // a pong
+      if (ec) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
   }
 
   // True when the server closed the TCP connection (EOF) before `deadline`.
@@ -277,4 +292,36 @@ TEST_CASE("http: an upgrade without Host is 400; an oversized head 431; an overs
     CHECK(client.read_head().starts_with("HTTP/1.1 413 "));
     CHECK(client.closed_within(std::chrono::seconds(2)));
   }
+}
+
+TEST_CASE("websocket: when the server closes first and the client never answers, the TCP connection ends within seconds") {
+  // A policy close (1008 for a message flood) the client ignores: it neither
+  // sends a close frame nor closes its side. The server shuts its side down
+  // once the close frame is out and closes the socket within about 1 s --
+  // well before the 15 s backstop, which this would need before.
+  ServerOptions options;
+  options.messages_per_second = 2;  // bursts of 4, 4 refusals, then 1008
+  TestServer test(options);
+  RawClient client(test.server);
+  upgrade(client, test.server);
+  std::string flood;
+  for (int i = 0; i < 40; ++i) flood += text_frame(R"({"type":"join","thread":"t"})");
+  client.write(flood);
+  int replies = 0;
+  for (;;) {
+    const ServerFrame f = client.read_frame();
+    if (f.opcode == 0x8) {
+      CHECK(f.close_code() == 1008);
+      break;
+    }
+    REQUIRE(f.opcode == 0x1);
+    ++replies;
+    REQUIRE(replies <= 40);
+  }
+  // (Replies queued before the close may be dropped with it: a flood read in
+  // one piece is refused and closed before anything was flushed.)
+  // No answer from us: EOF must still come, and soon (5 s: generous; ~1 s expected).
+  CHECK(client.closed_within(std::chrono::seconds(5)));
+  // And the server's socket is gone, not half-open: what we send is refused.
+  CHECK(client.fully_closed_within(std::chrono::seconds(5)));
 }

@@ -157,3 +157,49 @@ TEST_CASE("config: --moderators and --metrics-listen") {
         ErrorId::option_value_invalid);
   CHECK(usage_error({"--port", "0", "--db", "c.db", "--moderators"}).id == ErrorId::option_value_missing);
 }
+
+TEST_CASE("config: limits per client have documented defaults, take 0 for no limit, refuse the rest") {
+  {
+    const auto result = parse({"--port", "0", "--db", "c.db"});
+    const auto& c = config_of(result);
+    CHECK(c.max_joined == 16);
+    CHECK(c.max_connections_per_address == 32);
+    CHECK(c.max_connections == 10000);
+    CHECK(c.messages_per_second == 20);
+    CHECK(c.embed_per_minute == 60);
+  }
+  {
+    const auto result = parse({"--port", "0", "--db", "c.db", "--max-connections-per-address", "0",
+                               "--max-connections=0", "--max-messages-per-second", "0",
+                               "--embed-rate=0", "--max-joined", "0"});
+    const auto& c = config_of(result);
+    CHECK(c.max_connections_per_address == 0);
+    CHECK(c.max_connections == 0);
+    CHECK(c.messages_per_second == 0);
+    CHECK(c.embed_per_minute == 0);
+    CHECK(c.max_joined == 0);
+  }
+  {
+    const auto result = parse({"--port", "0", "--db", "c.db", "--max-connections-per-address=4",
+                               "--max-connections", "100", "--max-messages-per-second=5",
+                               "--embed-rate", "1000000"});
+    const auto& c = config_of(result);
+    CHECK(c.max_connections_per_address == 4);
+    CHECK(c.max_connections == 100);
+    CHECK(c.messages_per_second == 5);
+    CHECK(c.embed_per_minute == 1'000'000);
+  }
+  for (const char* option : {"--max-connections-per-address", "--max-connections",
+                             "--max-messages-per-second", "--embed-rate"}) {
+    CAPTURE(option);
+    for (const char* bad : {"-1", "ten", "1000001", "+3", "2.5"}) {
+      CAPTURE(bad);
+      const comments::Error e = usage_error({"--port", "1", "--db", "x", option, bad});
+      CHECK(e.id == ErrorId::option_value_invalid);
+      CHECK(e.message.find(option) != std::string::npos);
+      CHECK(e.message.find("0 = no limit") != std::string::npos);
+    }
+    CHECK(usage_error({"--port", "1", "--db", "x", option}).id == ErrorId::option_value_missing);
+    CHECK(usage_text().find(option) != std::string::npos);
+  }
+}

@@ -226,3 +226,47 @@ TEST_CASE("web: paths map to files under the root and never outside it") {
   CHECK_FALSE(resolve_web_path(web.root, "/link.txt"));  // a symlink leading outside
   CHECK_FALSE(resolve_web_path(web.root, "/index.html%00.png"));
 }
+
+TEST_CASE("web: the console and the demo page get their own security headers, decided on the resolved file") {
+  const WebRoot web;
+  std::ofstream(web.root / "moderate.html") << "console";
+  std::ofstream(web.root / "article.html") << "an operator's page";
+  fs::create_symlink(web.root / "moderate.html", web.root / "admin.html");
+  const auto kind_of = [&](std::string_view target) {
+    const auto file = resolve_web_path(web.root, target);
+    REQUIRE(file);
+    return page_kind(web.root, *file);
+  };
+  CHECK(kind_of("/moderate.html") == PageKind::console);
+  CHECK(kind_of("/moderate%2ehtml") == PageKind::console);  // however it is spelled
+  CHECK(kind_of("//moderate.html") == PageKind::console);
+  CHECK(kind_of("/admin.html") == PageKind::console);       // a link to it
+  CHECK(kind_of("/") == PageKind::demo);
+  CHECK(kind_of("/index.html") == PageKind::demo);
+  CHECK(kind_of("/sub/") == PageKind::other);               // only the root's index.html
+  CHECK(kind_of("/article.html") == PageKind::other);
+  CHECK(kind_of("/app.wasm") == PageKind::other);
+
+  const SecurityHeaders console = security_headers(PageKind::console);
+  const std::string console_csp(console.content_security_policy);
+  CHECK(console_csp.find("frame-ancestors 'none'") != std::string::npos);
+  CHECK(console_csp.find("script-src 'self' 'wasm-unsafe-eval';") != std::string::npos);
+  CHECK(console_csp.find("connect-src 'self'") != std::string::npos);
+  CHECK(console_csp.find("default-src 'none'") != std::string::npos);
+  CHECK(console_csp.find("unsafe-inline") == std::string::npos);
+  CHECK(console.referrer_policy == "no-referrer");
+  CHECK(console.frame_options == "DENY");
+
+  const SecurityHeaders demo = security_headers(PageKind::demo);
+  const std::string demo_csp(demo.content_security_policy);
+  CHECK(demo_csp.find("script-src 'self' 'wasm-unsafe-eval';") != std::string::npos);
+  CHECK(demo_csp.find("connect-src 'self'") != std::string::npos);
+  CHECK(demo_csp.find("object-src 'none'") != std::string::npos);
+  CHECK(demo.referrer_policy == "strict-origin-when-cross-origin");
+  CHECK(demo.frame_options.empty());
+
+  const SecurityHeaders other = security_headers(PageKind::other);
+  CHECK(other.content_security_policy.empty());
+  CHECK(other.referrer_policy == "strict-origin-when-cross-origin");
+  CHECK(other.frame_options.empty());
+}

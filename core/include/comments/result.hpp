@@ -93,6 +93,10 @@ enum class ErrorId : std::uint16_t {
   token_wrong = 706,             // auth with the wrong token
   comment_not_found = 707,       // no comment has the given id
   server_failed = 708,           // the server failed; nothing was half-done
+  connections_per_address_full = 709,  // an upgrade over --max-connections-per-address (HTTP 429)
+  connections_full = 710,        // an upgrade over --max-connections in total (HTTP 503)
+  messages_too_fast = 711,       // a message over --max-messages-per-second; retry later
+  embed_rate_limited = 712,      // /embed/latest over --embed-rate per address (HTTP 429)
 };
 
 // The stable dotted name of an id, e.g. "comments.parse.101", for logs and messages.

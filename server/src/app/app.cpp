@@ -4,6 +4,7 @@
 
 #include "support/crypto.hpp"
 #include "support/log.hpp"
+#include "support/token_bucket.hpp"
 
 namespace comments::server {
 
@@ -57,7 +58,38 @@ void App::shutdown() {
   moderators_timer_.cancel();
 }
 
+// A token bucket per connection: `messages_per_second` refilled, twice that
+// at most (a page joining its threads at once, a moderator's burst of
+// actions). Every message counts, whatever its type or whether it parses.
+// A refused message is answered rate_limited with the wait; a client that
+// ignores the wait collects refusals from a second bucket (a burst of them,
+// refilled one a second), and when that is empty too the connection is closed
+// with 1008: a flood costs the server one small reply per message for a
+// moment, not for ever.
+bool App::admit_message(const PeerPtr& peer, const Req& req) {
+  if (state_.messages_per_second <= 0) return true;
+  const std::int64_t now = steady_ms();
+  const double rate = state_.messages_per_second;
+  const double burst = 2.0 * rate;
+  const auto wait = peer->message_budget.take(now, rate, burst);
+  if (!wait) return true;
+  const std::string conn = "conn=" + std::to_string(peer->id());
+  if (peer->refusal_budget.take(now, 1.0, burst)) {
+    state_.refusals.refused("message-flood", peer->poster(), conn + " closed=1008", now);
+    peer->close(CloseReason::flooding);
+    return false;
+  }
+  state_.refusals.refused("messages-per-second", peer->poster(), conn, now);
+  reply_error(*peer, ErrorId::messages_too_fast,
+              "Too many messages in a short time (at most " +
+                  std::to_string(state_.messages_per_second) + " a second); try again in " +
+                  std::to_string(*wait) + " ms.",
+              req, *wait);
+  return false;
+}
+
 void App::on_binary(const PeerPtr& peer) {
+  if (peer->dropped || !admit_message(peer, std::nullopt)) return;
   reply_error(*peer, ErrorId::binary_frame,
               "Binary frames are not accepted; send one JSON object per text frame.", {});
 }
@@ -65,6 +97,8 @@ void App::on_binary(const PeerPtr& peer) {
 void App::on_text(const PeerPtr& peer, std::string_view message) {
   if (peer->dropped) return;
   const ClientMessage m = parse_client_message(message);
+  // Parsed first, so a refusal echoes the message's req like any other reply.
+  if (!admit_message(peer, m.req)) return;
   if (!m.request) {
     reply_error(*peer, ErrorReply{m.request.error(), m.req, std::nullopt});
     return;

@@ -52,6 +52,10 @@ class App {
  private:
   void schedule_sweep();
   void schedule_moderators_check();
+  // --max-messages-per-second: true when `peer` may send this message now.
+  // Otherwise it is answered rate_limited (echoing `req`), or, once the peer
+  // has collected more refusals than a burst, closed with 1008.
+  bool admit_message(const PeerPtr& peer, const Req& req);
 
   std::string address_key_;
   AppState state_;

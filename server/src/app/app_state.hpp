@@ -16,6 +16,7 @@
 #include "app/policy.hpp"
 #include "app/thread_hubs.hpp"
 #include "store/store_worker.hpp"
+#include "support/refusal_log.hpp"
 
 namespace comments::server {
 
@@ -27,6 +28,9 @@ struct AppOptions {
   // changes; beside or instead of mod_token (which signs in as "moderator").
   std::optional<std::string> moderators_file;
   int max_joined = 16;  // threads joined at once per connection; 0 = no limit
+  // Per connection, every type, bursts of twice that; 0 = no limit (the
+  // command line's default is 20: support/config.hpp).
+  int messages_per_second = 0;
 };
 
 // What the store holds that the application keeps in memory, read once at start.
@@ -48,7 +52,8 @@ struct AppState {
         completions(io_context),
         hubs(store_worker, completions),
         policy(options.rate_per_minute, options.premoderate, state.bans, std::move(state.filters)),
-        max_joined(options.max_joined) {}
+        max_joined(options.max_joined),
+        messages_per_second(options.messages_per_second) {}
 
   // Runs `job` on the worker. A job that throws (StoreError, or anything
   // else) is answered `internal` on the io thread, naming `what` in the log.
@@ -67,6 +72,9 @@ struct AppState {
   Moderators moderators;
   Policy policy;
   int max_joined;
+  int messages_per_second;
+  // Refusals by a limit, logged once per address and minute.
+  RefusalLog refusals;
 };
 
 // First characters of an address hash: enough to follow one client through

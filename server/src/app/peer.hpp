@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "support/token_bucket.hpp"
+
 namespace comments::server {
 
 struct ThreadHub;
@@ -24,6 +26,7 @@ inline Encoded encode(std::string text) {
 enum class CloseReason : std::uint8_t {
   going_away,  // the server is shutting down
   too_slow,    // the peer stopped reading while messages piled up for it
+  flooding,    // the peer kept sending messages while they were refused as too fast
 };
 
 class Peer {
@@ -50,6 +53,10 @@ class Peer {
   std::string moderator_name;      // who signed in (the audit log's moderator)
   std::string moderator_digest;    // their token's digest: revoked when it leaves the file
   bool dropped = false;            // closed as too slow: sent nothing more
+  // --max-messages-per-second: the messages this connection may send now, and
+  // the refusals it may still collect before it is closed (App::admit_message).
+  TokenBucket message_budget;
+  TokenBucket refusal_budget;
 
  protected:
   Peer(std::string poster, std::uint64_t id) : poster_(std::move(poster)), id_(id) {}

@@ -21,6 +21,32 @@ void HttpContext::embed_latest(std::string thread, int limit, EmbedLang lang,
               });
 }
 
+namespace {
+// At most this many addresses are tracked for --embed-rate; past it, full
+// buckets are dropped, and if none is full, an arbitrary one (so a flood from
+// very many addresses costs bounded memory and at worst forgets a limit).
+constexpr std::size_t max_embed_tracked = 65'536;
+// Every this many new addresses, forget the full buckets anyway.
+constexpr std::uint32_t embed_prune_every = 1'024;
+}  // namespace
+
+std::optional<std::int64_t> HttpContext::take_embed(const std::string& poster,
+                                                    std::int64_t now_ms) {
+  const int limit = options_.embed_per_minute;
+  if (limit <= 0) return std::nullopt;
+  const double per_second = limit / 60.0;
+  auto it = embed_buckets_.find(poster);
+  if (it == embed_buckets_.end()) {
+    if (++embed_inserts_ % embed_prune_every == 0 || embed_buckets_.size() >= max_embed_tracked) {
+      std::erase_if(embed_buckets_,
+                    [&](const auto& entry) { return entry.second.full(now_ms, per_second); });
+      if (embed_buckets_.size() >= max_embed_tracked) embed_buckets_.erase(embed_buckets_.begin());
+    }
+    it = embed_buckets_.emplace(poster, TokenBucket{}).first;
+  }
+  return it->second.take(now_ms, per_second, limit);
+}
+
 void HttpContext::shutdown() {
   shutting_down_ = true;
   sessions_.for_each([](HttpSession& h) { h.stop(); });

@@ -3,7 +3,10 @@
 // Origin rule, the served folder and the list of open HTTP connections.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <optional>
+#include <unordered_map>
 #include <functional>
 #include <string>
 #include <vector>
@@ -13,7 +16,9 @@
 #include "http/http_session.hpp"
 #include "http/include_scan_cache.hpp"
 #include "http/origin.hpp"
+#include "support/refusal_log.hpp"
 #include "support/registry.hpp"
+#include "support/token_bucket.hpp"
 #include "ws/ws_session.hpp"
 
 namespace comments::server {
@@ -22,6 +27,7 @@ struct HttpOptions {
   bool trust_proxy = false;
   std::vector<std::string> allow_origins;
   std::filesystem::path web_root;
+  int embed_per_minute = 0;  // GET /embed/latest per client address per 60 s; 0 = no limit
 };
 
 class HttpContext {
@@ -44,6 +50,14 @@ class HttpContext {
   void embed_latest(std::string thread, int limit, EmbedLang lang,
                     std::function<void(EmbedReply)> done);
 
+  // --embed-rate: counts one /embed/latest request of `poster` (a keyed
+  // address hash) and returns nullopt, or when over the limit counts nothing
+  // and returns the milliseconds until one more is allowed.
+  std::optional<std::int64_t> take_embed(const std::string& poster, std::int64_t now_ms);
+  std::size_t embed_tracked() const noexcept { return embed_buckets_.size(); }
+  // Refusals by a limit (connections, /embed/latest), logged once per address and minute.
+  RefusalLog& refusals() noexcept { return refusals_; }
+
   void add(HttpSession& session) { sessions_.add(session); }
   void remove(HttpSession& session) { sessions_.remove(session); }
   // Closes every HTTP connection; requests arriving later are not served.
@@ -59,6 +73,11 @@ class HttpContext {
   OriginPolicy origins_;
   IncludeScanCache include_scans_;
   Registry<HttpSession, &HttpSession::registry_hook> sessions_;
+  // One bucket per address that asked for /embed/latest lately: full ones
+  // are forgotten (see take_embed), so the table stays bounded.
+  std::unordered_map<std::string, TokenBucket> embed_buckets_;
+  std::uint32_t embed_inserts_ = 0;
+  RefusalLog refusals_;
   bool shutting_down_ = false;
 };
 

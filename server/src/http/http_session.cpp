@@ -28,6 +28,9 @@ namespace net = boost::asio;
 namespace {
 
 constexpr auto request_timeout = std::chrono::seconds(30);
+// Retry-After of an upgrade refused by a connection limit: when a connection
+// ends is unknown; this is a hint, not a promise.
+constexpr int connection_retry_after_seconds = 10;
 constexpr std::size_t max_header_bytes = 16 * 1024;
 constexpr std::size_t max_body_bytes = 16 * 1024;  // we serve GET only; bodies are refused
 
@@ -43,6 +46,19 @@ std::string_view last_entry(std::string_view value) {
   return trim_ows(comma == std::string_view::npos ? value : value.substr(comma + 1));
 }
 
+// Every answer says nosniff (a browser never guesses a type we did not
+// send) and a Referrer-Policy; the pages we ship add their own CSP
+// (web_files.hpp, docs/server.md "Security headers").
+template <class Response>
+void set_security_headers(Response& res, const SecurityHeaders& headers) {
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("Referrer-Policy", headers.referrer_policy);
+  if (!headers.content_security_policy.empty()) {
+    res.set("Content-Security-Policy", headers.content_security_policy);
+  }
+  if (!headers.frame_options.empty()) res.set(http::field::x_frame_options, headers.frame_options);
+}
+
 http::response<http::string_body> text_response(const HttpSession::Request& req,
                                                  http::status status, std::string body,
                                                  std::string_view content_type =
@@ -51,7 +67,7 @@ http::response<http::string_body> text_response(const HttpSession::Request& req,
   res.set(http::field::server, "comment-server");
   res.set(http::field::content_type, content_type);
   res.set(http::field::cache_control, "no-store");
-  res.set("X-Content-Type-Options", "nosniff");
+  set_security_headers(res, security_headers(PageKind::other));
   res.keep_alive(req.keep_alive());
   res.body() = std::move(body);
   res.prepare_payload();
@@ -140,6 +156,7 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
           head ? http::status::request_header_fields_too_large : http::status::payload_too_large,
           11};
       res.set(http::field::content_type, "text/plain; charset=utf-8");
+      set_security_headers(res, security_headers(PageKind::other));
       res.body() = head ? "request head too large\n" : "request too large\n";
       res.keep_alive(false);
       res.prepare_payload();
@@ -218,6 +235,9 @@ void HttpSession::handle(Request&& req) {
   const auto size = stamp->size;
   const auto mtime = stamp->mtime;
   const std::string_view content_type = mime_type(file_path->string());
+  const bool html = content_type.starts_with("text/html");
+  const SecurityHeaders security =
+      security_headers(html ? page_kind(context_.web_root(), *file_path) : PageKind::other);
   // The loader on an allowed page of another origin fetch()es the .wasm and
   // the CSS: those answers need CORS, and caches must key them on Origin.
   std::string allow_origin = cors_origin(req);
@@ -227,14 +247,14 @@ void HttpSession::handle(Request&& req) {
   // without includes, unchanged since, are not read again: a revalidation of
   // such a page costs a stat, as for any other file.
   auto& scans = context_.include_scans();
-  if (content_type.starts_with("text/html") && size <= max_include_page_bytes &&
+  if (html && size <= max_include_page_bytes &&
       !scans.known_without_includes(*file_path, size, mtime)) {
     if (auto page = read_whole_file(*file_path, size)) {
       auto includes = find_embed_includes(*page);
       scans.remember(*file_path, size, mtime, !includes.empty());
       if (!includes.empty()) {
         return serve_page_with_includes(std::move(req), path, std::move(*page),
-                                        std::move(includes), std::move(allow_origin));
+                                        std::move(includes), std::move(allow_origin), security);
       }
     }
   }
@@ -278,6 +298,7 @@ void HttpSession::handle(Request&& req) {
     res.set(http::field::cache_control, cache_control_for(path, content_type));
     res.set(http::field::vary, negotiated ? "Origin, Accept-Encoding" : "Origin");
     if (!allow_origin.empty()) res.set(http::field::access_control_allow_origin, allow_origin);
+    set_security_headers(res, security);
     res.keep_alive(req.keep_alive());
   };
 
@@ -311,7 +332,6 @@ void HttpSession::handle(Request&& req) {
   http::response<http::file_body> res{std::piecewise_construct, std::make_tuple(std::move(body)),
                                       std::make_tuple(http::status::ok, req.version())};
   content_headers(res, body_size);
-  res.set("X-Content-Type-Options", "nosniff");
   send(std::move(res), req.keep_alive());
 }
 
@@ -347,6 +367,29 @@ void HttpSession::upgrade(Request&& req) {
     return send(std::move(res), false);
   }
   const std::string poster = context_.app().address_key(client_address(req));
+  // The connection limits refuse before the 101: a refused client costs no
+  // session and no close handshake, and learns why from the status (a
+  // browser's WebSocket sees a failed connection and its widget retries with
+  // back-off, as after any failed connection).
+  if (const auto admission = context_.websockets().admit(poster);
+      admission != WsSessions::Admission::ok) {
+    const bool per_address = admission == WsSessions::Admission::address_full;
+    const Error refusal =
+        per_address ? Error{ErrorId::connections_per_address_full,
+                            "too many open connections from this address"}
+                    : Error{ErrorId::connections_full, "the server has too many open connections"};
+    context_.refusals().refused(per_address ? "connections-per-address" : "connections", poster,
+                                "conn=" + std::to_string(conn_id_) + " id=" +
+                                    std::string(name(refusal.id)),
+                                steady_ms());
+    auto res = text_response(req,
+                             per_address ? http::status::too_many_requests
+                                         : http::status::service_unavailable,
+                             refusal.message + "\n");
+    res.set(http::field::retry_after, std::to_string(connection_retry_after_seconds));
+    res.keep_alive(false);
+    return send(std::move(res), false);
+  }
   stream_.expires_never();
   // Bytes read past the request belong to the WebSocket stream.
   const auto early = buffer_.cdata();
@@ -365,6 +408,21 @@ void HttpSession::serve_embed(Request&& req, std::string_view query) {
                 req.keep_alive());
   }
   EmbedQuery& embed = *parsed;
+
+  const std::string poster = context_.app().address_key(client_address(req));
+  const std::int64_t now = steady_ms();
+  if (const auto wait = context_.take_embed(poster, now)) {
+    const std::int64_t seconds = (*wait + 999) / 1000;
+    context_.refusals().refused("embed-rate", poster,
+                                "conn=" + std::to_string(conn_id_) + " id=" +
+                                    std::string(name(ErrorId::embed_rate_limited)),
+                                now);
+    auto res = text_response(req, http::status::too_many_requests,
+                             "too many requests for /embed/latest from this address; retry in " +
+                                 std::to_string(seconds) + " s\n");
+    res.set(http::field::retry_after, std::to_string(seconds));
+    return send(std::move(res), req.keep_alive());
+  }
 
   // Pages on allowed origins may fetch the fragment from script.
   std::string allow_origin = cors_origin(req);
@@ -390,7 +448,7 @@ void HttpSession::serve_embed(Request&& req, std::string_view query) {
 // cannot be used becomes an HTML comment saying why, and the page is served.
 void HttpSession::serve_page_with_includes(Request&& req, std::string_view path, std::string page,
                                            std::vector<EmbedInclude> includes,
-                                           std::string allow_origin) {
+                                           std::string allow_origin, SecurityHeaders security) {
   const std::string page_path(path);  // `path` points into `req`, moved below
   struct Assembly {
     Request req;
@@ -398,6 +456,7 @@ void HttpSession::serve_page_with_includes(Request&& req, std::string_view path,
     std::vector<EmbedInclude> includes;
     std::vector<std::string> texts;
     std::string allow_origin;
+    SecurityHeaders security;
     std::size_t waiting = 0;
   };
   auto assembly = std::make_shared<Assembly>();
@@ -406,6 +465,7 @@ void HttpSession::serve_page_with_includes(Request&& req, std::string_view path,
   assembly->includes = std::move(includes);
   assembly->texts.resize(assembly->includes.size());
   assembly->allow_origin = std::move(allow_origin);
+  assembly->security = security;
 
   auto send_page = [self = shared_from_this()](Assembly& done) {
     const Request& request = done.req;
@@ -416,6 +476,7 @@ void HttpSession::serve_page_with_includes(Request&& req, std::string_view path,
     // without an ETag (the file's would not describe it).
     res.set(http::field::cache_control, "no-cache");
     res.set(http::field::vary, "Origin");
+    set_security_headers(res, done.security);
     if (!done.allow_origin.empty()) {
       res.set(http::field::access_control_allow_origin, done.allow_origin);
     }

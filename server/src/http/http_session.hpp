@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "http/web_files.hpp"
 #include "support/registry.hpp"
 
 namespace comments::server {
@@ -43,7 +44,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void serve_embed(Request&& req, std::string_view query);
   // An HTML page of the served folder holding /embed/latest includes.
   void serve_page_with_includes(Request&& req, std::string_view path, std::string page,
-                                std::vector<EmbedInclude> includes, std::string allow_origin);
+                                std::vector<EmbedInclude> includes, std::string allow_origin,
+                                SecurityHeaders security);
   void send(boost::beast::http::message_generator&& message, bool keep_alive);
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
   void finish();

@@ -290,4 +290,40 @@ std::optional<std::filesystem::path> resolve_web_path(const std::filesystem::pat
   return resolved;
 }
 
+PageKind page_kind(const std::filesystem::path& root, const std::filesystem::path& resolved) {
+  std::error_code ec;
+  const auto canonical_root = std::filesystem::weakly_canonical(root, ec);
+  if (ec || resolved.parent_path() != canonical_root) return PageKind::other;
+  const auto file = resolved.filename();
+  if (file == "moderate.html") return PageKind::console;
+  if (file == "index.html") return PageKind::demo;
+  return PageKind::other;
+}
+
+SecurityHeaders security_headers(PageKind kind) {
+  switch (kind) {
+    case PageKind::console:
+      // Scripts from this origin only ('wasm-unsafe-eval': compiling the
+      // console's WebAssembly), nothing inline; the WebSocket and fetches to
+      // this origin only ('self' covers ws:/wss: of it, CSP 3); never inside a
+      // frame: its actions are one key or one click, so it must not be
+      // clickjacked (X-Frame-Options too, for browsers before CSP 2).
+      return {"default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+              "img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; "
+              "form-action 'none'; frame-ancestors 'none'",
+              "no-referrer", "DENY"};
+    case PageKind::demo:
+      // The demo article: scripts from this origin only (the loader, the
+      // widget and its WebAssembly); its own inline <style> and the
+      // widget's shadow-root styles need 'unsafe-inline' for styles only.
+      return {"default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
+              "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
+              "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'",
+              default_referrer_policy, {}};
+    case PageKind::other:
+      break;
+  }
+  return {{}, default_referrer_policy, {}};
+}
+
 }  // namespace comments::server

@@ -74,4 +74,29 @@ bool etag_matches(std::string_view if_none_match, std::string_view etag);
 std::optional<std::filesystem::path> resolve_web_path(const std::filesystem::path& root,
                                                       std::string_view target_path);
 
+// ---- Security headers -----------------------------------------------------------
+
+// The pages we ship in web/ that get a Content-Security-Policy of their own.
+// Any other file (an operator's article pages, assets) gets none: their
+// scripts are theirs to allow (docs/server.md "Security headers").
+enum class PageKind { other, console, demo };
+
+// Which page `resolved` (a path resolve_web_path returned under `root`) is:
+// moderate.html or index.html directly in the root, decided on the resolved
+// file (symlinks followed), never on the request's spelling of it, so
+// /moderate%2ehtml or a link to it gets the console's policy too.
+PageKind page_kind(const std::filesystem::path& root, const std::filesystem::path& resolved);
+
+struct SecurityHeaders {
+  std::string_view content_security_policy;  // empty: none
+  std::string_view referrer_policy;
+  std::string_view frame_options;            // X-Frame-Options; empty: none
+};
+
+// Referrer-Policy of every answer but the console's.
+inline constexpr std::string_view default_referrer_policy = "strict-origin-when-cross-origin";
+
+// The headers besides X-Content-Type-Options (every answer has nosniff).
+SecurityHeaders security_headers(PageKind kind);
+
 }  // namespace comments::server

@@ -166,6 +166,17 @@ std::string usage_text() {
   --premoderate          store every post as pending until a moderator approves it
   --rate N               posts per client address per 60 s (default 5; 0 = no limit)
   --max-joined N         threads one connection may join at once (default 16; 0 = no limit)
+  --max-connections-per-address N
+                         open WebSocket connections per client address (default 32;
+                         0 = no limit); one more upgrade gets HTTP 429
+  --max-connections N    open WebSocket connections in total (default 10000; 0 = no
+                         limit); one more upgrade gets HTTP 503
+  --max-messages-per-second N
+                         messages per connection per second, any type (default 20,
+                         bursts of twice that; 0 = no limit); more get rate_limited,
+                         a connection that keeps on is closed with 1008
+  --embed-rate N         GET /embed/latest per client address per 60 s (default 60;
+                         0 = no limit); more get HTTP 429 with Retry-After
   --trust-proxy          take the client address from the last X-Forwarded-For entry
                          (only behind a reverse proxy that sets it)
   --mod-token-file PATH  read the moderator token from PATH (else from the
@@ -285,6 +296,22 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args,
       const auto joined = limit_value("threads");
       if (!joined) return joined.error();
       config.max_joined = *joined;
+    } else if (name == "--max-connections-per-address") {
+      const auto n = limit_value("connections");
+      if (!n) return n.error();
+      config.max_connections_per_address = *n;
+    } else if (name == "--max-connections") {
+      const auto n = limit_value("connections");
+      if (!n) return n.error();
+      config.max_connections = *n;
+    } else if (name == "--max-messages-per-second") {
+      const auto n = limit_value("messages per second");
+      if (!n) return n.error();
+      config.messages_per_second = *n;
+    } else if (name == "--embed-rate") {
+      const auto n = limit_value("requests per minute");
+      if (!n) return n.error();
+      config.embed_per_minute = *n;
     } else if (name == "--mod-token-file") {
       const auto v = value();
       if (!v || v->empty()) return missing("--mod-token-file needs a file path");

@@ -21,6 +21,11 @@ struct Config {
   bool premoderate = false;
   int rate_per_minute = 5;                 // 0 = no limit
   int max_joined = 16;                     // threads joined per connection; 0 = no limit
+  // Limits per client (docs/server.md "Limits"); 0 = no limit for each.
+  int max_connections_per_address = 32;    // open WebSocket connections per client address
+  int max_connections = 10000;             // open WebSocket connections in total
+  int messages_per_second = 20;            // per connection, every message type; burst twice that
+  int embed_per_minute = 60;               // GET /embed/latest per client address
   bool trust_proxy = false;
   std::optional<std::string> mod_token_file;
   std::optional<std::string> moderators_file;  // named moderators (--moderators)

@@ -17,12 +17,15 @@ namespace {
 
 constexpr std::uint32_t ping_after_seconds = 60;    // quiet this long: ping
 constexpr std::uint32_t drop_after_seconds = 120;   // quiet this long: gone
-constexpr std::uint32_t close_timeout_seconds = 15;  // for the peer to answer our close
+// Backstop: a closing session whose close frame cannot be written (its peer
+// reads nothing) ends at the next sweep after this long.
+constexpr std::uint32_t close_timeout_seconds = 15;
 constexpr std::size_t max_buffers_per_write = 64;    // asio's limit per write_some (sendmsg)
 constexpr int max_reads_per_wakeup = 8;              // then let other sessions run
 constexpr auto liveness_interval = std::chrono::seconds(10);
-// Once both close frames are exchanged (or the connection was failed), how
-// long the peer has to close its side after ours is shut down.
+// Once our close frame is out -- both close frames exchanged, the connection
+// failed, or we closed first -- how long the peer has to close its side after
+// ours is shut down.
 constexpr auto teardown_timeout = std::chrono::milliseconds(500);
 
 // One read buffer for every session on the io thread: a session reads, then
@@ -166,15 +169,15 @@ bool WsSession::handle(const ws::FrameReader::Event& event) {
     case Kind::close:
       // Whoever closed first, the handshake is complete once our close
       // frame (the answer, or our own) is out.
-      close(event.close_code == 1005 ? ws::CloseCode::normal
-                                     : static_cast<ws::CloseCode>(event.close_code));
+      start_close(event.close_code == 1005 ? ws::CloseCode::normal
+                                           : static_cast<ws::CloseCode>(event.close_code));
       return end_once_written();
     case Kind::error:
       // Failing the connection (RFC 6455 7.1.7): 1002, 1007 or 1009 goes
       // out and the connection ends after it, without waiting for an
       // answer (the peer may not be able to frame one, or already sent
       // its close, e.g. one whose reason is not UTF-8).
-      close(static_cast<ws::CloseCode>(event.close_code));
+      start_close(static_cast<ws::CloseCode>(event.close_code));
       return end_once_written();
   }
   return !ended_;
@@ -236,11 +239,26 @@ void WsSession::drop_unsent() {
 }
 
 void WsSession::close(CloseReason reason) {
-  close(reason == CloseReason::too_slow ? ws::CloseCode::policy_violation
-                                        : ws::CloseCode::going_away);
+  close(reason == CloseReason::going_away ? ws::CloseCode::going_away
+                                          : ws::CloseCode::policy_violation);
 }
 
+// We close first (shutdown, a slow reader, a flood): the peer is not waited
+// for. Once our close frame is out our side is shut down at once (the peer
+// reads the frame, then EOF, and may still send its own close, which is read
+// and discarded) and the socket is closed when the peer closes its side, or
+// teardown_timeout later (tear_down) -- before, such sessions waited 15-25 s
+// for an answer that a careless or hostile peer never sends. A close frame
+// that cannot be written (a reader that stopped reading) waits for the
+// liveness sweep's backstop, so a reader that resumes within it still learns
+// the close code (1008 for a slow reader).
 void WsSession::close(ws::CloseCode code) {
+  if (closing_ || ended_) return;
+  start_close(code);
+  end_once_written();
+}
+
+void WsSession::start_close(ws::CloseCode code) {
   if (closing_ || ended_) return;
   closing_ = true;
   close_started_ = coarse_clock();
@@ -363,10 +381,38 @@ void WsSession::end(error_code ec) {
 
 // ---- WsSessions ---------------------------------------------------------------
 
-WsSessions::WsSessions(net::io_context& io) : liveness_timer_(io) { schedule_liveness(); }
+WsSessions::WsSessions(net::io_context& io, ConnectionLimits limits)
+    : limits_(limits), liveness_timer_(io) {
+  schedule_liveness();
+}
+
+WsSessions::Admission WsSessions::admit(const std::string& poster) const {
+  if (limits_.total > 0 && registry_.size() >= static_cast<std::size_t>(limits_.total)) {
+    return Admission::server_full;
+  }
+  if (limits_.per_address > 0) {
+    const auto it = per_address_.find(poster);
+    if (it != per_address_.end() && it->second >= static_cast<std::uint32_t>(limits_.per_address)) {
+      return Admission::address_full;
+    }
+  }
+  return Admission::ok;
+}
+
+void WsSessions::remove(WsSession& session) {
+  if (!session.registry_hook.is_linked()) return;  // removed already
+  registry_.remove(session);
+  if (limits_.per_address > 0) {
+    if (const auto it = per_address_.find(session.poster());
+        it != per_address_.end() && --it->second == 0) {
+      per_address_.erase(it);
+    }
+  }
+}
 
 void WsSessions::add(WsSession& session) {
   registry_.add(session);
+  if (limits_.per_address > 0) ++per_address_[session.poster()];
   log_line(LogLevel::debug, "ws-open",
            "conn=" + std::to_string(session.id()) + " from=" + short_hash(session.poster()));
   if (shutting_down_) session.close(ws::CloseCode::going_away);

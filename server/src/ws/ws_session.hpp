@@ -15,10 +15,10 @@
 // with 1008, so a reader that stops reading never holds up the others.
 //
 // Liveness: WsSessions calls check_liveness() every few seconds; a peer quiet
-// for a minute gets a ping, one quiet for two is dropped, and a close
-// handshake the peer never finishes ends after close_timeout. Once the
-// handshake is over, or the connection failed, the socket is shut down for
-// sending and closed within a second (tear_down).
+// for a minute gets a ping, one quiet for two is dropped. Once the handshake
+// is over, or the connection failed, or our own close frame is out, the
+// socket is shut down for sending and closed within a second (tear_down,
+// close): nobody waits for a close reply that may never come.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
@@ -27,6 +27,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "app/app.hpp"
@@ -52,8 +53,9 @@ class WsSession final : public Peer, public std::enable_shared_from_this<WsSessi
   // Peer: starts the closing handshake (1001 going away, 1008 too slow).
   void close(CloseReason reason) override;
 
-  // Starts the closing handshake with `code`; unsent frames are dropped, the
-  // session ends when the peer answers or after close_timeout.
+  // Starts the closing handshake with `code` (we close first); unsent frames
+  // are dropped, our side is shut down once the close frame is out, and the
+  // session ends when the peer closes its side, or at the latest 0.5 s later.
   void close(ws::CloseCode code);
 
   // Pings a quiet peer, drops a silent one, ends an unanswered close.
@@ -81,6 +83,8 @@ class WsSession final : public Peer, public std::enable_shared_from_this<WsSessi
   // Feeds received bytes to the frame reader; false once the session ended.
   bool consume(std::string_view bytes);
   bool handle(const ws::FrameReader::Event& event);
+  // Queues our close frame (dropping unsent frames).
+  void start_close(ws::CloseCode code);
   // Ends the session as soon as the queue (holding our close frame) is out;
   // false if it ended already.
   bool end_once_written();
@@ -117,14 +121,25 @@ class WsSession final : public Peer, public std::enable_shared_from_this<WsSessi
   bool ended_ = false;
 };
 
-// Every open WebSocket session: pings and drops quiet ones, and closes them
-// all with 1001 on shutdown.
+// How many WebSocket connections may be open; 0 = no limit.
+struct ConnectionLimits {
+  int per_address = 0;  // per client address (its keyed hash)
+  int total = 0;        // all together
+};
+
+// Every open WebSocket session: pings and drops quiet ones, closes them all
+// with 1001 on shutdown, and counts them per client address for the limits.
 class WsSessions {
  public:
-  explicit WsSessions(boost::asio::io_context& io);
+  explicit WsSessions(boost::asio::io_context& io, ConnectionLimits limits = {});
+
+  enum class Admission { ok, address_full, server_full };
+  // Whether one more connection from `poster` (a keyed address hash) may open
+  // now. The HTTP side asks before it answers 101, and refuses otherwise.
+  Admission admit(const std::string& poster) const;
 
   void add(WsSession& session);
-  void remove(WsSession& session) { registry_.remove(session); }
+  void remove(WsSession& session);
   // Closes every session with 1001; sessions added later are closed at once.
   void shutdown();
   bool shutting_down() const noexcept { return shutting_down_; }
@@ -135,6 +150,10 @@ class WsSessions {
   void schedule_liveness();
 
   Registry<WsSession, &WsSession::registry_hook> registry_;
+  ConnectionLimits limits_;
+  // Open sessions per address hash, only with a per-address limit. An entry
+  // goes with the address's last session: at most one per open connection.
+  std::unordered_map<std::string, std::uint32_t> per_address_;
   boost::asio::steady_timer liveness_timer_;
   bool shutting_down_ = false;
 };
