@@ -191,13 +191,17 @@ TEST_CASE("join reads one range of comments_published, whatever the thread's siz
         " (SELECT idx_tup_read FROM pg_stat_user_indexes WHERE schemaname = current_schema() AND indexrelname = 'comments_published') || ' ' ||"
         " (SELECT seq_scan FROM pg_stat_user_tables WHERE schemaname = current_schema() AND relname = 'comments')");
   };
-  // Statistics reach the shared view when the store's session goes idle
-  // (at most once a second): wait until they stop changing.
+  // A session hands its statistics to the shared view when it goes idle,
+  // at most once a second (else only after 10 s idle): so wait a second,
+  // make the store run a statement that touches no comment (its session
+  // then flushes), and read until the counters stop changing.
   auto settled = [&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+    (void)store->bans();
     std::string last = counters();
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     for (int same = 0; same < 3 && std::chrono::steady_clock::now() < deadline;) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(700));
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
       const std::string now = counters();
       same = now == last ? same + 1 : 0;
       last = now;
