@@ -13,6 +13,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -22,7 +23,8 @@
 #include "comments/text.hpp"
 #include "http/http_context.hpp"
 #include "http/listener.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/copy_store.hpp"
+#include "store/open_store.hpp"
 #include "store/store_worker.hpp"
 #include "support/config.hpp"
 #include "support/log.hpp"
@@ -110,10 +112,10 @@ int run(const Config& config) {
   std::unique_ptr<StoreWorker> worker;
   StartupState state;
   try {
-    worker = std::make_unique<StoreWorker>(open_sqlite_store(config.db_path));
+    worker = std::make_unique<StoreWorker>(open_store(config.db_path));
     state = load_startup_state(*worker);
   } catch (const std::exception& e) {
-    log_error("start-failed", "db=" + log_value(config.db_path) + " error=" + log_value(e.what()));
+    log_error("start-failed", "db=" + log_value(redact_db(config.db_path)) + " error=" + log_value(e.what()));
     return exit_failure;
   }
 
@@ -168,7 +170,7 @@ int run(const Config& config) {
     wait_for_drain();
   });
 
-  log_info("start", "db=" + log_value(config.db_path) + " web=" + log_value(config.web_dir) +
+  log_info("start", "db=" + log_value(redact_db(config.db_path)) + " web=" + log_value(config.web_dir) +
                         " premoderate=" + (config.premoderate ? "yes" : "no") +
                         " rate=" + std::to_string(config.rate_per_minute) +
                         " trust_proxy=" + (config.trust_proxy ? "yes" : "no") +
@@ -189,6 +191,25 @@ int run(const Config& config) {
   return 0;
 }
 
+// comment-server copy-store: the whole store into an empty one (any engine
+// to any). A SQLite source must exist (opening would create an empty one).
+int copy(const CopyStore& request) {
+  if (!is_postgres_uri(request.from) && !std::filesystem::exists(request.from)) {
+    std::cerr << "comment-server copy-store: --from " << request.from << " does not exist\n";
+    return exit_failure;
+  }
+  try {
+    const CopyCounts n = copy_store(request.from, request.to);
+    std::cout << "copied " << n.comments << " comments, " << n.flags << " flags, " << n.bans << " bans, "
+              << n.filter_words << " filter words, " << n.audit << " audit entries, " << n.secrets
+              << " secrets from " << redact_db(request.from) << " to " << redact_db(request.to) << std::endl;
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "comment-server copy-store: " << e.what() << "\n";
+    return exit_failure;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -202,6 +223,7 @@ int main(int argc, char** argv) {
     std::cout << usage_text();
     return 0;
   }
+  if (const auto* request = std::get_if<CopyStore>(&*command)) return copy(*request);
   try {
     return run(std::get<Config>(*command));
   } catch (const std::exception& e) {

@@ -80,7 +80,7 @@ void write_file(const std::filesystem::path& file, std::string_view content) {
 
 ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options)) {
   std::vector<std::string> args = {COMMENT_SERVER_BINARY, "--port", "0", "--host", "127.0.0.1",
-                                   "--db", options_.db.string(), "--rate",
+                                   "--db", options_.db_uri.empty() ? options_.db.string() : options_.db_uri, "--rate",
                                    std::to_string(options_.rate)};
   if (options_.web) {
     args.push_back("--web");

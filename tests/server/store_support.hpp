@@ -135,7 +135,7 @@ class PgRaw {
       PQfinish(conn_);
       throw std::runtime_error("cannot connect to PostgreSQL: " + message);
     }
-    PQclear(PQexec(conn_, "SET client_min_messages = warning"));
+    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);  // DROP … CASCADE lists what went
   }
   ~PgRaw() { PQfinish(conn_); }
   PgRaw(const PgRaw&) = delete;

@@ -10,7 +10,7 @@ constexpr int chunk = 5000;
 
 StoreRows& rows_of(Store& store, const char* which) {
   auto* rows = dynamic_cast<StoreRows*>(&store);
-  if (!rows) throw StoreError(std::string("copy-store: the ") + which + " store cannot be copied row by row");
+  if (!rows) throw StoreError(std::string("the ") + which + " store cannot be copied row by row");
   return *rows;
 }
 
@@ -19,7 +19,7 @@ StoreRows& rows_of(Store& store, const char* which) {
 CopyCounts copy_store(Store& from, Store& to) {
   StoreRows& source = rows_of(from, "source");
   StoreRows& target = rows_of(to, "target");
-  if (target.holds_rows()) throw StoreError("copy-store: the target database is not empty");
+  if (target.holds_rows()) throw StoreError("the target database is not empty");
   CopyCounts counts;
   target.begin_copy();
   try {

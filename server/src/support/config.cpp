@@ -27,7 +27,10 @@ std::string usage_text() {
   return R"(Usage: comment-server --port P --db PATH [options]
 
   --port P               TCP port to listen on (0 picks a free one)
-  --db PATH              SQLite database file (created when missing)
+  --db PATH|URI          SQLite database file (created when missing), or a PostgreSQL
+                         connection URI postgresql://USER[:PASSWORD]@HOST[:PORT]/DB
+                         (also postgres://; the password may instead come from
+                         PGPASSWORD or ~/.pgpass); the schema is created or migrated
   --host ADDR            address to bind (default 127.0.0.1; 0.0.0.0 or :: for all)
   --web DIR              folder of static files to serve (default: the build's web folder)
   --allow-origin O       also accept WebSocket upgrades from origin O (repeatable;
@@ -44,11 +47,52 @@ std::string usage_text() {
 
 Prints "listening on http://HOST:PORT" once it accepts connections.
 SIGINT/SIGTERM close connections, finish queued commits and exit 0.
+
+       comment-server copy-store --from DB --to DB
+
+Copies every comment (ids kept), flag, ban, filter list, audit entry and
+secret (the address-hash key) from one store into an EMPTY one, in one
+transaction: e.g. --from /var/lib/comments/comments.db --to postgresql://…
+Stop the server on --from first.
 )";
 }
 
+namespace {
+
+// copy-store --from DB --to DB (args after the subcommand's name).
+Result<CommandLine> parse_copy_store(const std::vector<std::string>& args) {
+  CopyStore copy;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string_view arg = args[i];
+    std::optional<std::string> value;
+    if (const auto eq = arg.find('='); arg.starts_with("--") && eq != std::string_view::npos) {
+      value = std::string(arg.substr(eq + 1));
+      arg = arg.substr(0, eq);
+    }
+    if (arg == "--help" || arg == "-h") return CommandLine{ShowHelp{}};
+    if (arg != "--from" && arg != "--to") {
+      return Error{ErrorId::option_unknown, "unknown argument '" + args[i] + "' for copy-store"};
+    }
+    if (!value) {
+      if (i + 1 >= args.size()) return Error{ErrorId::option_value_missing, std::string(arg) + " needs a database"};
+      value = args[++i];
+    }
+    if (value->empty()) return Error{ErrorId::option_value_missing, std::string(arg) + " needs a database"};
+    (arg == "--from" ? copy.from : copy.to) = *value;
+  }
+  if (copy.from.empty()) return Error{ErrorId::option_required, "copy-store needs --from DB"};
+  if (copy.to.empty()) return Error{ErrorId::option_required, "copy-store needs --to DB"};
+  if (copy.from == copy.to) return Error{ErrorId::option_value_invalid, "copy-store: --from and --to are the same database"};
+  return CommandLine{std::move(copy)};
+}
+
+}  // namespace
+
 Result<CommandLine> parse_command_line(const std::vector<std::string>& args,
                                        const std::string& default_web_dir) {
+  if (!args.empty() && args[0] == "copy-store") {
+    return parse_copy_store(std::vector<std::string>(args.begin() + 1, args.end()));
+  }
   const auto missing = [](std::string message) { return Error{ErrorId::option_value_missing, std::move(message)}; };
   const auto invalid = [](std::string message) { return Error{ErrorId::option_value_invalid, std::move(message)}; };
   Config config;
@@ -98,7 +142,7 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args,
       have_port = true;
     } else if (name == "--db") {
       const auto v = value();
-      if (!v || v->empty()) return missing("--db needs a file path");
+      if (!v || v->empty()) return missing("--db needs a file path or a postgresql:// URI");
       config.db_path = *v;
       have_db = true;
     } else if (name == "--host") {

@@ -25,9 +25,15 @@ struct Config {
   std::optional<std::string> mod_token_file;
 };
 
-// What a valid command line asks for: run with a Config, or show the help.
+// What a valid command line asks for: run with a Config, show the help, or
+// `comment-server copy-store --from DB --to DB` (copy a whole store into an
+// empty one, any engine to any: store/copy_store.hpp).
 struct ShowHelp {};
-using CommandLine = std::variant<Config, ShowHelp>;
+struct CopyStore {
+  std::string from;
+  std::string to;
+};
+using CommandLine = std::variant<Config, ShowHelp, CopyStore>;
 
 // `args` excludes the program name. Accepts `--opt value` and `--opt=value`.
 // --port and --db are required. Never accepts the moderator token itself.
