@@ -8,6 +8,7 @@
 #include <libpq-fe.h>
 
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <iterator>
@@ -295,6 +296,9 @@ constexpr int queue_scan_chunk = 500;
 class PgStore final : public Store, public StoreRows {
  public:
   explicit PgStore(const std::string& uri) : redacted_(redact_db(uri)) {
+    // COMMENTS_PG_PIPELINE=0: one round trip per post, for measuring what
+    // the pipeline saves (bench_store; docs/storage.md has the numbers).
+    if (const char* pipeline = std::getenv("COMMENTS_PG_PIPELINE")) pipeline_ = std::string_view(pipeline) != "0";
     const char* keywords[] = {"dbname", "fallback_application_name", nullptr};
     const char* values[] = {uri.c_str(), "comment-server", nullptr};
     conn_.reset(PQconnectdbParams(keywords, values, /*expand_dbname=*/1));
@@ -317,7 +321,20 @@ class PgStore final : public Store, public StoreRows {
     // ids are drawn in the order the batches commit, so a committed id N
     // means every smaller id is committed or never will be (storage.md).
     run("SELECT pg_advisory_xact_lock($1)", Params().add(insert_lock_key));
-    insert_pipelined(batch, results);
+    if (pipeline_) {
+      insert_pipelined(batch, results);
+    } else {
+      for (const NewComment& item : batch) {
+        results.push_back(inserted(item, run(insert_sql, Params()
+                                                            .add(item.thread)
+                                                            .add(item.parent)
+                                                            .add(item.author)
+                                                            .add(item.body)
+                                                            .add(item.created)
+                                                            .add(status_code(item.status))
+                                                            .add(item.poster))));
+      }
+    }
     std::map<std::string_view, std::int64_t> published;
     for (const InsertResult& r : results) {
       if (r && r->status == Status::published) ++published[r->thread];
@@ -954,6 +971,7 @@ class PgStore final : public Store, public StoreRows {
   std::unordered_map<std::string, std::string, SqlHash, std::equal_to<>> statements_;
   std::uint64_t next_statement_ = 1;
   bool in_copy_ = false;
+  bool pipeline_ = true;
   std::vector<const char*> pointers_;
   std::vector<int> lengths_;
 };
