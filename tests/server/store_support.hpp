@@ -142,7 +142,7 @@ class PgRaw {
   PgRaw& operator=(const PgRaw&) = delete;
 
   // Runs `sql` (no parameters: test SQL only); throws with the message.
-  void exec(const std::string& sql) { (void)result(sql); }
+  void exec(const std::string& sql) { PQclear(result(sql)); }
   // First column of the first row as text (empty when no row).
   std::string text(const std::string& sql) {
     PGresult* r = result(sql);
