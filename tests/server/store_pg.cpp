@@ -135,10 +135,10 @@ TEST_CASE("a lost connection fails the call that finds it, and the next call rec
   auto store = db.open();
   const Comment before = add(*store, new_comment("t", "before"));
   PgRaw raw(db.spec());
-  // End every other session on this database (the store's), as a server
-  // restart or a network cut would.
+  // End the store's session (every session of this test but this one), as
+  // a server restart or a network cut would.
   raw.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-           "WHERE datname = current_database() AND application_name = 'comment-server'");
+           "WHERE application_name = '" + db.name() + "' AND pid <> pg_backend_pid()");
   CHECK_THROWS_AS(store->insert({new_comment("t", "lost"), new_comment("t", "lost too")}), StoreError);
   // The next use resets the connection and prepares its statements again.
   const Comment after = add(*store, new_comment("t", "after"));

@@ -206,11 +206,15 @@ class TestDb {
   TestDb& operator=(const TestDb&) = delete;
 
   Engine which() const { return engine_; }
+  // PostgreSQL: the schema's name, also every session's application_name.
+  const std::string& name() const { return schema_; }
   // The --db value: a file path or a libpq URI.
   std::string spec() const {
     if (engine_ == Engine::sqlite) return files_.path();
+    // application_name: a test can find its own sessions among those of
+    // tests running beside it on the same cluster.
     return admin_uri_ + (admin_uri_.find('?') == std::string::npos ? "?" : "&") +
-           "options=-csearch_path%3D" + schema_;
+           "options=-csearch_path%3D" + schema_ + "&application_name=" + schema_;
   }
   std::unique_ptr<comments::server::Store> open() const { return comments::server::open_store(spec()); }
   // A temporary folder for other files of the test.
