@@ -1,11 +1,11 @@
 // prefill_store: fills one thread of a comment-server database with N
-// published comments through the server's own Store (open_sqlite_store +
+// published comments through the server's own Store (open_store +
 // Store::insert), in batches of 10,000 per transaction. This is the fast path
 // the join benchmark uses for "a thread holding 1,000,000 comments": posting a
 // million comments over WebSocket would measure ingest, not join, and writing
 // SQL by hand would bypass the schema (and counters) the server maintains.
 //
-//   prefill_store --db PATH --thread KEY --count N
+//   prefill_store --db PATH|URI --thread KEY --count N
 #include <chrono>
 #include <cstdio>
 #include <exception>
@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "store/sqlite_store.hpp"
+#include "store/open_store.hpp"
 
 namespace {
 
@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
   if (argc % 2 != 1 || db.empty() || thread.empty() || count < 1) return usage();
 
   try {
-    auto store = comments::server::open_sqlite_store(db);
+    auto store = comments::server::open_store(db);
     const auto started = std::chrono::steady_clock::now();
     const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                     std::chrono::system_clock::now().time_since_epoch())

@@ -13,6 +13,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <algorithm>
 #include <functional>
@@ -26,6 +27,8 @@
 #include "http/metrics_listener.hpp"
 #include "store/backup.hpp"
 #include "store/sqlite_store.hpp"
+#include "store/copy_store.hpp"
+#include "store/open_store.hpp"
 #include "store/store_worker.hpp"
 #include "support/config.hpp"
 #include "support/crypto.hpp"
@@ -123,10 +126,10 @@ int run(const Config& config) {
   std::unique_ptr<StoreWorker> worker;
   StartupState state;
   try {
-    worker = std::make_unique<StoreWorker>(open_sqlite_store(config.db_path));
+    worker = std::make_unique<StoreWorker>(open_store(config.db_path));
     state = load_startup_state(*worker);
   } catch (const std::exception& e) {
-    log_error("start-failed", "db=" + log_value(config.db_path) + " error=" + log_value(e.what()));
+    log_error("start-failed", "db=" + log_value(redact_db(config.db_path)) + " error=" + log_value(e.what()));
     return exit_failure;
   }
 
@@ -209,7 +212,7 @@ int run(const Config& config) {
     wait_for_drain();
   });
 
-  log_info("start", "db=" + log_value(config.db_path) + " web=" + log_value(config.web_dir) +
+  log_info("start", "db=" + log_value(redact_db(config.db_path)) + " web=" + log_value(config.web_dir) +
                         " premoderate=" + (config.premoderate ? "yes" : "no") +
                         " rate=" + std::to_string(config.rate_per_minute) +
                         " max_connections=" + std::to_string(config.max_connections) +
@@ -252,6 +255,25 @@ int run_backup(const BackupCommand& command) {
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "comment-server backup: " << e.what() << "\n";
+    return exit_failure;
+  }
+}
+
+// comment-server copy-store: the whole store into an empty one (any engine
+// to any). A SQLite source must exist (opening would create an empty one).
+int copy(const CopyStore& request) {
+  if (!is_postgres_uri(request.from) && !std::filesystem::exists(request.from)) {
+    std::cerr << "comment-server copy-store: --from " << request.from << " does not exist\n";
+    return exit_failure;
+  }
+  try {
+    const CopyCounts n = copy_store(request.from, request.to);
+    std::cout << "copied " << n.comments << " comments, " << n.flags << " flags, " << n.bans << " bans, "
+              << n.filter_words << " filter words, " << n.audit << " audit entries, " << n.secrets
+              << " secrets from " << redact_db(request.from) << " to " << redact_db(request.to) << std::endl;
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "comment-server copy-store: " << e.what() << "\n";
     return exit_failure;
   }
 }
@@ -330,6 +352,7 @@ int main(int argc, char** argv) {
   if (const auto* backup = std::get_if<BackupCommand>(&*command)) return run_backup(*backup);
   if (const auto* restore = std::get_if<RestoreCommand>(&*command)) return run_restore(*restore);
   if (const auto* moderator = std::get_if<ModeratorCommand>(&*command)) return run_moderator(*moderator);
+  if (const auto* request = std::get_if<CopyStore>(&*command)) return copy(*request);
   try {
     return run(std::get<Config>(*command));
   } catch (const std::exception& e) {

@@ -61,6 +61,8 @@ void write_file(const std::filesystem::path& file, std::string_view content);
 
 struct ServerOptions {
   std::filesystem::path db;
+  // When set, --db takes this instead of `db` (a postgresql:// URI).
+  std::string db_uri;
   std::optional<std::filesystem::path> web;
   std::vector<std::string> allow_origins;
   bool premoderate = false;

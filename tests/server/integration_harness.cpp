@@ -126,7 +126,7 @@ CommandResult run_server_command(const std::vector<std::string>& arguments) {
 
 ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options)) {
   std::vector<std::string> args = {COMMENT_SERVER_BINARY, "--port", "0", "--host", "127.0.0.1",
-                                   "--db", options_.db.string(), "--rate",
+                                   "--db", options_.db_uri.empty() ? options_.db.string() : options_.db_uri, "--rate",
                                    std::to_string(options_.rate),
                                    "--max-connections-per-address",
                                    std::to_string(options_.max_connections_per_address),

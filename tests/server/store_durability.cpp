@@ -10,16 +10,15 @@
 
 #include <cstdint>
 
-#include "store/sqlite_store.hpp"
 #include "store_support.hpp"
 
 using namespace comments;
 using namespace comments::server;
 using store_test::new_comment;
-using store_test::TempDb;
+using store_test::TestDb;
 
 TEST_CASE("a committed post survives kill -9 right after the commit") {
-  TempDb tmp;
+  TestDb db;
   int ack_pipe[2];
   REQUIRE(pipe(ack_pipe) == 0);
   const pid_t child = fork();
@@ -30,7 +29,7 @@ TEST_CASE("a committed post survives kill -9 right after the commit") {
     std::unique_ptr<Store> store;
     std::int64_t acked_id = 0;
     try {
-      store = open_sqlite_store(tmp.path());
+      store = db.open();
       auto results = store->insert({new_comment("t", "acked just before the crash")});
       if (results.size() == 1 && results[0]) acked_id = results[0]->id;
     } catch (...) {
@@ -50,7 +49,7 @@ TEST_CASE("a committed post survives kill -9 right after the commit") {
   REQUIRE(got == static_cast<ssize_t>(sizeof acked_id));
   CHECK(WIFSIGNALED(status));
 
-  auto store = open_sqlite_store(tmp.path());
+  auto store = db.open();
   const auto found = store->find(acked_id);
   REQUIRE(found);
   CHECK(found->body == "acked just before the crash");

@@ -4,17 +4,16 @@
 
 #include <vector>
 
-#include "store/sqlite_store.hpp"
 #include "store_support.hpp"
 
 using namespace comments;
 using namespace comments::server;
 using store_test::new_comment;
-using store_test::TempDb;
+using store_test::TestDb;
 
 TEST_CASE("latest and page on a thread with 200,000 comments") {
-  TempDb tmp;
-  auto store = open_sqlite_store(tmp.path());
+  TestDb db;
+  auto store = db.open();
   constexpr int total = 200'000;
   constexpr int batch_size = 20'000;
 

@@ -1,8 +1,19 @@
 // Helpers shared by the store tests: a database file in a fresh temporary
-// folder (removed afterwards, -wal and -shm included) and builders for posts.
+// folder (removed afterwards, -wal and -shm included), TestDb (a fresh empty
+// database of the engine under test: SQLite or PostgreSQL, chosen by the
+// environment, see engine()) and builders for posts.
 #pragma once
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <fstream>
+#include <string_view>
+#include <vector>
+#include <memory>
+#include <sstream>
 
 #include <cstdint>
 #include <cstdlib>
@@ -12,6 +23,7 @@
 #include <string>
 #include <system_error>
 
+#include "store/open_store.hpp"
 #include "store/store.hpp"
 
 namespace store_test {
@@ -75,6 +87,167 @@ class RawDb {
 
  private:
   sqlite3* db_ = nullptr;
+};
+
+// ---- The engine under test -------------------------------------------------
+//
+// COMMENTS_TEST_STORE=pg runs the engine-neutral store tests on PostgreSQL
+// (ctest's store_tests_pg), anything else (or unset) on SQLite. The
+// PostgreSQL cluster is named by COMMENTS_TEST_PG_URI (a libpq URI of a
+// database whose user may CREATE DATABASE), or by COMMENTS_TEST_PG_DIR, the
+// folder where tests/services/postgres.sh wrote `uri`. Missing either is a
+// failure, not a skip.
+enum class Engine { sqlite, pg };
+
+inline Engine engine() {
+  const char* name = std::getenv("COMMENTS_TEST_STORE");
+  return name && std::string_view(name) == "pg" ? Engine::pg : Engine::sqlite;
+}
+
+inline std::string pg_admin_uri() {
+  if (const char* uri = std::getenv("COMMENTS_TEST_PG_URI"); uri && *uri) return uri;
+  if (const char* dir = std::getenv("COMMENTS_TEST_PG_DIR"); dir && *dir) {
+    std::ifstream file(std::filesystem::path(dir) / "uri");
+    std::string uri;
+    if (file && std::getline(file, uri) && !uri.empty()) return uri;
+    throw std::runtime_error(std::string("no PostgreSQL URI in ") + dir +
+                             "/uri: did the postgres fixture (tests/services/postgres.sh start) run?");
+  }
+  throw std::runtime_error("PostgreSQL tests need COMMENTS_TEST_PG_URI or COMMENTS_TEST_PG_DIR (run them through ctest)");
+}
+
+// `uri` with its database name replaced by `database`.
+inline std::string pg_uri_with_database(const std::string& uri, const std::string& database) {
+  const std::size_t start = uri.find("://") + 3;
+  const std::size_t query = uri.find('?', start);
+  const std::size_t slash = uri.find('/', start);
+  const std::size_t path_end = query == std::string::npos ? uri.size() : query;
+  const std::size_t path_start = slash != std::string::npos && slash < path_end ? slash : path_end;
+  return uri.substr(0, path_start) + "/" + database + uri.substr(path_end);
+}
+
+// A raw libpq connection, for checks the Store interface does not offer.
+class PgRaw {
+ public:
+  explicit PgRaw(const std::string& uri) : conn_(PQconnectdb(uri.c_str())) {
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      const std::string message = PQerrorMessage(conn_);
+      PQfinish(conn_);
+      throw std::runtime_error("cannot connect to PostgreSQL: " + message);
+    }
+    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);  // DROP … CASCADE lists what went
+  }
+  ~PgRaw() { PQfinish(conn_); }
+  PgRaw(const PgRaw&) = delete;
+  PgRaw& operator=(const PgRaw&) = delete;
+
+  // Runs `sql` (no parameters: test SQL only); throws with the message.
+  void exec(const std::string& sql) { PQclear(result(sql)); }
+  // First column of the first row as text (empty when no row).
+  std::string text(const std::string& sql) {
+    PGresult* r = result(sql);
+    std::string value = PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "";
+    PQclear(r);
+    return value;
+  }
+  // Every row's first column.
+  std::vector<std::string> column(const std::string& sql) {
+    PGresult* r = result(sql);
+    std::vector<std::string> values;
+    for (int i = 0; i < PQntuples(r); ++i) values.emplace_back(PQgetvalue(r, i, 0));
+    PQclear(r);
+    return values;
+  }
+  PGconn* get() const { return conn_; }
+
+ private:
+  PGresult* result(const std::string& sql) {
+    PGresult* r = PQexec(conn_, sql.c_str());
+    const ExecStatusType status = PQresultStatus(r);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+      const std::string message = PQresultErrorMessage(r);
+      PQclear(r);
+      throw std::runtime_error(sql + ": " + message);
+    }
+    if (status == PGRES_COMMAND_OK) {
+      PQclear(r);
+      return PQmakeEmptyPGresult(conn_, PGRES_TUPLES_OK);
+    }
+    return r;
+  }
+  PGconn* conn_;
+};
+
+// A fresh, empty database of the engine under test (or of `which`), gone
+// afterwards: a file in a temporary folder, or on PostgreSQL a schema of its
+// own, selected by the URI's options=-csearch_path=… (a CREATE DATABASE per
+// test costs a second; a schema is what the store sees as its database).
+class TestDb {
+ public:
+  explicit TestDb(Engine which = engine()) : engine_(which) {
+    if (engine_ == Engine::pg) {
+      admin_uri_ = pg_admin_uri();
+      static std::atomic<int> counter{0};
+      schema_ = "comments_test_" + std::to_string(getpid()) + "_" + std::to_string(++counter);
+      PgRaw admin(admin_uri_);
+      admin.exec("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE");
+      admin.exec("CREATE SCHEMA " + schema_);
+    }
+  }
+  ~TestDb() {
+    if (engine_ == Engine::pg) {
+      try {
+        PgRaw(admin_uri_).exec("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE");
+      } catch (...) {
+      }
+    }
+  }
+  TestDb(const TestDb&) = delete;
+  TestDb& operator=(const TestDb&) = delete;
+
+  Engine which() const { return engine_; }
+  // PostgreSQL: the schema's name, also every session's application_name.
+  const std::string& name() const { return schema_; }
+  // The --db value: a file path or a libpq URI.
+  std::string spec() const {
+    if (engine_ == Engine::sqlite) return files_.path();
+    // application_name: a test can find its own sessions among those of
+    // tests running beside it on the same cluster.
+    return admin_uri_ + (admin_uri_.find('?') == std::string::npos ? "?" : "&") +
+           "options=-csearch_path%3D" + schema_ + "&application_name=" + schema_;
+  }
+  std::unique_ptr<comments::server::Store> open() const { return comments::server::open_store(spec()); }
+  // A temporary folder for other files of the test.
+  const std::filesystem::path& dir() const { return files_.dir(); }
+
+  // Test SQL on a second connection.
+  void exec(const std::string& sql) const {
+    if (engine_ == Engine::pg) PgRaw(spec()).exec(sql);
+    else RawDb(spec()).exec(sql);
+  }
+  std::string text(const std::string& sql) const {
+    if (engine_ == Engine::pg) return PgRaw(spec()).text(sql);
+    return RawDb(spec()).text(sql);
+  }
+
+  // From now on, inserting a comment whose body is `body` fails inside the
+  // engine (as a full disk would), with the message "injected failure".
+  void inject_insert_failure(const std::string& body) const {
+    if (engine_ == Engine::pg) {
+      exec("CREATE FUNCTION inject_failure() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+           "IF NEW.body = '" + body + "' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$");
+      exec("CREATE TRIGGER inject_failure BEFORE INSERT ON comments FOR EACH ROW EXECUTE FUNCTION inject_failure()");
+    } else {
+      exec("CREATE TRIGGER inject_failure BEFORE INSERT ON comments WHEN NEW.body = '" + body +
+           "' BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+    }
+  }
+
+ private:
+  Engine engine_;
+  TempDb files_;
+  std::string admin_uri_;
+  std::string schema_;
 };
 
 inline comments::server::NewComment new_comment(

@@ -11,7 +11,6 @@
 #include <thread>
 #include <vector>
 
-#include "store/sqlite_store.hpp"
 #include "failing_store.hpp"
 #include "store_support.hpp"
 
@@ -19,8 +18,7 @@ using namespace comments;
 using namespace comments::server;
 using store_test::FailingStore;
 using store_test::new_comment;
-using store_test::RawDb;
-using store_test::TempDb;
+using store_test::TestDb;
 
 namespace {
 
@@ -28,8 +26,8 @@ namespace {
 }  // namespace
 
 TEST_CASE("a post is committed before its callback and before later jobs") {
-  TempDb tmp;
-  StoreWorker worker(open_sqlite_store(tmp.path()));
+  TestDb db;
+  StoreWorker worker(db.open());
   std::promise<PostOutcome> outcome;
   worker.post(new_comment("t", "你好"), [&](PostOutcome o) { outcome.set_value(std::move(o)); });
   std::promise<std::int64_t> count_seen_by_job;
@@ -46,8 +44,8 @@ TEST_CASE("a post is committed before its callback and before later jobs") {
 }
 
 TEST_CASE("a post whose parent is elsewhere is answered, not failed") {
-  TempDb tmp;
-  StoreWorker worker(open_sqlite_store(tmp.path()));
+  TestDb db;
+  StoreWorker worker(db.open());
   std::promise<PostOutcome> outcome;
   worker.post(new_comment("t", "orphan", 12345), [&](PostOutcome o) { outcome.set_value(std::move(o)); });
   const PostOutcome o = outcome.get_future().get();
@@ -56,8 +54,8 @@ TEST_CASE("a post whose parent is elsewhere is answered, not failed") {
 }
 
 TEST_CASE("posts queued while the worker is busy share one group commit") {
-  TempDb tmp;
-  StoreWorker worker(open_sqlite_store(tmp.path()));
+  TestDb db;
+  StoreWorker worker(db.open());
 
   // Hold the worker inside a job until every poster has queued its posts.
   std::promise<void> job_started;
@@ -100,12 +98,12 @@ TEST_CASE("posts queued while the worker is busy share one group commit") {
   const StoreWorker::Stats stats = worker.stats();
   CHECK(stats.posts == posters * posts_each);
   CHECK(stats.batches == 1);  // all 200 were waiting when the job returned
-  CHECK(open_sqlite_store(tmp.path())->published_count("busy") == posters * posts_each);
+  CHECK(db.open()->published_count("busy") == posters * posts_each);
 }
 
 TEST_CASE("batches queued in one round share a commit and each gets its own outcomes, in order") {
-  TempDb tmp;
-  StoreWorker worker(open_sqlite_store(tmp.path()));
+  TestDb db;
+  StoreWorker worker(db.open());
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
   worker.run([&](Store&) { released.wait(); });  // holds the worker until both are queued
@@ -137,8 +135,8 @@ TEST_CASE("batches queued in one round share a commit and each gets its own outc
 }
 
 TEST_CASE("a store that throws makes every post of the batch fail, and the worker goes on") {
-  TempDb tmp;
-  StoreWorker worker(std::make_unique<FailingStore>(open_sqlite_store(tmp.path())));
+  TestDb db;
+  StoreWorker worker(std::make_unique<FailingStore>(db.open()));
   std::promise<PostOutcome> outcome;
   worker.post(new_comment("t", "lost?"), [&](PostOutcome o) { outcome.set_value(std::move(o)); });
   const PostOutcome o = outcome.get_future().get();
@@ -155,12 +153,10 @@ TEST_CASE("a store that throws makes every post of the batch fail, and the worke
   CHECK(worker.stats().batches == 0);
 }
 
-TEST_CASE("a real SQLite failure reaches the callbacks and nothing of the batch is stored") {
-  TempDb tmp;
-  StoreWorker worker(open_sqlite_store(tmp.path()));
-  RawDb(tmp.path()).exec(
-      "CREATE TRIGGER inject_failure BEFORE INSERT ON comments WHEN NEW.body = 'boom' "
-      "BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+TEST_CASE("a real engine failure reaches the callbacks and nothing of the batch is stored") {
+  TestDb db;
+  StoreWorker worker(db.open());
+  db.inject_insert_failure("boom");
 
   // Queue both while the worker is held inside a job it has already taken, so
   // they share the next batch (a job still queued could be taken together
@@ -190,8 +186,8 @@ TEST_CASE("a real SQLite failure reaches the callbacks and nothing of the batch 
 }
 
 TEST_CASE("stop finishes everything queued; later posts fail at once") {
-  TempDb tmp;
-  StoreWorker worker(open_sqlite_store(tmp.path()));
+  TestDb db;
+  StoreWorker worker(db.open());
   std::atomic<int> answered{0};
   std::atomic<int> jobs_run{0};
   for (int i = 0; i < 100; ++i) {
@@ -210,5 +206,5 @@ TEST_CASE("stop finishes everything queued; later posts fail at once") {
   worker.post(new_comment("t", "too late"), [&](PostOutcome o) { failed_at_once = o.failed; });
   CHECK(failed_at_once);
   worker.stop();  // idempotent
-  CHECK(open_sqlite_store(tmp.path())->published_count("t") == 100);
+  CHECK(db.open()->published_count("t") == 100);
 }

@@ -203,3 +203,24 @@ TEST_CASE("config: limits per client have documented defaults, take 0 for no lim
     CHECK(usage_text().find(option) != std::string::npos);
   }
 }
+
+TEST_CASE("--db takes a PostgreSQL URI as it is") {
+  const auto result = parse({"--port", "0", "--db", "postgresql://app:pw@db.example/comments?sslmode=require"});
+  CHECK(config_of(result).db_path == "postgresql://app:pw@db.example/comments?sslmode=require");
+}
+
+TEST_CASE("copy-store --from DB --to DB") {
+  const auto result = parse({"copy-store", "--from", "/var/lib/c.db", "--to=postgres://h/db"});
+  REQUIRE(result.ok());
+  REQUIRE(std::holds_alternative<CopyStore>(*result));
+  CHECK(std::get<CopyStore>(*result).from == "/var/lib/c.db");
+  CHECK(std::get<CopyStore>(*result).to == "postgres://h/db");
+  CHECK(shows_help(parse({"copy-store", "--help"})));
+  CHECK(usage_error({"copy-store", "--from", "a.db"}).id == ErrorId::option_required);
+  CHECK(usage_error({"copy-store", "--to", "b.db"}).id == ErrorId::option_required);
+  CHECK(usage_error({"copy-store", "--from", "a.db", "--to"}).id == ErrorId::option_value_missing);
+  CHECK(usage_error({"copy-store", "--from", "a.db", "--to", "b.db", "--port", "1"}).id == ErrorId::option_unknown);
+  CHECK(usage_error({"copy-store", "--from", "a.db", "--to", "a.db"}).id == ErrorId::option_value_invalid);
+  // Elsewhere than first, it is not a subcommand.
+  CHECK(usage_error({"--port", "0", "copy-store"}).id == ErrorId::option_unknown);
+}

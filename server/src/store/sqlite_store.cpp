@@ -17,6 +17,7 @@
 
 #include "comments/limits.hpp"
 #include "comments/text.hpp"
+#include "store/store_rows.hpp"
 #include "support/crypto.hpp"
 
 namespace comments::server {
@@ -314,7 +315,7 @@ struct SqlHash {
   }
 };
 
-class SqliteStore final : public Store {
+class SqliteStore final : public Store, public StoreRows {
  public:
   explicit SqliteStore(const std::string& path) {
     sqlite3* raw = nullptr;
@@ -417,6 +418,18 @@ class SqliteStore final : public Store {
 
   std::vector<Comment> page(std::string_view thread, std::int64_t before, int limit) override {
     return page_before(thread, before, limit);
+  }
+
+  std::vector<Comment> after(std::string_view thread, std::int64_t after_id, int limit) override {
+    std::vector<Comment> comments;
+    if (limit <= 0) return comments;
+    Query q(statement(std::string("SELECT ") + comment_columns +
+                      " FROM comments INDEXED BY comments_thread_status"
+                      " WHERE thread = ? AND status = 0 AND id > ?"
+                      " ORDER BY id LIMIT ?"));
+    q.bind(1, thread).bind(2, after_id).bind(3, static_cast<std::int64_t>(limit));
+    while (q.step()) comments.push_back(read_comment(q));
+    return comments;
   }
 
   std::optional<Comment> find(std::int64_t id) override {
@@ -548,15 +561,7 @@ class SqliteStore final : public Store {
   void save_filters(const FilterLists& lists) override {
     Transaction transaction(*this);
     Query(statement("DELETE FROM filter_words")).run();
-    auto save = [this](std::string_view list, const std::vector<std::string>& words) {
-      std::int64_t position = 0;
-      for (const std::string& word : words) {
-        Query q(statement("INSERT INTO filter_words (list, position, word) VALUES (?, ?, ?)"));
-        q.bind(1, list).bind(2, position++).bind(3, word).run();
-      }
-    };
-    save("banned", lists.banned);
-    save("suspect", lists.suspect);
+    write_filters(lists);
     transaction.commit();
   }
 
@@ -585,17 +590,7 @@ class SqliteStore final : public Store {
     int index = 0;
     if (before) q.bind(++index, *before);
     q.bind(++index, static_cast<std::int64_t>(limit));
-    while (q.step()) {
-      AuditEntry e;
-      e.id = q.int64(0);
-      e.at = q.int64(1);
-      e.action = q.text(2);
-      if (!q.is_null(3)) e.comment = q.int64(3);
-      e.thread = q.text(4);
-      e.moderator = q.text(5);
-      e.detail = q.text(6);
-      entries.push_back(std::move(e));
-    }
+    while (q.step()) entries.push_back(read_audit(q));
     return entries;
   }
 
@@ -622,7 +617,153 @@ class SqliteStore final : public Store {
     return value;
   }
 
+
+  // ---- StoreRows (copy-store) -----------------------------------------------
+
+  bool holds_rows() override {
+    Query q(statement(
+        "SELECT EXISTS (SELECT 1 FROM comments) OR EXISTS (SELECT 1 FROM flags)"
+        " OR EXISTS (SELECT 1 FROM bans) OR EXISTS (SELECT 1 FROM filter_words)"
+        " OR EXISTS (SELECT 1 FROM audit) OR EXISTS (SELECT 1 FROM secrets)"
+        " OR EXISTS (SELECT 1 FROM thread_counts)"));
+    return q.step() && q.int64(0) != 0;
+  }
+
+  std::vector<StoredComment> comments_after(std::int64_t after_id, int limit) override {
+    std::vector<StoredComment> rows;
+    Query q(statement(std::string("SELECT ") + comment_columns +
+                      ", poster FROM comments WHERE id > ? ORDER BY id LIMIT ?"));
+    q.bind(1, after_id).bind(2, static_cast<std::int64_t>(limit));
+    while (q.step()) rows.push_back({read_comment(q), q.text(9)});
+    return rows;
+  }
+
+  std::vector<AuditEntry> audit_after(std::int64_t after_id, int limit) override {
+    std::vector<AuditEntry> entries;
+    Query q(statement("SELECT id, at, action, comment, thread, moderator, detail FROM audit"
+                      " WHERE id > ? ORDER BY id LIMIT ?"));
+    q.bind(1, after_id).bind(2, static_cast<std::int64_t>(limit));
+    while (q.step()) entries.push_back(read_audit(q));
+    return entries;
+  }
+
+  std::vector<FlagRow> all_flags() override {
+    std::vector<FlagRow> rows;
+    Query q(statement("SELECT comment_id, flagger, reason, at FROM flags ORDER BY comment_id, flagger"));
+    while (q.step()) rows.push_back({q.int64(0), q.text(1), q.text(2), q.int64(3)});
+    return rows;
+  }
+
+  std::vector<BanRow> all_bans() override {
+    std::vector<BanRow> rows;
+    Query q(statement("SELECT poster, at FROM bans ORDER BY poster"));
+    while (q.step()) rows.push_back({q.text(0), q.int64(1)});
+    return rows;
+  }
+
+  std::vector<SecretRow> all_secrets() override {
+    std::vector<SecretRow> rows;
+    Query q(statement("SELECT name, value FROM secrets ORDER BY name"));
+    while (q.step()) rows.push_back({q.text(0), q.blob(1)});
+    return rows;
+  }
+
+  void begin_copy() override {
+    Query(statement("BEGIN IMMEDIATE")).run();
+    in_copy_ = true;
+  }
+
+  void put_comments(const std::vector<StoredComment>& rows) override {
+    for (const StoredComment& row : rows) {
+      const Comment& c = row.comment;
+      Query q(statement(
+          "INSERT INTO comments (id, thread, parent, author, body, created, status, pinned, flags, poster) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      q.bind(1, c.id)
+          .bind(2, c.thread)
+          .bind(3, c.parent)
+          .bind(4, c.author)
+          .bind(5, c.body)
+          .bind(6, c.created)
+          .bind(7, status_code(c.status))
+          .bind(8, std::int64_t{c.pinned ? 1 : 0})
+          .bind(9, std::int64_t{c.flags})
+          .bind(10, row.poster)
+          .run();
+    }
+  }
+
+  void put_audit(const std::vector<AuditEntry>& rows) override {
+    for (const AuditEntry& e : rows) {
+      Query q(statement(
+          "INSERT INTO audit (id, at, action, comment, thread, moderator, detail) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+      q.bind(1, e.id).bind(2, e.at).bind(3, e.action).bind(4, e.comment).bind(5, e.thread).bind(6, e.moderator);
+      q.bind(7, e.detail).run();
+    }
+  }
+
+  void put_flags(const std::vector<FlagRow>& rows) override {
+    for (const FlagRow& f : rows) {
+      Query q(statement("INSERT INTO flags (comment_id, flagger, reason, at) VALUES (?, ?, ?, ?)"));
+      q.bind(1, f.comment_id).bind(2, f.flagger).bind(3, f.reason).bind(4, f.at).run();
+    }
+  }
+
+  void put_bans(const std::vector<BanRow>& rows) override {
+    for (const BanRow& b : rows) {
+      Query q(statement("INSERT INTO bans (poster, at) VALUES (?, ?)"));
+      q.bind(1, b.poster).bind(2, b.at).run();
+    }
+  }
+
+  void put_secrets(const std::vector<SecretRow>& rows) override {
+    for (const SecretRow& s : rows) {
+      Query q(statement("INSERT INTO secrets (name, value) VALUES (?, ?)"));
+      q.bind(1, s.name).bind_blob(2, s.value).run();
+    }
+  }
+
+  void put_filters(const FilterLists& lists) override { write_filters(lists); }
+
+  // AUTOINCREMENT continues after the largest id ever inserted (kept in
+  // sqlite_sequence), so inserting the copied ids is all it needs.
+  void finish_copy() override {
+    Query(statement("COMMIT")).run();
+    in_copy_ = false;
+  }
+
+  void abort_copy() noexcept override {
+    if (in_copy_) rollback();
+    in_copy_ = false;
+  }
+
  private:
+  static AuditEntry read_audit(const Query& q) {
+    AuditEntry e;
+    e.id = q.int64(0);
+    e.at = q.int64(1);
+    e.action = q.text(2);
+    if (!q.is_null(3)) e.comment = q.int64(3);
+    e.thread = q.text(4);
+    e.moderator = q.text(5);
+    e.detail = q.text(6);
+    return e;
+  }
+
+  void write_filters(const FilterLists& lists) {
+    auto save = [this](std::string_view list, const std::vector<std::string>& words) {
+      std::int64_t position = 0;
+      for (const std::string& word : words) {
+        Query q(statement("INSERT INTO filter_words (list, position, word) VALUES (?, ?, ?)"));
+        q.bind(1, list).bind(2, position++).bind(3, word).run();
+      }
+    };
+    save("banned", lists.banned);
+    save("suspect", lists.suspect);
+  }
+
+  bool in_copy_ = false;
+
   // BEGIN IMMEDIATE takes the write lock up front, so a transaction never
   // fails half-way with SQLITE_BUSY on its first write. Anything not
   // committed is rolled back when the object goes away (also on throw).

@@ -152,13 +152,37 @@ Result<CommandLine> parse_moderator(const std::vector<std::string>& args) {
   return CommandLine{std::move(command)};
 }
 
+Result<CommandLine> parse_copy_store(const std::vector<std::string>& args) {
+  CopyStore command;
+  for (OptionReader r(args, 1); !r.done(); r.advance()) {
+    r.next();
+    if (r.name() == "--help" || r.name() == "-h") return help_requested();
+    if (r.name() == "--from" || r.name() == "--to") {
+      auto v = r.value("a database (a SQLite path or a postgresql:// URI)");
+      if (!v) return v.error();
+      (r.name() == "--from" ? command.from : command.to) = *v;
+    } else {
+      return unknown_argument(r.raw(), "copy-store");
+    }
+  }
+  if (command.from.empty()) return Error{ErrorId::option_required, "copy-store needs --from DB"};
+  if (command.to.empty()) return Error{ErrorId::option_required, "copy-store needs --to DB"};
+  if (command.from == command.to) {
+    return Error{ErrorId::option_value_invalid, "copy-store: --from and --to are the same database"};
+  }
+  return CommandLine{std::move(command)};
+}
+
 }  // namespace
 
 std::string usage_text() {
   return R"(Usage: comment-server --port P --db PATH [options]
 
   --port P               TCP port to listen on (0 picks a free one)
-  --db PATH              SQLite database file (created when missing)
+  --db PATH|URI          SQLite database file (created when missing), or a PostgreSQL
+                         connection URI postgresql://USER[:PASSWORD]@HOST[:PORT]/DB
+                         (also postgres://; the password may instead come from
+                         PGPASSWORD or ~/.pgpass); the schema is created or migrated
   --host ADDR            address to bind (default 127.0.0.1; 0.0.0.0 or :: for all)
   --web DIR              folder of static files to serve (default: the build's web folder)
   --allow-origin O       also accept WebSocket upgrades from origin O (repeatable;
@@ -204,6 +228,11 @@ Subcommands:
       creates NAME's token, prints it once, stores only its SHA-256 in FILE
   comment-server moderator revoke NAME --file FILE
   comment-server moderator list --file FILE
+  comment-server copy-store --from DB --to DB
+      copies every comment (ids kept), flag, ban, filter list, audit entry and
+      secret (the address-hash key) from one store into an EMPTY one, in one
+      transaction: e.g. --from /var/lib/comments/comments.db --to postgresql://...
+      Stop the server on --from first.
 )";
 }
 
@@ -213,6 +242,7 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args,
     if (args[0] == "backup") return parse_backup(args);
     if (args[0] == "restore") return parse_restore(args);
     if (args[0] == "moderator") return parse_moderator(args);
+    if (args[0] == "copy-store") return parse_copy_store(args);
   }
   Config config;
   config.web_dir = default_web_dir;
@@ -261,7 +291,7 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args,
       have_port = true;
     } else if (name == "--db") {
       const auto v = value();
-      if (!v || v->empty()) return missing("--db needs a file path");
+      if (!v || v->empty()) return missing("--db needs a file path or a postgresql:// URI");
       config.db_path = *v;
       have_db = true;
     } else if (name == "--host") {

@@ -54,12 +54,19 @@ struct ModeratorCommand {
   std::string name;  // empty for list
   std::string file;
 };
-using CommandLine = std::variant<Config, ShowHelp, BackupCommand, RestoreCommand, ModeratorCommand>;
+// comment-server copy-store --from DB --to DB (copy a whole store into an
+// empty one, any engine to any: store/copy_store.hpp).
+struct CopyStore {
+  std::string from;
+  std::string to;
+};
+using CommandLine =
+    std::variant<Config, ShowHelp, BackupCommand, RestoreCommand, ModeratorCommand, CopyStore>;
 
 // `args` excludes the program name. Accepts `--opt value` and `--opt=value`.
 // Running the server: --port and --db are required. Never accepts the
-// moderator token itself. A first argument `backup`, `restore` or
-// `moderator` selects that subcommand and its own options (--help works in
+// moderator token itself. A first argument `backup`, `restore`,
+// `moderator` or `copy-store` selects that subcommand and its own options (--help works in
 // each). Fails with an option_* id (4xx) and one sentence naming the bad
 // argument.
 Result<CommandLine> parse_command_line(const std::vector<std::string>& args,

@@ -1,0 +1,423 @@
+// Both engines through the Store interface: every case here runs on SQLite
+// (ctest store_tests_sqlite) and on PostgreSQL (store_tests_pg), each on a
+// fresh empty database (store_support.hpp, TestDb).
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "store_support.hpp"
+
+using namespace comments;
+using namespace comments::server;
+using store_test::add;
+using store_test::new_comment;
+using store_test::TestDb;
+
+namespace {
+
+std::vector<std::int64_t> ids_of(const std::vector<Comment>& comments) {
+  std::vector<std::int64_t> ids;
+  for (const Comment& c : comments) ids.push_back(c.id);
+  return ids;
+}
+
+QueueQuery queue_of(QueueStatus status) {
+  QueueQuery q;
+  q.status = status;
+  q.limit = 100;
+  return q;
+}
+
+}  // namespace
+
+TEST_CASE("reopening keeps every kind of data") {
+  TestDb db;
+  Comment first;
+  std::string key;
+  {
+    auto store = db.open();
+    first = add(*store, new_comment("t", "第一条评论"));
+    add(*store, new_comment("t", "reply", first.id));
+    store->ban("bad-poster", 5);
+    store->save_filters(FilterLists{{"敏感词"}, {"spam"}});
+    AuditEntry entry;
+    entry.at = 7;
+    entry.action = "pin";
+    entry.comment = first.id;
+    entry.thread = "t";
+    entry.moderator = "m1";
+    entry.detail = "pinned";
+    store->append_audit(entry);
+    key = store->secret("address-key", 32);
+    store->moderate(first.id, ModerateAction::pin);
+  }
+  auto store = db.open();
+  auto found = store->find(first.id);
+  REQUIRE(found);
+  CHECK(found->body == "第一条评论");
+  CHECK(found->pinned);
+  CHECK(store->published_count("t") == 2);
+  CHECK(store->latest("t", 10).newest.size() == 2);
+  CHECK(store->bans() == std::vector<std::string>{"bad-poster"});
+  CHECK(store->load_filters().banned == std::vector<std::string>{"敏感词"});
+  CHECK(store->audit(std::nullopt, 10).size() == 1);
+  CHECK(store->secret("address-key", 32) == key);
+  // ids keep increasing across restarts
+  CHECK(add(*store, new_comment("t", "after restart")).id > first.id + 1);
+}
+
+TEST_CASE("insert stores a batch in order and checks parents per item") {
+  TestDb db;
+  auto store = db.open();
+  const Comment root = add(*store, new_comment("a", "root"));
+  const Comment other = add(*store, new_comment("b", "other thread"));
+
+  auto results = store->insert({
+      new_comment("a", "ok reply", root.id),
+      new_comment("a", "parent in another thread", other.id),
+      new_comment("a", "parent missing", 999999),
+      new_comment("a", "held", std::nullopt, Status::pending, "Alice", "p2"),
+  });
+  REQUIRE(results.size() == 4);
+  REQUIRE(results[0]);
+  CHECK(results[0]->parent == root.id);
+  CHECK(results[0]->id > other.id);
+  CHECK_FALSE(results[1]);
+  CHECK_FALSE(results[2]);
+  REQUIRE(results[3]);
+  CHECK(results[3]->id > results[0]->id);
+  CHECK(results[3]->status == Status::pending);
+
+  // What insert returned is what is stored.
+  CHECK(store->find(results[0]->id) == results[0]);
+  CHECK(store->find(results[3]->id) == results[3]);
+  CHECK(store->poster_of(results[3]->id) == "p2");
+  // Refused items are not stored: only root, ok reply and the pending post are in thread a.
+  CHECK(store->queue([] {
+              QueueQuery q = queue_of(QueueStatus::all);
+              q.thread = "a";
+              return q;
+            }())
+            .size() == 3);
+  CHECK(store->published_count("a") == 2);
+
+  SUBCASE("a parent stored earlier in the same batch counts") {
+    // ids are assigned in batch order, so the first item's id is the next one.
+    const std::int64_t next = results[3]->id + 1;
+    auto chained = store->insert({new_comment("a", "parent"), new_comment("a", "child", next)});
+    REQUIRE(chained[0]);
+    CHECK(chained[0]->id == next);
+    REQUIRE(chained[1]);
+    CHECK(chained[1]->parent == next);
+  }
+  SUBCASE("an empty batch is fine") { CHECK(store->insert({}).empty()); }
+}
+
+TEST_CASE("latest gives the newest published, the pinned and the total") {
+  TestDb db;
+  auto store = db.open();
+  std::vector<Comment> published;
+  for (int i = 0; i < 12; ++i) {
+    published.push_back(add(*store, new_comment("t", "c" + std::to_string(i))));
+    add(*store, new_comment("t", "pending", std::nullopt, Status::pending));
+    add(*store, new_comment("other", "elsewhere"));
+  }
+  // Pin 7 published ones (the oldest seven) and one pending one.
+  for (int i = 0; i < 7; ++i) store->moderate(published[static_cast<std::size_t>(i)].id, ModerateAction::pin);
+  const auto held = store->queue(queue_of(QueueStatus::pending));
+  store->moderate(held.front().id, ModerateAction::pin);
+
+  const ThreadSnapshot snap = store->latest("t", 5);
+  CHECK(snap.total == 12);
+  CHECK(ids_of(snap.newest) == std::vector<std::int64_t>{published[11].id, published[10].id, published[9].id,
+                                                          published[8].id, published[7].id});
+  // At most five pinned, newest first, published only.
+  CHECK(ids_of(snap.pinned) == std::vector<std::int64_t>{published[6].id, published[5].id, published[4].id,
+                                                          published[3].id, published[2].id});
+  CHECK(std::all_of(snap.pinned.begin(), snap.pinned.end(), [](const Comment& c) { return c.pinned; }));
+
+  CHECK(store->latest("nobody-here", 10).total == 0);
+  CHECK(store->latest("nobody-here", 10).newest.empty());
+  CHECK(store->latest("t", 0).newest.empty());
+}
+
+TEST_CASE("page walks back through published comments") {
+  TestDb db;
+  auto store = db.open();
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 10; ++i) {
+    ids.push_back(add(*store, new_comment("t", "c")).id);
+    add(*store, new_comment("t", "hidden", std::nullopt, Status::rejected));
+  }
+  CHECK(ids_of(store->page("t", ids[5], 3)) == std::vector<std::int64_t>{ids[4], ids[3], ids[2]});
+  CHECK(ids_of(store->page("t", ids[1], 10)) == std::vector<std::int64_t>{ids[0]});
+  CHECK(store->page("t", ids[0], 10).empty());
+  CHECK(store->page("other", ids[9] + 1, 10).empty());
+}
+
+TEST_CASE("after walks forward through published comments, oldest first") {
+  TestDb db;
+  auto store = db.open();
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 10; ++i) {
+    ids.push_back(add(*store, new_comment("t", "c" + std::to_string(i))).id);
+    add(*store, new_comment("t", "held", std::nullopt, Status::pending));
+    add(*store, new_comment("elsewhere", "other thread"));
+  }
+  CHECK(ids_of(store->after("t", ids[5], 3)) == std::vector<std::int64_t>{ids[6], ids[7], ids[8]});
+  CHECK(ids_of(store->after("t", 0, 2)) == std::vector<std::int64_t>{ids[0], ids[1]});
+  CHECK(ids_of(store->after("t", ids[8], 10)) == std::vector<std::int64_t>{ids[9]});
+  CHECK(store->after("t", ids[9], 10).empty());
+  CHECK(store->after("t", 0, 0).empty());
+  CHECK(store->after("nobody", 0, 10).empty());
+  // A comment that stops being published leaves the catch-up; one that is
+  // approved later shows up at its own (older) id.
+  store->moderate(ids[7], ModerateAction::remove);
+  CHECK(ids_of(store->after("t", ids[5], 3)) == std::vector<std::int64_t>{ids[6], ids[8], ids[9]});
+  const auto held = store->queue(queue_of(QueueStatus::pending));
+  REQUIRE_FALSE(held.empty());
+  const std::int64_t approved = held.back().id;  // the oldest held one, after ids[0]
+  store->moderate(approved, ModerateAction::approve);
+  CHECK(ids_of(store->after("t", ids[0], 2)) == std::vector<std::int64_t>{approved, ids[1]});
+}
+
+TEST_CASE("moderate applies each action and keeps the published count") {
+  TestDb db;
+  auto store = db.open();
+  const Comment held = add(*store, new_comment("t", "held", std::nullopt, Status::pending));
+  CHECK(store->published_count("t") == 0);
+
+  auto approved = store->moderate(held.id, ModerateAction::approve);
+  REQUIRE(approved);
+  CHECK(approved->before.status == Status::pending);
+  CHECK(approved->after.status == Status::published);
+  CHECK(store->published_count("t") == 1);
+
+  auto pinned = store->moderate(held.id, ModerateAction::pin);
+  REQUIRE(pinned);
+  CHECK_FALSE(pinned->before.pinned);
+  CHECK(pinned->after.pinned);
+  CHECK(store->moderate(held.id, ModerateAction::unpin)->after.pinned == false);
+
+  auto rejected = store->moderate(held.id, ModerateAction::reject);
+  REQUIRE(rejected);
+  CHECK(rejected->after.status == Status::rejected);
+  CHECK(store->published_count("t") == 0);
+  // Rejecting again changes nothing and the count stays right.
+  store->moderate(held.id, ModerateAction::reject);
+  CHECK(store->published_count("t") == 0);
+
+  store->moderate(held.id, ModerateAction::approve);
+  auto removed = store->moderate(held.id, ModerateAction::remove);
+  REQUIRE(removed);
+  CHECK(removed->after.status == Status::deleted);
+  CHECK(store->published_count("t") == 0);
+  CHECK(store->find(held.id)->status == Status::deleted);
+
+  CHECK_FALSE(store->moderate(424242, ModerateAction::approve));
+}
+
+TEST_CASE("flags count each flagger once until the next approve") {
+  TestDb db;
+  auto store = db.open();
+  const Comment c = add(*store, new_comment("t", "flag me"));
+
+  CHECK(store->flag(c.id, "addr-1", "spam", 1)->flags == 1);
+  CHECK(store->flag(c.id, "addr-1", "spam again", 2)->flags == 1);
+  CHECK(store->flag(c.id, "addr-2", "", 3)->flags == 2);
+  CHECK(store->find(c.id)->flags == 2);
+
+  auto approved = store->moderate(c.id, ModerateAction::approve);
+  REQUIRE(approved);
+  CHECK(approved->before.flags == 2);
+  CHECK(approved->after.flags == 0);
+  // The flaggers were forgotten: the same address counts again.
+  CHECK(store->flag(c.id, "addr-1", "still spam", 4)->flags == 1);
+
+  // Only published comments can be flagged.
+  store->moderate(c.id, ModerateAction::reject);
+  CHECK_FALSE(store->flag(c.id, "addr-3", "", 5));
+  CHECK(store->find(c.id)->flags == 1);
+  CHECK_FALSE(store->flag(999999, "addr-1", "", 6));
+}
+
+TEST_CASE("queue filters by status, thread, author and text, newest first") {
+  TestDb db;
+  auto store = db.open();
+  const Comment p1 = add(*store, new_comment("news/1", "Hello World", std::nullopt, Status::published, "Alice"));
+  const Comment p2 = add(*store, new_comment("news/1", "长三角一体化发展", std::nullopt, Status::pending, "张三"));
+  const Comment p3 = add(*store, new_comment("news/12", "100% sure_thing", std::nullopt, Status::pending, "bob"));
+  const Comment p4 = add(*store, new_comment("news/1", "1000 surely", std::nullopt, Status::rejected, "Bobby"));
+  const Comment p5 = add(*store, new_comment("news/1", "ÄRGER über Straße", std::nullopt, Status::published, "ÖZIL"));
+  const Comment p6 = add(*store, new_comment("news/1", "gone", std::nullopt, Status::published, "x"));
+  store->moderate(p6.id, ModerateAction::remove);
+  store->flag(p1.id, "addr", "", 1);
+  store->flag(p5.id, "addr", "", 1);
+  store->moderate(p5.id, ModerateAction::reject);  // flagged stays flagged whatever the status
+
+  auto ids = [&](QueueQuery q) { return ids_of(store->queue(q)); };
+  using V = std::vector<std::int64_t>;
+
+  CHECK(ids(queue_of(QueueStatus::published)) == V{p1.id});
+  CHECK(ids(queue_of(QueueStatus::pending)) == V{p3.id, p2.id});
+  CHECK(ids(queue_of(QueueStatus::rejected)) == V{p5.id, p4.id});
+  CHECK(ids(queue_of(QueueStatus::deleted)) == V{p6.id});
+  CHECK(ids(queue_of(QueueStatus::flagged)) == V{p5.id, p1.id});
+  CHECK(ids(queue_of(QueueStatus::all)) == V{p6.id, p5.id, p4.id, p3.id, p2.id, p1.id});
+
+  SUBCASE("thread matches exactly, not as a prefix") {
+    QueueQuery q = queue_of(QueueStatus::pending);
+    q.thread = "news/1";
+    CHECK(ids(q) == V{p2.id});
+  }
+  SUBCASE("author is a case-insensitive substring") {
+    QueueQuery q = queue_of(QueueStatus::all);
+    q.author = "BOB";
+    CHECK(ids(q) == V{p4.id, p3.id});
+    q.author = "alI";
+    CHECK(ids(q) == V{p1.id});
+    q.author = "张";
+    CHECK(ids(q) == V{p2.id});
+    q.author = "özil";  // beyond ASCII too
+    CHECK(ids(q) == V{p5.id});
+  }
+  SUBCASE("text is a case-insensitive substring of the body") {
+    QueueQuery q = queue_of(QueueStatus::all);
+    q.text = "hello world";
+    CHECK(ids(q) == V{p1.id});
+    q.text = "一体化";
+    CHECK(ids(q) == V{p2.id});
+    q.text = "三角一";
+    CHECK(ids(q) == V{p2.id});
+    q.text = "äRGER";
+    CHECK(ids(q) == V{p5.id});
+    q.text = "一体 化";  // a substring, not a folded match
+    CHECK(ids(q).empty());
+  }
+  SUBCASE("% and _ are ordinary characters") {
+    QueueQuery q = queue_of(QueueStatus::all);
+    q.text = "0%";
+    CHECK(ids(q) == V{p3.id});
+    q.text = "%";
+    CHECK(ids(q) == V{p3.id});
+    q.text = "e_t";
+    CHECK(ids(q) == V{p3.id});
+    q.text = "_";
+    CHECK(ids(q) == V{p3.id});
+    q.text = "sure_";
+    CHECK(ids(q) == V{p3.id});
+  }
+  SUBCASE("filters combine, before pages and limit caps") {
+    QueueQuery q = queue_of(QueueStatus::all);
+    q.thread = "news/1";
+    q.text = "R";  // Hello World, surely, ÄRGER (and 100% sure_thing, in another thread)
+    CHECK(ids(q) == V{p5.id, p4.id, p1.id});
+    q.before = p5.id;
+    CHECK(ids(q) == V{p4.id, p1.id});
+    QueueQuery all = queue_of(QueueStatus::all);
+    all.limit = 2;
+    CHECK(ids(all) == V{p6.id, p5.id});
+    all.before = p5.id;
+    CHECK(ids(all) == V{p4.id, p3.id});
+  }
+}
+
+
+TEST_CASE("posters and bans") {
+  TestDb db;
+  auto store = db.open();
+  const Comment c = add(*store, new_comment("t", "x", std::nullopt, Status::published, "a", "hash-1"));
+  CHECK(store->poster_of(c.id) == "hash-1");
+  CHECK_FALSE(store->poster_of(c.id + 1));
+  CHECK(store->bans().empty());
+  store->ban("hash-1", 10);
+  store->ban("hash-1", 20);  // banning twice keeps one entry
+  store->ban("hash-0", 30);
+  CHECK(store->bans() == std::vector<std::string>{"hash-1", "hash-0"});
+}
+
+TEST_CASE("filters are saved and replaced as whole lists, in order") {
+  TestDb db;
+  auto store = db.open();
+  CHECK(store->load_filters().banned.empty());
+  CHECK(store->load_filters().suspect.empty());
+  store->save_filters(FilterLists{{"敏感词", "zebra", "apple"}, {"广告", "http"}});
+  FilterLists loaded = store->load_filters();
+  CHECK(loaded.banned == std::vector<std::string>{"敏感词", "zebra", "apple"});
+  CHECK(loaded.suspect == std::vector<std::string>{"广告", "http"});
+  store->save_filters(FilterLists{{}, {"only"}});
+  loaded = store->load_filters();
+  CHECK(loaded.banned.empty());
+  CHECK(loaded.suspect == std::vector<std::string>{"only"});
+}
+
+TEST_CASE("audit entries get increasing ids and page newest first") {
+  TestDb db;
+  auto store = db.open();
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 5; ++i) {
+    AuditEntry e;
+    e.at = 100 + i;
+    e.action = i == 4 ? "filters" : "approve";
+    if (i != 4) e.comment = i + 1;
+    e.thread = i == 4 ? "" : "t";
+    e.moderator = "session-7";
+    e.detail = "pending -> published";
+    const AuditEntry stored = store->append_audit(e);
+    CHECK(stored.action == e.action);
+    ids.push_back(stored.id);
+  }
+  CHECK(std::is_sorted(ids.begin(), ids.end()));
+  CHECK(std::set<std::int64_t>(ids.begin(), ids.end()).size() == ids.size());
+
+  auto newest = store->audit(std::nullopt, 2);
+  REQUIRE(newest.size() == 2);
+  CHECK(newest[0].id == ids[4]);
+  CHECK_FALSE(newest[0].comment);
+  CHECK(newest[0].thread.empty());
+  CHECK(newest[1].id == ids[3]);
+  CHECK(newest[1].comment == 4);
+  CHECK(newest[1].at == 103);
+  CHECK(newest[1].moderator == "session-7");
+  CHECK(newest[1].detail == "pending -> published");
+  auto older = store->audit(ids[1], 10);
+  REQUIRE(older.size() == 1);
+  CHECK(older[0].id == ids[0]);
+}
+
+TEST_CASE("secrets are random, persistent and fixed in size") {
+  TestDb db;
+  auto store = db.open();
+  const std::string key = store->secret("address-key", 32);
+  CHECK(key.size() == 32);
+  CHECK(store->secret("address-key", 32) == key);
+  const std::string other = store->secret("other", 32);
+  CHECK(other != key);
+  CHECK_THROWS_AS(store->secret("address-key", 16), StoreError);
+}
+
+TEST_CASE("a failing write rolls the whole batch back and the store keeps working") {
+  TestDb db;
+  auto store = db.open();
+  const Comment before = add(*store, new_comment("t", "before"));
+  // Inject a failure from inside the engine through a second connection: any
+  // row whose body is "boom" aborts its statement, as a full disk would.
+  db.inject_insert_failure("boom");
+
+  try {
+    store->insert({new_comment("t", "fine"), new_comment("t", "boom"), new_comment("t", "fine too")});
+    FAIL("insert succeeded");
+  } catch (const StoreError& e) {
+    CHECK(std::string(e.what()).find("injected failure") != std::string::npos);
+  }
+  CHECK(store->published_count("t") == 1);
+  CHECK(ids_of(store->latest("t", 10).newest) == std::vector<std::int64_t>{before.id});
+
+  const Comment after = add(*store, new_comment("t", "after"));
+  CHECK(after.id > before.id);
+  CHECK(store->published_count("t") == 2);
+}
