@@ -28,6 +28,9 @@ class FailingStore final : public Store {
   std::vector<Comment> page(std::string_view thread, std::int64_t before, int limit) override {
     return real_->page(thread, before, limit);
   }
+  std::vector<Comment> after(std::string_view thread, std::int64_t after_id, int limit) override {
+    return real_->after(thread, after_id, limit);
+  }
   std::optional<Comment> find(std::int64_t id) override { return real_->find(id); }
   std::int64_t published_count(std::string_view thread) override { return real_->published_count(thread); }
   std::optional<Moderated> moderate(std::int64_t id, ModerateAction action) override {

@@ -419,6 +419,18 @@ class SqliteStore final : public Store {
     return page_before(thread, before, limit);
   }
 
+  std::vector<Comment> after(std::string_view thread, std::int64_t after_id, int limit) override {
+    std::vector<Comment> comments;
+    if (limit <= 0) return comments;
+    Query q(statement(std::string("SELECT ") + comment_columns +
+                      " FROM comments INDEXED BY comments_thread_status"
+                      " WHERE thread = ? AND status = 0 AND id > ?"
+                      " ORDER BY id ASC LIMIT ?"));
+    q.bind(1, thread).bind(2, after_id).bind(3, static_cast<std::int64_t>(limit));
+    while (q.step()) comments.push_back(read_comment(q));
+    return comments;
+  }
+
   std::optional<Comment> find(std::int64_t id) override {
     Query q(statement(std::string("SELECT ") + comment_columns + " FROM comments WHERE id = ?"));
     q.bind(1, id);
