@@ -12,14 +12,20 @@ constexpr auto sweep_interval = std::chrono::seconds(60);
 }  // namespace
 
 App::App(boost::asio::io_context& io, StoreWorker& worker, AppOptions options,
-         StartupState state)
+         StartupState state, EventBus* bus)
     : address_key_(std::move(state.address_key)),
-      state_(io, worker, options, state),
+      state_(io, worker, options, state, bus, random_hex(8)),
       readers_(state_),
       posts_(state_),
       moderation_(state_, std::move(options.mod_token)),
+      cluster_(state_),
       sweep_timer_(io) {
+  if (bus) bus->listen(&cluster_);
   schedule_sweep();
+}
+
+App::~App() {
+  if (EventBus* bus = state_.publisher.bus()) bus->listen(nullptr);
 }
 
 std::string App::address_key(std::string_view address) const {

@@ -11,6 +11,10 @@
 // Everything here runs on the io thread.
 #pragma once
 
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace comments::server {
@@ -22,6 +26,9 @@ class BusListener {
   // The subscription is in place: `first` the first time, else after a gap
   // during which messages may have been lost.
   virtual void on_bus_subscribed(bool first) = 0;
+  // The subscription (or the publishing side) is lost: messages may be
+  // lost from now until the next on_bus_subscribed.
+  virtual void on_bus_lost() {}
 
  protected:
   ~BusListener() = default;
@@ -42,6 +49,21 @@ class EventBus {
   virtual void listen(BusListener* listener) = 0;
   // Whether messages published now reach the other instances.
   virtual bool connected() const = 0;
+
+  // The instances' shared post counter (the rate limit across instances):
+  // counts one post under `key` in a window of `window_ms` that starts with
+  // the key's first post, and calls `done` with the count so far and the
+  // window's milliseconds left, or nullopt when the shared counter could not
+  // answer. False (and `done` never called) when this bus has no shared
+  // counter or it is down: the caller uses its local limiter.
+  struct Count {
+    std::int64_t count = 0;
+    std::int64_t window_left_ms = 0;
+  };
+  virtual bool count_post(const std::string& /*key*/, std::int64_t /*window_ms*/,
+                          std::function<void(std::optional<Count>)> /*done*/) {
+    return false;
+  }
 };
 
 }  // namespace comments::server

@@ -17,6 +17,11 @@ void LocalBusHub::set_down(bool down) {
   if (down && !down_) ++epoch_;
   const bool was_down = down_;
   down_ = down;
+  if (down && !was_down) {
+    for (LocalBus* bus : buses_) {
+      if (bus->listener_) bus->listener_->on_bus_lost();
+    }
+  }
   if (was_down && !down) {
     for (LocalBus* bus : buses_) bus->subscribed(false);
   }

@@ -24,7 +24,19 @@ RedisBus::RedisBus(boost::asio::io_context& io, RedisAddress address, std::strin
       publisher_(io, address, "publish"),
       subscriber_(io, address, "subscribe") {
   subscriber_.on_connected = [this] { subscribe(); };
-  subscriber_.on_disconnected = [this] { subscribed_ = false; };
+  subscriber_.on_disconnected = [this] {
+    subscribed_ = false;
+    if (listener_) listener_->on_bus_lost();
+  };
+  // A publishing connection made again: what it dropped meanwhile is lost
+  // for the others, so the listener treats it as a gap too (it catches up and
+  // asks the others to).
+  publisher_.on_disconnected = [this] {
+    if (listener_) listener_->on_bus_lost();
+  };
+  publisher_.on_connected = [this] {
+    if (publisher_.reconnects() > 0 && subscribed_ && listener_) listener_->on_bus_subscribed(false);
+  };
 }
 
 RedisBus::~RedisBus() { stop(); }
@@ -75,6 +87,7 @@ void RedisBus::flush() { publisher_.flush(); }
 
 bool RedisBus::count_post(const std::string& key, std::int64_t window_ms,
                           std::function<void(std::optional<Count>)> done) {
+  if (!publisher_.connected()) return false;
   const std::string window = std::to_string(window_ms);
   return publisher_.command(
       {"EVAL", count_script, "1", key, window}, [done = std::move(done)](redisReply* r) {

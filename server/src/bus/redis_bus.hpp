@@ -34,17 +34,10 @@ class RedisBus final : public EventBus {
   void listen(BusListener* listener) override { listener_ = listener; }
   bool connected() const override { return publisher_.connected() && subscribed_; }
 
-  // The shared rate limit: counts one post under `key` in a window of
-  // `window_ms` that starts with the key's first post (INCR, then PEXPIRE on
-  // the first, in one Lua script). `done` gets the count so far and the
-  // milliseconds left in the window, or nullopt when Redis could not answer
-  // (the caller falls back to its local limiter).
-  struct Count {
-    std::int64_t count = 0;
-    std::int64_t window_left_ms = 0;
-  };
+  // The shared rate limit (event_bus.hpp): INCR, then PEXPIRE on the
+  // window's first post, in one Lua script, on the publishing connection.
   bool count_post(const std::string& key, std::int64_t window_ms,
-                  std::function<void(std::optional<Count>)> done);
+                  std::function<void(std::optional<Count>)> done) override;
 
   // For the metrics helper: redis_reconnects_total is reconnects();
   // redis_publish_lag_seconds is observed in publish(): the time from a
