@@ -206,6 +206,7 @@ void RedisConnection::connect_callback(const redisAsyncContext* ac, int status) 
   }
   self->up_ = true;
   self->backoff_ = first_backoff;
+  self->failures_ = 0;
   if (self->ever_up_) ++self->reconnects_;
   self->ever_up_ = true;
   log_info("redis-connected", "conn=" + self->name_ + " at=" + log_value(self->address_.describe()));
@@ -225,9 +226,10 @@ void RedisConnection::disconnect_callback(const redisAsyncContext* ac, int statu
 
 void RedisConnection::lost(const std::string& why) {
   if (stopping_) return;
-  log_warn("redis-unavailable", "conn=" + name_ + " at=" + log_value(address_.describe()) +
-                                    " error=" + log_value(why) +
-                                    " retry_ms=" + std::to_string(backoff_.count()));
+  // Once per outage at warn; the retries after it at debug.
+  log_line(failures_++ == 0 ? LogLevel::warn : LogLevel::debug, "redis-unavailable",
+           "conn=" + name_ + " at=" + log_value(address_.describe()) + " error=" + log_value(why) +
+               " retry_ms=" + std::to_string(backoff_.count()));
   schedule_retry();
 }
 

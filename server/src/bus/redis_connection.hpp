@@ -91,6 +91,7 @@ class RedisConnection {
   bool stopping_ = false;
   bool ever_up_ = false;
   std::uint64_t reconnects_ = 0;
+  std::uint64_t failures_ = 0;  // failed attempts since the last connection
   std::function<void(redisReply*)> subscription_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
