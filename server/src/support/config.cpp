@@ -40,9 +40,14 @@ std::string usage_text() {
   --mod-token-file PATH  read the moderator token from PATH (else from the
                          environment variable COMMENTS_MOD_TOKEN; with neither,
                          moderation is off)
+  --redis URL            run as one of several instances on one database: exchange
+                         live events and rate-limit counts through Redis at
+                         redis://HOST:PORT[/DB] or unix:///path/redis.sock
+  --reuse-port           set SO_REUSEPORT, so several instances share one port
   --help                 show this text
 
-Prints "listening on http://HOST:PORT" once it accepts connections.
+Prints "listening on http://HOST:PORT" once it accepts connections (with --redis:
+once it is subscribed to Redis).
 SIGINT/SIGTERM close connections, finish queued commits and exit 0.
 )";
 }
@@ -137,6 +142,16 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args,
       const auto v = value();
       if (!v || v->empty()) return missing("--mod-token-file needs a file path");
       config.mod_token_file = *v;
+    } else if (name == "--redis") {
+      const auto v = value();
+      if (!v || v->empty()) return missing("--redis needs redis://HOST:PORT[/DB] or unix:///path");
+      if (!v->starts_with("redis://") && !v->starts_with("unix://")) {
+        return invalid("--redis needs redis://HOST:PORT[/DB] or unix:///path/redis.sock, got '" + *v + "'");
+      }
+      config.redis_url = *v;
+    } else if (name == "--reuse-port") {
+      if (auto flag = flag_only(); !flag) return flag.error();
+      config.reuse_port = true;
     } else if (name == "--mod-token" || name == "--token") {
       return Error{ErrorId::option_refused, name + " is not accepted: a token on the command line shows in ps; "
                                                    "use COMMENTS_MOD_TOKEN or --mod-token-file"};

@@ -23,6 +23,10 @@ struct Config {
   int max_joined = 16;                     // threads joined per connection; 0 = no limit
   bool trust_proxy = false;
   std::optional<std::string> mod_token_file;
+  // redis://HOST:PORT[/DB] or unix:///path/redis.sock: several instances on
+  // one database exchange events there (checked fully by bus/redis_connection).
+  std::optional<std::string> redis_url;
+  bool reuse_port = false;  // SO_REUSEPORT on the listener
 };
 
 // What a valid command line asks for: run with a Config, or show the help.
