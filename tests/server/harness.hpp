@@ -71,6 +71,11 @@ struct ServerOptions {
   // The child ignores SIGXFSZ so an RLIMIT_FSIZE set later behaves like a
   // full disk (writes fail with EFBIG) instead of killing the server.
   bool ignore_file_size_signal = false;
+  // --redis URL (one of several instances on one database), --reuse-port,
+  // and a fixed --port (0: a free one).
+  std::optional<std::string> redis;
+  bool reuse_port = false;
+  unsigned short port = 0;
 };
 
 // The comment-server binary running as a child process.

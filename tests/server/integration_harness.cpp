@@ -79,7 +79,7 @@ void write_file(const std::filesystem::path& file, std::string_view content) {
 // ---- ServerProcess ----------------------------------------------------------
 
 ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options)) {
-  std::vector<std::string> args = {COMMENT_SERVER_BINARY, "--port", "0", "--host", "127.0.0.1",
+  std::vector<std::string> args = {COMMENT_SERVER_BINARY, "--port", std::to_string(options_.port), "--host", "127.0.0.1",
                                    "--db", options_.db.string(), "--rate",
                                    std::to_string(options_.rate)};
   if (options_.web) {
@@ -92,6 +92,11 @@ ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options
   }
   if (options_.premoderate) args.push_back("--premoderate");
   if (options_.trust_proxy) args.push_back("--trust-proxy");
+  if (options_.redis) {
+    args.push_back("--redis");
+    args.push_back(*options_.redis);
+  }
+  if (options_.reuse_port) args.push_back("--reuse-port");
 
   // The child's environment: ours without any moderator token, plus the one asked for.
   std::vector<std::string> env;
