@@ -243,3 +243,26 @@ TEST_CASE("cluster: after the bus was down, every instance catches up once from 
   CHECK(snapshot["total"] == 4);
   CHECK(snapshot["comments"].size() == 4);
 }
+
+TEST_CASE("cluster: a comment from the bus while a hub is still loading reaches the joiner once") {
+  Cluster c(2);
+  auto author = c.connect(0);
+  // B's hub for "t" does not exist yet; A's post is held on the bus.
+  c.hub.hold(true);
+  const json ack = c.post(0, author, "t", "加载中");
+  c.hub.hold(false);
+  REQUIRE(c.hub.held().size() == 1);
+  // A reader joins on B (its load is queued) and the event arrives at once,
+  // before the load lands: the comment must reach it once, in the snapshot
+  // or as an event, not both.
+  auto joiner = c.connect(1, "192.0.2.8");
+  c.app(1).on_text(joiner, json{{"type", "join"}, {"thread", "t"}, {"limit", 10}, {"req", "j"}}.dump());
+  c.hub.deliver(c.hub.held()[0]);
+  REQUIRE(c.settle([&] { return !joiner->of_type("snapshot").empty(); }));
+  c.run_for(200);
+  const json snapshot = joiner->of_type("snapshot")[0];
+  auto seen = ids_of(snapshot["comments"]);
+  for (const auto id : comment_ids(*joiner)) seen.push_back(id);
+  CHECK(seen == std::vector<std::int64_t>{ack["comment"]["id"].get<std::int64_t>()});
+  CHECK(snapshot["total"] == 1);
+}

@@ -363,3 +363,40 @@ TEST_CASE("--reuse-port: two instances share one port") {
   third.port = a.port();
   CHECK_THROWS(ServerProcess{third});
 }
+
+TEST_CASE("--redis: an instance says `listening on` only once it is subscribed") {
+  TempDir dir;
+  const auto redis_home = dir / "redis";
+  redis_service("start", redis_home);
+  struct StopRedis {
+    std::filesystem::path dir;
+    ~StopRedis() { std::system((redis_script() + " stop '" + dir.string() + "' >/dev/null 2>&1").c_str()); }
+  } stop_redis{redis_home};
+  std::ifstream url_file(redis_home / "url");
+  std::string url;
+  std::getline(url_file, url);
+  redis_service("down", redis_home);
+
+  std::atomic<bool> listening{false};
+  std::unique_ptr<ServerProcess> server;
+  std::string failure;
+  std::thread starter([&] {
+    try {
+      server = std::make_unique<ServerProcess>(instance(dir, url));
+      listening = true;
+    } catch (const std::exception& e) {
+      failure = e.what();
+    }
+  });
+  std::this_thread::sleep_for(1500ms);
+  CHECK_FALSE(listening.load());  // Redis is down: not listening yet
+  redis_service("up", redis_home);
+  starter.join();
+  REQUIRE_MESSAGE(listening.load(), failure);
+  // And it works: a post reaches a reader on a second instance.
+  ServerProcess other(instance(dir, url));
+  Reader reader(other, "late-start");
+  WsClient client(*server);
+  const json ack = post_ok(client, "late-start", "subscribed");
+  CHECK(reader.until([&] { return reader.has_all({id_of(ack)}); }));
+}
