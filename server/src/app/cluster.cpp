@@ -47,15 +47,21 @@ void ClusterEvents::on_bus_message(std::string_view text) {
         auto c = comment_from_json(event.at("c"));
         if (!c) continue;
         if (c->status == Status::published) {
-          published.push_back(std::move(*c));
+          // A thread nobody here reads is skipped: a hub made later loads it
+          // from the store, where it already is.
+          if (state_.hubs.find(c->thread)) published.push_back(std::move(*c));
         } else {
           state_.moderators.send(encode(queued_event(*c)));
         }
       } else if (kind == "update") {
-        refresh(event.at("id").get<std::int64_t>(), event.value("announce", false));
+        if (!event.contains("thread") || state_.hubs.find(event["thread"].get<std::string>())) {
+          refresh(event.at("id").get<std::int64_t>(), event.value("announce", false));
+        }
       } else if (kind == "flag") {
         auto c = comment_from_json(event.at("c"));
-        if (c) flagged(std::move(*c));
+        if (!c) continue;
+        state_.moderators.send(encode(queued_event(*c)));
+        if (state_.hubs.find(c->thread)) flagged(std::move(*c));
       } else if (kind == "ban") {
         const std::string poster = event.at("poster").get<std::string>();
         state_.policy.ban(poster);
@@ -153,7 +159,6 @@ void ClusterEvents::refresh(std::int64_t id, bool announce) {
 }
 
 void ClusterEvents::flagged(Comment c) {
-  state_.moderators.send(encode(queued_event(c)));
   state_.worker.run([this, c = std::move(c)](Store&) mutable {
     state_.completions.push([this, c = std::move(c)] { state_.hubs.flagged(c); });
   });

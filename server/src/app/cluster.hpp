@@ -4,14 +4,16 @@
 // Every message on the bus is one JSON object {"o": origin, "e": [event…]}
 // published after the change it reports is committed. Events:
 //   {"k":"comment","c":{…}}           a post committed (published or held)
-//   {"k":"update","id":N,"announce":B} a moderation action changed comment N
+//   {"k":"update","id":N,"thread":K,"announce":B}
+//                                      a moderation action changed comment N
 //   {"k":"flag","c":{…}}               comment's flag count changed
 //   {"k":"ban","poster":H}             poster hash H is banned
 //   {"k":"filters"}                    the filter lists were saved
 //   {"k":"resync"}                     the sender's bus link came back: events
 //                                      may have been lost, catch up
 // update/ban/filters may carry "audit": the `audited` message for moderators.
-// An instance applies its own changes at commit time and ignores its echo.
+// An instance applies its own changes at commit time and ignores its echo;
+// events about a thread nobody reads on it cost it no store work.
 // The ordering, dedupe and recovery rules: docs/architecture.md, "Several
 // instances".
 #pragma once

@@ -150,7 +150,8 @@ void ModeratorRequests::handle(const PeerPtr& peer, const Req& req, const Modera
                                std::string(to_string(action)) + " moderator=" + moderator +
                                " detail=" + log_value(transition(m.before, m.after)));
       const bool announce = visible_to_readers(m.before, m.after);
-      publish({{"k", "update"}, {"id", m.after.id}, {"announce", announce}}, entry);
+      publish({{"k", "update"}, {"id", m.after.id}, {"thread", m.after.thread}, {"announce", announce}},
+              entry);
       if (auto p = weak.lock()) reply(*p, ok_comment_message(req, m.after));
       state_.hubs.updated(m.after, total, announce);
       audit_pushed(entry);
