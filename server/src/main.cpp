@@ -1,7 +1,7 @@
 // comment-server: the entry point, and the one place that wires the layers
 // together (support <- store <- app <- ws <- http <- here; docs/architecture.md).
 // Parses the command line, opens the store, reads what the application keeps
-// in memory, listens, and shuts down cleanly on
+// in memory, subscribes to Redis (with --redis), listens, and shuts down cleanly on
 // SIGINT/SIGTERM (stop accepting, close WebSockets with 1001, let the
 // StoreWorker finish every queued commit, close the store, exit 0).
 #include <sys/resource.h>
@@ -21,6 +21,7 @@
 #include <sstream>
 
 #include "app/app.hpp"
+#include "bus/redis_bus.hpp"
 #include "comments/text.hpp"
 #include "http/http_context.hpp"
 #include "http/listener.hpp"
@@ -141,24 +142,23 @@ int run(const Config& config) {
   options.mod_token = std::move(token).value();
   options.moderators_file = config.moderators_file;
   const bool moderation_on = options.mod_token.has_value() || config.moderators_file.has_value();
-  auto app = std::make_unique<App>(io, *worker, std::move(options), std::move(state));
+  // With --redis, one of several instances on one database (app/cluster.hpp).
+  std::unique_ptr<RedisBus> bus;
+  if (config.redis_url) {
+    auto address = parse_redis_url(*config.redis_url);
+    if (!address) {
+      std::fprintf(stderr, "comment-server: %s\n", address.error().message.c_str());
+      worker->stop();
+      return exit_usage;
+    }
+    bus = std::make_unique<RedisBus>(io, std::move(address).value(), cluster_channel(state.cluster_id));
+  }
+  auto app = std::make_unique<App>(io, *worker, std::move(options), std::move(state), bus.get());
   auto websockets = std::make_unique<WsSessions>(
       io, ConnectionLimits{config.max_connections_per_address, config.max_connections});
   auto http = std::make_unique<HttpContext>(
       *app, *websockets,
       HttpOptions{config.trust_proxy, config.allow_origins, config.web_dir, config.embed_per_minute});
-
-  std::unique_ptr<Listener> listener;
-  try {
-    const net::ip::tcp::endpoint endpoint(net::ip::make_address(config.host), config.port);
-    listener = std::make_unique<Listener>(io, endpoint, *http);
-  } catch (const std::exception& e) {
-    log_error("start-failed", "host=" + config.host + " port=" + std::to_string(config.port) +
-                                  " error=" + log_value(e.what()));
-    worker->stop();
-    return exit_failure;
-  }
-  const auto bound = listener->local_endpoint();
 
   // Gauges read at scrape time, on this (the io) thread.
   Metrics& stats = metrics();
@@ -182,7 +182,48 @@ int run(const Config& config) {
     std::cout << "metrics on http://" << url_host(metrics_bound.address()) << ':' << metrics_bound.port()
               << "/metrics" << std::endl;
   }
-  listener->start();
+
+  std::unique_ptr<Listener> listener;
+  int exit_code = 0;
+  // Binds, listens and says so; with --redis only once subscribed, so an
+  // instance that prints `listening on` already hears the others.
+  const auto start_listening = [&]() -> bool {
+    try {
+      const net::ip::tcp::endpoint endpoint(net::ip::make_address(config.host), config.port);
+      listener = std::make_unique<Listener>(io, endpoint, *http, config.reuse_port);
+    } catch (const std::exception& e) {
+      log_error("start-failed", "host=" + config.host + " port=" + std::to_string(config.port) +
+                                    " error=" + log_value(e.what()));
+      return false;
+    }
+    const auto bound = listener->local_endpoint();
+    listener->start();
+    log_info("start", "db=" + log_value(redact_db(config.db_path)) + " web=" + log_value(config.web_dir) +
+                          " premoderate=" + (config.premoderate ? "yes" : "no") +
+                          " rate=" + std::to_string(config.rate_per_minute) +
+                          " max_connections=" + std::to_string(config.max_connections) +
+                          " per_address=" + std::to_string(config.max_connections_per_address) +
+                          " messages_per_second=" + std::to_string(config.messages_per_second) +
+                          " embed_rate=" + std::to_string(config.embed_per_minute) +
+                          " trust_proxy=" + (config.trust_proxy ? "yes" : "no") +
+                          " moderation=" + (moderation_on ? "on" : "off") +
+                          " redis=" + (config.redis_url ? log_value(*config.redis_url) : "off") +
+                          (bus ? " instance=" + app->origin() : std::string{}));
+    std::cout << "listening on http://" << url_host(bound.address()) << ':' << bound.port()
+              << std::endl;  // flushed: tests and scripts wait for this line
+    return true;
+  };
+  if (bus) {
+    bus->start([&] {
+      if (!start_listening()) {
+        exit_code = exit_failure;
+        io.stop();
+      }
+    });
+  } else if (!start_listening()) {
+    worker->stop();
+    return exit_failure;
+  }
 
   // After a signal: stop the io_context once every connection has ended, or
   // at the deadline, so peers that never answer the close frame do not hold
@@ -203,7 +244,7 @@ int run(const Config& config) {
   signals.async_wait([&](const boost::system::error_code& ec, int signal_number) {
     if (ec) return;
     log_info("signal", "signal=" + std::to_string(signal_number));
-    listener->stop();
+    if (listener) listener->stop();
     if (metrics_listener) metrics_listener->stop();
     app->shutdown();
     websockets->shutdown();
@@ -211,18 +252,6 @@ int run(const Config& config) {
     give_up = std::chrono::steady_clock::now() + shutdown_deadline;
     wait_for_drain();
   });
-
-  log_info("start", "db=" + log_value(redact_db(config.db_path)) + " web=" + log_value(config.web_dir) +
-                        " premoderate=" + (config.premoderate ? "yes" : "no") +
-                        " rate=" + std::to_string(config.rate_per_minute) +
-                        " max_connections=" + std::to_string(config.max_connections) +
-                        " per_address=" + std::to_string(config.max_connections_per_address) +
-                        " messages_per_second=" + std::to_string(config.messages_per_second) +
-                        " embed_rate=" + std::to_string(config.embed_per_minute) +
-                        " trust_proxy=" + (config.trust_proxy ? "yes" : "no") +
-                        " moderation=" + (moderation_on ? "on" : "off"));
-  std::cout << "listening on http://" << url_host(bound.address()) << ':' << bound.port()
-            << std::endl;  // flushed: tests and scripts wait for this line
 
   io.run();
 
@@ -236,10 +265,12 @@ int run(const Config& config) {
   listener.reset();
   http.reset();
   websockets.reset();
+  if (bus) bus->stop();
   app.reset();
+  bus.reset();
   worker.reset();  // closes the store
   log_info("stopped");
-  return 0;
+  return exit_code;
 }
 
 // comment-server backup: one line on success, the reason and exit 1 on failure.

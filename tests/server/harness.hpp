@@ -84,6 +84,11 @@ struct ServerOptions {
   std::vector<std::string> extra_args;
   // When set, the server's log (stderr) is written to this file.
   std::optional<std::filesystem::path> log_file;
+  // --redis URL (one of several instances on one database), --reuse-port,
+  // and a fixed --port (0: a free one).
+  std::optional<std::string> redis;
+  bool reuse_port = false;
+  unsigned short port = 0;
 };
 
 // A subcommand of the binary (backup, restore, moderator) run to its end.

@@ -125,7 +125,7 @@ CommandResult run_server_command(const std::vector<std::string>& arguments) {
 }
 
 ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options)) {
-  std::vector<std::string> args = {COMMENT_SERVER_BINARY, "--port", "0", "--host", "127.0.0.1",
+  std::vector<std::string> args = {COMMENT_SERVER_BINARY, "--port", std::to_string(options_.port), "--host", "127.0.0.1",
                                    "--db", options_.db_uri.empty() ? options_.db.string() : options_.db_uri, "--rate",
                                    std::to_string(options_.rate),
                                    "--max-connections-per-address",
@@ -144,6 +144,11 @@ ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options
   }
   if (options_.premoderate) args.push_back("--premoderate");
   if (options_.trust_proxy) args.push_back("--trust-proxy");
+  if (options_.redis) {
+    args.push_back("--redis");
+    args.push_back(*options_.redis);
+  }
+  if (options_.reuse_port) args.push_back("--reuse-port");
   for (const auto& extra : options_.extra_args) args.push_back(extra);
 
   // The child's environment: ours without any moderator token, plus the one asked for.

@@ -16,14 +16,16 @@ constexpr auto moderators_check_interval = std::chrono::seconds(1);
 }  // namespace
 
 App::App(boost::asio::io_context& io, StoreWorker& worker, AppOptions options,
-         StartupState state)
+         StartupState state, EventBus* bus)
     : address_key_(std::move(state.address_key)),
-      state_(io, worker, options, state),
+      state_(io, worker, options, state, bus, random_hex(8)),
       readers_(state_),
       posts_(state_),
       moderation_(state_, std::move(options.mod_token), options.moderators_file),
+      cluster_(state_),
       sweep_timer_(io),
       moderators_timer_(io) {
+  if (bus) bus->listen(&cluster_);
   schedule_sweep();
   if (options.moderators_file) schedule_moderators_check();
 }
@@ -35,6 +37,10 @@ void App::schedule_moderators_check() {
     moderation_.refresh();
     schedule_moderators_check();
   });
+}
+
+App::~App() {
+  if (EventBus* bus = state_.publisher.bus()) bus->listen(nullptr);
 }
 
 std::string App::address_key(std::string_view address) const {

@@ -22,7 +22,12 @@ namespace comments::server {
 
 class App {
  public:
-  App(boost::asio::io_context& io, StoreWorker& worker, AppOptions options, StartupState state);
+  // With `bus`, this instance is one of several on one database: it
+  // publishes what it commits and applies what the others publish
+  // (app/cluster.hpp). The bus must outlive the App.
+  App(boost::asio::io_context& io, StoreWorker& worker, AppOptions options, StartupState state,
+      EventBus* bus = nullptr);
+  ~App();
   App(const App&) = delete;
   App& operator=(const App&) = delete;
 
@@ -47,6 +52,10 @@ class App {
   void shutdown();
 
   const ThreadHubs& hubs() const noexcept { return state_.hubs; }
+  // This instance's id in the events it publishes, and the installation's.
+  const std::string& origin() const noexcept { return state_.publisher.origin(); }
+  const std::string& cluster_id() const noexcept { return state_.cluster_id; }
+  const ClusterEvents& cluster() const noexcept { return cluster_; }
   std::size_t moderator_count() const noexcept { return state_.moderators.size(); }
 
  private:
@@ -62,6 +71,7 @@ class App {
   ReaderRequests readers_;
   PostPipeline posts_;
   ModeratorRequests moderation_;
+  ClusterEvents cluster_;
   boost::asio::steady_timer sweep_timer_;
   boost::asio::steady_timer moderators_timer_;
   bool shutting_down_ = false;

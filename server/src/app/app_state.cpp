@@ -15,6 +15,11 @@ StartupState load_startup_state(StoreWorker& worker) {
       state.address_key = store.secret("address-hash-key", 32);
       state.bans = store.bans();
       state.filters = store.load_filters();
+      static constexpr char digits[] = "0123456789abcdef";
+      for (const unsigned char b : store.secret("cluster-id", 8)) {
+        state.cluster_id += digits[b >> 4];
+        state.cluster_id += digits[b & 15];
+      }
       promise.set_value(std::move(state));
     } catch (...) {
       promise.set_exception(std::current_exception());

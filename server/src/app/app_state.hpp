@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "app/cluster.hpp"
 #include "app/completion_queue.hpp"
 #include "app/delivery.hpp"
 #include "app/peer.hpp"
@@ -38,6 +39,7 @@ struct StartupState {
   std::string address_key;  // HMAC key of the address hash
   std::vector<std::string> bans;
   FilterLists filters;
+  std::string cluster_id;  // names the bus channel and keys (app/cluster.hpp)
 };
 
 // Reads the StartupState through the worker (blocks until done; throws
@@ -46,14 +48,17 @@ StartupState load_startup_state(StoreWorker& worker);
 
 struct AppState {
   AppState(boost::asio::io_context& io_context, StoreWorker& store_worker,
-           const AppOptions& options, StartupState& state)
+           const AppOptions& options, StartupState& state, EventBus* bus, std::string origin)
       : io(io_context),
         worker(store_worker),
         completions(io_context),
         hubs(store_worker, completions),
         policy(options.rate_per_minute, options.premoderate, state.bans, std::move(state.filters)),
         max_joined(options.max_joined),
-        messages_per_second(options.messages_per_second) {}
+        messages_per_second(options.messages_per_second),
+        rate_per_minute(options.rate_per_minute),
+        cluster_id(state.cluster_id),
+        publisher(bus, std::move(origin)) {}
 
   // Runs `job` on the worker. A job that throws (StoreError, or anything
   // else) is answered `internal` on the io thread, naming `what` in the log.
@@ -75,6 +80,10 @@ struct AppState {
   int messages_per_second;
   // Refusals by a limit, logged once per address and minute.
   RefusalLog refusals;
+  int rate_per_minute;
+  std::string cluster_id;
+  // Tells the other instances what this one committed (no-op without a bus).
+  Publisher publisher;
 };
 
 // First characters of an address hash: enough to follow one client through

@@ -117,6 +117,12 @@ bool ModeratorRequests::require_moderator(Peer& peer, const Req& req) {
   return false;
 }
 
+void ModeratorRequests::publish(nlohmann::json event, const std::optional<AuditEntry>& entry) {
+  if (!state_.publisher.enabled()) return;
+  if (entry) event["audit"] = audit_event(*entry);
+  state_.publisher.publish(nlohmann::json::array({std::move(event)}));
+}
+
 void ModeratorRequests::audit_pushed(const std::optional<AuditEntry>& entry) {
   if (entry) state_.moderators.send(encode(audit_event(*entry)));
 }
@@ -201,8 +207,11 @@ void ModeratorRequests::handle(const PeerPtr& peer, const Req& req, const Modera
       log_info("moderate", "id=" + std::to_string(m.after.id) + " action=" +
                                std::string(to_string(action)) + " moderator=" + moderator +
                                " detail=" + log_value(transition(m.before, m.after)));
+      const bool announce = visible_to_readers(m.before, m.after);
+      publish({{"k", "update"}, {"id", m.after.id}, {"thread", m.after.thread}, {"announce", announce}},
+              entry);
       if (auto p = weak.lock()) reply(*p, ok_comment_message(req, m.after));
-      state_.hubs.updated(m.after, total, visible_to_readers(m.before, m.after));
+      state_.hubs.updated(m.after, total, announce);
       audit_pushed(entry);
     });
   });
@@ -225,6 +234,7 @@ void ModeratorRequests::handle(const PeerPtr& peer, const Req& req, const BanReq
     state_.completions.push([this, weak, req, poster = std::move(*poster), entry = std::move(entry),
                              moderator, id = r.id] {
       state_.policy.ban(poster);
+      publish({{"k", "ban"}, {"poster", poster}}, entry);
       log_info("ban", "id=" + std::to_string(id) + " poster=" + short_hash(poster) +
                           " moderator=" + moderator);
       if (auto p = weak.lock()) reply(*p, ok_message(req));
@@ -280,6 +290,7 @@ void ModeratorRequests::handle(const PeerPtr& peer, const Req& req, const Filter
         return;
       }
       policy.set_filter(filter);
+      publish({{"k", "filters"}}, entry);
       log_info("filters", "banned=" + std::to_string(filter->lists().banned.size()) +
                               " suspect=" + std::to_string(filter->lists().suspect.size()) +
                               " moderator=" + moderator);

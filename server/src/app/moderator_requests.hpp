@@ -46,6 +46,9 @@ class ModeratorRequests {
  private:
   bool require_moderator(Peer& peer, const Req& req);
   void audit_pushed(const std::optional<AuditEntry>& entry);
+  // Tells the other instances (app/cluster.hpp), with the audit entry for
+  // their moderators.
+  void publish(nlohmann::json event, const std::optional<AuditEntry>& entry);
   // "No comment has id N." to a peer that may have gone meanwhile.
   void reply_no_comment(const WeakPeer& peer, const Req& req, std::int64_t id);
 

@@ -1,6 +1,10 @@
 #include "app/post_pipeline.hpp"
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
+#include <memory>
+
+#include "comments/limits.hpp"
 
 #include "support/log.hpp"
 #include "support/metrics.hpp"
@@ -10,12 +14,44 @@ namespace comments::server {
 void PostPipeline::submit(const PeerPtr& peer, const Req& req, const PostRequest& post) {
   Attempt attempt{peer, req, post, now_ms(), Status::published, {}};
   // In the order the contract fixes.
-  static constexpr Phase phases[] = {&PostPipeline::check_ban, &PostPipeline::check_rate,
-                                     &PostPipeline::apply_filter,
+  if (auto error = check_ban(attempt)) {
+    reply_error(*peer, *error);
+    return;
+  }
+  // With several instances the rate limit is counted in the bus's shared
+  // counter (Redis), so a poster cannot get N times the limit by reconnecting
+  // elsewhere; when it cannot answer, the local limiter decides.
+  if (state_.rate_per_minute > 0 && state_.publisher.enabled()) {
+    auto shared = std::make_shared<Attempt>(std::move(attempt));
+    const bool asked = state_.publisher.bus()->count_post(
+        cluster_rate_key(state_.cluster_id, peer->poster()), limits::rate_window_ms,
+        [this, shared](std::optional<EventBus::Count> count) {
+          if (shared->peer->dropped) return;
+          std::optional<ErrorReply> error;
+          if (!count) {
+            error = check_rate(*shared);
+          } else if (count->count > state_.rate_per_minute) {
+            error = rate_refused(*shared, std::max<std::int64_t>(1, count->window_left_ms));
+          }
+          after_rate(std::move(*shared), std::move(error));
+        });
+    if (asked) return;
+    attempt = std::move(*shared);
+  }
+  auto error = check_rate(attempt);
+  after_rate(std::move(attempt), std::move(error));
+}
+
+void PostPipeline::after_rate(Attempt attempt, std::optional<ErrorReply> refused) {
+  if (refused) {
+    reply_error(*attempt.peer, *refused);
+    return;
+  }
+  static constexpr Phase phases[] = {&PostPipeline::apply_filter,
                                      &PostPipeline::apply_premoderation};
   for (const Phase phase : phases) {
     if (auto error = (this->*phase)(attempt)) {
-      reply_error(*peer, *error);
+      reply_error(*attempt.peer, *error);
       return;
     }
   }
@@ -32,11 +68,15 @@ std::optional<ErrorReply> PostPipeline::check_ban(Attempt& a) {
 std::optional<ErrorReply> PostPipeline::check_rate(Attempt& a) {
   const auto retry = state_.policy.try_post(a.peer->poster(), a.now);
   if (!retry) return std::nullopt;
+  return rate_refused(a, *retry);
+}
+
+ErrorReply PostPipeline::rate_refused(const Attempt& a, std::int64_t retry) {
   log_info("post-refused", "reason=rate from=" + short_hash(a.peer->poster()));
   metrics().posts_refused_rate_limited.inc();
   return ErrorReply{Error{ErrorId::rate_limited, "Too many comments in a short time; try again in " +
-                                                     std::to_string((*retry + 999) / 1000) + " s."},
-                    a.req, *retry};
+                                                     std::to_string((retry + 999) / 1000) + " s."},
+                    a.req, retry};
 }
 
 std::optional<ErrorReply> PostPipeline::apply_filter(Attempt& a) {
@@ -80,6 +120,16 @@ void PostPipeline::hand_off() {
     // Pushed here, on the worker, right after the commit: see thread_hubs.hpp.
     state_.completions.push([this, waiting = std::move(waiting),
                              outcomes = std::move(outcomes)]() mutable {
+      // The other instances hear of the batch before any poster is acked
+      // (handed to the bus and written to its socket; a bus that is down
+      // drops it, and they catch up from the database when it is back).
+      if (state_.publisher.enabled()) {
+        nlohmann::json events = nlohmann::json::array();
+        for (const PostOutcome& o : outcomes) {
+          if (o.comment) events.push_back({{"k", "comment"}, {"c", *o.comment}});
+        }
+        if (!events.empty()) state_.publisher.publish(std::move(events));
+      }
       for (std::size_t i = 0; i < outcomes.size(); ++i) {
         const Waiting& w = waiting[i];
         if (!w.hold_reason.empty() && outcomes[i].comment) {

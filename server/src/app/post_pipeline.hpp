@@ -39,6 +39,9 @@ class PostPipeline {
 
   std::optional<ErrorReply> check_ban(Attempt& a);
   std::optional<ErrorReply> check_rate(Attempt& a);
+  ErrorReply rate_refused(const Attempt& a, std::int64_t retry_ms);
+  // The phases after the rate limit, or `refused`'s answer.
+  void after_rate(Attempt a, std::optional<ErrorReply> refused);
   std::optional<ErrorReply> apply_filter(Attempt& a);
   std::optional<ErrorReply> apply_premoderation(Attempt& a);
   // Queues the post for the hand-off at the end of this io turn.

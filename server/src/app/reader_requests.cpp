@@ -52,6 +52,9 @@ void ReaderRequests::handle(const PeerPtr& peer, const Req& req, const FlagReque
         return;
       }
       log_info("flag", "id=" + std::to_string(id) + " flags=" + std::to_string(flagged->flags));
+      if (state_.publisher.enabled()) {
+        state_.publisher.publish(nlohmann::json::array({{{"k", "flag"}, {"c", *flagged}}}));
+      }
       if (p) reply(*p, ok_message(req));
       state_.moderators.send(encode(queued_event(*flagged)));
       state_.hubs.flagged(*flagged);

@@ -97,7 +97,9 @@ void ThreadHubs::on_loaded(const std::string& thread, std::optional<ThreadSnapsh
     erase_if_unused(*hub);
     return;
   }
+  const bool first = !hub->ready;
   hub->view.reset(std::move(snapshot->newest), std::move(snapshot->pinned), snapshot->total);
+  note_loaded(*hub, hub->view.newest(), first);
   hub->ready = true;
   for (auto& w : waiting) {
     auto peer = w.peer.lock();
@@ -164,18 +166,126 @@ std::optional<ThreadSnapshot> ThreadHubs::cached_latest(std::string_view thread,
   return ThreadSnapshot{hub->view.newest(), hub->view.pinned(), hub->view.total()};
 }
 
-void ThreadHubs::published(const Comment& c, const Peer* author) {
+void ThreadHubs::published(const Comment& c, const Peer* author,
+                           std::optional<std::int64_t> stored_total) {
   ThreadHub* hub = find_mutable(c.thread);
   // A hub still loading gets this comment from its load (see thread_hubs.hpp).
   if (!hub || !hub->ready) return;
-  const std::int64_t total = hub->view.total() + 1;
+  const std::int64_t now = now_ms();
+  // Delivered already (a catch-up read, or a snapshot that held it).
+  if (c.id <= hub->floor || !hub->delivered.emplace(c.id, now).second) return;
+  const std::int64_t total = stored_total.value_or(hub->view.total() + 1);
   hub->view.apply(c, total);
   broadcast(*hub, encode(comment_event(c, total)), author);
+  fold(*hub, now);
+}
+
+void ThreadHubs::note_loaded(ThreadHub& hub, const std::vector<Comment>& newest, bool first) {
+  // `newest` is newest first. Everything older than its oldest was in the
+  // thread before this hub existed: no reader of this instance waits for it.
+  if (first) hub.floor = newest.empty() ? 0 : newest.back().id - 1;
+  const std::int64_t now = now_ms();
+  for (const Comment& c : newest) {
+    if (c.id > hub.floor) hub.delivered.emplace(c.id, now);
+  }
+  fold(hub, now);
+}
+
+void ThreadHubs::fold(ThreadHub& hub, std::int64_t now) {
+  // The lowest delivered id folds once it was delivered settle_ms ago, and
+  // the bus was up from settle_ms before its delivery until now: any comment
+  // of the thread with a lower id was then published while this instance
+  // listened, so it arrived (or never will: its transaction failed).
+  auto& d = hub.delivered;
+  while (!d.empty()) {
+    const std::int64_t at = d.begin()->second;
+    if (fold_from_ == no_fold || at - settle_ms < fold_from_ || at + settle_ms > now) break;
+    hub.floor = d.begin()->first;
+    d.erase(d.begin());
+  }
+}
+
+struct ThreadHubs::CatchUp {
+  std::vector<Comment> fresh;    // published above the floor, oldest first
+  std::vector<Comment> current;  // the cached comments as stored now
+  std::optional<ThreadSnapshot> snapshot;
+  std::string error;
+};
+
+void ThreadHubs::catch_up() {
+  // At most this many missed comments per thread are delivered one by one;
+  // past that the readers get the fresh snapshot's updates only (the widget
+  // shows the newest anyway).
+  constexpr int page_size = 500;
+  constexpr std::size_t max_fresh = 5000;
+  for (auto& [key, hub] : hubs_) {
+    if (!hub.ready || hub.catching_up) continue;
+    hub.catching_up = true;
+    std::vector<std::int64_t> cached;
+    for (const Comment& c : hub.view.newest()) cached.push_back(c.id);
+    for (const Comment& c : hub.view.pinned()) cached.push_back(c.id);
+    worker_.run([this, thread = key, from = hub.floor, cached = std::move(cached)](Store& store) {
+      CatchUp result;
+      try {
+        std::int64_t after = from;
+        for (;;) {
+          auto page = store.after(thread, after, page_size);
+          const bool more = static_cast<int>(page.size()) == page_size;
+          if (!page.empty()) after = page.back().id;
+          for (auto& c : page) result.fresh.push_back(std::move(c));
+          if (!more || result.fresh.size() >= max_fresh) break;
+        }
+        for (const std::int64_t id : cached) {
+          if (auto c = store.find(id)) result.current.push_back(std::move(*c));
+        }
+        result.snapshot = store.latest(thread, static_cast<int>(ThreadHub::cache_capacity));
+      } catch (const std::exception& e) {
+        result.error = e.what();
+      }
+      // Pushed right after the reads, like a load (see thread_hubs.hpp).
+      completions_.push([this, thread, result = std::move(result)]() mutable {
+        on_caught_up(thread, std::move(result));
+      });
+    });
+  }
+}
+
+void ThreadHubs::on_caught_up(const std::string& thread, CatchUp result) {
+  ThreadHub* hub = find_mutable(thread);
+  if (!hub) return;
+  hub->catching_up = false;
+  if (!result.snapshot) {
+    log_error("store-failed", "op=catch-up thread=" + log_value(thread) +
+                                  " error=" + log_value(result.error));
+    return;
+  }
+  log_info("catch-up", "thread=" + log_value(thread) + " read=" +
+                           std::to_string(result.fresh.size()));
+  // Missed comments, in id order, each once.
+  for (const Comment& c : result.fresh) published(c, nullptr);
+  // Missed moderation: what readers see of a cached comment changed.
+  const std::int64_t total = result.snapshot->total;
+  for (const Comment& now : result.current) {
+    const Comment* cached = hub->view.find(now.id);
+    if (!cached) continue;
+    const bool was = cached->status == Status::published;
+    const bool is = now.status == Status::published;
+    if (was != is || (is && cached->pinned != now.pinned)) {
+      broadcast(*hub, encode(update_event(now, total)), nullptr);
+    }
+  }
+  // The cache becomes the store's state at the moment of the read (exact by
+  // the completion order, as a load).
+  hub->view.reset(std::move(result.snapshot->newest), std::move(result.snapshot->pinned), total);
+  note_loaded(*hub, hub->view.newest(), false);
 }
 
 void ThreadHubs::updated(const Comment& c, std::int64_t total, bool announce) {
   ThreadHub* hub = find_mutable(c.thread);
   if (!hub || !hub->ready) return;  // a load in flight already sees this change
+  // An approved comment is now delivered (as an update): a catch-up must not
+  // send it again as a new comment.
+  if (c.status == Status::published && c.id > hub->floor) hub->delivered.emplace(c.id, now_ms());
   apply(*hub, c, total);
   if (announce) broadcast(*hub, encode(update_event(c, total)), nullptr);
 }

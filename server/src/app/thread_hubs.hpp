@@ -15,9 +15,18 @@
 // applied to it one by one as their completions arrive. A change whose
 // completion arrives while its thread is still loading is not applied: the
 // load, which ran after it, already contains it.
+//
+// With several instances (app/cluster.hpp) comments also arrive from the
+// bus. Each is routed through the worker queue before it reaches a hub, so
+// its completion is ordered with the loads like a local one: a load that ran
+// after the marker contains it; one that ran before may or may not (the
+// other instance committed it at a moment we do not know), and the hub's
+// delivered-id set tells which. The rules are in docs/architecture.md
+// ("Several instances").
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,6 +59,14 @@ struct ThreadHub {
   bool loading = false;       // a load job is queued; its completion resets view
   std::vector<Peer*> peers;   // joined and sent their snapshot
   std::vector<Waiter> waiting;  // joined, snapshot due when the load lands
+
+  // Exactly once: every published comment with id <= floor was in a loaded
+  // snapshot or delivered; `delivered` holds the ids above the floor that
+  // were (id -> when, Unix ms). Ids below the floor or in the set are not
+  // delivered again; old entries fold into the floor (ThreadHubs::fold).
+  std::int64_t floor = 0;
+  std::map<std::int64_t, std::int64_t> delivered;
+  bool catching_up = false;  // a catch-up job is queued
 };
 
 class ThreadHubs {
@@ -72,14 +89,33 @@ class ThreadHubs {
   // cache holds them; nullopt: ask the store.
   std::optional<ThreadSnapshot> cached_latest(std::string_view thread, int limit) const;
 
-  // A published comment was committed: cached, and sent to every reader of
-  // its thread but `author` (who gets the ack instead).
-  void published(const Comment& c, const Peer* author);
+  // A published comment was committed (here or on another instance): cached,
+  // and sent to every reader of its thread but `author` (who gets the ack
+  // instead), unless the hub delivered it already. `total`: the thread's
+  // published count read from the store after it, when known (else the
+  // cached count plus one).
+  void published(const Comment& c, const Peer* author,
+                 std::optional<std::int64_t> total = std::nullopt);
   // A comment changed (moderation): cached with the thread's new `total`;
   // readers are sent an `update` when `announce`.
   void updated(const Comment& c, std::int64_t total, bool announce);
   // A comment's flag count changed: cached (readers see nothing).
   void flagged(const Comment& c);
+
+  // Events may have been lost (the bus was down): every ready hub reads the
+  // comments above its floor (delivered if new, in id order), the current
+  // state of the comments it caches (an `update` to readers for each that
+  // changed) and its snapshot again, in one worker job.
+  void catch_up();
+  // The bus is down: no delivered id folds into a floor until it is back
+  // (a comment missed meanwhile must stay above the floor for catch_up).
+  void bus_lost() { fold_from_ = no_fold; }
+  // The bus is up since `now`: ids delivered from settle_ms after it fold again.
+  void bus_up(std::int64_t now) { fold_from_ = now; }
+
+  // How long a delivered id stays in its hub's set: ids of one thread are
+  // assumed to reach every instance within this of each other.
+  static constexpr std::int64_t settle_ms = 60'000;
 
   std::size_t size() const noexcept { return hubs_.size(); }
   const ThreadHub* find(std::string_view thread) const;
@@ -96,6 +132,16 @@ class ThreadHubs {
   // Applies a changed comment to its cache and reloads the cache from storage
   // when the change left it short.
   void apply(ThreadHub& hub, const Comment& c, std::int64_t total);
+  // Records the ids of a loaded snapshot as delivered (the first load sets
+  // the floor below its oldest).
+  void note_loaded(ThreadHub& hub, const std::vector<Comment>& newest, bool first);
+  // Moves old entries of `delivered` into the floor (docs/architecture.md).
+  void fold(ThreadHub& hub, std::int64_t now);
+  struct CatchUp;
+  void on_caught_up(const std::string& thread, CatchUp result);
+
+  static constexpr std::int64_t no_fold = INT64_MAX;
+  std::int64_t fold_from_ = 0;
 
   StoreWorker& worker_;
   CompletionQueue& completions_;

@@ -12,10 +12,15 @@ namespace comments::server {
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-Listener::Listener(net::io_context& io, const tcp::endpoint& endpoint, HttpContext& context)
+Listener::Listener(net::io_context& io, const tcp::endpoint& endpoint, HttpContext& context,
+                   bool reuse_port)
     : io_(io), acceptor_(io), retry_timer_(io), context_(context) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(net::socket_base::reuse_address(true));
+  if (reuse_port) {
+    using reuse_port_option = net::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+    acceptor_.set_option(reuse_port_option(true));
+  }
   acceptor_.bind(endpoint);
   acceptor_.listen(net::socket_base::max_listen_connections);
 }

@@ -12,8 +12,10 @@ class HttpContext;
 class Listener {
  public:
   // Binds and listens; throws boost::system::system_error when it cannot.
+  // `reuse_port` sets SO_REUSEPORT: several instances bound to one port share
+  // its connections (the kernel spreads them).
   Listener(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint,
-           HttpContext& context);
+           HttpContext& context, bool reuse_port = false);
 
   boost::asio::ip::tcp::endpoint local_endpoint() const;
   void start();

@@ -75,8 +75,8 @@ class Store {
   virtual ThreadSnapshot latest(std::string_view thread, int limit) = 0;
   // Published comments of `thread` with id < before, newest first.
   virtual std::vector<Comment> page(std::string_view thread, std::int64_t before, int limit) = 0;
-  // Published comments of `thread` with id > after_id, oldest first (a
-  // catch-up after missed events).
+  // Published comments of `thread` with id > after_id, oldest first, at most
+  // `limit` (the catch-up read of an instance that may have missed events).
   virtual std::vector<Comment> after(std::string_view thread, std::int64_t after_id, int limit) = 0;
   virtual std::optional<Comment> find(std::int64_t id) = 0;
   virtual std::int64_t published_count(std::string_view thread) = 0;

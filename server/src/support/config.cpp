@@ -211,10 +211,15 @@ std::string usage_text() {
   --metrics-listen HOST:PORT
                          serve Prometheus /metrics on this separate address
                          (off by default; never on the public port)
+  --redis URL            run as one of several instances on one database: exchange
+                         live events and rate-limit counts through Redis at
+                         redis://HOST:PORT[/DB] or unix:///path/redis.sock
+  --reuse-port           set SO_REUSEPORT, so several instances share one port
   --help                 show this text
 
-Prints "listening on http://HOST:PORT" once it accepts connections (and
-before it, "metrics on http://HOST:PORT" with --metrics-listen).
+Prints "listening on http://HOST:PORT" once it accepts connections (with --redis:
+once it is subscribed to Redis; before it, "metrics on http://HOST:PORT" with
+--metrics-listen).
 SIGINT/SIGTERM close connections, finish queued commits and exit 0.
 
 Subcommands:
@@ -368,6 +373,16 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args,
       }
       config.metrics_host = host;
       config.metrics_port = static_cast<std::uint16_t>(*port);
+    } else if (name == "--redis") {
+      const auto v = value();
+      if (!v || v->empty()) return missing("--redis needs redis://HOST:PORT[/DB] or unix:///path");
+      if (!v->starts_with("redis://") && !v->starts_with("unix://")) {
+        return invalid("--redis needs redis://HOST:PORT[/DB] or unix:///path/redis.sock, got '" + *v + "'");
+      }
+      config.redis_url = *v;
+    } else if (name == "--reuse-port") {
+      if (auto flag = flag_only(); !flag) return flag.error();
+      config.reuse_port = true;
     } else if (name == "--mod-token" || name == "--token") {
       return Error{ErrorId::option_refused, name + " is not accepted: a token on the command line shows in ps; "
                                                    "use COMMENTS_MOD_TOKEN or --mod-token-file"};

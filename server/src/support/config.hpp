@@ -32,6 +32,10 @@ struct Config {
   // The Prometheus /metrics listener (--metrics-listen HOST:PORT); off when unset.
   std::optional<std::string> metrics_host;
   std::uint16_t metrics_port = 0;
+  // redis://HOST:PORT[/DB] or unix:///path/redis.sock: several instances on
+  // one database exchange events there (checked fully by bus/redis_connection).
+  std::optional<std::string> redis_url;
+  bool reuse_port = false;  // SO_REUSEPORT on the listener
 };
 
 // What a valid command line asks for: run with a Config, show the help, or

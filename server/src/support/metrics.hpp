@@ -94,8 +94,8 @@ struct Metrics {
   Histogram store_commit_seconds;  // one group commit (insert() of a batch), StoreWorker thread
   Histogram store_batch_size;      // posts per group commit
 
-  // Fed by the Redis fan-out (another change); registered now so dashboards
-  // and alerts can be written against them. They stay 0 until then.
+  // The Redis bus (--redis): the time from a PUBLISH handed to hiredis to its
+  // reply, and connections made again after a loss (bus/redis_*.cpp).
   Histogram redis_publish_lag_seconds;
   Counter redis_reconnects;
 

@@ -1,0 +1,185 @@
+#include "app/cluster.hpp"
+
+#include <map>
+#include <memory>
+
+#include "app/app_state.hpp"
+#include "support/log.hpp"
+
+namespace comments::server {
+
+std::string cluster_channel(const std::string& cluster_id) {
+  return "comments:" + cluster_id + ":events";
+}
+
+std::string cluster_rate_key(const std::string& cluster_id, const std::string& poster) {
+  return "comments:" + cluster_id + ":rate:" + poster;
+}
+
+bool Publisher::publish(nlohmann::json events) const {
+  if (!bus_) return true;
+  nlohmann::json message = {{"o", origin_}, {"e", std::move(events)}};
+  const bool sent = bus_->publish(message.dump());
+  bus_->flush();
+  return sent;
+}
+
+void ClusterEvents::on_bus_message(std::string_view text) {
+  nlohmann::json message;
+  try {
+    message = nlohmann::json::parse(text);
+  } catch (const std::exception& e) {
+    log_warn("bus-message-ignored", "error=" + log_value(e.what()));
+    return;
+  }
+  if (!message.is_object() || !message.contains("e") || !message["e"].is_array()) return;
+  if (message.value("o", "") == state_.publisher.origin()) return;  // our own echo
+  ++applied_;
+  std::vector<Comment> published;
+  for (const auto& event : message["e"]) {
+    if (!event.is_object()) continue;
+    const std::string kind = event.value("k", "");
+    if (event.contains("audit") && event["audit"].is_string()) {
+      state_.moderators.send(encode(event["audit"].get<std::string>()));
+    }
+    try {
+      if (kind == "comment") {
+        auto c = comment_from_json(event.at("c"));
+        if (!c) continue;
+        if (c->status == Status::published) {
+          // A thread nobody here reads is skipped: a hub made later loads it
+          // from the store, where it already is.
+          if (state_.hubs.find(c->thread)) published.push_back(std::move(*c));
+        } else {
+          state_.moderators.send(encode(queued_event(*c)));
+        }
+      } else if (kind == "update") {
+        if (!event.contains("thread") || state_.hubs.find(event["thread"].get<std::string>())) {
+          refresh(event.at("id").get<std::int64_t>(), event.value("announce", false));
+        }
+      } else if (kind == "flag") {
+        auto c = comment_from_json(event.at("c"));
+        if (!c) continue;
+        state_.moderators.send(encode(queued_event(*c)));
+        if (state_.hubs.find(c->thread)) flagged(std::move(*c));
+      } else if (kind == "ban") {
+        const std::string poster = event.at("poster").get<std::string>();
+        state_.policy.ban(poster);
+        log_info("ban-applied", "poster=" + short_hash(poster));
+      } else if (kind == "filters") {
+        reload_filters();
+      } else if (kind == "resync") {
+        catch_up();
+      }
+    } catch (const std::exception& e) {
+      log_warn("bus-event-ignored", "kind=" + log_value(kind) + " error=" + log_value(e.what()));
+    }
+  }
+  if (!published.empty()) apply_published(std::move(published));
+}
+
+void ClusterEvents::on_bus_subscribed(bool first) {
+  state_.hubs.bus_up(now_ms());
+  if (first) return;
+  // Events may have been lost both ways: catch up here, and ask the others to.
+  catch_up();
+  state_.publisher.publish(nlohmann::json::array({{{"k", "resync"}}}));
+}
+
+void ClusterEvents::on_bus_lost() { state_.hubs.bus_lost(); }
+
+void ClusterEvents::catch_up() {
+  state_.hubs.catch_up();
+  // Bans and filter lists saved meanwhile: read again (bans only ever grow).
+  state_.worker.run([this](Store& store) {
+    std::vector<std::string> bans;
+    std::shared_ptr<const ModerationFilter> filter;
+    try {
+      bans = store.bans();
+      filter = std::make_shared<const ModerationFilter>(store.load_filters());
+    } catch (const std::exception& e) {
+      log_error("store-failed", "op=reload-policy error=" + log_value(e.what()));
+      return;
+    }
+    state_.completions.push([this, bans = std::move(bans), filter = std::move(filter)] {
+      for (const auto& poster : bans) state_.policy.ban(poster);
+      state_.policy.set_filter(filter);
+      state_.policy.requested_filters() = filter->lists();
+    });
+  });
+}
+
+void ClusterEvents::apply_published(std::vector<Comment> comments) {
+  // Through the worker queue, so the completion is ordered with this
+  // instance's loads (thread_hubs.hpp); the thread counts read there are the
+  // totals the events carry.
+  state_.worker.run([this, comments = std::move(comments)](Store& store) mutable {
+    std::map<std::string, std::int64_t> totals;
+    try {
+      for (const Comment& c : comments) {
+        if (!totals.contains(c.thread)) totals[c.thread] = store.published_count(c.thread);
+      }
+    } catch (const std::exception& e) {
+      log_error("store-failed", "op=count error=" + log_value(e.what()));
+      totals.clear();
+    }
+    state_.completions.push([this, comments = std::move(comments), totals = std::move(totals)] {
+      // The k-th of n comments of a thread in this message: its count less
+      // those after it.
+      std::map<std::string, std::int64_t> left;
+      for (const Comment& c : comments) ++left[c.thread];
+      for (const Comment& c : comments) {
+        const auto it = totals.find(c.thread);
+        std::optional<std::int64_t> total;
+        if (it != totals.end()) total = it->second - (--left[c.thread]);
+        state_.hubs.published(c, nullptr, total);
+      }
+    });
+  });
+}
+
+void ClusterEvents::refresh(std::int64_t id, bool announce) {
+  // The comment as stored now (events from two instances about one comment
+  // may arrive in either order; the store's state is the last word).
+  state_.worker.run([this, id, announce](Store& store) {
+    std::optional<Comment> c;
+    std::int64_t total = 0;
+    try {
+      c = store.find(id);
+      if (c) total = store.published_count(c->thread);
+    } catch (const std::exception& e) {
+      log_error("store-failed", "op=refresh error=" + log_value(e.what()));
+      c.reset();
+    }
+    if (!c) return;
+    state_.completions.push([this, c = std::move(*c), total, announce] {
+      state_.hubs.updated(c, total, announce);
+    });
+  });
+}
+
+void ClusterEvents::flagged(Comment c) {
+  state_.worker.run([this, c = std::move(c)](Store&) mutable {
+    state_.completions.push([this, c = std::move(c)] { state_.hubs.flagged(c); });
+  });
+}
+
+void ClusterEvents::reload_filters() {
+  state_.worker.run([this](Store& store) {
+    std::shared_ptr<const ModerationFilter> filter;
+    try {
+      filter = std::make_shared<const ModerationFilter>(store.load_filters());
+    } catch (const std::exception& e) {
+      log_error("store-failed", "op=load-filters error=" + log_value(e.what()));
+      return;
+    }
+    state_.completions.push([this, filter = std::move(filter)] {
+      state_.policy.set_filter(filter);
+      state_.policy.requested_filters() = filter->lists();
+      log_info("filters-applied", "banned=" + std::to_string(filter->lists().banned.size()) +
+                                      " suspect=" + std::to_string(filter->lists().suspect.size()));
+    });
+  });
+}
+
+}  // namespace comments::server

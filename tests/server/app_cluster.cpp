@@ -1,0 +1,268 @@
+// Several App instances on one SQLite file, joined by the in-process
+// LocalBus (no sockets, no Redis): what one instance commits reaches the
+// readers and moderators of the others exactly once, in order; bans and
+// filters hold everywhere; out-of-order and repeated bus messages are
+// delivered once; after the bus was down, every instance catches up from the
+// database (missed comments once each, missed moderation as updates).
+#include "app_support.hpp"
+#include "bus/local_bus.hpp"
+
+using namespace app_test;
+
+namespace {
+
+struct Node {
+  Node(boost::asio::io_context& io, const std::string& path, LocalBusHub& hub, AppOptions options)
+      : bus(hub.make_bus()),
+        worker(open_sqlite_store(path)),
+        app(io, worker, std::move(options), load_startup_state(worker), bus.get()) {
+    bus->subscribed(true);
+  }
+  ~Node() { worker.stop(); }
+  std::unique_ptr<LocalBus> bus;
+  StoreWorker worker;
+  App app;
+};
+
+struct Cluster {
+  explicit Cluster(int nodes = 2, AppOptions options = AppFixture::default_options()) : hub(io) {
+    for (int i = 0; i < nodes; ++i) {
+      this->nodes.push_back(std::make_unique<Node>(io, db.path(), hub, options));
+    }
+  }
+
+  App& app(int i) { return nodes[static_cast<std::size_t>(i)]->app; }
+
+  std::shared_ptr<FakePeer> connect(int node, const std::string& address = "192.0.2.1") {
+    auto peer = std::make_shared<FakePeer>(app(node).address_key(address), ++next_id);
+    peers.emplace_back(peer, node);
+    return peer;
+  }
+  bool settle(const std::function<bool()>& done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!done()) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      io.run_one_for(std::chrono::milliseconds(5));
+    }
+    return true;
+  }
+  // Runs the io_context for `ms` (to see that nothing more arrives).
+  void run_for(int ms) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+    while (std::chrono::steady_clock::now() < until) io.run_one_for(std::chrono::milliseconds(5));
+  }
+  json request(int node, const std::shared_ptr<FakePeer>& peer, json message) {
+    const std::string req = "r" + std::to_string(++next_req);
+    message["req"] = req;
+    app(node).on_text(peer, message.dump());
+    std::optional<json> found;
+    const bool ok = settle([&] {
+      for (const json& m : peer->received) {
+        if (m.value("req", "") == req) {
+          found = m;
+          return true;
+        }
+      }
+      return false;
+    });
+    REQUIRE_MESSAGE(ok, "no reply to " << message.dump());
+    return *found;
+  }
+  std::shared_ptr<FakePeer> reader(int node, const std::string& address, const std::string& thread) {
+    auto peer = connect(node, address);
+    REQUIRE(request(node, peer, {{"type", "join"}, {"thread", thread}, {"limit", 10}})["type"] ==
+            "snapshot");
+    return peer;
+  }
+  std::shared_ptr<FakePeer> moderator(int node) {
+    auto m = connect(node, "198.51.100.7");
+    REQUIRE(request(node, m, {{"type", "auth"}, {"token", "test-token"}})["type"] == "ok");
+    return m;
+  }
+  json post(int node, const std::shared_ptr<FakePeer>& peer, const std::string& thread,
+            const std::string& body) {
+    return request(node, peer, {{"type", "post"}, {"thread", thread}, {"author", "网友"}, {"body", body}});
+  }
+
+  store_test::TempDb db;
+  boost::asio::io_context io;
+  LocalBusHub hub;
+  std::vector<std::unique_ptr<Node>> nodes;
+  std::vector<std::pair<std::shared_ptr<FakePeer>, int>> peers;
+  std::uint64_t next_id = 0;
+  int next_req = 0;
+};
+
+std::vector<std::int64_t> comment_ids(const FakePeer& peer) {
+  std::vector<std::int64_t> ids;
+  for (const json& m : peer.of_type("comment")) ids.push_back(m["comment"]["id"].get<std::int64_t>());
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("cluster: a post on A reaches the readers of A and B once each, in order") {
+  Cluster c(3);
+  auto author = c.connect(0);
+  auto on_a = c.reader(0, "192.0.2.2", "t");
+  auto on_b = c.reader(1, "192.0.2.3", "t");
+  auto on_c = c.reader(2, "192.0.2.4", "t");
+  std::vector<std::int64_t> acked;
+  for (int i = 0; i < 5; ++i) {
+    const json ack = c.post(0, author, "t", "第" + std::to_string(i) + "条");
+    REQUIRE(ack["type"] == "ack");
+    acked.push_back(ack["comment"]["id"].get<std::int64_t>());
+  }
+  REQUIRE(c.settle([&] { return on_b->of_type("comment").size() == 5 && on_c->of_type("comment").size() == 5; }));
+  c.run_for(200);
+  CHECK(comment_ids(*on_a) == acked);
+  CHECK(comment_ids(*on_b) == acked);
+  CHECK(comment_ids(*on_c) == acked);
+  // The totals count each once.
+  CHECK(on_b->of_type("comment").back()["total"] == 5);
+  CHECK(on_c->of_type("comment").back()["total"] == 5);
+  // A later join on B is answered with all of them.
+  auto late = c.connect(1, "192.0.2.5");
+  const json snapshot = c.request(1, late, {{"type", "join"}, {"thread", "t"}, {"limit", 10}});
+  CHECK(snapshot["total"] == 5);
+  CHECK(snapshot["comments"].size() == 5);
+}
+
+TEST_CASE("cluster: held posts reach every moderator; an approve on B updates A's readers") {
+  AppOptions options = AppFixture::default_options();
+  options.premoderate = true;
+  Cluster c(2, options);
+  auto mod_a = c.moderator(0);
+  auto mod_b = c.moderator(1);
+  auto reader_a = c.reader(0, "192.0.2.2", "t");
+  auto author = c.connect(0);
+  const json ack = c.post(0, author, "t", "等待审核");
+  REQUIRE(ack["comment"]["status"] == "pending");
+  REQUIRE(c.settle([&] { return mod_b->of_type("queued").size() == 1; }));
+  CHECK(mod_a->of_type("queued").size() == 1);
+  const json ok = c.request(1, mod_b, {{"type", "moderate"}, {"id", ack["comment"]["id"]}, {"action", "approve"}});
+  REQUIRE(ok["type"] == "ok");
+  REQUIRE(c.settle([&] { return reader_a->of_type("update").size() == 1; }));
+  const json update = reader_a->of_type("update")[0];
+  CHECK(update["comment"]["status"] == "published");
+  CHECK(update["total"] == 1);
+  // Moderators on A see B's audit entry too.
+  REQUIRE(c.settle([&] { return !mod_a->of_type("audited").empty(); }));
+  c.run_for(200);
+  CHECK(reader_a->of_type("comment").empty());  // an update, not a new comment
+}
+
+TEST_CASE("cluster: a ban on A refuses the poster on B; filters saved on B hold on A") {
+  Cluster c(2);
+  auto mod_a = c.moderator(0);
+  auto poster_b = c.connect(1, "192.0.2.66");
+  const json ack = c.post(1, poster_b, "t", "一条评论");
+  REQUIRE(ack["type"] == "ack");
+  REQUIRE(c.request(0, mod_a, {{"type", "ban"}, {"id", ack["comment"]["id"]}})["type"] == "ok");
+  bool refused = c.settle([&] {
+    return c.post(1, poster_b, "t", "again")["type"] == "error";
+  });
+  CHECK(refused);
+
+  auto mod_b = c.moderator(1);
+  REQUIRE(c.request(1, mod_b, {{"type", "filters"}, {"banned", {"禁词"}}})["type"] == "filters");
+  auto poster_a = c.connect(0, "192.0.2.67");
+  bool blocked = false;
+  REQUIRE(c.settle([&] {
+    const json reply = c.post(0, poster_a, "t", "含有禁词");
+    blocked = reply.value("code", "") == "blocked";
+    return blocked;
+  }));
+  const json lists = c.request(0, mod_a, {{"type", "filters"}});
+  CHECK(lists["banned"] == json::array({"禁词"}));
+}
+
+TEST_CASE("cluster: bus messages out of order or repeated are delivered once each") {
+  Cluster c(2);
+  auto author = c.connect(0);
+  auto on_b = c.reader(1, "192.0.2.3", "t");
+  c.hub.hold(true);
+  const json first = c.post(0, author, "t", "一");
+  const json second = c.post(0, author, "t", "二");
+  c.hub.hold(false);
+  auto held = c.hub.held();
+  REQUIRE(held.size() == 2);
+  // Second before first, then both again.
+  c.hub.deliver(held[1]);
+  c.hub.deliver(held[0]);
+  c.hub.deliver(held[1]);
+  c.hub.deliver(held[0]);
+  REQUIRE(c.settle([&] { return on_b->of_type("comment").size() >= 2; }));
+  c.run_for(200);
+  const auto ids = comment_ids(*on_b);
+  REQUIRE(ids.size() == 2);
+  CHECK(ids[0] == second["comment"]["id"]);
+  CHECK(ids[1] == first["comment"]["id"]);
+  CHECK(on_b->of_type("comment").back()["total"] == 2);
+}
+
+TEST_CASE("cluster: after the bus was down, every instance catches up once from the database") {
+  Cluster c(2);
+  auto author = c.connect(0);
+  auto on_a = c.reader(0, "192.0.2.2", "t");
+  auto on_b = c.reader(1, "192.0.2.3", "t");
+  const json before = c.post(0, author, "t", "之前");
+  REQUIRE(c.settle([&] { return on_b->of_type("comment").size() == 1; }));
+  const json doomed = c.post(1, c.connect(1, "192.0.2.9"), "t", "将被删除");
+  REQUIRE(c.settle([&] { return on_a->of_type("comment").size() == 2; }));
+
+  c.hub.set_down(true);
+  // Posting goes on (acked after commit); B hears nothing meanwhile.
+  std::vector<std::int64_t> missed;
+  for (int i = 0; i < 3; ++i) {
+    const json ack = c.post(0, author, "t", "断线中" + std::to_string(i));
+    REQUIRE(ack["type"] == "ack");
+    missed.push_back(ack["comment"]["id"].get<std::int64_t>());
+  }
+  auto mod_a = c.moderator(0);
+  REQUIRE(c.request(0, mod_a, {{"type", "moderate"}, {"id", doomed["comment"]["id"]}, {"action", "delete"}})["type"] == "ok");
+  c.run_for(200);
+  CHECK(on_b->of_type("comment").size() == 2);
+  CHECK(on_b->of_type("update").empty());
+
+  c.hub.set_down(false);
+  REQUIRE(c.settle([&] { return on_b->of_type("comment").size() == 5 && !on_b->of_type("update").empty(); }));
+  c.run_for(300);
+  std::vector<std::int64_t> expected = {before["comment"]["id"].get<std::int64_t>(),
+                                        doomed["comment"]["id"].get<std::int64_t>()};
+  expected.insert(expected.end(), missed.begin(), missed.end());
+  CHECK(comment_ids(*on_b) == expected);
+  CHECK(comment_ids(*on_a) == expected);  // A delivered its own at commit: nothing twice
+  const auto updates = on_b->of_type("update");
+  REQUIRE(updates.size() == 1);
+  CHECK(updates[0]["comment"]["id"] == doomed["comment"]["id"]);
+  CHECK(updates[0]["comment"]["status"] == "deleted");
+  // B's cache is the store's thread again.
+  auto late = c.connect(1, "192.0.2.5");
+  const json snapshot = c.request(1, late, {{"type", "join"}, {"thread", "t"}, {"limit", 10}});
+  CHECK(snapshot["total"] == 4);
+  CHECK(snapshot["comments"].size() == 4);
+}
+
+TEST_CASE("cluster: a comment from the bus while a hub is still loading reaches the joiner once") {
+  Cluster c(2);
+  auto author = c.connect(0);
+  // B's hub for "t" does not exist yet; A's post is held on the bus.
+  c.hub.hold(true);
+  const json ack = c.post(0, author, "t", "加载中");
+  c.hub.hold(false);
+  REQUIRE(c.hub.held().size() == 1);
+  // A reader joins on B (its load is queued) and the event arrives at once,
+  // before the load lands: the comment must reach it once, in the snapshot
+  // or as an event, not both.
+  auto joiner = c.connect(1, "192.0.2.8");
+  c.app(1).on_text(joiner, json{{"type", "join"}, {"thread", "t"}, {"limit", 10}, {"req", "j"}}.dump());
+  c.hub.deliver(c.hub.held()[0]);
+  REQUIRE(c.settle([&] { return !joiner->of_type("snapshot").empty(); }));
+  c.run_for(200);
+  const json snapshot = joiner->of_type("snapshot")[0];
+  auto seen = ids_of(snapshot["comments"]);
+  for (const auto id : comment_ids(*joiner)) seen.push_back(id);
+  CHECK(seen == std::vector<std::int64_t>{ack["comment"]["id"].get<std::int64_t>()});
+  CHECK(snapshot["total"] == 1);
+}
