@@ -50,7 +50,9 @@ AuditNews AuditLog::audited(const AuditRow& row) {
     rows_.insert(rows_.begin(), row);
     news.listed = true;
   }
-  news.by_other = !ours && row.moderator != own_session_;
+  // Not an action this console sent: another moderator's, or another console
+  // of the same named moderator (names are shared by a moderator's sessions).
+  news.by_other = !ours;
   return news;
 }
 

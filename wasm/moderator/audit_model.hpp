@@ -30,7 +30,7 @@ struct AuditRow {
 // What a live `audited` entry means for the console.
 struct AuditNews {
   bool listed = false;    // it went on top of the loaded log
-  bool by_other = false;  // another moderator acted: what is shown may be out of date
+  bool by_other = false;  // another console acted (another moderator, or ours elsewhere): what is shown may be out of date
 };
 
 class AuditLog {
