@@ -21,6 +21,7 @@
 #include "comments/limits.hpp"
 #include "comments/text.hpp"
 #include "store/open_store.hpp"
+#include "store/status_code.hpp"
 #include "store/store_rows.hpp"
 #include "support/crypto.hpp"
 
@@ -33,26 +34,6 @@ constexpr std::int64_t migration_lock_key = 0x636d745f6d696772;  // "cmt_migr"
 constexpr std::int64_t insert_lock_key = 0x636d745f696e7372;     // "cmt_insr"
 
 // ---- Status codes on disk (the same numbers as the SQLite engine) ----------
-
-constexpr std::int64_t status_code(Status status) {
-  switch (status) {
-    case Status::published: return 0;
-    case Status::pending: return 1;
-    case Status::rejected: return 2;
-    case Status::deleted: return 3;
-  }
-  return 1;
-}
-
-Status status_from_code(std::int64_t code) {
-  switch (code) {
-    case 0: return Status::published;
-    case 1: return Status::pending;
-    case 2: return Status::rejected;
-    case 3: return Status::deleted;
-    default: throw StoreError("corrupt row: unknown status code " + std::to_string(code));
-  }
-}
 
 // ---- Schema and migrations ---------------------------------------------------
 // migrations[i] takes the schema from version i to i + 1. Append a step to

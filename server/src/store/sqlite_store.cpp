@@ -17,6 +17,7 @@
 
 #include "comments/limits.hpp"
 #include "comments/text.hpp"
+#include "store/status_code.hpp"
 #include "store/store_rows.hpp"
 #include "support/crypto.hpp"
 
@@ -162,30 +163,6 @@ class Query {
   sqlite3_stmt* stmt_;
   sqlite3* db_;
 };
-
-// ---- Status codes on disk ------------------------------------------------------
-// Stored as small integers (compact in the indexes). The numbers are part of
-// the schema: the partial indexes and the counter triggers say `status = 0`.
-
-constexpr std::int64_t status_code(Status status) {
-  switch (status) {
-    case Status::published: return 0;
-    case Status::pending: return 1;
-    case Status::rejected: return 2;
-    case Status::deleted: return 3;
-  }
-  return 1;
-}
-
-Status status_from_code(std::int64_t code) {
-  switch (code) {
-    case 0: return Status::published;
-    case 1: return Status::pending;
-    case 2: return Status::rejected;
-    case 3: return Status::deleted;
-    default: throw StoreError("corrupt row: unknown status code " + std::to_string(code));
-  }
-}
 
 // ---- Schema and migrations -----------------------------------------------------
 // migrations[i] takes the schema from version i to i + 1. To change the schema,
