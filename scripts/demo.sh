@@ -12,4 +12,5 @@ if [ -z "${COMMENTS_MOD_TOKEN:-}" ]; then
   export COMMENTS_MOD_TOKEN=demo-moderator
   echo "demo moderator token: demo-moderator (moderator console: /moderate.html)"
 fi
+echo "demo article: http://127.0.0.1:${PORT:-8080}/ (another port: PORT=8081 ./scripts/demo.sh)"
 exec build/server/comment-server --port "${PORT:-8080}" --db "${DB:-demo.db}" --web build/web "$@"

@@ -93,6 +93,22 @@ std::string url_host(const net::ip::address& address) {
   return address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
 }
 
+// Why binding `host`:`port` failed, in one line a person can act on (the
+// exception's own text carries a source location).
+std::string bind_failure(const std::exception& e, const std::string& host, unsigned port) {
+  if (const auto* system = dynamic_cast<const boost::system::system_error*>(&e)) {
+    if (system->code() == net::error::address_in_use) {
+      return "port " + std::to_string(port) + " on " + host +
+             " is already in use (another program listens there; choose another with --port)";
+    }
+    if (system->code() == net::error::access_denied) {
+      return "not allowed to listen on port " + std::to_string(port) + " (ports below 1024 need privileges)";
+    }
+    return system->code().message();
+  }
+  return e.what();
+}
+
 int run(const Config& config) {
   // Log lines leave through their own thread while the server runs (log.hpp
   // says why); declared first, so it ends last, after every thread that logs.
@@ -173,7 +189,7 @@ int run(const Config& config) {
       metrics_listener = std::make_unique<MetricsListener>(io, endpoint, [&stats] { return stats.render(); });
     } catch (const std::exception& e) {
       log_error("start-failed", "metrics=" + *config.metrics_host + ":" + std::to_string(config.metrics_port) +
-                                    " error=" + log_value(e.what()));
+                                    " error=" + log_value(bind_failure(e, *config.metrics_host, config.metrics_port)));
       worker->stop();
       return exit_failure;
     }
@@ -193,7 +209,7 @@ int run(const Config& config) {
       listener = std::make_unique<Listener>(io, endpoint, *http, config.reuse_port);
     } catch (const std::exception& e) {
       log_error("start-failed", "host=" + config.host + " port=" + std::to_string(config.port) +
-                                    " error=" + log_value(e.what()));
+                                    " error=" + log_value(bind_failure(e, config.host, config.port)));
       return false;
     }
     const auto bound = listener->local_endpoint();

@@ -3,7 +3,11 @@
 // the disk fills up mid-run.
 #include <doctest/doctest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -157,4 +161,29 @@ TEST_CASE("internal: a write the disk refuses answers internal, stores nothing, 
   // With room again, posting works again.
   const json after = client.request(post_msg("t", "the disk has room again"));
   CHECK(after["type"] == "ack");
+}
+
+TEST_CASE("a port that is already taken: exit 1 and one line that says so, no source location") {
+  // Another program holds the port: a plain listening socket of this test.
+  const int holder = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(holder >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;
+  REQUIRE(::bind(holder, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  REQUIRE(::listen(holder, 1) == 0);
+  socklen_t length = sizeof address;
+  REQUIRE(::getsockname(holder, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+  const std::string port = std::to_string(ntohs(address.sin_port));
+
+  TempDir dir;
+  const CommandResult run = run_server_command({"--port", port, "--db", (dir / "c.db").string()});
+  ::close(holder);
+  CHECK(run.status == 1);
+  CHECK(run.out.find("listening on") == std::string::npos);
+  CHECK(run.err.find("start-failed") != std::string::npos);
+  CHECK(run.err.find("port " + port + " on 127.0.0.1 is already in use") != std::string::npos);
+  CHECK(run.err.find("/usr/include") == std::string::npos);
+  CHECK(std::count(run.err.begin(), run.err.end(), '\n') <= 3);  // start-failed and little else
 }
