@@ -432,14 +432,7 @@ class PgStore final : public Store, public StoreRows {
     if (request.limit <= 0) return items;
     // Status conditions are literals so the planner can use the partial indexes.
     std::string sql = std::string("SELECT ") + comment_columns + " FROM comments WHERE true";
-    switch (request.status) {
-      case QueueStatus::published: sql += " AND status = 0"; break;
-      case QueueStatus::pending: sql += " AND status = 1"; break;
-      case QueueStatus::rejected: sql += " AND status = 2"; break;
-      case QueueStatus::deleted: sql += " AND status = 3"; break;
-      case QueueStatus::flagged: sql += " AND flags > 0"; break;
-      case QueueStatus::all: break;
-    }
+    sql += queue_status_condition(request.status);
     int index = 0;
     if (request.thread) sql += " AND thread = $" + std::to_string(++index);
     sql += " AND id < $" + std::to_string(++index);

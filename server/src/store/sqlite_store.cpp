@@ -481,14 +481,7 @@ class SqliteStore final : public Store, public StoreRows {
     // so each shape is prepared once and cached like the fixed statements.
     // Status conditions are literals so SQLite can pick the partial indexes.
     std::string sql = std::string("SELECT ") + comment_columns + " FROM comments WHERE 1";
-    switch (request.status) {
-      case QueueStatus::published: sql += " AND status = 0"; break;
-      case QueueStatus::pending: sql += " AND status = 1"; break;
-      case QueueStatus::rejected: sql += " AND status = 2"; break;
-      case QueueStatus::deleted: sql += " AND status = 3"; break;
-      case QueueStatus::flagged: sql += " AND flags > 0"; break;
-      case QueueStatus::all: break;
-    }
+    sql += queue_status_condition(request.status);
     if (request.thread) sql += " AND thread = ?";
     // Not LIKE: it folds ASCII only and would need % and _ escaped.
     if (request.author) sql += " AND contains_folded(author, ?)";

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "comments/comment.hpp"
+#include "comments/moderation.hpp"
 #include "store/store.hpp"
 
 namespace comments::server {
@@ -30,6 +31,20 @@ inline Status status_from_code(std::int64_t code) {
     case 3: return Status::deleted;
     default: throw StoreError("corrupt row: unknown status code " + std::to_string(code));
   }
+}
+
+// The queue's status filter as an SQL condition (" AND ..."; empty for all).
+// Literals, not parameters, so each engine's planner can use the partial indexes.
+inline const char* queue_status_condition(QueueStatus status) {
+  switch (status) {
+    case QueueStatus::published: return " AND status = 0";
+    case QueueStatus::pending: return " AND status = 1";
+    case QueueStatus::rejected: return " AND status = 2";
+    case QueueStatus::deleted: return " AND status = 3";
+    case QueueStatus::flagged: return " AND flags > 0";
+    case QueueStatus::all: return "";
+  }
+  return "";
 }
 
 }  // namespace comments::server
