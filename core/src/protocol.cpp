@@ -709,6 +709,15 @@ std::string with_comment(std::string_view type, const Req& req, const Comment& c
   return out;
 }
 
+// An event of a comment and its thread's new total (comment, update).
+std::string with_comment_and_total(std::string_view type, const Comment& c, std::int64_t total) {
+  std::string out = with_comment(type, std::nullopt, c);
+  append_key(out, "total");
+  append_int(out, total);
+  out += '}';
+  return out;
+}
+
 }  // namespace
 
 std::string error_message(const ErrorReply& e) {
@@ -794,19 +803,11 @@ std::string filters_message(const Req& req, const std::vector<std::string>& bann
 }
 
 std::string comment_event(const Comment& c, std::int64_t total) {
-  std::string out = with_comment("comment", std::nullopt, c);
-  append_key(out, "total");
-  append_int(out, total);
-  out += '}';
-  return out;
+  return with_comment_and_total("comment", c, total);
 }
 
 std::string update_event(const Comment& c, std::int64_t total) {
-  std::string out = with_comment("update", std::nullopt, c);
-  append_key(out, "total");
-  append_int(out, total);
-  out += '}';
-  return out;
+  return with_comment_and_total("update", c, total);
 }
 
 std::string queued_event(const Comment& c) {
