@@ -8,7 +8,7 @@ packages=(cmake g++ make pkg-config libboost1.81-dev nlohmann-json3-dev doctest-
           libsqlite3-dev sqlite3 libssl-dev emscripten terser cleancss chromium fonts-wqy-microhei
           clang libclang-rt-14-dev
           postgresql libpq-dev redis-server libhiredis-dev nginx brotli ccache opencc libopencc-data)
-packages+=(zopfli systemd)  # zopfli: the served .gz files; systemd: systemd-analyze checks deploy/;  (wasm/tools/stage_assets.js; gzip -9 without it)
+packages+=(zopfli systemd)  # zopfli: the served .gz files (wasm/tools/stage_assets.js); systemd-analyze: the deploy_files test
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
