@@ -105,6 +105,21 @@ TEST_CASE("limits: the 429 says why and when to retry; --trust-proxy keys on X-F
   CHECK(refused.body.find("too many open connections") != std::string::npos);
 }
 
+TEST_CASE("limits: an IPv6 client is its /64, so a new host address in it is no new client") {
+  ServerOptions options;
+  options.max_connections_per_address = 1;
+  options.trust_proxy = true;
+  TestServer test(options);
+  WsClient first(test.server, forwarded_for("2001:db8:7:1::10"));
+  CHECK(WsClient::upgrade_status(test.server, forwarded_for("2001:db8:7:1:dead:beef:0:1")) == 429);
+  // The IPv4-mapped form of an address is that IPv4 address.
+  WsClient v4(test.server, forwarded_for("198.51.100.9"));
+  CHECK(WsClient::upgrade_status(test.server, forwarded_for("::ffff:198.51.100.9")) == 429);
+  // The neighbouring /64 is another subscriber.
+  WsClient neighbour(test.server, forwarded_for("2001:db8:7:2::10"));
+  CHECK(neighbour.request(join_msg("t"))["type"] == "snapshot");
+}
+
 TEST_CASE("limits: --max-connections refuses one more upgrade from anyone with 503") {
   ServerOptions options;
   options.max_connections = 2;

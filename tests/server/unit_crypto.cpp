@@ -1,6 +1,7 @@
 // Address hash (HMAC-SHA256), token check and random ids.
 #include <doctest/doctest.h>
 
+#include "support/client_network.hpp"
 #include "support/crypto.hpp"
 
 using namespace comments::server;
@@ -18,6 +19,20 @@ TEST_CASE("crypto: address hash depends on the key and the address") {
   CHECK(a != address_hash(key, "203.0.113.6"));
   CHECK(a != address_hash(std::string(32, '\x08'), "203.0.113.5"));
   CHECK(a.find("203") == std::string::npos);
+}
+
+TEST_CASE("client_network: IPv4 as it is, IPv6 by its /64, anything else untouched") {
+  CHECK(client_network("203.0.113.5") == "203.0.113.5");
+  CHECK(client_network("::ffff:203.0.113.5") == "203.0.113.5");
+  CHECK(client_network("2001:db8:1:2:aaaa:bbbb:cccc:dddd") == "2001:db8:1:2::/64");
+  CHECK(client_network("2001:DB8:1:2::1") == "2001:db8:1:2::/64");
+  // Every host of one /64 is one client; the next /64 is another.
+  CHECK(client_network("2001:db8:1:2::1") == client_network("2001:db8:1:2:ffff:ffff:ffff:ffff"));
+  CHECK(client_network("2001:db8:1:2::1") != client_network("2001:db8:1:3::1"));
+  CHECK(client_network("::1") == "::/64");
+  CHECK(client_network("unknown") == "unknown");
+  CHECK(client_network("203.0.113.5, 10.0.0.1") == "203.0.113.5, 10.0.0.1");
+  CHECK(client_network("") == "");
 }
 
 TEST_CASE("crypto: token check") {

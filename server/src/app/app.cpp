@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "support/client_network.hpp"
 #include "support/crypto.hpp"
 #include "support/log.hpp"
 #include "support/token_bucket.hpp"
@@ -44,7 +45,7 @@ App::~App() {
 }
 
 std::string App::address_key(std::string_view address) const {
-  return address_hash(address_key_, address);
+  return address_hash(address_key_, client_network(address));
 }
 
 void App::schedule_sweep() {

@@ -31,8 +31,8 @@ class App {
   App(const App&) = delete;
   App& operator=(const App&) = delete;
 
-  // Keyed hash of a client address: the only form in which addresses are
-  // stored, compared or logged.
+  // Keyed hash of a client address (of its /64 for IPv6: client_network):
+  // the only form in which addresses are stored, compared or logged.
   std::string address_key(std::string_view address) const;
 
   // One text message from `peer` (valid UTF-8, at most limits::max_frame_bytes).
