@@ -143,7 +143,7 @@ int run(const Config& config) {
   std::unique_ptr<StoreWorker> worker;
   StartupState state;
   try {
-    worker = std::make_unique<StoreWorker>(open_store(config.db_path));
+    worker = std::make_unique<StoreWorker>(open_store(config.db_path, StoreOptions{config.sqlite_cache_mib}));
     state = load_startup_state(*worker);
   } catch (const std::exception& e) {
     log_error("start-failed", "db=" + log_value(redact_db(config.db_path)) + " error=" + log_value(e.what()));

@@ -204,6 +204,20 @@ TEST_CASE("config: limits per client have documented defaults, take 0 for no lim
   }
 }
 
+TEST_CASE("config: --sqlite-cache-mib caps SQLite's page cache, 1 to 4096 MiB") {
+  CHECK(config_of(parse({"--port", "0", "--db", "c.db"})).sqlite_cache_mib == 32);
+  CHECK(config_of(parse({"--port", "0", "--db", "c.db", "--sqlite-cache-mib", "4"})).sqlite_cache_mib == 4);
+  CHECK(config_of(parse({"--port", "0", "--db", "c.db", "--sqlite-cache-mib=4096"})).sqlite_cache_mib == 4096);
+  for (const char* bad : {"0", "4097", "-1", "big"}) {
+    CAPTURE(bad);
+    const comments::Error e = usage_error({"--port", "1", "--db", "x", "--sqlite-cache-mib", bad});
+    CHECK(e.id == ErrorId::option_value_invalid);
+    CHECK(e.message.find("--sqlite-cache-mib") != std::string::npos);
+  }
+  CHECK(usage_error({"--port", "1", "--db", "x", "--sqlite-cache-mib"}).id == ErrorId::option_value_missing);
+  CHECK(usage_text().find("--sqlite-cache-mib") != std::string::npos);
+}
+
 TEST_CASE("--db takes a PostgreSQL URI as it is") {
   const auto result = parse({"--port", "0", "--db", "postgresql://app:pw@db.example/comments?sslmode=require"});
   CHECK(config_of(result).db_path == "postgresql://app:pw@db.example/comments?sslmode=require");

@@ -35,9 +35,9 @@ std::string redact_db(std::string_view db) {
   return out;
 }
 
-std::unique_ptr<Store> open_store(const std::string& db) {
+std::unique_ptr<Store> open_store(const std::string& db, const StoreOptions& options) {
   if (is_postgres_uri(db)) return open_pg_store(db);
-  return open_sqlite_store(db);
+  return open_sqlite_store(db, options.sqlite_cache_mib);
 }
 
 }  // namespace comments::server

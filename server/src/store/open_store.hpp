@@ -16,7 +16,12 @@ bool is_postgres_uri(std::string_view db) noexcept;
 // or a password=… parameter) replaced by "***". A path is returned as is.
 std::string redact_db(std::string_view db);
 
-// open_pg_store(db) or open_sqlite_store(db).
-std::unique_ptr<Store> open_store(const std::string& db);
+// How the engine is tuned; only what an operator may need to change.
+struct StoreOptions {
+  int sqlite_cache_mib = 32;  // SQLite's page cache cap (PostgreSQL has its own shared_buffers)
+};
+
+// open_pg_store(db) or open_sqlite_store(db, options.sqlite_cache_mib).
+std::unique_ptr<Store> open_store(const std::string& db, const StoreOptions& options = {});
 
 }  // namespace comments::server

@@ -294,7 +294,7 @@ struct SqlHash {
 
 class SqliteStore final : public Store, public StoreRows {
  public:
-  explicit SqliteStore(const std::string& path) {
+  SqliteStore(const std::string& path, int cache_mib) {
     sqlite3* raw = nullptr;
     const int rc = sqlite3_open_v2(path.c_str(), &raw,
                                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
@@ -316,10 +316,12 @@ class SqliteStore final : public Store, public StoreRows {
     // FULL: each commit fsyncs the WAL, so an acknowledged post survives power
     // loss as well as kill -9 (docs/storage.md, Durability).
     exec("PRAGMA synchronous = FULL", "setting synchronous = FULL");
-    // 32 MiB of page cache (the default is 2 MiB): keeps the hot index pages
-    // of large threads in memory and halves the cost of big batches, which
-    // otherwise spill dirty pages before they commit (measured, storage.md).
-    exec("PRAGMA cache_size = -32768", "setting cache_size");
+    // 32 MiB of page cache by default (SQLite's own is 2 MiB): keeps the hot
+    // index pages of large threads in memory and halves the cost of big
+    // batches, which otherwise spill dirty pages before they commit (measured,
+    // storage.md). A negative cache_size is in KiB.
+    const std::string cache_size = "PRAGMA cache_size = -" + std::to_string(cache_mib * 1024);
+    exec(cache_size.c_str(), "setting cache_size");
     check(sqlite3_create_function_v2(db_.get(), "contains_folded", 2,
                                      SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                                      nullptr, sql_contains_folded, nullptr, nullptr, nullptr),
@@ -870,8 +872,8 @@ class SqliteStore final : public Store, public StoreRows {
 
 }  // namespace
 
-std::unique_ptr<Store> open_sqlite_store(const std::string& path) {
-  return std::make_unique<SqliteStore>(path);
+std::unique_ptr<Store> open_sqlite_store(const std::string& path, int cache_mib) {
+  return std::make_unique<SqliteStore>(path, cache_mib);
 }
 
 std::int64_t sqlite_memory_used() { return sqlite3_memory_used(); }

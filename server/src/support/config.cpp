@@ -183,6 +183,8 @@ std::string usage_text() {
                          connection URI postgresql://USER[:PASSWORD]@HOST[:PORT]/DB
                          (also postgres://; the password may instead come from
                          PGPASSWORD or ~/.pgpass); the schema is created or migrated
+  --sqlite-cache-mib N   SQLite's page cache, at most N MiB (default 32, 1-4096): the
+                         part of the memory that grows with the database, up to N
   --host ADDR            address to bind (default 127.0.0.1; 0.0.0.0 or :: for all)
   --web DIR              folder of static files to serve (default: the build's web folder)
   --allow-origin O       also accept WebSocket upgrades from origin O (repeatable;
@@ -331,6 +333,12 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args,
       const auto joined = limit_value("threads");
       if (!joined) return joined.error();
       config.max_joined = *joined;
+    } else if (name == "--sqlite-cache-mib") {
+      const auto v = value();
+      if (!v) return missing(name + " needs a value");
+      const auto n = parse_count(*v, 4096);
+      if (!n || *n < 1) return invalid(name + " needs a whole number of MiB from 1 to 4096, got '" + *v + "'");
+      config.sqlite_cache_mib = static_cast<int>(*n);
     } else if (name == "--max-connections-per-address") {
       const auto n = limit_value("connections");
       if (!n) return n.error();

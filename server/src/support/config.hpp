@@ -16,6 +16,7 @@ struct Config {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;
   std::string db_path;
+  int sqlite_cache_mib = 32;               // SQLite page cache cap (--sqlite-cache-mib)
   std::string web_dir;                     // defaults to COMMENTS_DEFAULT_WEB_DIR
   std::vector<std::string> allow_origins;  // exact origins, or "*"
   bool premoderate = false;
