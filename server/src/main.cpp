@@ -344,6 +344,11 @@ int run_moderator(const ModeratorCommand& command) {
     return exit_failure;
   };
   using Action = ModeratorCommand::Action;
+  std::optional<comments::Result<ModeratorsFileLock>> lock;  // add and revoke write
+  if (command.action != Action::list) {
+    lock.emplace(ModeratorsFileLock::acquire(command.file));
+    if (!*lock) return fail(lock->error());
+  }
   auto entries = read_moderators_file(command.file, command.action == Action::add);
   if (!entries) return fail(entries.error());
   auto& list = *entries;

@@ -3,9 +3,11 @@
 // log naming each, and a revocation that takes effect without a restart.
 #include <doctest/doctest.h>
 
+#include <future>
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <vector>
 
 #include "harness.hpp"
 
@@ -123,4 +125,26 @@ TEST_CASE("--moderators with a missing or malformed file stops the start with a 
       {"--port", "0", "--db", (dir / "c.db").string(), "--moderators", (dir / "bad").string()});
   CHECK(bad.status == 2);
   CHECK(bad.err.find("line 1") != std::string::npos);
+}
+
+TEST_CASE("moderator add run eight times at once: every moderator lands in the file") {
+  TempDir dir;
+  const auto file = dir / "moderators";
+  std::vector<std::future<CommandResult>> runs;
+  for (int i = 0; i < 8; ++i) {
+    runs.push_back(std::async(std::launch::async, [&file, i] {
+      return run_server_command({"moderator", "add", "mod" + std::to_string(i), "--file", file.string()});
+    }));
+  }
+  for (auto& run : runs) {
+    const CommandResult added = run.get();
+    CAPTURE(added.err);
+    CHECK(added.status == 0);
+  }
+  const CommandResult listed = run_server_command({"moderator", "list", "--file", file.string()});
+  REQUIRE(listed.status == 0);
+  for (int i = 0; i < 8; ++i) {
+    CAPTURE(listed.out);
+    CHECK(listed.out.find("mod" + std::to_string(i) + "\n") != std::string::npos);
+  }
 }

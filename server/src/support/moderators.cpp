@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -159,6 +160,27 @@ Result<void> write_moderators_file(const std::string& path, const std::vector<Mo
   ::close(fd);
   if (::rename(temporary.c_str(), path.c_str()) != 0) return failed("cannot replace the moderators file");
   return {};
+}
+
+Result<ModeratorsFileLock> ModeratorsFileLock::acquire(const std::string& path) {
+  const std::string lock_path = path + ".lock";
+  const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return Error{ErrorId::moderators_file_unreadable,
+                 "cannot lock the moderators file " + path + " (" + lock_path + "): " + std::strerror(errno)};
+  }
+  while (::flock(fd, LOCK_EX) != 0) {
+    if (errno == EINTR) continue;
+    const int saved = errno;
+    ::close(fd);
+    return Error{ErrorId::moderators_file_unreadable,
+                 "cannot lock the moderators file " + path + ": " + std::strerror(saved)};
+  }
+  return ModeratorsFileLock(fd);
+}
+
+ModeratorsFileLock::~ModeratorsFileLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing releases the flock
 }
 
 std::optional<std::string> ModeratorTokens::match(std::string_view presented) const {

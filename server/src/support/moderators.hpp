@@ -11,6 +11,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <string_view>
 #include <vector>
 
@@ -49,6 +50,23 @@ Result<std::vector<ModeratorEntry>> read_moderators_file(const std::string& path
 // Replaces the file whole (a temporary file, fsync, rename; mode 0600), so a
 // server re-reading it never sees half of it.
 Result<void> write_moderators_file(const std::string& path, const std::vector<ModeratorEntry>& entries);
+
+// An exclusive lock on the tokens file for one read-modify-write by the
+// `moderator` command (flock on FILE.lock, held until destroyed), so two
+// `moderator add` run at the same moment both land instead of the second
+// writing over the first. The server only reads the file and takes no lock:
+// each write replaces the file whole.
+class ModeratorsFileLock {
+ public:
+  static Result<ModeratorsFileLock> acquire(const std::string& path);
+  ModeratorsFileLock(ModeratorsFileLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  ModeratorsFileLock& operator=(ModeratorsFileLock&&) = delete;
+  ~ModeratorsFileLock();
+
+ private:
+  explicit ModeratorsFileLock(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
 
 // The moderators a server accepts: the file's, and/or the shortcut token.
 class ModeratorTokens {
