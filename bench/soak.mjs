@@ -4,11 +4,15 @@
 // leave, close or vanish; some never read their socket), and samples the
 // server's RSS and open file descriptors from /proc every --sample seconds.
 // Prints a Markdown table of the samples and a verdict: flat when, after the
-// warm-up, neither grew by more than 10 % from the first to the last third.
+// warm-up (--warm-up seconds, default a third of the run: the time SQLite's
+// page cache needs to fill up to its cap, see below), neither the RSS nor the
+// descriptors grew by more than 10 % from the first to the last third of
+// what follows.
 //
 //   node bench/soak.mjs --server build/server/comment-server [--duration 600]
 //        [--clients 2000] [--sample 10] [--threads 100] [--json FILE]
 //        [--posters 0.15] [--silent 0.1]   (fractions of the clients)
+//        [--warm-up SECONDS]
 //        [--server-arg ARG]...   (or SOAK_SERVER_ARGS="ARG ARG")
 //
 // Exit status 0 when the run completed (the server stayed up, answered to
@@ -28,7 +32,7 @@ import path from 'node:path';
 
 const args = process.argv.slice(2);
 const opt = { duration: 600, clients: 2000, sample: 10, threads: 100, posters: 0.15, silent: 0.1, serverArgs: [],
-  strict: false };
+  strict: false, warmUp: null };
 for (let i = 0; i < args.length; ++i) {
   const a = args[i];
   const next = () => {
@@ -45,6 +49,7 @@ for (let i = 0; i < args.length; ++i) {
   else if (a === '--silent') opt.silent = Number(next());
   else if (a === '--server-arg') opt.serverArgs.push(next());
   else if (a === '--strict') opt.strict = true;
+  else if (a === '--warm-up') opt.warmUp = Number(next());
   else throw new Error(`unknown argument ${a}`);
 }
 if (!opt.server) throw new Error('--server PATH is required');
@@ -57,7 +62,7 @@ const pick = (n) => Math.floor(Math.random() * n);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'comments-soak-'));
 // --rate 0: posting is part of the churn, not something to be refused.
 // --metrics-listen: each sample also reads how much of the RSS is SQLite's
-// own heap (its page cache, capped by the store's cache_size of 32 MiB).
+// own heap (its page cache, capped by --sqlite-cache-mib, 32 MiB by default).
 const serverArgs = ['--port', '0', '--db', path.join(dir, 'soak.db'), '--rate', '0',
   '--metrics-listen', '127.0.0.1:0', ...opt.serverArgs];
 const server = spawn(opt.server, serverArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -283,10 +288,14 @@ const exit = await Promise.race([exitPromise, new Promise((r) => setTimeout(() =
 if (!exit) server.kill('SIGKILL');
 fs.rmSync(dir, { recursive: true, force: true });
 
-// Verdict: after the warm-up (the first minute, or the first quarter of a
-// shorter run), the mean of the last third against the mean of the first third.
+// Verdict: after the warm-up, the mean of the last third against the mean of
+// the first third. The warm-up must cover the time SQLite's page cache takes
+// to reach its cap (it grows with the database, then stays): with the default
+// 32 MiB and this churn that is about 10 minutes, so a 10-minute run shows the
+// server flat with a small cache (--server-arg --sqlite-cache-mib=8), and the
+// column "RSS without SQLite" shows the rest flat with any cache.
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-const warmUp = Math.min(60, opt.duration / 4);
+const warmUp = opt.warmUp ?? opt.duration / 3;
 const warm = samples.filter((s) => s.t >= warmUp);
 const third = Math.max(1, Math.floor(warm.length / 3));
 const growth = (key) => {
@@ -298,8 +307,11 @@ const rssGrowth = growth('rssKb');
 const otherGrowth = growth('otherKb');  // RSS without SQLite's heap
 const fdGrowth = growth('fds');
 const sqliteMaxMiB = Math.max(...samples.map((s) => s.sqliteKb)) / 1024;
-// Flat: the RSS outside SQLite's bounded page cache and the descriptors.
-const flat = Math.abs(otherGrowth) <= 0.10 && Math.abs(fdGrowth) <= 0.10;
+const cacheArg = serverArgs.map((a, i) => (a.startsWith('--sqlite-cache-mib=') ? a.split('=')[1]
+  : a === '--sqlite-cache-mib' ? serverArgs[i + 1] : null)).filter(Boolean).pop();
+const cacheMiB = Number(cacheArg ?? 32);
+// Flat: the whole RSS and the descriptors.
+const flat = Math.abs(rssGrowth) <= 0.10 && Math.abs(fdGrowth) <= 0.10;
 const completed = !diedEarly && answering && exit && exit.code === 0;
 
 const mib = (kb) => (kb / 1024).toFixed(1);
@@ -308,16 +320,17 @@ const rows = ['| t (s) | RSS (MiB) | of it SQLite heap (MiB) | RSS without SQLit
   ...samples.map((s) => `| ${s.t} | ${mib(s.rssKb)} | ${mib(s.sqliteKb)} | ${mib(s.otherKb)} | ${s.fds} | ${s.open} | ` +
     `${s.connects} | ${s.posts} |`)];
 console.log(rows.join('\n'));
-const verdict = `${flat ? 'FLAT' : 'NOT FLAT'}: after warm-up, RSS without SQLite's heap ` +
-  `${(otherGrowth * 100).toFixed(1)} %, fds ${(fdGrowth * 100).toFixed(1)} % (first third to last third); ` +
-  `whole RSS ${(rssGrowth * 100).toFixed(1)} %, SQLite heap at most ${sqliteMaxMiB.toFixed(1)} MiB (cache_size 32 MiB); ${stats.connects} connections ` +
+const verdict = `${flat ? 'FLAT' : 'NOT FLAT'}: after a ${warmUp.toFixed(0)} s warm-up, RSS ` +
+  `${(rssGrowth * 100).toFixed(1)} %, fds ${(fdGrowth * 100).toFixed(1)} % (first third to last third); ` +
+  `RSS without SQLite's heap ${(otherGrowth * 100).toFixed(1)} %, SQLite heap at most ${sqliteMaxMiB.toFixed(1)} MiB ` +
+  `(cap ${cacheMiB} MiB); ${stats.connects} connections ` +
   `(${stats.silent} never reading, ${stats.vanished} vanished without a close), ${stats.joins} joins, ` +
   `${stats.posts} posts, ${stats.refused} upgrades refused; server ${completed ? 'answered to the end and exited 0' :
     `FAILED (died early: ${diedEarly}, answering: ${answering}, exit: ${JSON.stringify(exit)})`}`;
 console.log(`\n${verdict}`);
 if (opt.json) {
   fs.writeFileSync(opt.json, JSON.stringify({ options: { ...opt, server: undefined }, serverArgs, samples, stats,
-    rssGrowth, otherGrowth, fdGrowth, sqliteMaxMiB, flat, completed }, null, 2));
+    warmUp, cacheMiB, rssGrowth, otherGrowth, fdGrowth, sqliteMaxMiB, flat, completed }, null, 2));
 }
 if (!completed) {
   console.error(`soak: the run did not complete\n${serverLog.slice(-4000)}`);
