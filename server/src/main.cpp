@@ -160,13 +160,19 @@ int run(const Config& config) {
   const bool moderation_on = options.mod_token.has_value() || config.moderators_file.has_value();
   // With --redis, one of several instances on one database (app/cluster.hpp).
   std::unique_ptr<RedisBus> bus;
+  std::string redis_shown = "off";  // for the log: the password as ***
   if (config.redis_url) {
-    auto address = parse_redis_url(*config.redis_url);
+    const auto env = [](const char* name) -> std::string_view {
+      const char* value = std::getenv(name);
+      return value ? value : "";
+    };
+    auto address = parse_redis_url(*config.redis_url, env("COMMENTS_REDIS_PASSWORD"), env("COMMENTS_REDIS_USER"));
     if (!address) {
       std::fprintf(stderr, "comment-server: %s\n", address.error().message.c_str());
       worker->stop();
       return exit_usage;
     }
+    redis_shown = log_value(address->describe());
     bus = std::make_unique<RedisBus>(io, std::move(address).value(), cluster_channel(state.cluster_id));
   }
   auto app = std::make_unique<App>(io, *worker, std::move(options), std::move(state), bus.get());
@@ -223,7 +229,7 @@ int run(const Config& config) {
                           " embed_rate=" + std::to_string(config.embed_per_minute) +
                           " trust_proxy=" + (config.trust_proxy ? "yes" : "no") +
                           " moderation=" + (moderation_on ? "on" : "off") +
-                          " redis=" + (config.redis_url ? log_value(*config.redis_url) : "off") +
+                          " redis=" + redis_shown +
                           (bus ? " instance=" + app->origin() : std::string{}));
     std::cout << "listening on http://" << url_host(bound.address()) << ':' << bound.port()
               << std::endl;  // flushed: tests and scripts wait for this line

@@ -33,13 +33,56 @@ TEST_CASE("parse_redis_url: redis://HOST:PORT[/DB] and unix:///path[?db=N]") {
   CHECK(local_db->db == 3);
   CHECK(local_db->describe() == "unix:///tmp/r.sock?db=3");
   for (const char* bad : {"http://x:1", "redis://", "redis://:6379", "redis://h:0", "redis://h:70000",
-                          "redis://h:1/x", "redis://user:pw@h:1", "unix://relative.sock", "unix://",
+                          "redis://h:1/x", "redis://user@h:1", "redis://user:@h:1", "redis://:p%zz@h:1",
+                          "redis://:p%4@h:1", "unix://relative.sock", "unix://", "unix://:pw@", "unix://pw@/r.sock",
                           "redis://[::1", "unix:///a.sock?db=x"}) {
     CAPTURE(bad);
     const auto parsed = parse_redis_url(bad);
     REQUIRE_FALSE(parsed);
     CHECK(parsed.error().id == ErrorId::option_value_invalid);
   }
+}
+
+TEST_CASE("parse_redis_url: a password in the URL or from the environment, never in describe()") {
+  auto with_password = parse_redis_url("redis://:s3cret@10.0.0.5:6380/1");
+  REQUIRE(with_password);
+  CHECK(with_password->user.empty());
+  CHECK(with_password->password == "s3cret");
+  CHECK(with_password->host == "10.0.0.5");
+  CHECK(with_password->port == 6380);
+  CHECK(with_password->db == 1);
+  CHECK(with_password->describe() == "redis://:***@10.0.0.5:6380/1");
+  // An ACL user; the password percent-decoded (':' '@' '/' and '%' in it).
+  auto acl = parse_redis_url("redis://comments:a%3Ab%40c%2Fd%25@cache.internal");
+  REQUIRE(acl);
+  CHECK(acl->user == "comments");
+  CHECK(acl->password == "a:b@c/d%");
+  CHECK(acl->host == "cache.internal");
+  CHECK(acl->port == 6379);
+  CHECK(acl->describe() == "redis://comments:***@cache.internal:6379");
+  auto local = parse_redis_url("unix://:pw@/run/redis.sock?db=2");
+  REQUIRE(local);
+  CHECK(local->password == "pw");
+  CHECK(local->unix_path == "/run/redis.sock");
+  CHECK(local->db == 2);
+  CHECK(local->describe() == "unix://:***@/run/redis.sock?db=2");
+  // From the environment when the URL has none; the URL's wins.
+  auto from_env = parse_redis_url("redis://127.0.0.1:6379", "envpw", "envuser");
+  REQUIRE(from_env);
+  CHECK(from_env->password == "envpw");
+  CHECK(from_env->user == "envuser");
+  CHECK(from_env->describe().find("envpw") == std::string::npos);
+  auto url_wins = parse_redis_url("redis://:urlpw@127.0.0.1:6379", "envpw", "envuser");
+  REQUIRE(url_wins);
+  CHECK(url_wins->password == "urlpw");
+  CHECK(url_wins->user.empty());
+  auto none = parse_redis_url("redis://127.0.0.1:6379");
+  REQUIRE(none);
+  CHECK(none->password.empty());
+  // A bad URL's message does not repeat its password.
+  const auto bad = parse_redis_url("redis://:hunter2@h:0");
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().message.find("hunter2") == std::string::npos);
 }
 
 TEST_CASE("--redis and --reuse-port") {

@@ -6,12 +6,17 @@
 #   redis.sh stop DIR    stops it and removes DIR
 #   redis.sh down DIR    stops it, keeping DIR (an outage)
 #   redis.sh up DIR      starts it again on the same socket and port
-# Runs as whoever calls it (root in CI is fine for Redis).
+# REDIS_PASSWORD=… makes it require that password (requirepass), for the
+# tests of --redis with credentials. Runs as whoever calls it (root in CI is
+# fine for Redis).
 set -eu
 command=${1:?usage: redis.sh start|stop|down|up DIR}
 dir=${2:?usage: redis.sh start|stop|down|up DIR}
 server=${REDIS_SERVER:-/usr/bin/redis-server}
 cli=${REDIS_CLI:-/usr/bin/redis-cli}
+password=${REDIS_PASSWORD:-}
+# redis-cli reads the password from REDISCLI_AUTH (never from the command line).
+if [ -n "$password" ]; then export REDISCLI_AUTH="$password"; fi
 
 stop() {
   if [ -f "$dir/redis.pid" ]; then
@@ -40,7 +45,8 @@ launch() {
       port=$(( ($(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000) + 20000 ))
     fi
     rm -f "$dir/redis.sock"
-    if "$server" --daemonize yes --pidfile "$dir/redis.pid" --dir "$dir" \
+    if { if [ -n "$password" ]; then echo "requirepass $password"; fi; } |
+        "$server" - --daemonize yes --pidfile "$dir/redis.pid" --dir "$dir" \
         --logfile "$dir/redis.log" --bind 127.0.0.1 --port "$port" \
         --unixsocket "$dir/redis.sock" --unixsocketperm 700 \
         --save '' --appendonly no --protected-mode no >/dev/null 2>&1; then

@@ -23,27 +23,87 @@ std::optional<int> parse_number(std::string_view text, int max) {
   return value;
 }
 
+// %XX escapes of a URL's user or password (RFC 3986 2.1; a password may hold
+// ':' '@' or '/'). Hand-written: Debian's Boost.URL is a separate library
+// package for what is eight lines here.
+std::optional<std::string> percent_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    int value = 0;
+    if (i + 2 >= text.size()) return std::nullopt;
+    const auto [end, ec] = std::from_chars(text.data() + i + 1, text.data() + i + 3, value, 16);
+    if (ec != std::errc{} || end != text.data() + i + 3) return std::nullopt;
+    out += static_cast<char>(value);
+    i += 2;
+  }
+  return out;
+}
+
 constexpr std::chrono::milliseconds first_backoff{50};
 constexpr std::chrono::milliseconds max_backoff{1000};
 
 }  // namespace
 
 std::string RedisAddress::describe() const {
-  std::string text = unix_path.empty() ? "redis://" + host + ":" + std::to_string(port)
-                                       : "unix://" + unix_path;
+  const std::string credentials = password.empty() ? "" : user + ":***@";
+  std::string text = unix_path.empty() ? "redis://" + credentials + host + ":" + std::to_string(port)
+                                       : "unix://" + credentials + unix_path;
   if (db != 0) text += (unix_path.empty() ? "/" : "?db=") + std::to_string(db);
   return text;
 }
 
-Result<RedisAddress> parse_redis_url(std::string_view url) {
-  const auto invalid = [&] {
-    return Error{ErrorId::option_value_invalid,
-                 "--redis needs redis://HOST:PORT[/DB] or unix:///path/redis.sock, got '" +
-                     std::string(url) + "'"};
-  };
+Result<RedisAddress> parse_redis_url(std::string_view url, std::string_view password_from_env,
+                                     std::string_view user_from_env) {
   RedisAddress address;
+  // The message repeats the URL, but never a password in it.
+  const auto invalid = [&] {
+    std::string shown(url);
+    const auto scheme_end = shown.find("://");
+    const auto at = shown.rfind('@');
+    if (scheme_end != std::string::npos && at != std::string::npos && at > scheme_end) {
+      const auto colon = shown.find(':', scheme_end + 3);
+      if (colon != std::string::npos && colon < at) shown.replace(colon + 1, at - colon - 1, "***");
+    }
+    return Error{ErrorId::option_value_invalid,
+                 "--redis needs redis://[[USER]:PASSWORD@]HOST:PORT[/DB] or unix://[[USER]:PASSWORD@]/path/redis.sock[?db=N], got '" +
+                     shown + "'"};
+  };
+  // [[USER]:PASSWORD@] after the scheme: split off and decoded.
+  const auto take_credentials = [&](std::string_view& rest) -> bool {
+    const auto at = rest.rfind('@');
+    if (at == std::string_view::npos) return true;
+    const std::string_view userinfo = rest.substr(0, at);
+    rest = rest.substr(at + 1);
+    const auto colon = userinfo.find(':');
+    if (colon == std::string_view::npos) return false;  // a user alone: say the password too
+    auto user = percent_decode(userinfo.substr(0, colon));
+    auto password = percent_decode(userinfo.substr(colon + 1));
+    if (!user || !password || password->empty()) return false;
+    address.user = std::move(*user);
+    address.password = std::move(*password);
+    return true;
+  };
+  const auto credentials_from_env = [&] {
+    if (!address.password.empty()) return;
+    address.password = std::string(password_from_env);
+    if (!address.password.empty()) address.user = std::string(user_from_env);
+  };
   if (url.starts_with("unix://")) {
     std::string_view rest = url.substr(7);
+    if (!rest.starts_with('/')) {
+      // unix://[USER]:PASSWORD@/path: the credentials end at the path's '/'.
+      const auto slash = rest.find('/');
+      if (slash == std::string_view::npos || slash == 0 || rest[slash - 1] != '@') return invalid();
+      std::string_view credentials = rest.substr(0, slash);  // ends with '@'
+      if (!take_credentials(credentials) || !credentials.empty()) return invalid();
+      rest = rest.substr(slash);
+    }
+    credentials_from_env();
     if (const auto q = rest.find("?db="); q != std::string_view::npos) {
       const auto db = parse_number(rest.substr(q + 4), 1'000'000);
       if (!db) return invalid();
@@ -57,6 +117,16 @@ Result<RedisAddress> parse_redis_url(std::string_view url) {
   if (!url.starts_with("redis://")) return invalid();
   std::string_view rest = url.substr(8);
   if (const auto slash = rest.find('/'); slash != std::string_view::npos) {
+    // The credentials end before the path (a password's '/' is written %2F).
+    std::string_view authority = rest.substr(0, slash);
+    const std::string_view path = rest.substr(slash);
+    if (!take_credentials(authority)) return invalid();
+    rest = url.substr(url.size() - authority.size() - path.size());
+  } else if (!take_credentials(rest)) {
+    return invalid();
+  }
+  credentials_from_env();
+  if (const auto slash = rest.find('/'); slash != std::string_view::npos) {
     const std::string_view db_text = rest.substr(slash + 1);
     if (!db_text.empty()) {
       const auto db = parse_number(db_text, 1'000'000);
@@ -65,7 +135,6 @@ Result<RedisAddress> parse_redis_url(std::string_view url) {
     }
     rest = rest.substr(0, slash);
   }
-  if (rest.find('@') != std::string_view::npos) return invalid();  // no credentials in the URL
   std::string_view host = rest;
   if (rest.starts_with('[')) {
     const auto close = rest.find(']');
@@ -166,6 +235,7 @@ void RedisConnection::stop() {
     redisAsyncFree(ac);  // pending callbacks get nullptr; disconnect_callback clears context_
     context_ = nullptr;
     up_ = false;
+    ready_ = false;
   }
 }
 
@@ -206,21 +276,53 @@ void RedisConnection::connect_callback(const redisAsyncContext* ac, int status) 
     return;
   }
   self->up_ = true;
-  self->backoff_ = first_backoff;
-  self->failures_ = 0;
-  if (self->ever_up_) {
-    ++self->reconnects_;
+  // With a password, AUTH goes first and the connection counts as made only
+  // once Redis accepted it (then SELECT and the owner's SUBSCRIBE follow).
+  if (self->address_.password.empty()) {
+    self->ready();
+  } else {
+    self->authenticate();
+  }
+}
+
+void RedisConnection::ready() {
+  ready_ = true;
+  backoff_ = first_backoff;
+  failures_ = 0;
+  if (ever_up_) {
+    ++reconnects_;
     metrics().redis_reconnects.inc();
   }
-  self->ever_up_ = true;
-  log_info("redis-connected", "conn=" + self->name_ + " at=" + log_value(self->address_.describe()));
-  if (self->address_.db != 0) self->command({"SELECT", std::to_string(self->address_.db)});
-  if (self->on_connected) self->on_connected();
+  ever_up_ = true;
+  log_info("redis-connected", "conn=" + name_ + " at=" + log_value(address_.describe()));
+  if (address_.db != 0) command({"SELECT", std::to_string(address_.db)});
+  if (on_connected) on_connected();
+}
+
+void RedisConnection::authenticate() {
+  std::vector<std::string_view> args{"AUTH"};
+  if (!address_.user.empty()) args.push_back(address_.user);
+  args.push_back(address_.password);
+  send(args, [this, alive = std::weak_ptr<bool>(alive_)](redisReply* reply) {
+    if (alive.expired() || reply == nullptr || stopping_) return;
+    if (reply->type != REDIS_REPLY_ERROR) {
+      ready();
+      return;
+    }
+    // A wrong password is a setting to fix, not an outage: said at error
+    // once, then retried quietly with the backoff (the operator may be
+    // changing the password on Redis and here one after the other).
+    log_line(failures_++ == 0 ? LogLevel::error : LogLevel::debug, "redis-auth-failed",
+             "conn=" + name_ + " at=" + log_value(address_.describe()) +
+                 " error=" + log_value(std::string(reply->str, reply->len)));
+    if (context_) redisAsyncDisconnect(context_);
+  });
 }
 
 void RedisConnection::disconnect_callback(const redisAsyncContext* ac, int status) {
   auto* self = static_cast<RedisConnection*>(ac->data);
-  const bool was_up = self->up_;
+  const bool was_up = self->ready_;  // on_disconnected only after an on_connected
+  self->ready_ = false;
   self->context_ = nullptr;
   self->up_ = false;
   if (self->stopping_) return;
@@ -260,6 +362,11 @@ void RedisConnection::subscribe_callback(redisAsyncContext*, void* reply, void* 
 
 bool RedisConnection::command(const std::vector<std::string_view>& args, ReplyFn done) {
   if (!connected()) return false;
+  return send(args, std::move(done));
+}
+
+bool RedisConnection::send(const std::vector<std::string_view>& args, ReplyFn done) {
+  if (context_ == nullptr || !up_) return false;
   std::vector<const char*> argv;
   std::vector<std::size_t> lengths;
   argv.reserve(args.size());

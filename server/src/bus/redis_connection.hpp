@@ -26,15 +26,24 @@ struct redisReply;
 
 namespace comments::server {
 
-// Where Redis is: redis://HOST:PORT[/DB] or unix:///path/redis.sock[?db=N].
+// Where Redis is: redis://[[USER]:PASSWORD@]HOST:PORT[/DB] or
+// unix:///path/redis.sock[?db=N], and how to sign in (AUTH, sent first on
+// every connection when a password is set; Redis 6 ACL users too).
 struct RedisAddress {
   std::string host;       // empty for a unix socket
   int port = 6379;
   std::string unix_path;  // empty for TCP
   int db = 0;             // SELECTed on the command connection (pub/sub ignores it)
+  std::string user;       // empty: the default user
+  std::string password;   // empty: no AUTH
+  // For the log: the URL with the password shown as *** (never the password).
   std::string describe() const;
 };
-Result<RedisAddress> parse_redis_url(std::string_view url);
+// The URL's user and password are percent-decoded. A URL without a password
+// takes it from `password_from_env` (COMMENTS_REDIS_PASSWORD, so it stays out
+// of `ps`), the user likewise from `user_from_env` (COMMENTS_REDIS_USER).
+Result<RedisAddress> parse_redis_url(std::string_view url, std::string_view password_from_env = {},
+                                     std::string_view user_from_env = {});
 
 class RedisConnection {
  public:
@@ -44,8 +53,8 @@ class RedisConnection {
   RedisConnection(const RedisConnection&) = delete;
   RedisConnection& operator=(const RedisConnection&) = delete;
 
-  // Called on the io thread each time the connection is up (after SELECT was
-  // queued), and each time it is lost.
+  // Called on the io thread each time the connection is up (signed in when
+  // the address has a password, and SELECT queued), and each time it is lost.
   std::function<void()> on_connected;
   std::function<void()> on_disconnected;
 
@@ -53,7 +62,8 @@ class RedisConnection {
   void start();
   // Disconnects for good; pending replies are called with nullptr.
   void stop();
-  bool connected() const noexcept { return context_ != nullptr && up_; }
+  // Usable: connected, signed in when a password is set.
+  bool connected() const noexcept { return context_ != nullptr && ready_; }
 
   // A reply, or nullptr when the connection went before it came.
   using ReplyFn = std::function<void(redisReply*)>;
@@ -78,6 +88,10 @@ class RedisConnection {
   static void reply_callback(redisAsyncContext* ac, void* reply, void* privdata);
   static void subscribe_callback(redisAsyncContext* ac, void* reply, void* privdata);
   void connect();
+  void authenticate();  // AUTH, then ready() or a disconnect
+  void ready();         // the connection is usable: SELECT, on_connected
+  // Queues a command on a connected socket, signed in or not (AUTH itself).
+  bool send(const std::vector<std::string_view>& args, ReplyFn done);
   void lost(const std::string& why);
   void schedule_retry();
 
@@ -87,7 +101,8 @@ class RedisConnection {
   boost::asio::steady_timer retry_timer_;
   std::chrono::milliseconds backoff_{50};
   redisAsyncContext* context_ = nullptr;  // owned by hiredis once connecting
-  bool up_ = false;
+  bool up_ = false;     // the socket is connected
+  bool ready_ = false;  // and signed in (when a password is set): usable
   bool stopping_ = false;
   bool ever_up_ = false;
   std::uint64_t reconnects_ = 0;

@@ -215,7 +215,10 @@ std::string usage_text() {
                          (off by default; never on the public port)
   --redis URL            run as one of several instances on one database: exchange
                          live events and rate-limit counts through Redis at
-                         redis://HOST:PORT[/DB] or unix:///path/redis.sock
+                         redis://HOST:PORT[/DB] or unix:///path/redis.sock; with
+                         requirepass or an ACL user: redis://[USER]:PASSWORD@HOST:PORT,
+                         or the password in COMMENTS_REDIS_PASSWORD (and the user in
+                         COMMENTS_REDIS_USER), which ps does not show
   --reuse-port           set SO_REUSEPORT, so several instances share one port
   --help                 show this text
 
