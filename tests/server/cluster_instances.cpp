@@ -78,6 +78,28 @@ void redis_service(const std::string& command, const std::filesystem::path& dir)
   REQUIRE_MESSAGE(std::system(line.c_str()) == 0, "failed: " << line);
 }
 
+// A redis-server of the test's own (tests/services/redis.sh), for the tests
+// that stop and start it; stopped and its folder removed at the end.
+class PrivateRedis {
+ public:
+  PrivateRedis() {
+    redis_service("start", home_);
+    std::ifstream url_file(home_ / "url");
+    std::getline(url_file, url_);
+  }
+  ~PrivateRedis() { std::system((redis_script() + " stop '" + home_.string() + "' >/dev/null 2>&1").c_str()); }
+  PrivateRedis(const PrivateRedis&) = delete;
+  PrivateRedis& operator=(const PrivateRedis&) = delete;
+  const std::string& url() const { return url_; }
+  void down() const { redis_service("down", home_); }
+  void up() const { redis_service("up", home_); }  // on the same socket and port
+
+ private:
+  TempDir dir_;
+  std::filesystem::path home_ = dir_ / "redis";
+  std::string url_;
+};
+
 ServerOptions instance(const SharedDb& db, const std::string& redis) {
   ServerOptions options;
   options.redis = redis;
@@ -177,10 +199,8 @@ std::set<std::int64_t> stored_ids(const ServerProcess& server, const std::string
   return ids;
 }
 
-}  // namespace
-
-namespace {
-
+// Readers on three instances; A and B post. Each reader gets every comment
+// once, and each instance's comments in that instance's order.
 void live_once_and_in_order(Engine engine) {
   Instances cluster(3, {}, std::nullopt, engine);
   const std::string thread = "viral";
@@ -360,19 +380,10 @@ TEST_CASE("cluster: kill -9 of one instance under load: every acked post is stor
 }
 
 TEST_CASE("cluster: Redis stopped for 5 s and started again: posting goes on, every reader catches up once") {
-  TempDir redis_dir;
-  const auto redis_home = redis_dir / "redis";
-  redis_service("start", redis_home);
-  struct StopRedis {
-    std::filesystem::path dir;
-    ~StopRedis() { std::system((redis_script() + " stop '" + dir.string() + "' >/dev/null 2>&1").c_str()); }
-  } stop_redis{redis_home};
-  std::ifstream url_file(redis_home / "url");
-  std::string url;
-  std::getline(url_file, url);
-  REQUIRE(!url.empty());
+  PrivateRedis redis;
+  REQUIRE(!redis.url().empty());
 
-  Instances cluster(2, {}, url);
+  Instances cluster(2, {}, redis.url());
   const std::string thread = "outage";
   Reader on_a(cluster[0], thread);
   Reader on_b(cluster[1], thread);
@@ -384,7 +395,7 @@ TEST_CASE("cluster: Redis stopped for 5 s and started again: posting goes on, ev
   REQUIRE(on_a.until([&] { return on_a.has_all(all); }));
   REQUIRE(on_b.until([&] { return on_b.has_all(all); }));
 
-  redis_service("down", redis_home);
+  redis.down();
   const auto down_at = std::chrono::steady_clock::now();
   // Posting keeps working: acked after commit.
   for (int i = 0; i < 3; ++i) {
@@ -392,7 +403,7 @@ TEST_CASE("cluster: Redis stopped for 5 s and started again: posting goes on, ev
     all.push_back(id_of(post_ok(poster_b, thread, "during B" + std::to_string(i))));
   }
   std::this_thread::sleep_until(down_at + 5s);
-  redis_service("up", redis_home);
+  redis.up();
   all.push_back(id_of(post_ok(poster_a, thread, "after A")));
 
   for (Reader* r : {&on_a, &on_b}) {
@@ -428,25 +439,17 @@ TEST_CASE("--reuse-port: two instances share one port") {
 }
 
 TEST_CASE("--redis: an instance says `listening on` only once it is subscribed") {
-  TempDir dir;
   SharedDb db;
-  const auto redis_home = dir / "redis";
-  redis_service("start", redis_home);
-  struct StopRedis {
-    std::filesystem::path dir;
-    ~StopRedis() { std::system((redis_script() + " stop '" + dir.string() + "' >/dev/null 2>&1").c_str()); }
-  } stop_redis{redis_home};
-  std::ifstream url_file(redis_home / "url");
-  std::string url;
-  std::getline(url_file, url);
-  redis_service("down", redis_home);
+  PrivateRedis redis;
+  REQUIRE(!redis.url().empty());
+  redis.down();
 
   std::atomic<bool> listening{false};
   std::unique_ptr<ServerProcess> server;
   std::string failure;
   std::thread starter([&] {
     try {
-      server = std::make_unique<ServerProcess>(instance(db, url));
+      server = std::make_unique<ServerProcess>(instance(db, redis.url()));
       listening = true;
     } catch (const std::exception& e) {
       failure = e.what();
@@ -454,11 +457,11 @@ TEST_CASE("--redis: an instance says `listening on` only once it is subscribed")
   });
   std::this_thread::sleep_for(1500ms);
   CHECK_FALSE(listening.load());  // Redis is down: not listening yet
-  redis_service("up", redis_home);
+  redis.up();
   starter.join();
   REQUIRE_MESSAGE(listening.load(), failure);
   // And it works: a post reaches a reader on a second instance.
-  ServerProcess other(instance(db, url));
+  ServerProcess other(instance(db, redis.url()));
   Reader reader(other, "late-start");
   WsClient client(*server);
   const json ack = post_ok(client, "late-start", "subscribed");
