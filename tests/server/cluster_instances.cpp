@@ -1,12 +1,16 @@
 // Several comment-server instances on one database and one Redis, against
 // the real binary: live events across instances exactly once and in order,
 // moderation, bans, filters and the rate limit shared, a kill -9 under load,
-// and a Redis outage. The Redis server is the ctest fixture's
-// (tests/services/redis.sh; COMMENTS_TEST_REDIS_URL), except in the outage
-// test, which starts and stops a private one.
+// and a Redis outage. The database is PostgreSQL: each test case gets a fresh
+// schema on the throw-away cluster of the ctest fixture "postgres"
+// (tests/services/postgres.sh; COMMENTS_TEST_PG_DIR), which every instance of
+// the case shares. The Redis server is the fixture "redis_server"'s
+// (tests/services/redis.sh; COMMENTS_TEST_REDIS_URL), except in the tests of
+// an outage, which start and stop a private one.
 //
-// The instances share one SQLite file (WAL works across processes) until the
-// PostgreSQL engine lands: shared_db() is the one line to change then.
+// The test suite "sqlite" (ctest cluster_tests_sqlite) runs the first
+// scenario again with the instances on one SQLite file (WAL works across
+// processes): a site that adds instances before it moves to PostgreSQL.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -16,17 +20,49 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
 #include "harness.hpp"
+#include "pg_test_support.hpp"
 
 using namespace integ;
 
 namespace {
 
-// The --db every instance of a test shares.
-std::filesystem::path shared_db(const TempDir& dir) { return dir / "shared.db"; }
+// The database every instance of a test shares: a fresh schema on the test
+// cluster, or one SQLite file in a temporary folder.
+enum class Engine { pg, sqlite };
+
+class SharedDb {
+ public:
+  explicit SharedDb(Engine engine = Engine::pg) {
+    if (engine == Engine::pg) schema_.emplace("cluster_");
+  }
+  // `options` with --db set to this database.
+  ServerOptions on_it(ServerOptions options) const {
+    if (schema_) {
+      options.db_uri = schema_->uri();
+    } else {
+      options.db = dir_ / "shared.db";
+    }
+    return options;
+  }
+  // Test SQL on the schema (PostgreSQL only).
+  std::string text(const std::string& sql) const {
+    REQUIRE(schema_);
+    return schema_->text(sql);
+  }
+  std::vector<std::string> column(const std::string& sql) const {
+    REQUIRE(schema_);
+    return pg_test::PgRaw(schema_->uri()).column(sql);
+  }
+
+ private:
+  TempDir dir_;
+  std::optional<pg_test::PgSchema> schema_;
+};
 
 std::string redis_url() {
   const char* url = std::getenv("COMMENTS_TEST_REDIS_URL");
@@ -42,22 +78,44 @@ void redis_service(const std::string& command, const std::filesystem::path& dir)
   REQUIRE_MESSAGE(std::system(line.c_str()) == 0, "failed: " << line);
 }
 
-ServerOptions instance(const TempDir& dir, const std::string& redis) {
+// A redis-server of the test's own (tests/services/redis.sh), for the tests
+// that stop and start it; stopped and its folder removed at the end.
+class PrivateRedis {
+ public:
+  PrivateRedis() {
+    redis_service("start", home_);
+    std::ifstream url_file(home_ / "url");
+    std::getline(url_file, url_);
+  }
+  ~PrivateRedis() { std::system((redis_script() + " stop '" + home_.string() + "' >/dev/null 2>&1").c_str()); }
+  PrivateRedis(const PrivateRedis&) = delete;
+  PrivateRedis& operator=(const PrivateRedis&) = delete;
+  const std::string& url() const { return url_; }
+  void down() const { redis_service("down", home_); }
+  void up() const { redis_service("up", home_); }  // on the same socket and port
+
+ private:
+  TempDir dir_;
+  std::filesystem::path home_ = dir_ / "redis";
+  std::string url_;
+};
+
+ServerOptions instance(const SharedDb& db, const std::string& redis) {
   ServerOptions options;
-  options.db = shared_db(dir);
   options.redis = redis;
-  return options;
+  return db.on_it(options);
 }
 
 // N instances of one installation.
 struct Instances {
-  explicit Instances(int n, ServerOptions options = {}, std::optional<std::string> redis = std::nullopt) {
-    options.db = shared_db(dir);
+  explicit Instances(int n, ServerOptions options = {}, std::optional<std::string> redis = std::nullopt,
+                     Engine engine = Engine::pg)
+      : db(engine) {
     options.redis = redis ? *redis : redis_url();
-    for (int i = 0; i < n; ++i) servers.push_back(std::make_unique<ServerProcess>(options));
+    for (int i = 0; i < n; ++i) servers.push_back(std::make_unique<ServerProcess>(db.on_it(options)));
   }
   ServerProcess& operator[](int i) { return *servers[static_cast<std::size_t>(i)]; }
-  TempDir dir;
+  SharedDb db;
   std::vector<std::unique_ptr<ServerProcess>> servers;
 };
 
@@ -141,10 +199,10 @@ std::set<std::int64_t> stored_ids(const ServerProcess& server, const std::string
   return ids;
 }
 
-}  // namespace
-
-TEST_CASE("cluster: a post on A is live on B and C exactly once, each instance's posts in order") {
-  Instances cluster(3);
+// Readers on three instances; A and B post. Each reader gets every comment
+// once, and each instance's comments in that instance's order.
+void live_once_and_in_order(Engine engine) {
+  Instances cluster(3, {}, std::nullopt, engine);
   const std::string thread = "viral";
   std::vector<std::unique_ptr<Reader>> readers;
   for (int i = 0; i < 3; ++i) readers.push_back(std::make_unique<Reader>(cluster[i], thread));
@@ -172,6 +230,18 @@ TEST_CASE("cluster: a post on A is live on B and C exactly once, each instance's
     }
   }
 }
+
+}  // namespace
+
+TEST_CASE("cluster: a post on A is live on B and C exactly once, each instance's posts in order") {
+  live_once_and_in_order(Engine::pg);
+}
+
+TEST_SUITE("sqlite") {
+TEST_CASE("cluster on one SQLite file: a post on A is live on B and C exactly once, in order") {
+  live_once_and_in_order(Engine::sqlite);
+}
+}  // TEST_SUITE("sqlite")
 
 TEST_CASE("cluster: a moderator on B approves a post held on A; readers on A see it") {
   ServerOptions options;
@@ -212,6 +282,11 @@ TEST_CASE("cluster: a ban on A refuses the poster on C; filters saved on B apply
   CHECK(reply["code"] == "banned");
   WsClient same_poster_b(cluster[1], from_address("127.0.0.5"));
   CHECK(same_poster_b.request(post_msg("t", "elsewhere"))["code"] == "banned");
+  // The ban is one row in PostgreSQL, under the poster's address hash, made
+  // with the one key every instance shares.
+  CHECK(cluster.db.column("SELECT poster FROM bans") ==
+        cluster.db.column("SELECT poster FROM comments WHERE id = " + std::to_string(id_of(first))));
+  CHECK(cluster.db.text("SELECT count(*) FROM secrets WHERE name = 'address-hash-key'") == "1");
 
   WsClient moderator_b(cluster[1], from_address("127.0.0.9"));
   auth_moderator(moderator_b);
@@ -226,6 +301,8 @@ TEST_CASE("cluster: a ban on A refuses the poster on C; filters saved on B apply
   } while (std::chrono::steady_clock::now() < filter_deadline);
   CHECK(blocked["code"] == "blocked");
   CHECK(moderator_a.request({{"type", "filters"}})["banned"] == json::array({"禁词"}));
+  CHECK(cluster.db.column("SELECT word FROM filter_words WHERE list = 'banned'") ==
+        std::vector<std::string>{"禁词"});
 }
 
 TEST_CASE("cluster: the rate limit is counted across instances") {
@@ -282,8 +359,14 @@ TEST_CASE("cluster: kill -9 of one instance under load: every acked post is stor
   for (auto& t : writers) t.join();
   REQUIRE(acks >= 40);
 
-  const auto stored = stored_ids(cluster[0], thread);
+  // In the database: PostgreSQL's own rows, read directly.
+  std::set<std::int64_t> stored;
+  for (const auto& id : cluster.db.column("SELECT id FROM comments WHERE thread = '" + thread + "'")) {
+    stored.insert(std::stoll(id));
+  }
   for (const std::int64_t id : acked) CHECK(stored.contains(id));
+  // And served: a fresh reader's pages hold the same ids.
+  CHECK(stored_ids(cluster[0], thread) == stored);
   // Readers on A and B (C's went with it).
   for (std::size_t i = 0; i < readers.size(); ++i) {
     if (i % 3 == 2) continue;
@@ -297,19 +380,10 @@ TEST_CASE("cluster: kill -9 of one instance under load: every acked post is stor
 }
 
 TEST_CASE("cluster: Redis stopped for 5 s and started again: posting goes on, every reader catches up once") {
-  TempDir redis_dir;
-  const auto redis_home = redis_dir / "redis";
-  redis_service("start", redis_home);
-  struct StopRedis {
-    std::filesystem::path dir;
-    ~StopRedis() { std::system((redis_script() + " stop '" + dir.string() + "' >/dev/null 2>&1").c_str()); }
-  } stop_redis{redis_home};
-  std::ifstream url_file(redis_home / "url");
-  std::string url;
-  std::getline(url_file, url);
-  REQUIRE(!url.empty());
+  PrivateRedis redis;
+  REQUIRE(!redis.url().empty());
 
-  Instances cluster(2, {}, url);
+  Instances cluster(2, {}, redis.url());
   const std::string thread = "outage";
   Reader on_a(cluster[0], thread);
   Reader on_b(cluster[1], thread);
@@ -321,7 +395,7 @@ TEST_CASE("cluster: Redis stopped for 5 s and started again: posting goes on, ev
   REQUIRE(on_a.until([&] { return on_a.has_all(all); }));
   REQUIRE(on_b.until([&] { return on_b.has_all(all); }));
 
-  redis_service("down", redis_home);
+  redis.down();
   const auto down_at = std::chrono::steady_clock::now();
   // Posting keeps working: acked after commit.
   for (int i = 0; i < 3; ++i) {
@@ -329,7 +403,7 @@ TEST_CASE("cluster: Redis stopped for 5 s and started again: posting goes on, ev
     all.push_back(id_of(post_ok(poster_b, thread, "during B" + std::to_string(i))));
   }
   std::this_thread::sleep_until(down_at + 5s);
-  redis_service("up", redis_home);
+  redis.up();
   all.push_back(id_of(post_ok(poster_a, thread, "after A")));
 
   for (Reader* r : {&on_a, &on_b}) {
@@ -345,8 +419,8 @@ TEST_CASE("cluster: Redis stopped for 5 s and started again: posting goes on, ev
 }
 
 TEST_CASE("--reuse-port: two instances share one port") {
-  TempDir dir;
-  ServerOptions first = instance(dir, redis_url());
+  SharedDb db;
+  ServerOptions first = instance(db, redis_url());
   first.reuse_port = true;
   ServerProcess a(first);
   ServerOptions second = first;
@@ -359,30 +433,23 @@ TEST_CASE("--reuse-port: two instances share one port") {
   const json ack = post_ok(client, "shared-port", "through the shared port");
   CHECK(reader_a.until([&] { return reader_a.has_all({id_of(ack)}); }));
   // Without --reuse-port the port is refused.
-  ServerOptions third = instance(dir, redis_url());
+  ServerOptions third = instance(db, redis_url());
   third.port = a.port();
   CHECK_THROWS(ServerProcess{third});
 }
 
 TEST_CASE("--redis: an instance says `listening on` only once it is subscribed") {
-  TempDir dir;
-  const auto redis_home = dir / "redis";
-  redis_service("start", redis_home);
-  struct StopRedis {
-    std::filesystem::path dir;
-    ~StopRedis() { std::system((redis_script() + " stop '" + dir.string() + "' >/dev/null 2>&1").c_str()); }
-  } stop_redis{redis_home};
-  std::ifstream url_file(redis_home / "url");
-  std::string url;
-  std::getline(url_file, url);
-  redis_service("down", redis_home);
+  SharedDb db;
+  PrivateRedis redis;
+  REQUIRE(!redis.url().empty());
+  redis.down();
 
   std::atomic<bool> listening{false};
   std::unique_ptr<ServerProcess> server;
   std::string failure;
   std::thread starter([&] {
     try {
-      server = std::make_unique<ServerProcess>(instance(dir, url));
+      server = std::make_unique<ServerProcess>(instance(db, redis.url()));
       listening = true;
     } catch (const std::exception& e) {
       failure = e.what();
@@ -390,11 +457,11 @@ TEST_CASE("--redis: an instance says `listening on` only once it is subscribed")
   });
   std::this_thread::sleep_for(1500ms);
   CHECK_FALSE(listening.load());  // Redis is down: not listening yet
-  redis_service("up", redis_home);
+  redis.up();
   starter.join();
   REQUIRE_MESSAGE(listening.load(), failure);
   // And it works: a post reaches a reader on a second instance.
-  ServerProcess other(instance(dir, url));
+  ServerProcess other(instance(db, redis.url()));
   Reader reader(other, "late-start");
   WsClient client(*server);
   const json ack = post_ok(client, "late-start", "subscribed");

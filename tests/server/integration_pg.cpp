@@ -4,73 +4,24 @@
 // same moment on an empty database, and copy-store from SQLite.
 #include <doctest/doctest.h>
 
-#include <libpq-fe.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cstdlib>
-#include <fstream>
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "harness.hpp"
+#include "pg_test_support.hpp"
 
 using namespace integ;
 
 namespace {
 
-std::string admin_uri() {
-  if (const char* uri = std::getenv("COMMENTS_TEST_PG_URI"); uri && *uri) return uri;
-  const char* dir = std::getenv("COMMENTS_TEST_PG_DIR");
-  if (!dir || !*dir) throw std::runtime_error("set COMMENTS_TEST_PG_URI or COMMENTS_TEST_PG_DIR (run through ctest)");
-  std::ifstream file(std::string(dir) + "/uri");
-  std::string uri;
-  if (!std::getline(file, uri) || uri.empty()) throw std::runtime_error(std::string("no URI in ") + dir + "/uri");
-  return uri;
-}
-
-// First column of the first row ("" without one); throws on failure.
-std::string pg_text(const std::string& uri, const std::string& sql) {
-  std::unique_ptr<PGconn, decltype(&PQfinish)> conn(PQconnectdb(uri.c_str()), &PQfinish);
-  if (PQstatus(conn.get()) != CONNECTION_OK) throw std::runtime_error(PQerrorMessage(conn.get()));
-  PQsetNoticeProcessor(conn.get(), [](void*, const char*) {}, nullptr);  // DROP … CASCADE lists what went
-  std::unique_ptr<PGresult, decltype(&PQclear)> r(PQexec(conn.get(), sql.c_str()), &PQclear);
-  const auto status = PQresultStatus(r.get());
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-    throw std::runtime_error(sql + ": " + PQresultErrorMessage(r.get()));
-  }
-  return status == PGRES_TUPLES_OK && PQntuples(r.get()) > 0 ? PQgetvalue(r.get(), 0, 0) : "";
-}
-
-// An empty schema of its own, which the server sees as its database (the
-// URI selects it with options=-csearch_path=…); dropped afterwards.
-class PgSchema {
- public:
-  PgSchema() : admin_(admin_uri()) {
-    static std::atomic<int> counter{0};
-    name_ = "integ_" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
-    pg_text(admin_, "DROP SCHEMA IF EXISTS " + name_ + " CASCADE");
-    pg_text(admin_, "CREATE SCHEMA " + name_);
-  }
-  ~PgSchema() {
-    try {
-      pg_text(admin_, "DROP SCHEMA IF EXISTS " + name_ + " CASCADE");
-    } catch (...) {
-    }
-  }
-  std::string uri() const {
-    return admin_ + (admin_.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + name_;
-  }
-  std::string text(const std::string& sql) const { return pg_text(uri(), sql); }
-
- private:
-  std::string admin_;
-  std::string name_;
-};
+// An empty schema of its own, which the server sees as its database.
+using pg_test::PgSchema;
 
 ServerOptions on_pg(const PgSchema& schema) {
   ServerOptions options;

@@ -23,6 +23,7 @@
 #include <string>
 #include <system_error>
 
+#include "pg_test_support.hpp"
 #include "store/open_store.hpp"
 #include "store/store.hpp"
 
@@ -104,17 +105,8 @@ inline Engine engine() {
   return name && std::string_view(name) == "pg" ? Engine::pg : Engine::sqlite;
 }
 
-inline std::string pg_admin_uri() {
-  if (const char* uri = std::getenv("COMMENTS_TEST_PG_URI"); uri && *uri) return uri;
-  if (const char* dir = std::getenv("COMMENTS_TEST_PG_DIR"); dir && *dir) {
-    std::ifstream file(std::filesystem::path(dir) / "uri");
-    std::string uri;
-    if (file && std::getline(file, uri) && !uri.empty()) return uri;
-    throw std::runtime_error(std::string("no PostgreSQL URI in ") + dir +
-                             "/uri: did the postgres fixture (tests/services/postgres.sh start) run?");
-  }
-  throw std::runtime_error("PostgreSQL tests need COMMENTS_TEST_PG_URI or COMMENTS_TEST_PG_DIR (run them through ctest)");
-}
+using pg_test::pg_admin_uri;
+using pg_test::PgRaw;
 
 // `uri` with its database name replaced by `database`.
 inline std::string pg_uri_with_database(const std::string& uri, const std::string& database) {
@@ -126,58 +118,6 @@ inline std::string pg_uri_with_database(const std::string& uri, const std::strin
   return uri.substr(0, path_start) + "/" + database + uri.substr(path_end);
 }
 
-// A raw libpq connection, for checks the Store interface does not offer.
-class PgRaw {
- public:
-  explicit PgRaw(const std::string& uri) : conn_(PQconnectdb(uri.c_str())) {
-    if (PQstatus(conn_) != CONNECTION_OK) {
-      const std::string message = PQerrorMessage(conn_);
-      PQfinish(conn_);
-      throw std::runtime_error("cannot connect to PostgreSQL: " + message);
-    }
-    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);  // DROP … CASCADE lists what went
-  }
-  ~PgRaw() { PQfinish(conn_); }
-  PgRaw(const PgRaw&) = delete;
-  PgRaw& operator=(const PgRaw&) = delete;
-
-  // Runs `sql` (no parameters: test SQL only); throws with the message.
-  void exec(const std::string& sql) { PQclear(result(sql)); }
-  // First column of the first row as text (empty when no row).
-  std::string text(const std::string& sql) {
-    PGresult* r = result(sql);
-    std::string value = PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "";
-    PQclear(r);
-    return value;
-  }
-  // Every row's first column.
-  std::vector<std::string> column(const std::string& sql) {
-    PGresult* r = result(sql);
-    std::vector<std::string> values;
-    for (int i = 0; i < PQntuples(r); ++i) values.emplace_back(PQgetvalue(r, i, 0));
-    PQclear(r);
-    return values;
-  }
-  PGconn* get() const { return conn_; }
-
- private:
-  PGresult* result(const std::string& sql) {
-    PGresult* r = PQexec(conn_, sql.c_str());
-    const ExecStatusType status = PQresultStatus(r);
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-      const std::string message = PQresultErrorMessage(r);
-      PQclear(r);
-      throw std::runtime_error(sql + ": " + message);
-    }
-    if (status == PGRES_COMMAND_OK) {
-      PQclear(r);
-      return PQmakeEmptyPGresult(conn_, PGRES_TUPLES_OK);
-    }
-    return r;
-  }
-  PGconn* conn_;
-};
-
 // A fresh, empty database of the engine under test (or of `which`), gone
 // afterwards: a file in a temporary folder, or on PostgreSQL a schema of its
 // own, selected by the URI's options=-csearch_path=… (a CREATE DATABASE per
@@ -185,36 +125,18 @@ class PgRaw {
 class TestDb {
  public:
   explicit TestDb(Engine which = engine()) : engine_(which) {
-    if (engine_ == Engine::pg) {
-      admin_uri_ = pg_admin_uri();
-      static std::atomic<int> counter{0};
-      schema_ = "comments_test_" + std::to_string(getpid()) + "_" + std::to_string(++counter);
-      PgRaw admin(admin_uri_);
-      admin.exec("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE");
-      admin.exec("CREATE SCHEMA " + schema_);
-    }
-  }
-  ~TestDb() {
-    if (engine_ == Engine::pg) {
-      try {
-        PgRaw(admin_uri_).exec("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE");
-      } catch (...) {
-      }
-    }
+    if (engine_ == Engine::pg) schema_.emplace("comments_test_");
   }
   TestDb(const TestDb&) = delete;
   TestDb& operator=(const TestDb&) = delete;
 
   Engine which() const { return engine_; }
   // PostgreSQL: the schema's name, also every session's application_name.
-  const std::string& name() const { return schema_; }
+  const std::string& name() const { return schema_ ? schema_->name() : no_name_; }
   // The --db value: a file path or a libpq URI.
   std::string spec() const {
     if (engine_ == Engine::sqlite) return files_.path();
-    // application_name: a test can find its own sessions among those of
-    // tests running beside it on the same cluster.
-    return admin_uri_ + (admin_uri_.find('?') == std::string::npos ? "?" : "&") +
-           "options=-csearch_path%3D" + schema_ + "&application_name=" + schema_;
+    return schema_->uri();
   }
   std::unique_ptr<comments::server::Store> open() const { return comments::server::open_store(spec()); }
   // A temporary folder for other files of the test.
@@ -246,8 +168,8 @@ class TestDb {
  private:
   Engine engine_;
   TempDb files_;
-  std::string admin_uri_;
-  std::string schema_;
+  std::optional<pg_test::PgSchema> schema_;
+  std::string no_name_;
 };
 
 inline comments::server::NewComment new_comment(
