@@ -261,6 +261,11 @@ function scaleScenarios(quick) {
       args: ['fanout', '--readers', readers, '--window', 16, '--duration', size(5, 2)] },
     { id: 'ingest', title: 'Durable ingest, 100 posters over 100 threads, each waiting for its ack',
       args: ['ingest', '--posters', 100, '--threads', 100, '--window', 1, '--duration', size(5, 2)] },
+    // The Redis hop with next to no fan-out (ours x2 only; not a target): what
+    // the hop costs when the instances and the load generator are not busy
+    // sending 1,000 frames per post on two shared cores.
+    { id: 'hop_control', title: 'Fan-out, 10 readers of one thread, 50 posts/s (Redis hop control)', configs: ['ours2'],
+      args: ['fanout', '--readers', 10, '--rate', 50, '--duration', size(6, 2)] },
   ];
 }
 
@@ -348,6 +353,7 @@ export async function measureScaleout({ bin, runs = 3, quick = false, log, logFi
         // does not always hit the same deployment.
         const order = round % 2 ? SCALE_CONFIGS : [...SCALE_CONFIGS].reverse();
         for (const config of order) {
+          if (scenario.configs && !scenario.configs.includes(config.id)) continue;
           let result;
           try {
             result = await runScaleOnce(config, scenario, engines, bin, logFile);
@@ -449,11 +455,17 @@ export function scaleoutTargets(scale, floor) {
     rows.push([`scale-out (PostgreSQL + Redis), ${inst}: … the same at 50 posts/s`, ...perCpu('fanout_rate', n)]);
     rows.push([`scale-out (PostgreSQL + Redis), ${inst}: durable acked posts per server CPU-second, 100 posters ≥ 3× the peer`, ...perCpu('ingest', n)]);
   }
+  // Judged on the per-post difference (p99 over posts of first delivery on B
+  // minus first delivery on A), which is the added latency itself; the
+  // difference of the two p99s is shown too, but under load it is the
+  // difference of two noisy tails and can come out negative.
   const diff = scaleStat(scale, 'fanout_rate', 'ours2', (r) => r.derived?.hop?.p99_diff);
   const paired = scaleStat(scale, 'fanout_rate', 'ours2', (r) => r.derived?.hop?.first_delta_p99);
-  rows.push([`Redis hop at 1,000 readers (2 instances, 50 posts/s, posts on A): p99 post → delivery on B minus on A ≤ ${HOP_TARGET_MS} ms`,
-    diff ? `${fmt(diff.median, 2)} ms (runs ${fmt(diff.min, 2)} to ${fmt(diff.max, 2)}); post by post, first delivery on B minus on A: p99 ${fmt(paired?.median, 2)} ms` : 'n/a',
-    diff ? diff.median <= HOP_TARGET_MS : null]);
+  const pairedMedian = scaleStat(scale, 'fanout_rate', 'ours2', (r) => r.derived?.hop?.first_delta_p50);
+  rows.push([`Redis hop at 1,000 readers (2 instances, 50 posts/s, posts on A): added latency, delivery on B minus delivery on A, p99 ≤ ${HOP_TARGET_MS} ms`,
+    paired ? `post by post: p99 ${fmt(paired.median, 2)} ms (runs ${fmt(paired.min, 2)}–${fmt(paired.max, 2)}), p50 ${fmt(pairedMedian?.median, 2)} ms; ` +
+      `p99 on B minus p99 on A: ${fmt(diff?.median, 2)} ms (runs ${fmt(diff?.min, 2)} to ${fmt(diff?.max, 2)})` : 'n/a',
+    paired ? paired.median <= HOP_TARGET_MS && diff.median <= HOP_TARGET_MS : null]);
   if (floor) {
     const fr = floorRatios(floor);
     rows.push([`post → last delivery against the floor (1,000 readers, 50 posts/s; no target set, reported)`,
@@ -531,7 +543,7 @@ export function scaleoutSection(scale, serverBinary) {
     }
     lines.push(`| ${title} | ${unit} | ${cells.join(' | ')} |`);
   }
-  for (const s of scale.scenarios) {
+  for (const s of scale.scenarios.filter((x) => x.id !== 'hop_control')) {
     const ok = SCALE_CONFIGS.map((c) => `${okRuns(s.id, c.id)}/${rounds}`);
     lines.push(`| **${s.title}** | ok runs | ${ok[0]} | ${ok[1]} | | ${ok[2]} | ${ok[3]} | |`);
     if (s.id === 'ingest') {
@@ -562,19 +574,24 @@ export function scaleoutSection(scale, serverBinary) {
     'added latency as post on A → delivery on B minus post on A → delivery on A; the first rows take that literally, ' +
     'p99 over every delivery on B minus p99 over every delivery on A. The last rows pair the two post by post (the ' +
     'first delivery of a post on B minus its first delivery on A, then the percentile over posts), which removes what ' +
-    'both sides share (the commit, the load generator) and leaves the hop itself.', '',
-    '| ours ×2 | unit | 50 posts/s | full speed |', '|---|---|---|---|');
+    'both sides share (the commit, the load generator) and leaves the hop itself; the target is judged on that p99 ' +
+    '(at 1,000 readers and 50 posts/s) ' +
+    '(and on the difference of the p99s: both must be within it). Runs in which a server fell behind (see "ok runs") ' +
+    'are included in every median, with the CPU and the deliveries of the same interval.', '',
+    '| ours ×2 | unit | 1,000 readers, 50 posts/s | 1,000 readers, full speed | 10 readers, 50 posts/s (control) |',
+    '|---|---|---|---|---|');
   const hopRow = (title, fn, digits = 2) => {
     const a = scaleStat(scale, 'fanout_rate', 'ours2', fn);
     const b = scaleStat(scale, 'fanout_full', 'ours2', fn);
-    lines.push(`| ${title} | ms | ${cell(a, digits)} | ${cell(b, digits)} |`);
+    const c = scaleStat(scale, 'hop_control', 'ours2', fn);
+    lines.push(`| ${title} | ms | ${cell(a, digits)} | ${cell(b, digits)} | ${cell(c, digits)} |`);
   };
   hopRow('post → delivery p99, readers on A', (r) => r.derived?.hop?.p99_a);
   hopRow('post → delivery p99, readers on B', (r) => r.derived?.hop?.p99_b);
-  hopRow(`**p99 on B minus p99 on A** (target ≤ ${HOP_TARGET_MS} ms)`, (r) => r.derived?.hop?.p99_diff);
+  hopRow('p99 on B minus p99 on A', (r) => r.derived?.hop?.p99_diff);
   hopRow('p50 on B minus p50 on A', (r) => r.derived?.hop?.p50_diff);
   hopRow('per post: first delivery on B minus on A, p50', (r) => r.derived?.hop?.first_delta_p50);
-  hopRow('per post: first delivery on B minus on A, p99', (r) => r.derived?.hop?.first_delta_p99);
+  hopRow(`**per post: first delivery on B minus on A, p99** (target ≤ ${HOP_TARGET_MS} ms)`, (r) => r.derived?.hop?.first_delta_p99);
   hopRow('per post: last delivery on B minus on A, p99', (r) => r.derived?.hop?.last_delta_p99);
   lines.push('');
 
@@ -655,9 +672,6 @@ export function floorSection(floor, scale) {
   line('**post → last delivery p99**', 'last_delivery_latency.p99_ms', 'last_delivery_p99_ms');
   line('post → delivery p50 (every delivery)', 'latency.p50_ms', 'delivery_p50_ms');
   line('post → delivery p99 (every delivery)', 'latency.p99_ms', 'delivery_p99_ms');
-  const cpu = o('server_cpu_us_per_message');
-  const send = f('send_us_per_socket');
-  lines.push(`| server CPU per delivery (floor: wall time of one send() per socket) | µs | ${cell(cpu, 2)} | ${cell(send, 2)} | ${ratioOf(cpu, send) ? ratioOf(cpu, send).toFixed(1) + '×' : 'n/a'} |`);
   lines.push('', `Ratio of the medians; paired round by round (ours and the floor back to back), the median ratio is ` +
     `${fr.paired50 ? fr.paired50.median.toFixed(1) : 'n/a'}× at p50 (rounds ${fr.paired50 ? fr.paired50.min.toFixed(1) + '–' + fr.paired50.max.toFixed(1) : 'n/a'}) and ` +
     `${fr.paired99 ? fr.paired99.median.toFixed(1) : 'n/a'}× at p99 (rounds ${fr.paired99 ? fr.paired99.min.toFixed(1) + '–' + fr.paired99.max.toFixed(1) : 'n/a'}).`);
@@ -730,14 +744,14 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const runs = Number(process.env.RUNS ?? 3);
   const outDir = process.env.OUT_DIR ?? path.join(benchDir, 'out');
   fs.mkdirSync(outDir, { recursive: true });
-  const logFile = path.join(outDir, 'scaleout.log');
+  const logFile = path.join(outDir, process.env.ONLY === 'render' ? 'scaleout-render.log' : 'scaleout.log');
   fs.writeFileSync(logFile, '');
   const log = makeLogger(logFile);
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'comments-scale-'));
-  const only = process.env.ONLY ?? '';  // 'scale' or 'floor': measure only that part
+  const only = process.env.ONLY ?? '';  // 'scale' or 'floor': measure only that part; 'render': neither
   try {
-    const floor = only === 'scale' ? null : await measureFloor({ bin, runs, quick, log, logFile, workDir });
-    const scale = only === 'floor' ? null : await measureScaleout({ bin, runs, quick, log, logFile, workDir });
+    const floor = only === 'scale' || only === 'render' ? null : await measureFloor({ bin, runs, quick, log, logFile, workDir });
+    const scale = only === 'floor' || only === 'render' ? null : await measureScaleout({ bin, runs, quick, log, logFile, workDir });
     const prior = path.join(outDir, 'scaleout.json');
     const saved = fs.existsSync(prior) ? JSON.parse(fs.readFileSync(prior, 'utf8')) : {};
     const all = { scale: scale ?? saved.scale, floor: floor ?? saved.floor };
