@@ -518,8 +518,9 @@ export function scaleoutSection(scale, serverBinary) {
   lines.push('**Which CPU is counted.** "per server CPU-second" divides by the CPU of the server processes only ' +
     '(ours: every instance; the peer: the primary and all its workers), read from `/proc` right before the first ' +
     'post and right after the last delivery, as in the sections above. PostgreSQL and Redis do work *for* the ' +
-    'servers and the servers make them do different amounts of it (ours keeps per-thread counters in a trigger and ' +
-    'more indexes; the peer inserts a batch with one `unnest` statement), so the table also gives "per (server + ' +
+    'servers and the servers make them do different amounts of it (ours inserts one row per statement into a table ' +
+    'with five indexes and keeps a per-thread counter row; the peer inserts a batch with one `unnest` statement into ' +
+    'a table with two partial indexes), so the table also gives "per (server + ' +
     'PostgreSQL + Redis) CPU-second": the same interval, plus the CPU of the whole PostgreSQL process tree (postmaster, ' +
     'backends, WAL writer, checkpointer; backends that exit meanwhile are counted through the postmaster\'s reaped-children ' +
     'time) and of redis-server. The targets are judged on server CPU, as issue #12 states them; the second ratio is ' +
@@ -678,7 +679,7 @@ export function floorSection(floor, scale) {
   const pg50 = scale ? scaleStat(scale, 'fanout_rate', 'ours1', (r) => pick(r, 'last_delivery_latency.p50_ms')) : null;
   const pg99 = scale ? scaleStat(scale, 'fanout_rate', 'ours1', (r) => pick(r, 'last_delivery_latency.p99_ms')) : null;
   if (pg50 && pg99 && fr.floor50 && fr.floor99) {
-    lines.push(`On PostgreSQL + Redis (ours ×1 in the scale-out section, same run, the commit a round trip to the ` +
+    lines.push(`On PostgreSQL + Redis (ours ×1 in the scale-out section, same run, a commit five round trips to the ` +
       `database): post → last delivery p50 ${fmt(pg50.median, 2)} ms, p99 ${fmt(pg99.median, 2)} ms, ` +
       `${(pg50.median / fr.floor50.median).toFixed(1)}× and ${(pg99.median / fr.floor99.median).toFixed(1)}× the floor.`);
   }
@@ -699,6 +700,7 @@ export function floorSection(floor, scale) {
 
 // Replaces (or inserts before `beforeHeading`) the section starting at `heading`.
 function replaceSection(text, heading, body, beforeHeading) {
+  body = body.replace(/\n+$/, '') + '\n';  // one blank line before the next heading
   const escaped = heading.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const re = new RegExp(`${escaped}\\n[\\s\\S]*?(?=\\n## )`);
   if (re.test(text)) return text.replace(re, body);
