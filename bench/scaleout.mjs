@@ -503,7 +503,8 @@ export function scaleoutSection(scale, serverBinary) {
   }
   const rounds = scale.runs;
   lines.push(`Measured ${scale.startedAt.replace('T', ' ').slice(0, 16)} UTC, ${rounds} rounds; in each round every ` +
-    'scenario ran against the four deployments back to back (order reversed every other round). Each cell: median ' +
+    'scenario ran against the four deployments back to back (order reversed every other round; the 10-reader hop ' +
+    'control against ours ×2 only). Each cell: median ' +
     '(min–max) over the rounds. ' +
     `Engines: ${scale.engines.pg} (\`tests/services/postgres.sh\`: a throw-away cluster on a unix socket, fsync on, ` +
     'default `synchronous_commit=on`, `shared_buffers=128MB`; a fresh database for every run) and ' +
