@@ -13,6 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findWebDir, measureWidget, widgetSection, widgetTargets } from './widget.mjs';
+import { floorSection, measureFloor, measureScaleout, scaleoutPeerSection, scaleoutSection, scaleoutTargets }
+  from './scaleout.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoDir = path.dirname(benchDir);
@@ -34,6 +36,7 @@ const bin = {
   loadgen: path.join(buildDir, 'bench', 'loadgen'),
   prefill: path.join(buildDir, 'bench', 'prefill_store'),
   filterBench: path.join(buildDir, 'bench', 'filter', 'filter_bench'),
+  floor: path.join(buildDir, 'bench', 'floor_sender'),
 };
 const peerDir = path.join(benchDir, 'peers', 'node-ws');
 
@@ -305,10 +308,18 @@ if (fs.existsSync(bin.filterBench)) {
 // (bench/widget.mjs; `node bench/widget.mjs` runs this scenario alone).
 const widget = await measureWidget({ webDir: findWebDir(), serverBinary: bin.server, runs: size(10, 3), log });
 
+// Issue #13: post -> last delivery at 1,000 readers and 50 posts/s against the
+// floor (bench/floor/floor_sender), alternately in this run. Issue #12: 1 and 2
+// instances on PostgreSQL + Redis against the Node ws + pg + ioredis peer
+// (bench/scaleout.mjs; `bench/run.sh scaleout` runs these two alone).
+const floor = await measureFloor({ bin, runs: RUNS, quick: QUICK, log, logFile, workDir });
+const scale = await measureScaleout({ bin, runs: RUNS, quick: QUICK, log, logFile, workDir });
+
 // ---- RESULTS.md ------------------------------------------------------------------------
 
 fs.writeFileSync(path.join(outDir, 'results.json'),
   JSON.stringify({ results, prefillInfo, filter, widget }, null, 1));
+fs.writeFileSync(path.join(outDir, 'scaleout.json'), JSON.stringify({ scale, floor }, null, 1));
 const machine = describeMachine();
 const loadAfter = loadAverage();
 const fsyncAfter = fsyncProbe();
@@ -357,7 +368,7 @@ row('join latency p99', 'join', 'latency.p99_ms', 'ms', 'lower', 3);
 row('join latency max', 'join', 'latency.max_ms', 'ms', 'lower', 3);
 
 // Targets (issue #6).
-const pass = (cond) => (cond == null ? 'n/a' : cond ? '**pass**' : '**FAIL**');
+const pass = (cond) => (typeof cond === 'string' ? cond : cond == null ? 'n/a' : cond ? '**pass**' : '**FAIL**');
 function target(text, measured, cond) {
   targets.push(`| ${text} | ${measured} | ${pass(cond)} |`);
 }
@@ -399,6 +410,7 @@ target(`filter ≥ 200 MB/s with ${filter.words ? filter.words.toLocaleString('e
   const j = summary('join', 'ours', 'latency.p99_ms');
   target(`join on ${JOIN_COUNT.toLocaleString('en-US')} comments p99 ≤ 1 ms`, j ? `${fmt(j.median, 3)} ms (worst run ${fmt(j.max, 3)})` : 'n/a', j ? j.median <= 1 : null);
 }
+for (const [text, measured, cond] of scaleoutTargets(scale, floor)) target(text, measured, cond);
 
 const resultsPath = path.join(benchDir, QUICK ? path.join('out', 'RESULTS.quick.md') : 'RESULTS.md');
 const previous = fs.existsSync(resultsPath) ? fs.readFileSync(resultsPath, 'utf8') : '';
@@ -420,6 +432,8 @@ lines.push('## Targets', '', '| target | measured (ours) | result |', '|---|---|
 lines.push('## Side by side', '', '| scenario / metric | unit | ours | peer | ours vs peer |', '|---|---|---|---|---|', ...rows, '');
 lines.push('## Moderation filter (scenario 6)', '', '```', filter.text, '```', '');
 lines.push(...widgetSection(widget, bin.server));
+lines.push(...scaleoutSection(scale, bin.server));
+lines.push(...floorSection(floor, scale));
 lines.push('## Join prefill', '');
 for (const kind of ['ours', 'peer']) {
   if (prefillInfo[kind]) lines.push(`- ${servers[kind].label}: ${prefillInfo[kind].out || 'failed'}`);
@@ -447,6 +461,7 @@ lines.push('## The peer', '',
   'per post, is the naive variant, kept only for comparison). It implements the join / post / broadcast ' +
   'subset of the protocol, with the same validation rules, and no rate limit, moderation filter or origin ' +
   'check, so it does less work per post than ours.', '');
+lines.push(...scaleoutPeerSection());
 lines.push('## Machine', '', '```', machine, '```', '');
 lines.push('## Commands', '', '```');
 lines.push(`bench/run.sh   # RUNS=${RUNS}${QUICK ? ' QUICK=1' : ''}`);
@@ -455,7 +470,8 @@ lines.push('peer: node bench/peers/node-ws/server.js --port 0 --db DB');
 for (const s of trafficScenarios) lines.push(`${s.id}: loadgen ${s.args.join(' ')} --port P --server-pid PID`);
 lines.push(`join: prefill_store | node prefill.js --thread ${JOIN_THREAD} --count ${JOIN_COUNT}; ` +
   `loadgen join --join-thread ${JOIN_THREAD} --joins N --expect-total ${JOIN_COUNT}`);
-lines.push('filter: build-bench/bench/filter/filter_bench', '```', '');
+lines.push('filter: build-bench/bench/filter/filter_bench');
+lines.push('scale-out and floor: see their sections (bench/scaleout.mjs; bench/run.sh scaleout runs them alone)', '```', '');
 fs.writeFileSync(resultsPath, lines.join('\n'));
 log(`wrote ${path.relative(repoDir, resultsPath)}`);
 fs.rmSync(workDir, { recursive: true, force: true });

@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # Runs the issue #6 benchmarks: our comment-server and the Node ws +
-# better-sqlite3 peer, side by side in one run, and writes bench/RESULTS.md.
-# Takes about 15 minutes. Environment: RUNS (3), QUICK=1 (a one-minute check
-# of the pipeline with tiny sizes), BUILD_DIR (build-bench), WEB_DIR.
+# better-sqlite3 peer, side by side in one run, then the scale-out on
+# PostgreSQL + Redis against the Node ws + pg + ioredis peer (issue #12) and
+# the latency against the floor (issue #13), and writes bench/RESULTS.md.
+# Takes about 25 minutes. Environment: RUNS (3), QUICK=1 (a quick check of the
+# pipeline with tiny sizes), BUILD_DIR (build-bench), WEB_DIR.
+#
+#   bench/run.sh             everything
+#   bench/run.sh scaleout    only issues #12 and #13 (bench/scaleout.mjs, ~10 min):
+#                            rewrites only their parts of bench/RESULTS.md
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
@@ -19,7 +25,21 @@ export BUILD_DIR="${BUILD_DIR:-$repo/build-bench}"
 if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
   cmake -S "$repo" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DCOMMENTS_BUILD_WASM=OFF
 fi
-cmake --build "$BUILD_DIR" -j2 --target comment-server loadgen prefill_store filter_bench
+only=${1:-}
+if [ "$only" = scaleout ]; then
+  cmake --build "$BUILD_DIR" -j2 --target comment-server loadgen floor_sender
+else
+  cmake --build "$BUILD_DIR" -j2 --target comment-server loadgen floor_sender prefill_store filter_bench
+fi
+
+# The scale-out peer's packages (pure JavaScript: no addon to build).
+pgpeer="$repo/bench/peers/node-ws-pg"
+if [ ! -d "$pgpeer/node_modules/pg" ] || [ ! -d "$pgpeer/node_modules/ioredis" ] || [ ! -d "$pgpeer/node_modules/ws" ]; then
+  (cd "$pgpeer" && npm ci --ignore-scripts --no-audit --no-fund)
+fi
+if [ "$only" = scaleout ]; then
+  exec node "$repo/bench/scaleout.mjs"
+fi
 
 # The peer's packages. npm may not run install scripts, and better-sqlite3's
 # prebuilt download needs the network: build its addon from source against the

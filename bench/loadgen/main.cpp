@@ -35,9 +35,11 @@ int main(int argc, char** argv) {
   const Target target = target_at(options->port);
   std::vector<Target> reader_targets;
   for (const auto port : options->reader_ports) reader_targets.push_back(target_at(port));
+  std::vector<Target> poster_targets;
+  for (const auto port : options->poster_ports) poster_targets.push_back(target_at(port));
 
   const nlohmann::json result = options->mode == Mode::join ? run_join(*options, target)
-                                                            : run_traffic(*options, target, reader_targets);
+                                                            : run_traffic(*options, poster_targets, reader_targets);
   std::cout << result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
   return result.value("ok", false) ? 0 : 1;
 }

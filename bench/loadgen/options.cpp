@@ -50,6 +50,9 @@ modes:
 options:
   --host H (127.0.0.1)   --port P   --server-pid PID (CPU seconds and RSS from /proc; repeatable: summed)
   --reader-port P (repeatable: readers spread over these ports in turn; default --port)
+  --poster-port P (repeatable: posters spread over these ports in turn; default --port)
+  --other-pid NAME=PID (repeatable: CPU of PID's whole process tree over the same
+                        phase, reported apart as other_cpu_s.NAME; e.g. postgres=PID)
   --io-threads 1|2       --readers R   --threads T   --posters N
   --rate POSTS_PER_S (0 = closed loop)   --window W (posts in flight per poster)
   --duration S   --drain-timeout S   --connect-concurrency C   --verify
@@ -88,6 +91,19 @@ std::optional<Options> parse_options(const std::vector<std::string>& args) {
          if (!parse_number(v, p) || p == 0 || p > 65535) return false;
          o.reader_ports.push_back(static_cast<std::uint16_t>(p));
          return true; }},
+      {"--poster-port", [&](std::string_view v) {
+         unsigned p = 0;
+         if (!parse_number(v, p) || p == 0 || p > 65535) return false;
+         o.poster_ports.push_back(static_cast<std::uint16_t>(p));
+         return true; }},
+      {"--other-pid", [&](std::string_view v) {
+         const auto eq = v.find('=');
+         int other = 0;
+         if (eq == std::string_view::npos || eq == 0 || !parse_number(v.substr(eq + 1), other) || other <= 0) {
+           return false;
+         }
+         o.other_pids.emplace_back(std::string(v.substr(0, eq)), other);
+         return true; }},
       {"--io-threads", [&](std::string_view v) {
          return parse_number(v, o.io_threads) && o.io_threads >= 1 && o.io_threads <= 2; }},
       {"--readers", [&](std::string_view v) { return parse_number(v, o.readers) && o.readers >= 0; }},
@@ -125,6 +141,7 @@ std::optional<Options> parse_options(const std::vector<std::string>& args) {
   if (port == 0) return fail("--port is required");
   o.port = static_cast<std::uint16_t>(port);
   if (o.reader_ports.empty()) o.reader_ports.push_back(o.port);
+  if (o.poster_ports.empty()) o.poster_ports.push_back(o.port);
   if ((o.mode == Mode::fanout || o.mode == Mode::threads || o.mode == Mode::ingest) && o.posters < 1) {
     return fail("this mode needs at least one poster");
   }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace loadgen {
@@ -18,9 +19,15 @@ struct Options {
   // Readers spread over these ports in turn (several instances of a server,
   // each on its own port); latency is then also reported per port.
   std::vector<std::uint16_t> reader_ports;
+  // Posters spread over these ports in turn (default --port): ingest against
+  // several instances.
+  std::vector<std::uint16_t> poster_ports;
   // Read their CPU time and RSS from /proc around the measured phase, summed
   // (several instances, or a primary and its workers).
   std::vector<int> server_pids;
+  // Other process trees whose CPU is sampled at the same instants and
+  // reported apart (the database, the bus): name -> root pid.
+  std::vector<std::pair<std::string, int>> other_pids;
 
   int io_threads = 1;             // 1 or 2 io_context threads
   int readers = 1000;             // joined connections that only read

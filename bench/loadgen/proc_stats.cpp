@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace loadgen {
 
@@ -52,6 +53,52 @@ std::optional<ProcessSample> sample_processes(const std::vector<int>& pids) {
     total.user_s += one->user_s;
     total.system_s += one->system_s;
     total.rss_kb += one->rss_kb;
+  }
+  return total;
+}
+
+namespace {
+
+// utime + stime + cutime + cstime (fields 14-17 of /proc/PID/stat), in seconds.
+std::optional<double> own_and_reaped_cpu(int pid) {
+  std::ifstream stat_file("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat;
+  if (!std::getline(stat_file, stat)) return std::nullopt;
+  const auto close_paren = stat.rfind(')');
+  if (close_paren == std::string::npos) return std::nullopt;
+  std::istringstream fields(stat.substr(close_paren + 2));
+  std::string field;
+  unsigned long long ticks = 0;
+  for (int n = 3; n <= 17 && (fields >> field); ++n) {
+    if (n >= 14) ticks += std::stoull(field);
+  }
+  return static_cast<double>(ticks) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// The children of every thread of `pid` (/proc/PID/task/TID/children).
+std::vector<int> children_of(int pid) {
+  std::vector<int> out;
+  const std::string task_dir = "/proc/" + std::to_string(pid) + "/task";
+  std::ifstream tasks_probe(task_dir + "/" + std::to_string(pid) + "/children");
+  // Threads other than the main one rarely fork; the main thread's list
+  // covers PostgreSQL, Redis and node:cluster.
+  int child = 0;
+  while (tasks_probe >> child) out.push_back(child);
+  return out;
+}
+
+}  // namespace
+
+std::optional<double> sample_tree_cpu(int pid) {
+  auto top = own_and_reaped_cpu(pid);
+  if (!top) return std::nullopt;
+  double total = *top;
+  std::vector<int> stack = children_of(pid);
+  while (!stack.empty()) {
+    const int child = stack.back();
+    stack.pop_back();
+    if (auto cpu = own_and_reaped_cpu(child)) total += *cpu;  // gone meanwhile: now in its parent's cutime
+    for (int grandchild : children_of(child)) stack.push_back(grandchild);
   }
   return total;
 }

@@ -22,6 +22,14 @@ std::optional<ProcessSample> sample_process(int pid);
 // The sum over `pids`; nullopt when there are none or one cannot be read.
 std::optional<ProcessSample> sample_processes(const std::vector<int>& pids);
 
+// CPU seconds of a whole process tree: `pid` and every live descendant
+// (utime + stime), plus the CPU of descendants that already exited and were
+// reaped (cutime + cstime of each live process in the tree). The difference of
+// two samples is then exact even when children come and go in between (a
+// PostgreSQL postmaster forks a backend per connection). nullopt when `pid`
+// is gone.
+std::optional<double> sample_tree_cpu(int pid);
+
 // CPU seconds this process has used (getrusage).
 double self_cpu_seconds();
 

@@ -11,8 +11,9 @@
 namespace loadgen {
 
 // fanout, threads, ingest and idle: readers joined to thread keys, posters
-// posting to `target`; reader i connects to reader_targets[i % size].
-nlohmann::json run_traffic(const Options& options, const Target& target,
+// posting; reader i connects to reader_targets[i % size], poster p to
+// poster_targets[p % size].
+nlohmann::json run_traffic(const Options& options, const std::vector<Target>& poster_targets,
                            const std::vector<Target>& reader_targets);
 
 // join: the latency of `join` on one (large, prefilled) thread.

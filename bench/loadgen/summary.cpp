@@ -27,6 +27,23 @@ LatencySummary summarize_us(std::vector<std::uint32_t>& samples_us) {
   return s;
 }
 
+LatencySummary summarize_signed_ms(std::vector<double>& samples_ms) {
+  LatencySummary s;
+  s.count = samples_ms.size();
+  if (samples_ms.empty()) return s;
+  std::sort(samples_ms.begin(), samples_ms.end());
+  auto at = [&](double q) {
+    auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(samples_ms.size())));
+    return samples_ms[std::clamp<std::size_t>(rank, 1, samples_ms.size()) - 1];
+  };
+  s.p50_ms = at(0.50);
+  s.p90_ms = at(0.90);
+  s.p99_ms = at(0.99);
+  s.max_ms = samples_ms.back();
+  s.mean_ms = std::accumulate(samples_ms.begin(), samples_ms.end(), 0.0) / static_cast<double>(samples_ms.size());
+  return s;
+}
+
 void to_json(nlohmann::json& j, const LatencySummary& s) {
   j = nlohmann::json{{"count", s.count}, {"p50_ms", s.p50_ms}, {"p90_ms", s.p90_ms},
                      {"p99_ms", s.p99_ms}, {"max_ms", s.max_ms}, {"mean_ms", s.mean_ms}};

@@ -17,6 +17,9 @@ struct LatencySummary {
 // `samples_us` is sorted in place.
 LatencySummary summarize_us(std::vector<std::uint32_t>& samples_us);
 
+// The same over signed differences in milliseconds (sorted in place).
+LatencySummary summarize_signed_ms(std::vector<double>& samples_ms);
+
 void to_json(nlohmann::json& j, const LatencySummary& s);
 
 }  // namespace loadgen

@@ -47,8 +47,21 @@ std::uint32_t to_us(std::int64_t ns) {
   return static_cast<std::uint32_t>(std::clamp<std::int64_t>(ns / 1000, 0, UINT32_MAX));
 }
 
+// Keeps the larger (smaller) of `a` and `v`; 0 in a min slot means unset.
+void atomic_max(std::atomic<std::uint32_t>& a, std::uint32_t v) {
+  std::uint32_t seen = a.load(std::memory_order_relaxed);
+  while (v > seen && !a.compare_exchange_weak(seen, v, std::memory_order_relaxed)) {
+  }
+}
+void atomic_min_set(std::atomic<std::uint32_t>& a, std::uint32_t v) {
+  std::uint32_t seen = a.load(std::memory_order_relaxed);
+  while ((seen == 0 || v < seen) && !a.compare_exchange_weak(seen, v, std::memory_order_relaxed)) {
+  }
+}
+
 struct PostRecord {
   std::atomic<std::int32_t> pending{0};  // the ack + deliveries still expected
+  std::atomic<std::uint32_t> last_us{0};  // post -> its last delivery so far
   std::int64_t sent_ns = 0;              // poster's strand only
   std::uint32_t thread = 0;
   std::uint32_t poster = 0;
@@ -60,7 +73,9 @@ struct ReaderState {
   std::uint64_t received = 0;
   std::uint64_t duplicates = 0;
   std::uint64_t strays = 0;  // frames that were not a load generator post
+  std::uint64_t frame_bytes = 0;  // of the deliveries, WebSocket header included
   std::int64_t last_ns = 0;
+  std::size_t port = 0;  // index into reader_targets
   std::string lost_connection;  // set when the server closed it mid-run
 };
 
@@ -84,9 +99,10 @@ struct PosterConnection {
 
 class Traffic {
  public:
-  Traffic(const Options& o, const Target& t, const std::vector<Target>& reader_targets)
-      : o_(o), target_(t), reader_targets_(reader_targets) {
+  Traffic(const Options& o, const std::vector<Target>& poster_targets, const std::vector<Target>& reader_targets)
+      : o_(o), poster_targets_(poster_targets), reader_targets_(reader_targets) {
     readers_.resize(static_cast<std::size_t>(o_.readers));
+    for (std::size_t i = 0; i < readers_.size(); ++i) readers_[i].port = i % reader_targets_.size();
     readers_per_thread_.assign(static_cast<std::size_t>(o_.threads), 0);
     for (int i = 0; i < o_.readers; ++i) ++readers_per_thread_[static_cast<std::size_t>(i % o_.threads)];
     for (int p = 0; p < o_.posters && o_.mode != Mode::idle; ++p) {
@@ -101,6 +117,12 @@ class Traffic {
       posts_ = std::make_unique<PostRecord[]>(max_posts_);
       if (o_.verify) {
         for (auto& r : readers_) r.seen.assign(max_posts_, false);
+      }
+      if (reader_targets_.size() > 1) {
+        // Per post and reader port: its first and last delivery there (the
+        // hop between instances is the difference between ports, post by post).
+        port_first_us_ = std::make_unique<std::atomic<std::uint32_t>[]>(max_posts_ * reader_targets_.size());
+        port_last_us_ = std::make_unique<std::atomic<std::uint32_t>[]>(max_posts_ * reader_targets_.size());
       }
     }
   }
@@ -232,20 +254,28 @@ class Traffic {
         return at;
       }
       if (opcode != 0x1) continue;  // pings (never within a run) and binary frames
-      take_delivery(me, payload, arrived);
+      take_delivery(me, payload, header + static_cast<std::size_t>(length), arrived);
     }
     return at;
   }
 
-  void take_delivery(ReaderState& me, std::string_view frame, std::int64_t arrived) {
+  void take_delivery(ReaderState& me, std::string_view frame, std::size_t frame_bytes, std::int64_t arrived) {
     auto delivery = read_delivery(frame);
     if (!delivery || delivery->seq >= max_posts_) {
       ++me.strays;
       return;
     }
     ++me.received;
+    me.frame_bytes += frame_bytes;
     me.last_ns = arrived;
-    me.latencies_us.push_back(to_us(arrived - delivery->sent_ns));
+    const std::uint32_t us = to_us(arrived - delivery->sent_ns);
+    me.latencies_us.push_back(us);
+    atomic_max(posts_[delivery->seq].last_us, us);
+    if (port_first_us_) {
+      const std::size_t slot = delivery->seq * reader_targets_.size() + me.port;
+      atomic_min_set(port_first_us_[slot], std::max<std::uint32_t>(us, 1));
+      atomic_max(port_last_us_[slot], us);
+    }
     if (o_.verify) {
       auto bit = me.seen[delivery->seq];
       if (bit) {
@@ -378,6 +408,12 @@ class Traffic {
     return sample_processes(o_.server_pids);
   }
 
+  std::vector<std::optional<double>> sample_others() const {
+    std::vector<std::optional<double>> out;
+    for (const auto& [name, pid] : o_.other_pids) out.push_back(sample_tree_cpu(pid));
+    return out;
+  }
+
   net::awaitable<void> sleep(std::chrono::milliseconds d) {
     net::steady_timer timer(co_await net::this_coro::executor, d);
     co_await timer.async_wait(as_tuple_awaitable);
@@ -402,7 +438,8 @@ class Traffic {
     for (auto& poster : posters_) {
       try {
         auto conn = std::make_shared<PosterConnection>();
-        conn->ws = co_await net::co_spawn(poster->strand, open_session(target_), net::use_awaitable);
+        const Target& target = poster_targets_[connections.size() % poster_targets_.size()];
+        conn->ws = co_await net::co_spawn(poster->strand, open_session(target), net::use_awaitable);
         conn->wake = std::make_shared<net::steady_timer>(poster->strand);
         connections.push_back(std::move(conn));
       } catch (const std::exception& e) {
@@ -434,6 +471,7 @@ class Traffic {
 
     // 3. The measured phase.
     server_before_ = sample_server();
+    others_before_ = sample_others();
     client_cpu_before_ = self_cpu_seconds();
     t0_ns_ = now_ns();
     for (std::size_t p = 0; p < posters_.size(); ++p) {
@@ -456,6 +494,7 @@ class Traffic {
       }
     }
     server_after_ = sample_server();
+    others_after_ = sample_others();
     client_cpu_after_ = self_cpu_seconds();
     stop();
   }
@@ -484,12 +523,13 @@ class Traffic {
 
     if (o_.mode != Mode::idle && t0_ns_ > 0) {
       std::vector<std::uint32_t> delivery_us, ack_us;
-      std::uint64_t received = 0, duplicates = 0, strays = 0;
+      std::uint64_t received = 0, duplicates = 0, strays = 0, frame_bytes = 0;
       std::int64_t last_ns = t0_ns_;
       for (auto& reader : readers_) {
         received += reader.received;
         duplicates += reader.duplicates;
         strays += reader.strays;
+        frame_bytes += reader.frame_bytes;
         last_ns = std::max(last_ns, reader.last_ns);
         delivery_us.insert(delivery_us.end(), reader.latencies_us.begin(), reader.latencies_us.end());
         if (!reader.lost_connection.empty()) problem("a reader lost its connection: " + reader.lost_connection);
@@ -533,6 +573,15 @@ class Traffic {
       r["deliveries_per_s"] = elapsed_s > 0 ? static_cast<double>(unique_received) / elapsed_s : 0;
       r["acks_per_s"] = elapsed_s > 0 ? static_cast<double>(acked) / elapsed_s : 0;
       r["latency"] = summarize_us(delivery_us);
+      if (received > 0) r["delivery_frame_bytes"] = static_cast<double>(frame_bytes) / static_cast<double>(received);
+      // Post -> last delivery, one sample per post that had readers and was stored.
+      std::vector<std::uint32_t> last_us;
+      for (std::uint64_t seq = 0; seq < issued; ++seq) {
+        if (readers_per_thread_[posts_[seq].thread] > 0 && posts_[seq].last_us.load() > 0) {
+          last_us.push_back(posts_[seq].last_us.load());
+        }
+      }
+      r["last_delivery_latency"] = summarize_us(last_us);
       if (reader_targets_.size() > 1) {
         // Per instance the readers were on: the difference between two is the
         // cost of the hop between instances (posts all go to --port).
@@ -545,6 +594,36 @@ class Traffic {
           by_port[std::to_string(o_.reader_ports[t])] = summarize_us(us);
         }
         r["latency_by_port"] = by_port;
+        // Post by post, against the first port (where the posts go): when its
+        // first and its last delivery happened on each port, and the
+        // difference to the first port (the hop; may be negative).
+        const std::size_t ports = reader_targets_.size();
+        nlohmann::json first_by_port = json::object(), last_by_port = json::object(), hop = json::object();
+        for (std::size_t t = 0; t < ports; ++t) {
+          std::vector<std::uint32_t> first, last;
+          std::vector<double> first_delta_ms, last_delta_ms;
+          for (std::uint64_t seq = 0; seq < issued; ++seq) {
+            const std::uint32_t f = port_first_us_[seq * ports + t].load();
+            const std::uint32_t l = port_last_us_[seq * ports + t].load();
+            if (f == 0) continue;
+            first.push_back(f);
+            last.push_back(l);
+            const std::uint32_t f0 = port_first_us_[seq * ports].load();
+            const std::uint32_t l0 = port_last_us_[seq * ports].load();
+            if (t > 0 && f0 > 0) {
+              first_delta_ms.push_back((static_cast<double>(f) - static_cast<double>(f0)) / 1000.0);
+              last_delta_ms.push_back((static_cast<double>(l) - static_cast<double>(l0)) / 1000.0);
+            }
+          }
+          const std::string key = std::to_string(o_.reader_ports[t]);
+          first_by_port[key] = summarize_us(first);
+          last_by_port[key] = summarize_us(last);
+          if (t > 0) hop[key] = {{"first_delivery_delta", summarize_signed_ms(first_delta_ms)},
+                                 {"last_delivery_delta", summarize_signed_ms(last_delta_ms)}};
+        }
+        r["first_delivery_by_port"] = first_by_port;
+        r["last_delivery_by_port"] = last_by_port;
+        r["hop_vs_first_port"] = hop;
       }
       r["ack_latency"] = summarize_us(ack_us);
       r["client_cpu_s"] = client_cpu_after_ - client_cpu_before_;
@@ -559,6 +638,18 @@ class Traffic {
         r["deliveries_per_server_cpu_s"] = cpu > 0 ? static_cast<double>(unique_received) / cpu : 0;
         r["acks_per_server_cpu_s"] = cpu > 0 ? static_cast<double>(acked) / cpu : 0;
       }
+      if (!o_.other_pids.empty()) {
+        nlohmann::json others = json::object();
+        for (std::size_t i = 0; i < o_.other_pids.size(); ++i) {
+          const auto& name = o_.other_pids[i].first;
+          if (i < others_before_.size() && i < others_after_.size() && others_before_[i] && others_after_[i]) {
+            others[name] = *others_after_[i] - *others_before_[i];
+          } else {
+            problem("could not read the CPU of " + name + " (pid " + std::to_string(o_.other_pids[i].second) + ")");
+          }
+        }
+        r["other_cpu_s"] = others;
+      }
       if (sent == 0) problem("no post was sent");
       if (refused > 0) problem(std::to_string(refused) + " posts were refused (see errors)");
       if (missing > 0) problem(std::to_string(missing) + " deliveries are missing");
@@ -571,13 +662,14 @@ class Traffic {
   }
 
   const Options& o_;
-  const Target& target_;
+  const std::vector<Target>& poster_targets_;
   const std::vector<Target>& reader_targets_;
   std::vector<ReaderState> readers_;
   std::vector<int> readers_per_thread_;
   std::vector<std::unique_ptr<PosterState>> posters_;
   std::unique_ptr<PostRecord[]> posts_;
   std::uint64_t max_posts_ = 0;
+  std::unique_ptr<std::atomic<std::uint32_t>[]> port_first_us_, port_last_us_;  // [seq * ports + port]
 
   std::atomic<std::uint64_t> next_seq_{0}, posts_issued_{0}, completed_posts_{0}, refused_posts_{0};
   std::atomic<std::uint64_t> refused_deliveries_{0}, overdelivered_{0};
@@ -588,6 +680,7 @@ class Traffic {
   std::int64_t t0_ns_ = 0;
   double setup_s_ = 0, client_cpu_before_ = 0, client_cpu_after_ = 0;
   std::optional<ProcessSample> server_before_setup_, server_before_, server_after_;
+  std::vector<std::optional<double>> others_before_, others_after_;
 
   std::mutex problems_mutex_;
   std::vector<std::string> problems_;
@@ -599,9 +692,9 @@ class Traffic {
 
 }  // namespace
 
-nlohmann::json run_traffic(const Options& options, const Target& target,
+nlohmann::json run_traffic(const Options& options, const std::vector<Target>& poster_targets,
                            const std::vector<Target>& reader_targets) {
-  Traffic traffic(options, target, reader_targets);
+  Traffic traffic(options, poster_targets, reader_targets);
   return traffic.run();
 }
 

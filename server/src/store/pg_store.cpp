@@ -765,12 +765,62 @@ class PgStore final : public Store, public StoreRows {
 
   // thread_counts += the published comments just inserted, one upsert per
   // thread (in thread order: two writers lock the rows in the same order).
+  // A batch spread over many threads sends them in one pipeline round, not
+  // one round trip each.
   void add_published(const std::map<std::string_view, std::int64_t>& published) {
-    for (const auto& [thread, count] : published) {
-      run("INSERT INTO thread_counts (thread, published) VALUES ($1, $2) "
-          "ON CONFLICT (thread) DO UPDATE SET published = thread_counts.published + EXCLUDED.published",
-          Params().add(thread).add(count));
+    static constexpr const char* upsert_sql =
+        "INSERT INTO thread_counts (thread, published) VALUES ($1, $2) "
+        "ON CONFLICT (thread) DO UPDATE SET published = thread_counts.published + EXCLUDED.published";
+    if (!pipeline_ || published.size() < 2) {
+      for (const auto& [thread, count] : published) run(upsert_sql, Params().add(thread).add(count));
+      return;
     }
+    std::vector<Params> all;
+    all.reserve(published.size());
+    for (const auto& [thread, count] : published) all.push_back(std::move(Params().add(thread).add(count)));
+    run_pipelined(upsert_sql, all);
+  }
+
+  // Runs `sql` once per element of `all` (statements that return nothing
+  // the caller needs) in libpq's pipeline mode, inside the caller's
+  // transaction; throws StoreError on the first failure, as insert_pipelined.
+  void run_pipelined(const char* sql, const std::vector<Params>& all) {
+    const std::string name = prepared(sql);
+    if (PQenterPipelineMode(conn_.get()) != 1) fail(nullptr, "entering pipeline mode");
+    std::optional<std::string> error;
+    try {
+      for (std::size_t start = 0; start < all.size(); start += pipeline_chunk) {
+        const std::size_t end = std::min(all.size(), start + pipeline_chunk);
+        for (std::size_t i = start; i < end; ++i) {
+          all[i].fill(pointers_, lengths_);
+          if (PQsendQueryPrepared(conn_.get(), name.c_str(), all[i].count(), pointers_.data(), lengths_.data(),
+                                  all[i].formats(), 0) != 1) {
+            fail(nullptr, std::string("sending \"") + sql + "\"");
+          }
+        }
+        if (PQpipelineSync(conn_.get()) != 1) fail(nullptr, "sending a pipeline sync");
+        for (std::size_t i = start; i < end; ++i) {
+          std::unique_ptr<PGresult, ResultClearer> result(PQgetResult(conn_.get()));
+          if (!result) fail(nullptr, std::string("reading the result of \"") + sql + "\"");
+          const ExecStatusType status = PQresultStatus(result.get());
+          if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_PIPELINE_ABORTED && !error) {
+            error = describe(result.get(), std::string("running \"") + sql + "\"");
+          }
+          PQclear(PQgetResult(conn_.get()));  // the end of this statement's results (NULL)
+        }
+        std::unique_ptr<PGresult, ResultClearer> sync(PQgetResult(conn_.get()));
+        if (!sync || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC) fail(sync.get(), "reading a pipeline sync");
+      }
+    } catch (...) {
+      if (PQpipelineStatus(conn_.get()) != PQ_PIPELINE_OFF) {
+        statements_.clear();
+        PQreset(conn_.get());
+        if (PQstatus(conn_.get()) == CONNECTION_OK) configure_session();
+      }
+      throw;
+    }
+    PQexitPipelineMode(conn_.get());
+    if (error) throw StoreError(*error);
   }
 
   static InsertResult inserted(const NewComment& item, const Rows& rows) {
