@@ -10,7 +10,8 @@
  *   data-server      comment server      (default: this script's origin)
  *   data-lang        zh-CN | en          (default: the nearest lang attribute)
  *   data-limit       comments shown 1-50 (default 10)
- *   data-theme       light | dark | auto (default auto)
+ *   data-theme       light | dark | auto (default auto: the page's own colours)
+ *   data-more        off: no "show more comments" control (default on)
  *   data-disclaimer  the line under the heading (default: the site's usual wording)
  *
  * The Wasm module is compiled once per page with streaming compilation and
@@ -33,7 +34,7 @@
   // a repeat visit downloads none of them. The build fills this table in
   // (wasm/tools/stage_assets.js); these plain names are the unbuilt ones.
   // (The stylesheet comes inside this script: CSS below.)
-  var FILES = {'comments-widget.wasm': 'comments-widget.wasm', 'comments-widget.js': 'comments-widget.js', 'comments-widget-mod.wasm': 'comments-widget-mod.wasm', 'comments-widget-mod.js': 'comments-widget-mod.js', 'comments-filter.wasm': 'comments-filter.wasm', 'comments-filter.js': 'comments-filter.js'};
+  var FILES = {'comments-widget.wasm': 'comments-widget.wasm', 'comments-widget.js': 'comments-widget.js', 'comments-widget-mod.wasm': 'comments-widget-mod.wasm', 'comments-widget-mod.js': 'comments-widget-mod.js', 'comments-filter.wasm': 'comments-filter.wasm', 'comments-filter.js': 'comments-filter.js', 'comments-report.js': 'comments-report.js'};
 
   var script = document.currentScript;
   var scriptUrl = new URL(script && script.src ? script.src : 'embed.js', location.href);
@@ -62,14 +63,48 @@
     return /^zh(\b|[-_])/i.test(tag) ? 'zh-CN' : 'en';
   }
 
-  function canonicalPath() {
+  // The page's canonical URL (<link rel="canonical">, else its own, without
+  // the fragment).
+  function canonicalUrl() {
     var link = document.querySelector('link[rel="canonical"][href]');
-    if (link) {
-      try {
-        return new URL(link.getAttribute('href'), location.href).pathname;
-      } catch (e) { /* fall through to the page's own path */ }
+    try {
+      return new URL(link ? link.getAttribute('href') : location.href, location.href);
+    } catch (e) {
+      return new URL(location.href);
     }
-    return location.pathname;
+  }
+
+  // ---- data-theme="auto": the page's own colours decide, not the OS: the
+  // first opaque background above the container, else the canvas, whose
+  // default text colour (CanvasText) tells the scheme the page asked for
+  // (color-scheme in CSS or a <meta>). Read again when the OS switches, which
+  // changes only pages that follow it themselves.
+  function dark(color) {
+    var c = color.match(/[\d.]+/g);
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2] < 128;
+  }
+
+  function pageIsDark(el) {
+    for (var node = el.parentElement; node; node = node.parentElement) {
+      var background = getComputedStyle(node).backgroundColor;
+      if (!/rgba.*, 0(\.[0-4]\d*)?\)/.test(background)) return dark(background);
+    }
+    return !dark(getComputedStyle(document.documentElement).color);
+  }
+
+  function followTheme(el) {
+    function update() {
+      el.setAttribute('data-scheme', pageIsDark(el) ? 'dark' : 'light');
+    }
+    update();
+    if (window.matchMedia) matchMedia('(prefers-color-scheme: dark)').addEventListener('change', update);
+  }
+
+  // ---- The page's "发表评论" link (href="#comments", the container's id)
+  // lands in the widget's form, focused.
+  function focusForm(el) {
+    var text = el.shadowRoot && el.shadowRoot.querySelector('#cm-text');
+    if (text && el.id && location.hash === '#' + el.id) text.focus();
   }
 
   function serverOrigin(value) {
@@ -223,19 +258,6 @@
     return found ? found.textContent : '';
   }
 
-  function twoDigits(n) {
-    return (n < 10 ? '0' : '') + n;
-  }
-
-  // The server writes UTC; the reader gets the same "YYYY-MM-DD HH:MM" in
-  // local time until the widget shows relative times.
-  function localTime(iso) {
-    var d = new Date(iso);
-    if (isNaN(d.getTime())) return '';
-    return d.getFullYear() + '-' + twoDigits(d.getMonth() + 1) + '-' + twoDigits(d.getDate()) + ' ' +
-           twoDigits(d.getHours()) + ':' + twoDigits(d.getMinutes());
-  }
-
   // A fresh copy of the server's block in the widget's own markup, built from
   // its texts and known attributes only: nothing of the answer is inserted as
   // HTML. The widget later reads this same block (ids, authors, bodies,
@@ -246,6 +268,8 @@
     section.setAttribute('data-thread', config.thread);
     var total = parsed.getAttribute('data-total');
     if (/^\d+$/.test(total || '')) section.setAttribute('data-total', total);
+    var offset = parsed.getAttribute('data-utc-offset');
+    if (/^-?\d+$/.test(offset || '')) section.setAttribute('data-utc-offset', offset);
 
     var head = element('header', 'cm-head');
     var title = parsed.querySelector('.cm-title');
@@ -270,7 +294,9 @@
       if (pinned) meta.appendChild(element('span', 'cm-badge', textOf(item, '.cm-pin-mark')));
       var when = item.querySelector('time');
       var datetime = when ? when.getAttribute('datetime') || '' : '';
-      var time = element('time', 'cm-time', localTime(datetime));
+      // The server's words ("3 分钟前", old ones dated in the site's zone): the
+      // widget shows the same when it takes over.
+      var time = element('time', 'cm-time', when ? when.textContent : '');
       time.setAttribute('datetime', datetime);
       meta.appendChild(time);
       li.appendChild(meta);
@@ -397,6 +423,32 @@
     });
   }
 
+  // ---- Reports. The ids this browser reported (comments.flagged, kept by
+  // comments-report.js) are shown as reported; the report form
+  // (comments-report.js: a reason first) is fetched when a reader first
+  // presses 举报. The widget calls report(button) to open it and
+  // report(id) once the server took a report.
+  function flagged() {
+    try {
+      return (localStorage.getItem('comments.flagged') || '').split(',').filter(Boolean).map(Number);
+    } catch (e) {
+      return [];
+    }
+  }
+
+  var reportPromise = null;
+
+  function report(what, lang) {
+    if (!reportPromise) reportPromise = loadScript(new URL(FILES['comments-report.js'], assetBase).href);
+    reportPromise.then(function () {
+      /* global CommentsReport */
+      CommentsReport(what, lang);
+    }, function (error) {
+      reportPromise = null;
+      if (window.console) console.warn('comments:', error);
+    });
+  }
+
   function showProblem(root, lang, key) {
     var boot = root.querySelector('.cm-boot');
     if (!boot) {
@@ -417,10 +469,18 @@
     var paintedWithPage = Boolean(inPageHtml && fragment && canTimePagePaint() && showsComments(fragment));
     var theme = el.getAttribute('data-theme');
     el.setAttribute('data-theme', theme === 'light' || theme === 'dark' ? theme : 'auto');
+    if (theme !== 'light' && theme !== 'dark') followTheme(el);
+    var url = canonicalUrl();
     var limit = parseInt(el.getAttribute('data-limit'), 10);
     var config = {
       thread: el.getAttribute('data-thread') ||
-              (fragment && fragment.getAttribute('data-thread')) || canonicalPath(),
+              (fragment && fragment.getAttribute('data-thread')) || url.pathname,
+      // For the moderators: sent in `join` (docs/protocol.md).
+      page: { title: Array.from(document.title.trim()).slice(0, 200).join('') || undefined,
+              url: url.origin + url.pathname + url.search },
+      report: function (what) { report(what, config.lang); },
+      flagged: flagged(),
+      more: el.getAttribute('data-more') !== 'off',
       server: serverOrigin(el.getAttribute('data-server')),
       lang: langOf(el),
       limit: limit >= 1 && limit <= 50 ? limit : 10,
@@ -502,9 +562,14 @@
         prepainted.remove();
         config.fragment = prepainted;
       }
+      // The block's dates are in the site's zone: the widget dates them there
+      // too; else in the reader's (getTimezoneOffset is minutes west of UTC).
+      var offset = config.fragment && config.fragment.getAttribute('data-utc-offset');
+      config.utcOffset = /^-?\d+$/.test(offset || '') ? +offset : -new Date().getTimezoneOffset();
       // The widget marks its own first paint only where data-painted is not set.
       parts[1].mount(el, root, config);
       if (canMark()) performance.mark('comments:handover');
+      focusForm(el);
     }, function (error) {
       stylesheet().then(style);
       el.setAttribute('data-state', 'unreachable');
@@ -544,6 +609,10 @@
     scan: function () { scan(false); }
   };
   scan(true);
+  // A link to the container (【发表评论】 → #comments) lands in its form.
+  addEventListener('hashchange', function () {
+    document.querySelectorAll('[data-comments-mounted]').forEach(focusForm);
+  });
   if (document.readyState === 'loading') {
     document.addEventListener('DOMContentLoaded', function () { scan(true); });
   }

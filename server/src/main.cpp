@@ -180,7 +180,8 @@ int run(const Config& config) {
       io, ConnectionLimits{config.max_connections_per_address, config.max_connections});
   auto http = std::make_unique<HttpContext>(
       *app, *websockets,
-      HttpOptions{config.trust_proxy, config.allow_origins, config.web_dir, config.embed_per_minute});
+      HttpOptions{config.trust_proxy, config.allow_origins, config.web_dir, config.embed_per_minute,
+                  config.utc_offset_minutes});
 
   // Gauges read at scrape time, on this (the io) thread.
   Metrics& stats = metrics();

@@ -210,7 +210,9 @@ test('several widgets on one page; page styles and widget styles stay apart; rep
   await page.keyboard.press('Control+Enter');
   await page.waitForFunction(() => document.querySelector('#w1').shadowRoot
     .querySelectorAll('.cm-comment[data-id]').length === 2);
-  assert.equal(await page.locator('#w1 .cm-reply-to').innerText(), '回复 网友：');
+  // The reply quotes its parent (引用 + the start of its text).
+  assert.equal(await page.locator('#w1 .cm-quote cite').innerText(), '引用 网友');
+  assert.equal(await page.locator('#w1 .cm-quote .cm-quote-text').innerText(), '只在一号');
   assert.equal(await page.locator('#w1 .cm-replying').isVisible(), false);
 });
 
@@ -317,8 +319,10 @@ test('errors are shown in the reader\'s language and nothing typed is lost', asy
   await page.waitForFunction(() => !document.querySelector('#w').shadowRoot.querySelector('.cm-pending'));
   assert.deepEqual(await h.shownBodies(page), ['这条需要待审', '正常的评论']);
 
-  // Flagging: the button turns into "已举报".
+  // Flagging (a reason first: reader.test.js has the details): the button turns into "已举报".
   await other.click('#w .cm-comment >> nth=0 >> [data-action="flag"]');
+  await other.locator('#w .cm-report label', { hasText: '垃圾广告' }).click();
+  await other.click('#w .cm-report-send');
   await other.waitForSelector('#w [data-action="flag"][disabled]');
   assert.equal(await other.locator('#w [data-action="flag"][disabled]').innerText(), '已举报');
 });

@@ -134,6 +134,28 @@ TEST_CASE("needs_refill after a removal while older comments exist") {
   CHECK_FALSE(whole.needs_refill());  // the thread has only two
 }
 
+TEST_CASE("grow: a reader paging back keeps more, and a new snapshot refills up to it") {
+  ThreadView view(2);
+  view.reset({published(5), published(4)}, {}, 5);
+  CHECK_FALSE(view.needs_refill());
+  view.grow(2);
+  CHECK(view.capacity() == 4);
+  CHECK(view.needs_refill());
+  view.append_older({published(3), published(2)});
+  CHECK(ids(view.newest()) == Ids{5, 4, 3, 2});
+  CHECK_FALSE(view.needs_refill());
+  // A new post keeps all four shown (the oldest drops out, not a whole page).
+  view.apply(published(6), 6);
+  CHECK(ids(view.newest()) == Ids{6, 5, 4, 3});
+  // A reconnect's snapshot holds only the join's limit: the rest is asked for again.
+  view.reset({published(6), published(5)}, {}, 6);
+  CHECK(view.needs_refill());
+  view.grow(10);
+  view.append_older({published(4), published(3), published(2), published(1)});
+  CHECK(ids(view.newest()) == Ids{6, 5, 4, 3, 2, 1});
+  CHECK_FALSE(view.needs_refill());  // all six are here
+}
+
 TEST_CASE("append_older skips duplicates, newer ids and unpublished ones") {
   ThreadView view(6);
   view.reset({published(9), published(8)}, {}, 20);

@@ -238,3 +238,21 @@ TEST_CASE("copy-store --from DB --to DB") {
   // Elsewhere than first, it is not a subcommand.
   CHECK(usage_error({"--port", "0", "copy-store"}).id == ErrorId::option_unknown);
 }
+
+TEST_CASE("config: --time-zone names the site's zone (default Asia/Shanghai) or a fixed offset") {
+  const auto defaults = parse({"--port", "0", "--db", "c.db"});
+  CHECK(config_of(defaults).utc_offset_minutes == 480);
+  CHECK(config_of(defaults).time_zone == "Asia/Shanghai");
+  const auto utc = parse({"--port", "0", "--db", "c.db", "--time-zone", "UTC"});
+  CHECK(config_of(utc).utc_offset_minutes == 0);
+  const auto india = parse({"--port", "0", "--db", "c.db", "--time-zone=+05:30"});
+  CHECK(config_of(india).utc_offset_minutes == 330);
+  CHECK(parse_time_zone("UTC-03:00") == -180);
+  CHECK(parse_time_zone("Asia/Hong_Kong") == 480);
+  CHECK_FALSE(parse_time_zone("Europe/Berlin"));  // daylight saving time: an offset is needed
+  CHECK_FALSE(parse_time_zone("+8"));
+  CHECK_FALSE(parse_time_zone("+15:00"));
+  CHECK(usage_error({"--port", "0", "--db", "c.db", "--time-zone", "Mars/Olympus"}).id ==
+        ErrorId::option_value_invalid);
+  CHECK(usage_error({"--port", "0", "--db", "c.db", "--time-zone"}).id == ErrorId::option_value_missing);
+}

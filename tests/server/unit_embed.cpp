@@ -39,9 +39,10 @@ TEST_CASE("embed: zh-CN fragment has the agreed structure, newest first, pinned 
   const std::vector<Comment> newest{make(3, "甲", "第三"), make(2, "乙", "第二", true),
                                     make(1, "丙", "第一")};
   const std::vector<Comment> pinned{make(2, "乙", "第二", true)};
+  const EmbedClock month_later{1605107052000 + 30LL * 86'400'000, 480};
   const auto html = render_embed_fragment("2020-11-11-caowenze", 7, newest, pinned, 10,
-                                          EmbedLang::zh_cn);
-  CHECK(html.starts_with(R"(<section class="cm-thread" data-thread="2020-11-11-caowenze" data-total="7" lang="zh-CN">)"));
+                                          EmbedLang::zh_cn, month_later);
+  CHECK(html.starts_with(R"(<section class="cm-thread" data-thread="2020-11-11-caowenze" data-total="7" data-utc-offset="480" lang="zh-CN">)"));
   CHECK(html.find(R"(<h2 class="cm-title">网友评论<span class="cm-count">（共7条）</span></h2>)") !=
         std::string::npos);
   CHECK(html.find(R"(<p class="cm-disclaimer">评论内容只代表网友观点,与本站立场无关!</p>)") !=
@@ -58,7 +59,9 @@ TEST_CASE("embed: zh-CN fragment has the agreed structure, newest first, pinned 
   CHECK(third_at < first_at);
   CHECK(count(html, "id=\"cm-c-2\"") == 1);
   CHECK(html.find(R"(<span class="cm-pin-mark">置顶</span>)") != std::string::npos);
-  CHECK(html.find(R"(<time class="cm-time" datetime="2020-11-11T15:04:12.000Z">2020-11-11 15:04</time>)") !=
+  // Never a UTC clock time: an old comment's date in the site's zone (23:04
+  // in Beijing), the words the widget shows when it takes over.
+  CHECK(html.find(R"(<time class="cm-time" datetime="2020-11-11T15:04:12.000Z">2020-11-11</time>)") !=
         std::string::npos);
   CHECK(html.find(R"(<span class="cm-author">甲</span>)") != std::string::npos);
   CHECK(html.find(R"(<div class="cm-body">第三</div>)") != std::string::npos);
@@ -68,7 +71,7 @@ TEST_CASE("embed: zh-CN fragment has the agreed structure, newest first, pinned 
 TEST_CASE("embed: every user text is escaped, thread key included") {
   const std::vector<Comment> newest{
       make(1, "<script>alert(1)</script>", "<img src=x onerror=\"alert(2)\">\nline two")};
-  const auto html = render_embed_fragment("t\"><script>", 1, newest, {}, 10, EmbedLang::en);
+  const auto html = render_embed_fragment("t\"><script>", 1, newest, {}, 10, EmbedLang::en, {});
   CHECK(html.find("<script>") == std::string::npos);
   CHECK(html.find("<img") == std::string::npos);
   CHECK(html.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
@@ -79,7 +82,7 @@ TEST_CASE("embed: every user text is escaped, thread key included") {
 
 TEST_CASE("embed: English texts, limit and the empty thread") {
   const std::vector<Comment> newest{make(3, "a", "x"), make(2, "b", "y"), make(1, "c", "z")};
-  const auto html = render_embed_fragment("t", 3, newest, {}, 2, EmbedLang::en);
+  const auto html = render_embed_fragment("t", 3, newest, {}, 2, EmbedLang::en, {});
   CHECK(html.find(R"(lang="en")") != std::string::npos);
   CHECK(html.find(R"(<h2 class="cm-title">Comments<span class="cm-count">(3)</span></h2>)") !=
         std::string::npos);
@@ -87,7 +90,7 @@ TEST_CASE("embed: English texts, limit and the empty thread") {
   CHECK(count(html, "<li ") == 2);
   CHECK(html.find("cm-c-1") == std::string::npos);
 
-  const auto empty = render_embed_fragment("t", 0, {}, {}, 10, EmbedLang::zh_cn);
+  const auto empty = render_embed_fragment("t", 0, {}, {}, 10, EmbedLang::zh_cn, {});
   CHECK(empty.find(R"(data-total="0")") != std::string::npos);
   CHECK(empty.find(R"(<p class="cm-empty">还没有评论，来说两句吧。</p>)") != std::string::npos);
   CHECK(count(empty, "<li ") == 0);
@@ -125,4 +128,17 @@ TEST_CASE("embed: the query's failures have stable ids") {
     REQUIRE_FALSE(parsed.ok());
     CHECK(parsed.error().id == id);
   }
+}
+
+TEST_CASE("embed: times in the site's zone or relative, as the widget writes them") {
+  const Comment c = make(1, "甲", "第一");
+  const std::int64_t at = c.created;
+  const auto five_minutes = render_embed_fragment("t", 1, {c}, {}, 10, EmbedLang::zh_cn, {at + 5 * 60'000, 480});
+  CHECK(five_minutes.find(">5 分钟前</time>") != std::string::npos);
+  const auto en_hours = render_embed_fragment("t", 1, {c}, {}, 10, EmbedLang::en, {at + 3 * 3'600'000, 480});
+  CHECK(en_hours.find(">3 hours ago</time>") != std::string::npos);
+  // Old: the date where the site is (UTC+9: already the 12th), never a clock time.
+  const auto tokyo = render_embed_fragment("t", 1, {c}, {}, 10, EmbedLang::zh_cn, {at + 40LL * 86'400'000, 540});
+  CHECK(tokyo.find(">2020-11-12</time>") != std::string::npos);
+  CHECK(tokyo.find("data-utc-offset=\"540\"") != std::string::npos);
 }

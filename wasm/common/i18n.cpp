@@ -33,7 +33,7 @@ constexpr std::array<Entry, static_cast<std::size_t>(Msg::count_)> table{{
     {"超出 {n} 字", "{n} characters too many"},
     {"回复", "Reply"},
     {"回复 {name}", "Replying to {name}"},
-    {"回复 {name}：", "In reply to {name}:"},
+    {"引用 {name}", "{name} wrote"},
     {"取消", "Cancel"},
     {"举报", "Report"},
     {"已举报", "Reported"},
@@ -69,13 +69,9 @@ constexpr std::array<Entry, static_cast<std::size_t>(Msg::count_)> table{{
     {"已发表", "Posted"},
     {"连接中断，评论可能未发出，内容已保留。",
      "The connection dropped; the comment may not have been sent. Your text is kept."},
-    {"刚刚", "just now"},
-    {"{n} 分钟前", "{n} minutes ago"},
-    {"1 分钟前", "1 minute ago"},
-    {"{n} 小时前", "{n} hours ago"},
-    {"1 小时前", "1 hour ago"},
-    {"{n} 天前", "{n} days ago"},
-    {"1 天前", "yesterday"},
+    {"查看更多评论", "Show more comments"},
+    {"回复一条较早的评论", "In reply to an earlier comment"},
+    {"已举报，谢谢。", "Reported. Thank you."},
 }};
 
 // One entry per Msg, both languages: a table shorter than the enum would

@@ -64,13 +64,9 @@ enum class Msg : std::uint8_t {
   err_unknown,
   posted,
   post_interrupted,
-  time_just_now,
-  time_minutes,      // {n}
-  time_minute,
-  time_hours,
-  time_hour,
-  time_days,
-  time_day,
+  show_more,         // 查看更多评论
+  quote_earlier,     // a reply whose parent is not loaded
+  report_thanks,     // the confirmation (the reasons are asked by comments-report.js)
   count_
 };
 

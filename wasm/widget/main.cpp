@@ -35,6 +35,12 @@ void mount(val host, val root, val config) {
   c.server = string_field(config, "server");
   c.lang = cmweb::parse_lang(string_field(config, "lang"));
   c.disclaimer = string_field(config, "disclaimer");
+  c.page = config["page"];
+  c.more = !config["more"].isFalse();
+  c.report = config["report"];
+  c.flagged = config["flagged"];
+  if (val offset = config["utcOffset"]; offset.isNumber()) c.utc_offset = offset.as<int>();
+
   c.load_filter = config["loadFilter"];
   val limit = config["limit"];
   if (limit.isNumber()) {

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,21 @@ struct WidgetConfig {
   cmweb::Lang lang = cmweb::Lang::zh_CN;
   int limit = 10;          // how many newest comments are shown (1-50)
   std::string disclaimer;  // empty: the default line of the language
+  bool more = true;        // the "show more comments" control (data-more="off": none)
+  // {title, url}: the page's title (at most 200 characters) and canonical
+  // URL, sent in `join` (optional fields; the loader leaves out empty ones).
+  val page = val::undefined();
+  // Minutes east of UTC where old comments are dated: the zone of the
+  // server-rendered block taken over (its data-utc-offset), as the block
+  // dates them, else the reader's (the loader decides).
+  int utc_offset = 0;
+  // The loader's report(button): the lazily loaded report form
+  // (comments-report.js) asks the reader for a reason, then its send button
+  // (data-action="report", data-reason) comes to on_click. report(id) once
+  // the server took it: remembered in localStorage.
+  val report = val::undefined();
+  // The ids this browser reported (an array of numbers).
+  val flagged = val::undefined();
   // The loader's loadFilter(target): fetches the filter module and then
   // dispatches a "cm-filter" event on `target` whose detail is the module
   // (or null when it cannot be loaded). Undefined: muted words cannot apply.
@@ -114,6 +130,8 @@ class Widget {
   void update_counter();
   void start_reply(std::int64_t id);
   void cancel_reply();
+  // Puts the form under the comment replied to, or back in its place.
+  void place_form();
   void save_muted_words();
   void request_filter();
   void on_filter(const val& module);
@@ -130,7 +148,7 @@ class Widget {
   void join();
   void handle_snapshot(const val& snapshot);
   void request_refill();
-  void flag(std::int64_t id);
+  void flag(std::int64_t id, const std::string& reason);
   // Sends the form's post; false when the connection is down.
   bool send_post(const std::string& author, WidgetModel::OwnPost post);
   void handle_post_reply(int local_id, const val& reply);
@@ -163,6 +181,8 @@ class Widget {
   val empty_el_ = val::undefined();
   val hidden_note_el_ = val::undefined();
   val more_note_el_ = val::undefined();
+  val more_el_ = val::undefined();
+  val form_home_el_ = val::undefined();  // the form goes back before this
   val live_el_ = val::undefined();
   val form_el_ = val::undefined();
   val name_el_ = val::undefined();

@@ -37,6 +37,8 @@ void Widget::join() {
   val message = cmweb::js::message("join");
   cmweb::js::set(message, "thread", config_.thread);
   cmweb::js::set(message, "limit", config_.limit);
+  // What the page is, for the moderators (optional fields: docs/protocol.md).
+  if (!config_.page.isUndefined()) val::global("Object").call<void>("assign", message, config_.page);
   connection_.request(std::move(message), [this](const val& reply) {
     const std::string type = cmweb::js::text_at(reply, "type");
     if (type == "snapshot") {
@@ -100,13 +102,17 @@ void Widget::on_event(const val& event) {
   request_refill();
 }
 
-void Widget::flag(std::int64_t id) {
+void Widget::flag(std::int64_t id, const std::string& reason) {
   if (model_.is_flagged(id)) return;
   val message = cmweb::js::message("flag");
   cmweb::js::set(message, "id", id);
+  cmweb::js::set(message, "reason", reason);
   const bool sent = connection_.request(std::move(message), [this, id](const val& reply) {
     if (cmweb::js::text_at(reply, "type") == "ok") {
       model_.set_flagged(id);
+      // Remembered by the loader (localStorage), so a reload still shows it reported.
+      if (!config_.report.isUndefined()) config_.report(static_cast<double>(id));
+      show_notice(std::string(tr(config_.lang, Msg::report_thanks)), false);
       render_list();
       return;
     }

@@ -116,9 +116,8 @@ Heading WidgetModel::heading() const {
   Heading out;
   if (!have_snapshot_) return out;
   out.count = text(Msg::count, view_.total());
-  if (view_.total() > static_cast<std::int64_t>(view_.newest().size())) {
-    out.more_note = text(Msg::showing_latest, limit_);
-  }
+  const auto shown = static_cast<long long>(view_.newest().size());
+  if (view_.total() > shown) out.more_note = text(Msg::showing_latest, std::max<long long>(shown, limit_));
   return out;
 }
 
@@ -220,6 +219,20 @@ bool WidgetModel::is_flagged(std::int64_t id) const {
 
 void WidgetModel::set_flagged(std::int64_t id) {
   if (!is_flagged(id)) flagged_.push_back(id);
+}
+
+// ---- Replies: the quote of the parent -------------------------------------------------
+
+Quote WidgetModel::quote_of(std::int64_t parent) const {
+  Quote q;
+  const Comment* c = view_.find(parent);
+  if (c == nullptr) return q;
+  q.known = true;
+  q.author = c->author;
+  const std::string_view head = comments::text::leading_code_points(c->body, quote_chars);
+  for (char ch : head) q.excerpt.push_back(ch == '\n' || ch == '\r' ? ' ' : ch);
+  if (head.size() < c->body.size()) q.excerpt += "…";
+  return q;
 }
 
 // ---- Muted words -------------------------------------------------------------------

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "comments/comment.hpp"
@@ -52,8 +53,18 @@ struct ListState {
 // The heading's count and the note under the list ("" hides them).
 struct Heading {
   std::string count;
-  std::string more_note;
+  std::string more_note;  // "只显示最新10条": set while older comments exist (then "show more" can page back)
 };
+
+// What a reply shows of the comment it answers (引用): its author and the
+// start of its text, or, when that comment is not in the view (older than
+// what is shown, or removed), known = false.
+struct Quote {
+  bool known = false;
+  std::string author;
+  std::string excerpt;  // at most quote_chars code points, one line, "…" when cut
+};
+inline constexpr std::size_t quote_chars = 60;
 
 // Why a post of this reader did not arrive.
 enum class PostFailure : std::uint8_t {
@@ -110,6 +121,11 @@ class WidgetModel {
   int refill_limit() const noexcept;
   const comments::ThreadView& thread() const noexcept { return view_; }
   const comments::Comment* find(std::int64_t id) const noexcept { return view_.find(id); }
+  // "Show more comments": keeps `limit` more of the newest from now on; the
+  // refill (needs_refill, refill_limit) then asks for them with `more`.
+  void show_more() noexcept { view_.grow(static_cast<std::size_t>(limit_)); }
+  // The quote shown above a reply to `parent`.
+  Quote quote_of(std::int64_t parent) const;
   bool have_snapshot() const noexcept { return have_snapshot_; }
 
   // ---- What is shown; `blocks(comment)` asks the filter module (once it is here).
@@ -151,6 +167,7 @@ class WidgetModel {
   // ---- Reports
   bool is_flagged(std::int64_t id) const;
   void set_flagged(std::int64_t id);
+
 
   // ---- Muted words and the filter module that applies them
   void load_muted_words(const std::string& stored) { muted_words_ = split_words(stored); }

@@ -57,9 +57,12 @@ void Widget::set_extension(std::unique_ptr<WidgetExtension> extension) {
 }
 
 void Widget::start() {
-  // getTimezoneOffset() is minutes *west* of UTC.
-  utc_offset_minutes_ = -val::global("Date").new_().call<int>("getTimezoneOffset");
+  utc_offset_minutes_ = config_.utc_offset;
   if (auto stored = cmweb::storage::get(muted_storage_key)) model_.load_muted_words(*stored);
+  // Reported earlier in this browser (the loader keeps them: comments.flagged).
+  for (int i = 0, n = config_.flagged.isUndefined() ? 0 : config_.flagged["length"].as<int>(); i < n; ++i) {
+    model_.set_flagged(static_cast<std::int64_t>(config_.flagged[i].as<double>()));
+  }
   build();
   if (!model_.muted_words().empty()) request_filter();
   take_over_fragment();
@@ -95,6 +98,9 @@ void Widget::build() {
               R"(<ol class="cm-list" aria-labelledby="cm-title"></ol><p class="cm-empty">)")
       .append(text(model_.have_snapshot() ? Msg::empty : Msg::loading))
       .append(R"(</p><p class="cm-note cm-hidden-note" hidden></p><p class="cm-note cm-more-note" hidden></p>)"
+              R"(<button class="cm-button cm-more" type="button" data-action="more" hidden>)")
+      .append(text(Msg::show_more))
+      .append(R"(</button>)"
               // New comments are announced politely by screen readers.
               R"(<div class="cm-visually-hidden" aria-live="polite"></div>)"
               // The posting form ("发表评论")
@@ -144,6 +150,8 @@ void Widget::build() {
   empty_el_ = find(".cm-empty");
   hidden_note_el_ = find(".cm-hidden-note");
   more_note_el_ = find(".cm-more-note");
+  more_el_ = find(".cm-more");
+  form_home_el_ = find(".cm-muted");
   live_el_ = find(".cm-visually-hidden");
   form_el_ = find(".cm-form");
   replying_el_ = find(".cm-replying");
@@ -163,19 +171,25 @@ void Widget::build() {
   render_header();
 
   listener_ids_.push_back(add_listener(root_, "click", [this](const val& e) { on_click(e); }));
-  listener_ids_.push_back(add_listener(form_el_, "submit", [this](const val& e) {
-    e.call<void>("preventDefault");
-    on_submit();
-  }));
-  listener_ids_.push_back(add_listener(body_el_, "input", [this](const val&) { update_counter(); }));
-  listener_ids_.push_back(add_listener(body_el_, "keydown", [this](const val& e) {
+  // The form's events, one handler (each handler type costs download size).
+  const auto on_form = [this](const val& e) {
+    const std::string type = e["type"].as<std::string>();
+    if (type == "input") return update_counter();
+    const std::string key = type == "keydown" ? e["key"].as<std::string>() : std::string();
     // Ctrl+Enter / Cmd+Enter posts, as in most comment boxes.
-    if (e["key"].as<std::string>() == "Enter" &&
-        (e["ctrlKey"].as<bool>() || e["metaKey"].as<bool>())) {
+    if (type == "submit" || (key == "Enter" && (e["ctrlKey"].as<bool>() || e["metaKey"].as<bool>()))) {
       e.call<void>("preventDefault");
       on_submit();
+    } else if (key == "Escape" && model_.reply_to()) {
+      // Esc closes a reply: the form goes back, the focus to the comment's reply button.
+      const std::int64_t id = *model_.reply_to();
+      cancel_reply();
+      if (RenderedItem* item = rendered_.find("c" + std::to_string(id))) {
+        item->element.call<val>("querySelector", js_string("[data-action=reply]")).call<void>("focus");
+      }
     }
-  }));
+  };
+  for (const char* type : {"submit", "input", "keydown"}) listener_ids_.push_back(add_listener(form_el_, type, on_form));
 }
 
 // The server's no-JS block (/embed/latest) already holds the newest comments:
@@ -249,66 +263,65 @@ void Widget::append_body(val container, const std::string& body) {
 val Widget::render_item(const Comment& c, ItemKind kind, bool flagged) {
   using namespace cmweb;
   const auto lang = config_.lang;
+  const bool published = kind == ItemKind::published;
   std::string cls = "cm-comment";
-  if (c.pinned && kind == ItemKind::published) cls += " cm-pinned";
+  if (c.pinned && published) cls += " cm-pinned";
   if (kind == ItemKind::sending) cls += " cm-sending";
   if (kind == ItemKind::pending) cls += " cm-pending";
   val li = make_element(document_, "li", cls);
+  const std::string id = std::to_string(c.id);
   if (kind != ItemKind::sending) {
-    set_attr(li, "id", "cm-c-" + std::to_string(c.id));
-    set_attr(li, "data-id", std::to_string(c.id));
+    set_attr(li, "id", "cm-c-" + id);
+    set_attr(li, "data-id", id);
   }
-
-  val meta = make_element(document_, "div", "cm-meta");
-  val author = make_element(document_, "span", "cm-author");
-  set_text(author, c.author.empty() ? comments::limits::anonymous_author : c.author);
-  append(meta, author);
-  if (c.pinned && kind == ItemKind::published) {
-    val badge = make_element(document_, "span", "cm-badge");
-    set_text(badge, tr(lang, Msg::pinned));
-    append(meta, badge);
+  // The item's structure as markup, as in build(): only the widget's own
+  // words, ids and times go into it (escaped all the same); what readers
+  // wrote (author, quote, body) is set as text below.
+  const auto text = [lang](Msg msg) { return comments::text::html_escape(tr(lang, msg)); };
+  std::string html = R"(<div class="cm-meta"><span class="cm-author"></span>)";
+  if (c.pinned && published) html.append(R"(<span class="cm-badge">)").append(text(Msg::pinned)).append("</span>");
+  if (!published) {
+    html.append(R"(<span class="cm-state">)")
+        .append(text(kind == ItemKind::sending ? Msg::sending : Msg::pending_review))
+        .append("</span>");
   }
-  if (kind != ItemKind::published) {
-    val state = make_element(document_, "span", "cm-state");
-    set_text(state, tr(lang, kind == ItemKind::sending ? Msg::sending : Msg::pending_review));
-    append(meta, state);
-  }
-  val time = make_element(document_, "time", "cm-time");
-  set_attr(time, "datetime", iso_utc(c.created));
-  set_text(time, relative_time(lang, c.created, now_ms(), utc_offset_minutes_));
-  append(meta, time);
-  append(li, meta);
-
+  html.append(R"(<time class="cm-time" datetime=")")
+      .append(iso_utc(c.created))
+      .append(R"(">)")
+      .append(comments::text::html_escape(relative_time(lang, c.created, now_ms(), utc_offset_minutes_)))
+      .append("</time></div>");
+  // A reply quotes the comment it answers (引用): who wrote it and how it starts.
+  Quote quote;
   if (c.parent) {
-    const Comment* parent = model_.find(*c.parent);
-    val reply_to = make_element(document_, "p", "cm-reply-to");
-    set_text(reply_to, fill_in(tr(lang, Msg::reply_to_comment), "name",
-                               parent ? parent->author : "#" + std::to_string(*c.parent)));
-    append(li, reply_to);
+    quote = model_.quote_of(*c.parent);
+    html.append(R"(<blockquote class="cm-quote"><cite class="cm-quote-author"></cite>)");
+    if (quote.known) html.append(R"(<span class="cm-quote-text"></span>)");
+    html.append("</blockquote>");
   }
-
-  val body = make_element(document_, "div", "cm-body");
-  append_body(body, c.body);
-  append(li, body);
-
-  if (kind == ItemKind::published) {
-    val actions = make_element(document_, "div", "cm-actions");
-    val reply = make_element(document_, "button", "cm-link-button");
-    set_attr(reply, "type", "button");
-    set_attr(reply, "data-action", "reply");
-    set_attr(reply, "data-id", std::to_string(c.id));
-    set_attr(reply, "aria-label", fill_in(tr(lang, Msg::replying_to), "name", c.author));
-    set_text(reply, tr(lang, Msg::reply));
-    append(actions, reply);
-    val flag_button = make_element(document_, "button", "cm-link-button");
-    set_attr(flag_button, "type", "button");
-    set_attr(flag_button, "data-action", "flag");
-    set_attr(flag_button, "data-id", std::to_string(c.id));
-    set_text(flag_button, tr(lang, flagged ? Msg::flagged : Msg::flag));
-    if (flagged) set_attr(flag_button, "disabled", "");
-    append(actions, flag_button);
-    if (extension_) extension_->decorate(*this, actions, c);
-    append(li, actions);
+  html.append(R"(<div class="cm-body"></div>)");
+  if (published) {
+    html.append(R"(<div class="cm-actions"><button class="cm-link-button" type="button" data-action="reply" data-id=")")
+        .append(id)
+        .append(R"(">)")
+        .append(text(Msg::reply))
+        .append(R"(</button><button class="cm-link-button" type="button" data-action="flag" data-id=")")
+        .append(id)
+        .append(flagged ? R"(" disabled>)" : R"(">)")
+        .append(text(flagged ? Msg::flagged : Msg::flag))
+        .append("</button></div>");
+  }
+  li.set("innerHTML", html);
+  const auto find = [&li](const char* selector) { return li.call<val>("querySelector", js_string(selector)); };
+  set_text(find(".cm-author"), c.author.empty() ? comments::limits::anonymous_author : c.author);
+  if (c.parent) {
+    set_text(find("cite"), quote.known ? fill_in(tr(lang, Msg::reply_to_comment), "name", quote.author)
+                                       : std::string(tr(lang, Msg::quote_earlier)));
+    if (quote.known) set_text(find(".cm-quote-text"), quote.excerpt);
+  }
+  append_body(find(".cm-body"), c.body);
+  if (published) {
+    set_attr(find("[data-action=reply]"), "aria-label", fill_in(tr(lang, Msg::replying_to), "name", c.author));
+    if (extension_) extension_->decorate(*this, find(".cm-actions"), c);
   }
   return li;
 }
@@ -349,6 +362,7 @@ void Widget::render_list() {
   cmweb::set_hidden(empty_el_, state.empty_note.empty());
   if (!state.empty_note.empty()) cmweb::set_text(empty_el_, state.empty_note);
   render_header();
+  place_form();
 
   if (state.loaded && !painted_) {
     painted_ = true;
@@ -369,6 +383,7 @@ void Widget::render_header() {
   cmweb::set_text(count_el_, heading.count);
   cmweb::set_hidden(more_note_el_, heading.more_note.empty());
   cmweb::set_text(more_note_el_, heading.more_note);
+  cmweb::set_hidden(more_el_, !config_.more || heading.more_note.empty());
 }
 
 void Widget::refresh_times() {
@@ -410,7 +425,15 @@ void Widget::on_click(const val& event) {
   } else if (action == "reply" && id) {
     start_reply(*id);
   } else if (action == "flag" && id) {
-    flag(*id);
+    // The reason comes first (the loader's lazily loaded report form).
+    if (!model_.is_flagged(*id) && !config_.report.isUndefined()) config_.report(target);
+  } else if (action == "report" && id) {
+    // The report form's send button, once a reason is chosen (comments-report.js).
+    flag(*id, cmweb::get_attr(target, "data-reason"));
+  } else if (action == "more") {
+    model_.show_more();
+    request_refill();
+    render_header();
   } else if (extension_ && id) {
     extension_->on_action(*this, action, *id);
   }
@@ -432,12 +455,32 @@ void Widget::start_reply(std::int64_t id) {
   if (replying.empty()) return;
   cmweb::set_text(replying_text_el_, replying);
   cmweb::set_hidden(replying_el_, false);
+  place_form();
   body_el_.call<void>("focus");
 }
 
 void Widget::cancel_reply() {
   model_.cancel_reply();
   cmweb::set_hidden(replying_el_, true);
+  place_form();
+}
+
+// A reply is written under the comment it answers; otherwise the form stands
+// after the list. Moved only when its place changes (moving drops the focus).
+void Widget::place_form() {
+  if (form_el_.isUndefined()) return;
+  RenderedItem* item = nullptr;
+  if (auto id = model_.reply_to()) item = rendered_.find("c" + std::to_string(*id));
+  if (item == nullptr && model_.reply_to()) {
+    model_.cancel_reply();  // the comment left the list
+    cmweb::set_hidden(replying_el_, true);
+  }
+  const val parent = form_el_["parentNode"];
+  if (item != nullptr) {
+    if (!parent.strictlyEquals(item->element)) cmweb::append(item->element, form_el_);
+  } else if (!form_el_["nextElementSibling"].strictlyEquals(form_home_el_)) {
+    form_home_el_["parentNode"].call<void>("insertBefore", form_el_, form_home_el_);
+  }
 }
 
 // ---- Muted words and the filter module -----------------------------------------------

@@ -32,6 +32,10 @@ class ThreadView {
   // Appends older comments (a `page` reply) behind the newest ones, up to capacity.
   void append_older(const std::vector<Comment>& older_newest_first);
 
+  // Keeps `extra` more of the newest comments from now on (a reader paging
+  // back, "show more"): needs_refill() then asks for the older ones.
+  void grow(std::size_t extra) noexcept { capacity_ += extra; }
+
   // True when a removal left fewer comments than capacity while the total says
   // more exist: the holder should fetch a page (`more` before oldest id).
   bool needs_refill() const noexcept;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "comments/calendar.hpp"
+#include "comments/relative_time.hpp"
 #include "comments/thread_texts.hpp"
 #include "support/log.hpp"
 
@@ -18,12 +19,8 @@ std::string count_text(const ThreadTexts& texts, std::int64_t total) {
   return out;
 }
 
-// "2026-11-27 12:00" (UTC) from the ISO form.
-std::string display_time(const std::string& iso) {
-  return iso.substr(0, 10) + " " + iso.substr(11, 5);
-}
-
-void append_comment(std::string& out, const Comment& c, bool pinned, const ThreadTexts& texts) {
+void append_comment(std::string& out, const Comment& c, bool pinned, const ThreadTexts& texts,
+                    const EmbedClock& clock) {
   const std::string id = std::to_string(c.id);
   const std::string iso = comments::iso_utc(c.created);
   out += "<li class=\"cm-comment";
@@ -35,7 +32,8 @@ void append_comment(std::string& out, const Comment& c, bool pinned, const Threa
     out += texts.pinned;
     out += "</span>";
   }
-  out += " <time class=\"cm-time\" datetime=\"" + iso + "\">" + display_time(iso) + "</time>";
+  out += " <time class=\"cm-time\" datetime=\"" + iso + "\">" +
+         relative_time(&texts == &texts::zh_cn, c.created, clock.now_ms, clock.utc_offset_minutes) + "</time>";
   out += "<div class=\"cm-body\">" + html_escape_multiline(c.body) + "</div></li>\n";
 }
 
@@ -65,13 +63,15 @@ std::string html_escape_multiline(std::string_view text) {
 
 std::string render_embed_fragment(std::string_view thread, std::int64_t total,
                                   const std::vector<Comment>& newest,
-                                  const std::vector<Comment>& pinned, int limit, EmbedLang lang) {
+                                  const std::vector<Comment>& pinned, int limit, EmbedLang lang,
+                                  const EmbedClock& clock) {
   const ThreadTexts& texts = lang == EmbedLang::zh_cn ? texts::zh_cn : texts::en;
   const std::string count = std::to_string(total);
   std::string out;
   out.reserve(1024 + 512 * newest.size());
   out += "<section class=\"cm-thread\" data-thread=\"" + html_escape(thread) +
-         "\" data-total=\"" + count + "\" lang=\"";
+         "\" data-total=\"" + count + "\" data-utc-offset=\"" +
+         std::to_string(clock.utc_offset_minutes) + "\" lang=\"";
   out += texts.lang;
   out += "\">\n<h2 class=\"cm-title\">";
   out += texts.title;
@@ -94,8 +94,8 @@ std::string render_embed_fragment(std::string_view thread, std::int64_t total,
     out += "</p>\n";
   }
   out += "<ol class=\"cm-list\">\n";
-  for (const auto& c : pinned) append_comment(out, c, true, texts);
-  for (const Comment* c : shown) append_comment(out, *c, false, texts);
+  for (const auto& c : pinned) append_comment(out, c, true, texts, clock);
+  for (const Comment* c : shown) append_comment(out, *c, false, texts, clock);
   out += "</ol>\n</section>\n";
   return out;
 }

@@ -3,13 +3,13 @@
 // widget takes this block over in place, so its structure is a contract
 // (docs/server.md "The /embed/latest fragment"):
 //
-//   <section class="cm-thread" data-thread="K" data-total="T" lang="zh-CN|en">
+//   <section class="cm-thread" data-thread="K" data-total="T" data-utc-offset="480" lang="zh-CN|en">
 //     <h2 class="cm-title">网友评论<span class="cm-count">（共T条）</span></h2>
 //     <p class="cm-disclaimer">…</p>
 //     <ol class="cm-list">
 //       <li class="cm-comment cm-pinned" id="cm-c-ID" data-id="ID">
 //         <span class="cm-author">…</span> <span class="cm-pin-mark">置顶</span>
-//         <time class="cm-time" datetime="ISO">YYYY-MM-DD HH:MM</time>
+//         <time class="cm-time" datetime="ISO">3 分钟前</time>  (relative_time: never a clock time)
 //         <div class="cm-body">line<br>line</div></li>
 //     </ol>
 //   </section>
@@ -37,11 +37,22 @@ using text::html_escape;
 // Escaped text with line breaks (\n, \r\n, \r) as <br>.
 std::string html_escape_multiline(std::string_view text);
 
+// The clock the times are written against: "3 分钟前" at `now_ms`, and older
+// comments' dates in the site's zone (--time-zone, minutes east of UTC), the
+// same words the widget shows when it takes the block over (core's
+// relative_time). The block carries the offset (data-utc-offset) so the
+// widget dates old comments in the same zone.
+struct EmbedClock {
+  std::int64_t now_ms = 0;
+  int utc_offset_minutes = 480;
+};
+
 // The fragment: `pinned` first (marked), then the first `limit` of `newest`
 // (newest first) without those already shown as pinned. `total` is the thread's
 // published count.
 std::string render_embed_fragment(std::string_view thread, std::int64_t total,
                                   const std::vector<Comment>& newest,
-                                  const std::vector<Comment>& pinned, int limit, EmbedLang lang);
+                                  const std::vector<Comment>& pinned, int limit, EmbedLang lang,
+                                  const EmbedClock& clock);
 
 }  // namespace comments::server

@@ -1,6 +1,14 @@
 #include "http/http_context.hpp"
 
+#include <chrono>
+
 namespace comments::server {
+namespace {
+std::int64_t unix_ms_now() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch()).count();
+}
+}  // namespace
 
 HttpContext::HttpContext(App& app, WsSessions& websockets, HttpOptions options)
     : app_(app),
@@ -10,14 +18,16 @@ HttpContext::HttpContext(App& app, WsSessions& websockets, HttpOptions options)
 
 void HttpContext::embed_latest(std::string thread, int limit, EmbedLang lang,
                                std::function<void(EmbedReply)> done) {
+  const int offset = options_.utc_offset_minutes;
   app_.latest(thread, limit,
-              [thread, limit, lang, done = std::move(done)](std::optional<ThreadSnapshot> snapshot) {
+              [thread, limit, lang, offset, done = std::move(done)](std::optional<ThreadSnapshot> snapshot) {
                 if (!snapshot) {
                   done({false, "The comments could not be read."});
                   return;
                 }
                 done({true, render_embed_fragment(thread, snapshot->total, snapshot->newest,
-                                                  snapshot->pinned, limit, lang)});
+                                                  snapshot->pinned, limit, lang,
+                                                  EmbedClock{unix_ms_now(), offset})});
               });
 }
 

@@ -28,6 +28,7 @@ struct HttpOptions {
   std::vector<std::string> allow_origins;
   std::filesystem::path web_root;
   int embed_per_minute = 0;  // GET /embed/latest per client address per 60 s; 0 = no limit
+  int utc_offset_minutes = 480;  // --time-zone: the dates in the server-rendered block
 };
 
 class HttpContext {

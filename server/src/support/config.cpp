@@ -3,6 +3,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <charconv>
 #include <limits>
+#include <utility>
 #include <string_view>
 
 #include "comments/limits.hpp"
@@ -203,6 +204,9 @@ std::string usage_text() {
                          a connection that keeps on is closed with 1008
   --embed-rate N         GET /embed/latest per client address per 60 s (default 60;
                          0 = no limit); more get HTTP 429 with Retry-After
+  --time-zone ZONE       the site's time zone for the dates in the server-rendered
+                         comments (default Asia/Shanghai): an IANA name of a zone
+                         without daylight saving time, or an offset like +08:00
   --trust-proxy          take the client address from the last X-Forwarded-For entry
                          (only behind a reverse proxy that sets it)
   --mod-token-file PATH  read the moderator token from PATH (else from the
@@ -244,6 +248,31 @@ Subcommands:
       transaction: e.g. --from /var/lib/comments/comments.db --to postgresql://...
       Stop the server on --from first.
 )";
+}
+
+std::optional<int> parse_time_zone(std::string_view zone) {
+  // Zones of the site's readers without daylight saving time (China has had
+  // none since 1991): their offset is fixed, so no zone database is needed.
+  static constexpr std::pair<std::string_view, int> fixed[] = {
+      {"Asia/Shanghai", 480}, {"Asia/Chongqing", 480}, {"Asia/Harbin", 480}, {"Asia/Urumqi", 360},
+      {"Asia/Hong_Kong", 480}, {"Asia/Macau", 480},     {"Asia/Taipei", 480}, {"Asia/Singapore", 480},
+      {"Asia/Kuala_Lumpur", 480}, {"Asia/Manila", 480}, {"Asia/Tokyo", 540}, {"Asia/Seoul", 540},
+      {"PRC", 480},            {"UTC", 0},               {"Etc/UTC", 0},       {"GMT", 0}};
+  for (const auto& [name, offset] : fixed) {
+    if (zone == name) return offset;
+  }
+  std::string_view rest = zone;
+  if (rest.starts_with("UTC")) rest.remove_prefix(3);
+  if (rest.size() != 6 || (rest[0] != '+' && rest[0] != '-') || rest[3] != ':') return std::nullopt;
+  const auto digit = [&](std::size_t i) -> int {
+    return rest[i] >= '0' && rest[i] <= '9' ? rest[i] - '0' : -1;
+  };
+  const int h1 = digit(1), h2 = digit(2), m1 = digit(4), m2 = digit(5);
+  if (h1 < 0 || h2 < 0 || m1 < 0 || m2 < 0) return std::nullopt;
+  const int hours = h1 * 10 + h2, minutes = m1 * 10 + m2;
+  if (hours > 14 || minutes > 59) return std::nullopt;
+  const int offset = hours * 60 + minutes;
+  return rest[0] == '-' ? -offset : offset;
 }
 
 Result<CommandLine> parse_command_line(const std::vector<std::string>& args,
@@ -322,6 +351,16 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args,
         return invalid("--allow-origin needs scheme://host[:port] or *, got '" + *v + "'");
       }
       config.allow_origins.push_back(*v);
+    } else if (name == "--time-zone") {
+      const auto v = value();
+      if (!v || v->empty()) return missing("--time-zone needs a zone such as Asia/Shanghai or +08:00");
+      const auto offset = parse_time_zone(*v);
+      if (!offset) {
+        return invalid("--time-zone needs a zone without daylight saving time (Asia/Shanghai, UTC, …) "
+                       "or an offset such as +08:00, got '" + *v + "'");
+      }
+      config.time_zone = *v;
+      config.utc_offset_minutes = *offset;
     } else if (name == "--premoderate") {
       if (auto flag = flag_only(); !flag) return flag.error();
       config.premoderate = true;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -37,7 +38,17 @@ struct Config {
   // one database exchange events there (checked fully by bus/redis_connection).
   std::optional<std::string> redis_url;
   bool reuse_port = false;  // SO_REUSEPORT on the listener
+  // The site's time zone (--time-zone): the dates of old comments in the
+  // server-rendered block (/embed/latest, the page include). Minutes east of UTC.
+  int utc_offset_minutes = 480;
+  std::string time_zone = "Asia/Shanghai";
 };
+
+// The UTC offset (minutes east) of a --time-zone value: a zone without
+// daylight saving time by its IANA name (Asia/Shanghai, Asia/Hong_Kong, UTC…),
+// or a fixed offset "UTC+08:00" / "+08:00" / "-05:30". nullopt for anything
+// else (zones with daylight saving time are not supported: use an offset).
+std::optional<int> parse_time_zone(std::string_view zone);
 
 // What a valid command line asks for: run with a Config, show the help, or
 // one of the subcommands (the first argument names it).

@@ -353,3 +353,44 @@ TEST_CASE("reports and ids") {
   CHECK_FALSE(cmwidget::parse_id("-3"));
   CHECK_FALSE(cmwidget::parse_id("1234567890123456789"));
 }
+
+TEST_CASE("show more: each press keeps `limit` more, asked for with `more`, until all are shown") {
+  WidgetModel m("t1", 3, Lang::zh_CN);
+  m.apply_snapshot(range(8, 6), {}, 8);
+  CHECK(m.heading().more_note == "只显示最新3条");
+  CHECK_FALSE(m.needs_refill());
+  m.show_more();
+  REQUIRE(m.needs_refill());
+  CHECK(m.refill_limit() == 3);
+  CHECK(m.thread().newest().back().id == 6);  // `more` before 6
+  CHECK(m.apply_page(range(5, 3)));
+  CHECK(keys(m.list(no_filter)) == Keys{"c8", "c7", "c6", "c5", "c4", "c3"});
+  CHECK(m.heading().more_note == "只显示最新6条");
+  m.show_more();
+  CHECK(m.refill_limit() == 3);
+  CHECK(m.apply_page(range(2, 1)));
+  CHECK_FALSE(m.needs_refill());
+  CHECK(m.heading().more_note.empty());  // all eight are shown: no note, no button
+  // A reconnect's snapshot brings the join's limit only: the rest is asked for again.
+  m.apply_snapshot(range(8, 6), {}, 8);
+  CHECK(m.needs_refill());
+}
+
+TEST_CASE("quotes: a reply shows its parent's author and the start of its text; parents not in the view are not quoted") {
+  WidgetModel m("t1", 2, Lang::zh_CN);
+  const std::string long_body(70, 'x');
+  m.apply_snapshot({make(3, "乙", "第一行\n第二行"), make(2, "甲", long_body)}, {}, 3);
+  const cmwidget::Quote a = m.quote_of(2);
+  CHECK(a.known);
+  CHECK(a.author == "甲");
+  CHECK(a.excerpt == std::string(cmwidget::quote_chars, 'x') + "…");
+  CHECK(m.quote_of(3).excerpt == "第一行 第二行");  // one line
+  CHECK_FALSE(m.quote_of(1).known);  // never loaded here
+  // Deleted: no longer quoted.
+  m.apply_event(make(2, "甲", long_body, Status::deleted), 2);
+  CHECK_FALSE(m.quote_of(2).known);
+  // "Show more" brings older ones into the view: quoted again.
+  m.show_more();
+  m.apply_page({make(1, "丙", "最早")});
+  CHECK(m.quote_of(1).author == "丙");
+}
