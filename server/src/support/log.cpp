@@ -90,7 +90,10 @@ bool LogWriter::push(std::string_view line) {
       }
       const bool was_empty = pending_.empty();
       pending_.append(line);
-      if (was_empty) wake_.notify_one();
+      // The first line starts a gathering; a full one ends it early.
+      if (was_empty || (pending_.size() >= gather_bytes && pending_.size() - line.size() < gather_bytes)) {
+        wake_.notify_one();
+      }
       return true;
     }
   }
@@ -113,6 +116,11 @@ void LogWriter::run() {
   std::unique_lock lock(mutex_);
   while (true) {
     wake_.wait(lock, [this] { return stopping_ || !pending_.empty() || dropped_ != 0; });
+    // Gathers what comes in the next moment into the same write: with a line
+    // per post, waking and writing once per line cost the server a futex
+    // wake-up and a write(2) per post (perf, bench/RESULTS.md); a log line
+    // that leaves a few milliseconds later costs nobody anything.
+    wake_.wait_for(lock, gather_time, [this] { return stopping_ || pending_.size() >= gather_bytes; });
     batch.clear();
     if (dropped_ != 0) {
       batch = format_line(LogLevel::warn, "log-dropped", "lines=" + std::to_string(dropped_));

@@ -3,6 +3,7 @@
 // keyed address hash, see crypto.hpp).
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -53,6 +54,11 @@ class LogWriter {
 
  private:
   void run();
+
+  // Lines are gathered for up to gather_time, or until gather_bytes wait,
+  // and written with one write(2).
+  static constexpr std::chrono::milliseconds gather_time{5};
+  static constexpr std::size_t gather_bytes = 64 * 1024;
 
   const int fd_;
   const std::size_t max_pending_bytes_;
