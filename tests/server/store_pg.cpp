@@ -45,15 +45,15 @@ TEST_CASE("an empty database is migrated to the current schema") {
   PgRaw raw(db.spec());
   CHECK(raw.text("SELECT version FROM comments_schema") == std::to_string(pg_schema_version));
   CHECK(raw.text("SELECT count(*) FROM comments_schema") == "1");
-  for (const char* table : {"comments", "thread_counts", "flags", "bans", "filter_words", "audit", "secrets"}) {
+  for (const char* table : {"comments", "thread_counts", "flags", "bans", "filter_words", "audit", "secrets", "threads"}) {
     CAPTURE(table);
     CHECK(raw.text(std::string("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = '") +
                    table + "'") == "1");
   }
   CHECK(raw.column("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'comments' "
                    "ORDER BY indexname") ==
-        std::vector<std::string>{"comments_flagged", "comments_pinned", "comments_pkey", "comments_published",
-                                 "comments_status", "comments_thread_status"});
+        std::vector<std::string>{"comments_flagged", "comments_pinned", "comments_pkey", "comments_poster",
+                                 "comments_published", "comments_status", "comments_thread_status"});
   // Opening again changes nothing.
   { auto again = db.open(); }
   CHECK(raw.text("SELECT count(*) FROM comments_schema") == "1");
@@ -125,7 +125,7 @@ TEST_CASE("two instances on one database see each other's writes and draw distin
   CHECK(a->published_count("t") == 10);
   CHECK(b->latest("t", 50).newest.size() == 10);
   b->ban("troll", 1);
-  CHECK(a->bans() == std::vector<std::string>{"troll"});
+  CHECK(a->bans(2) == std::vector<PosterBan>{{"troll", std::nullopt}});
   a->save_filters(FilterLists{{"x"}, {}});
   CHECK(b->load_filters().banned == std::vector<std::string>{"x"});
 }
@@ -197,7 +197,7 @@ TEST_CASE("join reads one range of comments_published, whatever the thread's siz
   // then flushes), and read until the counters stop changing.
   auto settled = [&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(1200));
-    (void)store->bans();
+    (void)store->bans(0);
     std::string last = counters();
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     for (int same = 0; same < 3 && std::chrono::steady_clock::now() < deadline;) {

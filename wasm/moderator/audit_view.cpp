@@ -43,6 +43,7 @@ std::string Console::action_label(const std::string& action) const {
   if (action == "pin") return std::string(t(M::act_pin));
   if (action == "unpin") return std::string(t(M::act_unpin));
   if (action == "ban") return std::string(t(M::audit_ban));
+  if (action == "unban") return std::string(t(M::audit_unban));
   if (action == "filters") return std::string(t(M::audit_filters));
   return action;  // an action this console does not know yet: as the server names it
 }
@@ -105,6 +106,7 @@ void Console::on_audited(const json& entry) {
     refetch(*row->comment);
   }
   if (row->action == "filters") load_filters();
+  if ((row->action == "ban" || row->action == "unban") && panel_ == Panel::bans) load_bans();
 }
 
 void Console::render_audit() {
