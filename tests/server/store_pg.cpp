@@ -59,6 +59,30 @@ TEST_CASE("an empty database is migrated to the current schema") {
   CHECK(raw.text("SELECT count(*) FROM comments_schema") == "1");
 }
 
+TEST_CASE("a version 1 database is migrated to version 2 and keeps its rows") {
+  TestDb db(Engine::pg);
+  std::int64_t id = 0;
+  {
+    auto store = db.open();
+    id = add(*store, new_comment("t", "old post", std::nullopt, Status::pending, "Ann", "hash-a")).id;
+    store->ban("hash-a", 5);
+  }
+  // What version 1 had: version 2's columns, table and index taken away again.
+  db.exec("DROP INDEX comments_poster; DROP TABLE threads; ALTER TABLE comments DROP COLUMN held;"
+          " ALTER TABLE bans DROP COLUMN expires, DROP COLUMN moderator, DROP COLUMN reason, DROP COLUMN comment;"
+          " UPDATE comments_schema SET version = 1");
+  auto store = db.open();
+  PgRaw raw(db.spec());
+  CHECK(raw.text("SELECT version FROM comments_schema") == "2");
+  CHECK(store->find(id)->body == "old post");
+  CHECK(store->queue_context({*store->find(id)})[0].held.empty());
+  CHECK(store->bans(0) == std::vector<PosterBan>{{"hash-a", std::nullopt}});
+  const auto list = store->ban_list(0, 10);
+  REQUIRE(list.size() == 1);
+  CHECK(list[0].author == "Ann");
+  CHECK(list[0].posts == 1);
+}
+
 TEST_CASE("a schema newer than this build is refused") {
   TestDb db(Engine::pg);
   { auto store = db.open(); }
