@@ -109,17 +109,21 @@ void Console::on_audited(const json& entry) {
   if ((row->action == "ban" || row->action == "unban") && panel_ == Panel::bans) load_bans();
 }
 
+void Console::append_time_cell(val& tr, std::int64_t ms) {
+  val td = make_element(document_, "td");
+  val time = make_element(document_, "time");
+  set_attr(time, "datetime", cmweb::iso_utc(ms));
+  set_text(time, local_timestamp(ms, utc_offset_minutes_));
+  append(td, time);
+  append(tr, td);
+}
+
 void Console::render_audit() {
   cmweb::remove_children(audit_body_el_);
   for (const AuditRow& r : audit_.rows()) {
     val tr = make_element(document_, "tr", "mod-audit-" + r.action);
     set_attr(tr, "data-audit-id", std::to_string(r.id));
-    val time = make_element(document_, "td");
-    val time_el = make_element(document_, "time");
-    set_attr(time_el, "datetime", cmweb::iso_utc(r.at));
-    set_text(time_el, local_timestamp(r.at, utc_offset_minutes_));
-    append(time, time_el);
-    append(tr, time);
+    append_time_cell(tr, r.at);
     val action = make_element(document_, "td", "mod-audit-action");
     set_text(action, action_label(r.action));
     append(tr, action);

@@ -5,7 +5,6 @@
 #include <string>
 
 #include "common/dom.hpp"
-#include "common/relative_time.hpp"
 #include "moderator/console.hpp"
 #include "moderator/json_fields.hpp"
 
@@ -53,14 +52,6 @@ void Console::render_bans(const json& bans) {
     append(tr, td);
     return td;
   };
-  const auto time_cell = [this](val& tr, std::int64_t ms) {
-    val td = make_element(document_, "td");
-    val time = make_element(document_, "time");
-    set_attr(time, "datetime", cmweb::iso_utc(ms));
-    set_text(time, local_timestamp(ms, utc_offset_minutes_));
-    append(td, time);
-    append(tr, td);
-  };
   for (const json& b : bans) {
     const std::string key = json_string(b, "poster");
     val tr = make_element(document_, "tr", "mod-ban");
@@ -70,11 +61,11 @@ void Console::render_bans(const json& bans) {
     const auto comment = json_int(b, "comment");
     cell(tr, (comment ? "#" + std::to_string(*comment) + " " : std::string()) + json_string(b, "excerpt"),
          "mod-ban-excerpt");
-    time_cell(tr, json_int(b, "at").value_or(0));
+    append_time_cell(tr, json_int(b, "at").value_or(0));
     cell(tr, json_string(b, "moderator"), "mod-moderator");
     cell(tr, json_string(b, "reason"), "mod-ban-reason");
     if (const auto expires = json_int(b, "expires")) {
-      time_cell(tr, *expires);
+      append_time_cell(tr, *expires);
     } else {
       cell(tr, std::string(t(M::dur_permanent)), "mod-ban-permanent");
     }

@@ -95,6 +95,8 @@ class Console {
   void act(Action action);
   void disarm_ban();
   void run_ban(const std::vector<comments::Comment>& targets);
+  // <td><time datetime=…>local date and time</time></td> appended to `tr`.
+  void append_time_cell(val& tr, std::int64_t ms);
   // <thead><tr><th scope=col>…</th>…</tr></thead> with the columns' labels.
   emscripten::val table_head(std::initializer_list<M> columns);
   // One request per target (`message_for`); `accept` takes a reply in and says
