@@ -215,6 +215,26 @@ std::u32string fold(std::string_view utf8) {
   return std::u32string(folded.view());
 }
 
+std::optional<std::pair<std::size_t, std::size_t>> find_folded(std::string_view text,
+                                                               std::string_view word) {
+  const std::u32string needle = fold(word);
+  if (needle.empty() || !text::is_valid_utf8(text)) return std::nullopt;
+  // The folded text with, for each folded code point, the byte range of the
+  // code point it came from (folding is one to one or drops).
+  std::u32string folded;
+  std::vector<std::pair<std::size_t, std::size_t>> spans;
+  for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t start = pos;
+    const char32_t cp = fold_code_point(text::next_code_point(text, pos));
+    if (cp == 0) continue;
+    folded.push_back(cp);
+    spans.emplace_back(start, pos);
+  }
+  const std::size_t at = folded.find(needle);
+  if (at == std::u32string::npos) return std::nullopt;
+  return std::make_pair(spans[at].first, spans[at + needle.size() - 1].second);
+}
+
 int count_links(std::string_view utf8) {
   LinkCounter links;
   bool valid = true;
@@ -593,20 +613,20 @@ FilterDecision ModerationFilter::check(std::string_view author, std::string_view
   const FoldedText folded_body(body, &body_links);
   // The server only passes valid UTF-8; anything else cannot be published
   // faithfully, so it is refused rather than guessed at.
-  if (!folded_author.valid || !folded_body.valid) return {Verdict::block, "text is not valid UTF-8"};
+  if (!folded_author.valid || !folded_body.valid) return {Verdict::block, "text is not valid UTF-8", {}, 0};
 
   const auto found = [](const WordMatcher& matcher, const FoldedText& a, const FoldedText& b) {
     std::optional<std::size_t> word = matcher.find(a.view());
     return word ? word : matcher.find(b.view());
   };
   if (const auto word = found(banned_, folded_author, folded_body)) {
-    return {Verdict::block, "banned word: " + lists_.banned[*word]};
+    return {Verdict::block, "banned word: " + lists_.banned[*word], lists_.banned[*word]};
   }
   if (const auto word = found(suspect_, folded_author, folded_body)) {
-    return {Verdict::hold, "suspect word: " + lists_.suspect[*word]};
+    return {Verdict::hold, "suspect word: " + lists_.suspect[*word], lists_.suspect[*word]};
   }
   if (const int links = body_links.links(); links > limits::max_links_before_hold) {
-    return {Verdict::hold, std::to_string(links) + " links"};
+    return {Verdict::hold, std::to_string(links) + " links", {}, links};
   }
   return {};
 }

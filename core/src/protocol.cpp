@@ -7,6 +7,7 @@
 // UTF-8 instead of failing.
 #include "comments/protocol.hpp"
 
+#include <algorithm>
 #include <array>
 #include <limits>
 #include <utility>
@@ -59,6 +60,8 @@ ErrorCode wire_code(ErrorId id) noexcept {
     case ErrorId::body_empty:
     case ErrorId::body_too_long:
     case ErrorId::flag_reason_too_long:
+    case ErrorId::ban_reason_invalid:
+    case ErrorId::poster_key_invalid:
     case ErrorId::search_text_too_long:
     case ErrorId::filter_word_invalid_utf8:
     case ErrorId::filter_word_too_long:
@@ -78,7 +81,9 @@ ErrorCode wire_code(ErrorId id) noexcept {
     case ErrorId::moderation_off:
     case ErrorId::token_wrong:
       return ErrorCode::unauthorized;
-    case ErrorId::comment_not_found: return ErrorCode::not_found;
+    case ErrorId::comment_not_found:
+    case ErrorId::ban_not_found:
+      return ErrorCode::not_found;
     case ErrorId::server_failed:
     case ErrorId::comment_not_object:
     case ErrorId::comment_field_missing:
@@ -297,6 +302,14 @@ class FieldReader {
     return fallback;
   }
 
+  // Like choice, but `fallback` when absent or null.
+  template <typename Enum, std::size_t N>
+  Enum optional_choice(const char* name, const std::array<std::pair<std::string_view, Enum>, N>& options,
+                       Enum fallback) {
+    if (!optional(name)) return fallback;
+    return choice(name, options, fallback);
+  }
+
   // A list of words; nullopt when absent or null.
   std::optional<std::vector<std::string>> word_list(const char* name) {
     const json* v = optional(name);
@@ -396,10 +409,38 @@ class FieldReader {
   std::optional<Error> bounds_;
 };
 
+// A page's title as a join names it: trimmed, 1-200 characters, no control
+// characters; nullopt otherwise.
+std::optional<std::string> valid_title(const std::optional<std::string>& raw) {
+  if (!raw) return std::nullopt;
+  const std::string_view trimmed = text::trim(*raw);
+  const std::size_t length = text::count_code_points(trimmed);
+  if (length == 0 || length > limits::max_title_chars || text::has_control(trimmed)) return std::nullopt;
+  return std::string(trimmed);
+}
+
+// A page's link as a join names it: http:// or https:// (any case) and a
+// host, at most 2000 characters, no whitespace or control characters.
+std::optional<std::string> valid_url(const std::optional<std::string>& raw) {
+  if (!raw) return std::nullopt;
+  const std::string_view url = text::trim(*raw);
+  const std::string lowered = text::ascii_lower(url.substr(0, 8));
+  const std::size_t scheme = lowered.starts_with("https://") ? 8 : lowered.starts_with("http://") ? 7 : 0;
+  if (scheme == 0 || url.size() == scheme || text::count_code_points(url) > limits::max_url_chars) return std::nullopt;
+  for (std::size_t pos = 0; pos < url.size();) {
+    const char32_t cp = text::next_code_point(url, pos);
+    if (text::is_white_space(cp) || text::is_control(cp)) return std::nullopt;
+  }
+  if (url[scheme] == '/') return std::nullopt;  // no host
+  return std::string(url);
+}
+
 Request read_join(FieldReader& r) {
   JoinRequest q;
   q.thread = r.thread_key("thread");
   q.limit = r.bounded_int("limit", 1, limits::max_join_limit, limits::default_join_limit);
+  q.title = valid_title(r.optional_string("title", "a string of at most 200 characters"));
+  q.url = valid_url(r.optional_string("url", "an http or https URL"));
   return q;
 }
 
@@ -456,7 +497,41 @@ Request read_moderate(FieldReader& r) {
   return q;
 }
 
-Request read_ban(FieldReader& r) { return BanRequest{r.id("id")}; }
+constexpr auto ban_durations = std::to_array<std::pair<std::string_view, BanDuration>>({
+    {"1d", BanDuration::day},
+    {"7d", BanDuration::week},
+    {"permanent", BanDuration::permanent},
+});
+
+Request read_ban(FieldReader& r) {
+  BanRequest q;
+  q.id = r.id("id");
+  q.duration = r.optional_choice("duration", ban_durations, BanDuration::permanent);
+  if (auto reason = r.optional_string("reason", "a string of at most 500 characters")) {
+    const std::string_view trimmed = text::trim(*reason);
+    if (text::count_code_points(trimmed) > limits::max_ban_reason_chars || text::has_control(trimmed)) {
+      r.fail_bounds(ErrorId::ban_reason_invalid, "reason must be at most " +
+                                                     std::to_string(limits::max_ban_reason_chars) +
+                                                     " characters without control characters");
+    }
+    q.reason = std::string(trimmed);
+  }
+  return q;
+}
+
+Request read_bans(FieldReader&) { return BansRequest{}; }
+
+// The poster key a ban list shows: 4 to 64 lower-case hex digits.
+Request read_unban(FieldReader& r) {
+  UnbanRequest q;
+  q.poster = r.required_string("poster", "a poster key as the ban list shows it");
+  const bool hex = std::all_of(q.poster.begin(), q.poster.end(),
+                               [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  if (r.ok_so_far() && (!hex || q.poster.size() < 4 || q.poster.size() > 64)) {
+    r.fail_bounds(ErrorId::poster_key_invalid, "poster must be 4 to 64 lower-case hex digits, as bans lists it");
+  }
+  return q;
+}
 
 Request read_filters(FieldReader& r) {
   FiltersRequest q;
@@ -493,6 +568,8 @@ constexpr auto request_readers = std::to_array<std::pair<std::string_view, Reque
     {"ban", read_ban},
     {"filters", read_filters},
     {"audit", read_audit},
+    {"bans", read_bans},
+    {"unban", read_unban},
 });
 
 ClientMessage failed(ErrorId id, std::string message, Req req = {}) {
@@ -602,7 +679,7 @@ ClientMessage parse_client_message(std::string_view frame) {
   }
   return failed(ErrorId::type_unknown,
                 "type is not a known message type (join, leave, more, post, flag, auth, "
-                "queue, moderate, ban, filters, audit).",
+                "queue, moderate, ban, filters, audit, bans, unban).",
                 req);
 }
 
@@ -663,6 +740,14 @@ void append_strings(std::string& out, const std::vector<std::string>& list) {
   out += ']';
 }
 
+void append_optional_int(std::string& out, const std::optional<std::int64_t>& value) {
+  if (value) {
+    append_int(out, *value);
+  } else {
+    out += "null";
+  }
+}
+
 void append_audit_entry(std::string& out, const AuditEntry& e) {
   out += '{';
   append_key(out, "id", true);
@@ -672,11 +757,7 @@ void append_audit_entry(std::string& out, const AuditEntry& e) {
   append_key(out, "action");
   append_string(out, e.action);
   append_key(out, "comment");
-  if (e.comment) {
-    append_int(out, *e.comment);
-  } else {
-    out += "null";
-  }
+  append_optional_int(out, e.comment);
   append_key(out, "thread");
   append_string(out, e.thread);
   append_key(out, "moderator");
@@ -788,6 +869,135 @@ std::string queue_message(const Req& req, const std::vector<Comment>& items) {
   append_key(out, "items");
   append_comments(out, items);
   out += '}';
+  return out;
+}
+
+namespace {
+
+// {"held":…,"reasons":[…],"parent":{…}|null,"title":…,"url":…,"poster":…}
+void append_context(std::string& out, const QueueContext& c) {
+  out += '{';
+  append_key(out, "held", true);
+  // "word:W", "links:N", "premoderate" as stored -> {"why":…, "word"|"links":…}
+  if (c.held.empty()) {
+    out += "null";
+  } else {
+    const std::size_t colon = c.held.find(':');
+    const std::string_view why = std::string_view(c.held).substr(0, colon);
+    out += '{';
+    append_key(out, "why", true);
+    append_string(out, why);
+    if (colon != std::string::npos) {
+      const std::string_view value = std::string_view(c.held).substr(colon + 1);
+      if (why == "links") {
+        append_key(out, "links");
+        out += value;  // written by the server: digits
+      } else {
+        append_key(out, "word");
+        append_string(out, value);
+      }
+    }
+    out += '}';
+  }
+  append_key(out, "reasons");
+  out += '[';
+  for (std::size_t i = 0; i < c.reasons.size(); ++i) {
+    if (i) out += ',';
+    out += '{';
+    append_key(out, "reason", true);
+    append_string(out, c.reasons[i].reason);
+    append_key(out, "count");
+    append_int(out, c.reasons[i].count);
+    out += '}';
+  }
+  out += ']';
+  append_key(out, "parent");
+  if (c.parent_body) {
+    out += '{';
+    append_key(out, "author", true);
+    append_string(out, c.parent_author.value_or(""));
+    append_key(out, "body");
+    append_string(out, *c.parent_body);
+    out += '}';
+  } else {
+    out += "null";
+  }
+  append_key(out, "title");
+  append_string(out, c.title);
+  append_key(out, "url");
+  append_string(out, c.url);
+  append_key(out, "poster");
+  append_string(out, c.poster);
+  out += '}';
+}
+
+}  // namespace
+
+std::string queue_message(const Req& req, const std::vector<Comment>& items,
+                          const std::vector<QueueContext>& contexts, const QueueCounts& counts) {
+  std::string out = begin_reply("queue", req, 512 * (items.size() + 1));
+  append_key(out, "items");
+  out += '[';
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ',';
+    append_comment(out, items[i]);
+    if (i < contexts.size()) {
+      out.pop_back();  // the comment's '}': its context goes inside
+      append_key(out, "context");
+      append_context(out, contexts[i]);
+      out += '}';
+    }
+  }
+  out += ']';
+  append_key(out, "counts");
+  out += '{';
+  append_key(out, "pending", true);
+  append_int(out, counts.pending);
+  append_key(out, "flagged");
+  append_int(out, counts.flagged);
+  out += "}}";
+  return out;
+}
+
+std::string ban_ok_message(const Req& req, std::string_view poster_key, std::optional<std::int64_t> expires) {
+  std::string out = begin_reply("ok", req);
+  append_key(out, "poster");
+  append_string(out, poster_key);
+  append_key(out, "expires");
+  append_optional_int(out, expires);
+  out += '}';
+  return out;
+}
+
+std::string bans_message(const Req& req, const std::vector<BanEntry>& bans, std::size_t key_chars) {
+  std::string out = begin_reply("bans", req, 256 * (bans.size() + 1));
+  append_key(out, "bans");
+  out += '[';
+  for (std::size_t i = 0; i < bans.size(); ++i) {
+    const BanEntry& b = bans[i];
+    if (i) out += ',';
+    out += '{';
+    append_key(out, "poster", true);
+    append_string(out, std::string_view(b.poster).substr(0, key_chars));
+    append_key(out, "at");
+    append_int(out, b.at);
+    append_key(out, "expires");
+    append_optional_int(out, b.expires);
+    append_key(out, "moderator");
+    append_string(out, b.moderator);
+    append_key(out, "reason");
+    append_string(out, b.reason);
+    append_key(out, "comment");
+    append_optional_int(out, b.comment);
+    append_key(out, "author");
+    append_string(out, b.author);
+    append_key(out, "excerpt");
+    append_string(out, b.excerpt);
+    append_key(out, "posts");
+    append_int(out, b.posts);
+    out += '}';
+  }
+  out += "]}";
   return out;
 }
 

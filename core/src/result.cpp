@@ -27,6 +27,8 @@ std::string_view name(ErrorId id) noexcept {
     case ErrorId::comment_not_object: return "comments.comment.208";
     case ErrorId::comment_field_missing: return "comments.comment.209";
     case ErrorId::comment_field_invalid: return "comments.comment.210";
+    case ErrorId::ban_reason_invalid: return "comments.comment.211";
+    case ErrorId::poster_key_invalid: return "comments.comment.212";
     case ErrorId::filter_word_invalid_utf8: return "comments.filter.301";
     case ErrorId::filter_word_too_long: return "comments.filter.302";
     case ErrorId::filter_word_folds_to_nothing: return "comments.filter.303";
@@ -68,6 +70,7 @@ std::string_view name(ErrorId id) noexcept {
     case ErrorId::connections_full: return "comments.refused.710";
     case ErrorId::messages_too_fast: return "comments.refused.711";
     case ErrorId::embed_rate_limited: return "comments.refused.712";
+    case ErrorId::ban_not_found: return "comments.refused.713";
   }
   return {};
 }

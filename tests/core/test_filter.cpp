@@ -545,3 +545,22 @@ TEST_CASE("count_links agrees with a reference count, alone and inside check") {
   }
   CHECK(held > 20);
 }
+
+TEST_CASE("find_folded: the original text a filter word matched, for the console to mark") {
+  const std::string text = "这里有 敏 感-词，还有ＳＰＡＭ";
+  const auto hit = comments::find_folded(text, "敏感词");
+  REQUIRE(hit);
+  CHECK(text.substr(hit->first, hit->second - hit->first) == "敏 感-词");
+  const auto spam = comments::find_folded(text, "spam");
+  REQUIRE(spam);
+  CHECK(text.substr(spam->first, spam->second - spam->first) == "ＳＰＡＭ");
+  CHECK_FALSE(comments::find_folded(text, "别的"));
+  CHECK_FALSE(comments::find_folded(text, "---"));  // folds to nothing
+  const ModerationFilter filter(FilterLists{{}, {"敏感词"}});
+  const comments::FilterDecision d = filter.check("网友", text);
+  CHECK(d.verdict == Verdict::hold);
+  CHECK(d.word == "敏感词");
+  const comments::FilterDecision links = ModerationFilter().check("a", "http://a http://b http://c");
+  CHECK(links.links == 3);
+  CHECK(links.word.empty());
+}

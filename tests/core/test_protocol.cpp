@@ -165,6 +165,33 @@ TEST_CASE("join") {
   CHECK(request_of<JoinRequest>(R"({"type":"join","thread":" a b "})").thread == " a b ");
 }
 
+TEST_CASE("join: an article title and link are kept when valid, left out otherwise") {
+  JoinRequest j = request_of<JoinRequest>(R"({"type":"join","thread":"t","title":"  标题  ","url":"https://example.com/a?b=1"})");
+  CHECK(j.title == "标题");
+  CHECK(j.url == "https://example.com/a?b=1");
+  j = request_of<JoinRequest>(R"({"type":"join","thread":"t","url":"HTTP://Example.com/"})");
+  CHECK(j.url == "HTTP://Example.com/");
+  CHECK_FALSE(j.title);
+  for (const char* url : {"javascript:alert(1)", "ftp://x.example/", "https://", "https:///path", "//x.example/",
+                          "https://a b.example/", "data:text/html,x"}) {
+    CAPTURE(url);
+    const json frame = {{"type", "join"}, {"thread", "t"}, {"url", url}, {"title", "ok"}};
+    j = request_of<JoinRequest>(frame.dump());
+    CHECK_FALSE(j.url);
+    CHECK(j.title == "ok");
+  }
+  const json long_url = {{"type", "join"}, {"thread", "t"}, {"url", "https://x.example/" + std::string(2000, 'a')}};
+  CHECK_FALSE(request_of<JoinRequest>(long_url.dump()).url);
+  const json long_title = {{"type", "join"}, {"thread", "t"}, {"title", std::string(201, 'a')}};
+  CHECK_FALSE(request_of<JoinRequest>(long_title.dump()).title);
+  const json title_200 = {{"type", "join"}, {"thread", "t"}, {"title", std::string(200, 'a')}};
+  CHECK(request_of<JoinRequest>(title_200.dump()).title);
+  CHECK_FALSE(request_of<JoinRequest>(R"({"type":"join","thread":"t","title":"a\u0007b"})").title);
+  CHECK_FALSE(request_of<JoinRequest>(R"({"type":"join","thread":"t","title":"   "})").title);
+  CHECK(code_of(R"({"type":"join","thread":"t","title":5})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"join","thread":"t","url":[]})") == ErrorCode::bad_request);
+}
+
 TEST_CASE("join errors") {
   CHECK(code_of(R"({"type":"join"})") == ErrorCode::bad_request);
   CHECK(code_of(R"({"type":"join","thread":null})") == ErrorCode::bad_request);
@@ -396,6 +423,72 @@ TEST_CASE("ban") {
   CHECK(code_of(R"({"type":"ban"})") == ErrorCode::bad_request);
   CHECK(code_of(R"({"type":"ban","id":true})") == ErrorCode::bad_request);
   CHECK(code_of(R"({"type":"ban","id":0})") == ErrorCode::invalid);
+  // Extension: duration and reason; without them a ban is for good.
+  CHECK(request_of<BanRequest>(R"({"type":"ban","id":3})").duration == BanDuration::permanent);
+  const BanRequest week = request_of<BanRequest>(R"({"type":"ban","id":3,"duration":"7d","reason":"  广告  "})");
+  CHECK(week.duration == BanDuration::week);
+  CHECK(week.reason == "广告");
+  CHECK(request_of<BanRequest>(R"({"type":"ban","id":3,"duration":"1d"})").duration == BanDuration::day);
+  CHECK(code_of(R"({"type":"ban","id":3,"duration":"1w"})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"ban","id":3,"reason":5})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"ban","id":3,"reason":")" + std::string(501, 'x') + R"("})") == ErrorCode::invalid);
+  CHECK(duration_ms(BanDuration::day) == 86'400'000);
+  CHECK(duration_ms(BanDuration::week) == 7 * 86'400'000LL);
+  CHECK_FALSE(duration_ms(BanDuration::permanent));
+}
+
+TEST_CASE("bans and unban") {
+  request_of<BansRequest>(R"({"type":"bans"})");
+  CHECK(request_of<UnbanRequest>(R"({"type":"unban","poster":"0a1b2c3d4e5f"})").poster == "0a1b2c3d4e5f");
+  CHECK(code_of(R"({"type":"unban"})") == ErrorCode::bad_request);
+  CHECK(code_of(R"({"type":"unban","poster":"0A1B2C"})") == ErrorCode::invalid);
+  CHECK(code_of(R"({"type":"unban","poster":"abc"})") == ErrorCode::invalid);
+  CHECK(code_of(R"({"type":"unban","poster":")" + std::string(65, 'a') + R"("})") == ErrorCode::invalid);
+
+  BanEntry b;
+  b.poster = "0a1b2c3d4e5f67890";
+  b.at = 5;
+  b.moderator = "alice";
+  b.comment = 9;
+  b.author = "张三";
+  b.excerpt = "spam";
+  b.posts = 3;
+  const json bans = json::parse(bans_message(Req{"r"}, {b}, 12));
+  CHECK(bans == json::parse(R"({"type":"bans","req":"r","bans":[{"poster":"0a1b2c3d4e5f","at":5,"expires":null,
+    "moderator":"alice","reason":"","comment":9,"author":"张三","excerpt":"spam","posts":3}]})"));
+  CHECK(json::parse(ban_ok_message(Req{}, "0a1b2c3d4e5f", 99)) ==
+        json::parse(R"({"type":"ok","poster":"0a1b2c3d4e5f","expires":99})"));
+}
+
+TEST_CASE("queue items carry their context, the reply the queues' totals") {
+  Comment c;
+  c.id = 7;
+  c.thread = "t";
+  c.author = "a";
+  c.body = "b";
+  c.status = Status::pending;
+  QueueContext word;
+  word.held = "word:敏感词";
+  word.parent_author = "Ann";
+  word.parent_body = "parent";
+  word.title = "标题";
+  word.url = "https://example.com/";
+  word.poster = "0a1b2c";
+  QueueContext flagged;
+  flagged.reasons = {{"spam", 2}, {"abuse", 1}};
+  QueueContext links;
+  links.held = "links:3";
+  const json q = json::parse(queue_message(Req{"q"}, {c, c, c}, {word, flagged, links}, QueueCounts{4, 1}));
+  CHECK(q["counts"] == json::parse(R"({"pending":4,"flagged":1})"));
+  REQUIRE(q["items"].size() == 3);
+  CHECK(q["items"][0]["id"] == 7);
+  CHECK(q["items"][0]["context"] == json::parse(R"({"held":{"why":"word","word":"敏感词"},"reasons":[],
+    "parent":{"author":"Ann","body":"parent"},"title":"标题","url":"https://example.com/","poster":"0a1b2c"})"));
+  CHECK(q["items"][1]["context"]["held"].is_null());
+  CHECK(q["items"][1]["context"]["reasons"] == json::parse(R"([{"reason":"spam","count":2},{"reason":"abuse","count":1}])"));
+  CHECK(q["items"][2]["context"]["held"] == json::parse(R"({"why":"links","links":3})"));
+  // Items read as comments still.
+  CHECK(comment_from_json(q["items"][0]));
 }
 
 TEST_CASE("filters") {

@@ -177,6 +177,35 @@ TEST_CASE("cluster: a ban on A refuses the poster on B; filters saved on B hold 
   CHECK(lists["banned"] == json::array({"禁词"}));
 }
 
+TEST_CASE("cluster: an unban on A lets the poster post on B; an expired ban stops refusing on B") {
+  Cluster c(2);
+  auto mod_a = c.moderator(0);
+  auto poster_b = c.connect(1, "192.0.2.68");
+  const json ack = c.post(1, poster_b, "t", "一条评论");
+  REQUIRE(ack["type"] == "ack");
+  const json banned = c.request(0, mod_a, {{"type", "ban"}, {"id", ack["comment"]["id"]}, {"duration", "1d"}});
+  REQUIRE(banned["type"] == "ok");
+  REQUIRE(c.settle([&] { return c.post(1, poster_b, "t", "again")["type"] == "error"; }));
+  CHECK(c.request(0, mod_a, {{"type", "unban"}, {"poster", banned["poster"]}})["type"] == "ok");
+  CHECK(c.settle([&] { return c.post(1, poster_b, "t", "lifted")["type"] == "ack"; }));
+
+  // A ban whose end comes while it is in force: B refuses until then, then
+  // lets the poster in by itself (every instance holds the same expiry).
+  c.hub.hold(true);
+  REQUIRE(c.request(0, mod_a, {{"type", "ban"}, {"id", ack["comment"]["id"]}, {"duration", "1d"}})["type"] == "ok");
+  c.hub.hold(false);
+  auto held = c.hub.held();
+  REQUIRE(held.size() == 1);
+  json message = json::parse(held[0]);
+  REQUIRE(message["e"][0]["k"] == "ban");
+  const std::int64_t soon = now_ms() + 400;
+  message["e"][0]["expires"] = soon;
+  c.hub.deliver(message.dump());
+  CHECK(c.settle([&] { return c.post(1, poster_b, "t", "refused")["code"] == "banned"; }));
+  c.run_for(static_cast<int>(std::max<std::int64_t>(0, soon - now_ms())) + 50);
+  CHECK(c.post(1, poster_b, "t", "expired")["type"] == "ack");
+}
+
 TEST_CASE("cluster: bus messages out of order or repeated are delivered once each") {
   Cluster c(2);
   auto author = c.connect(0);

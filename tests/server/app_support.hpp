@@ -21,6 +21,7 @@
 #include "failing_store.hpp"
 #include "store/sqlite_store.hpp"
 #include "store_support.hpp"
+#include "support/log.hpp"
 
 namespace app_test {
 

@@ -305,6 +305,51 @@ TEST_CASE("cluster: a ban on A refuses the poster on C; filters saved on B apply
         std::vector<std::string>{"禁词"});
 }
 
+TEST_CASE("cluster: a 1-day ban on A is listed on B with who and why; an unban on B lets the poster post on A and C") {
+  Instances cluster(3);
+  WsClient poster_c(cluster[2], from_address("127.0.0.7"));
+  const json first = post_ok(poster_c, "t", "spam spam");
+  WsClient moderator_a(cluster[0], from_address("127.0.0.9"));
+  auth_moderator(moderator_a);
+  const json banned =
+      moderator_a.request({{"type", "ban"}, {"id", first["id"]}, {"duration", "1d"}, {"reason", "spam"}});
+  REQUIRE(banned["type"] == "ok");
+  REQUIRE(banned["expires"].is_number_integer());
+  WsClient moderator_b(cluster[1], from_address("127.0.0.9"));
+  auth_moderator(moderator_b);
+  const json list = moderator_b.request({{"type", "bans"}});
+  REQUIRE(list["bans"].size() == 1);
+  CHECK(list["bans"][0]["poster"] == banned["poster"]);
+  CHECK(list["bans"][0]["expires"] == banned["expires"]);
+  CHECK(list["bans"][0]["reason"] == "spam");
+  CHECK(list["bans"][0]["excerpt"] == "spam spam");
+  // The ban holds on A first (so the unban below is what lets the poster in there).
+  WsClient poster_a(cluster[0], from_address("127.0.0.7"));
+  const auto ban_deadline = std::chrono::steady_clock::now() + 5s;
+  json refused;
+  do {
+    refused = poster_a.request(post_msg("t", "before the unban"));
+    if (refused["type"] == "error") break;
+    std::this_thread::sleep_for(50ms);
+  } while (std::chrono::steady_clock::now() < ban_deadline);
+  REQUIRE(refused["code"] == "banned");
+  REQUIRE(moderator_b.request({{"type", "unban"}, {"poster", banned["poster"]}})["type"] == "ok");
+  // Within a second, on every instance (polled: no timing assertion below 5 s).
+  for (int node : {0, 2}) {
+    WsClient poster(cluster[node], from_address("127.0.0.7"));
+    const auto give_up = std::chrono::steady_clock::now() + 5s;
+    json reply;
+    do {
+      reply = poster.request(post_msg("t", "after the unban"));
+      if (reply["type"] == "ack") break;
+      std::this_thread::sleep_for(50ms);
+    } while (std::chrono::steady_clock::now() < give_up);
+    CAPTURE(node);
+    CHECK(reply["type"] == "ack");
+  }
+  CHECK(moderator_a.request({{"type", "bans"}})["bans"].empty());
+}
+
 TEST_CASE("cluster: the rate limit is counted across instances") {
   ServerOptions options;
   options.rate = 3;

@@ -43,8 +43,25 @@ class FailingStore final : public Store {
   }
   std::vector<Comment> queue(const QueueQuery& q) override { return real_->queue(q); }
   std::optional<std::string> poster_of(std::int64_t id) override { return real_->poster_of(id); }
-  void ban(std::string_view poster, std::int64_t at) override { real_->ban(poster, at); }
-  std::vector<std::string> bans() override { return real_->bans(); }
+  std::vector<QueueContext> queue_context(const std::vector<Comment>& items) override {
+    return real_->queue_context(items);
+  }
+  QueueCounts queue_counts() override { return real_->queue_counts(); }
+  void set_thread_info(std::string_view thread, std::string_view title, std::string_view url,
+                       std::int64_t at) override {
+    fail_if_set();
+    real_->set_thread_info(thread, title, url, at);
+  }
+  void ban(const NewBan& ban) override {
+    fail_if_set();
+    real_->ban(ban);
+  }
+  std::vector<std::string> unban(std::string_view key) override {
+    fail_if_set();
+    return real_->unban(key);
+  }
+  std::vector<PosterBan> bans(std::int64_t now) override { return real_->bans(now); }
+  std::vector<BanEntry> ban_list(std::int64_t now, int limit) override { return real_->ban_list(now, limit); }
   FilterLists load_filters() override { return real_->load_filters(); }
   void save_filters(const FilterLists& lists) override {
     fail_if_set();

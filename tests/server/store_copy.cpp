@@ -35,7 +35,14 @@ void fill(Store& store) {
   store.flag(root.id + 1, "flagger-1", "rude", 13);
   (void)held;
   store.ban("hash-e", 20);
-  store.ban("hash-x", 21);
+  store.ban(NewBan{"hash-x", 21, 86'400'021, "alice", "spam links", gone.id});
+  // A held post's reason and a thread's title and link.
+  add(store, [] {
+    auto c = new_comment("news/1", "held by a word", std::nullopt, Status::pending, "Eve", "hash-e");
+    c.held = "word:广告";
+    return c;
+  }());
+  store.set_thread_info("news/1", "第一篇", "https://example.com/news/1", 30);
   store.save_filters(FilterLists{{"敏感词", "zebra"}, {"广告"}});
   for (int i = 0; i < 3; ++i) {
     AuditEntry e;
@@ -57,6 +64,7 @@ struct Everything {
   std::vector<FlagRow> flags;
   std::vector<BanRow> bans;
   std::vector<SecretRow> secrets;
+  std::vector<ThreadRow> threads;
   FilterLists filters;
   std::vector<std::int64_t> counts;  // published per thread
 };
@@ -69,6 +77,7 @@ Everything everything(Store& store) {
   all.flags = rows.all_flags();
   all.bans = rows.all_bans();
   all.secrets = rows.all_secrets();
+  all.threads = rows.all_threads();
   all.filters = store.load_filters();
   for (const char* thread : {"news/1", "news/2", "news/3"}) all.counts.push_back(store.published_count(thread));
   return all;
@@ -93,6 +102,7 @@ void check_same(const Everything& a, const Everything& b) {
   CHECK(a.flags == b.flags);
   CHECK(a.bans == b.bans);
   CHECK(a.secrets == b.secrets);
+  CHECK(a.threads == b.threads);
   CHECK(a.filters.banned == b.filters.banned);
   CHECK(a.filters.suspect == b.filters.suspect);
   CHECK(a.counts == b.counts);
@@ -112,12 +122,14 @@ TEST_CASE("copy-store: SQLite to PostgreSQL and back keeps every row") {
     fill(*source);
     original = everything(*source);
   }
-  REQUIRE(original.comments.size() == 35);
+  REQUIRE(original.comments.size() == 36);
+  REQUIRE(original.threads.size() == 1);
   REQUIRE(original.flags.size() == 3);
   REQUIRE(original.secrets.size() == 2);
 
   const CopyCounts counts = copy_store(sqlite.spec(), pg.spec());
-  CHECK(counts.comments == 35);
+  CHECK(counts.comments == 36);
+  CHECK(counts.threads == 1);
   CHECK(counts.flags == 3);
   CHECK(counts.bans == 2);
   CHECK(counts.filter_words == 3);
@@ -164,7 +176,7 @@ TEST_CASE("copy-store refuses a target that holds anything, and leaves it as it 
     CHECK(std::string(e.what()).find("not empty") != std::string::npos);
   }
   auto target = pg.open();
-  CHECK(target->bans() == std::vector<std::string>{"someone"});
+  CHECK(target->bans(0) == std::vector<PosterBan>{{"someone", std::nullopt}});
   CHECK(target->latest("news/1", 10).newest.empty());
 }
 

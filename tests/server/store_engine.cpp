@@ -62,7 +62,7 @@ TEST_CASE("reopening keeps every kind of data") {
   CHECK(found->pinned);
   CHECK(store->published_count("t") == 2);
   CHECK(store->latest("t", 10).newest.size() == 2);
-  CHECK(store->bans() == std::vector<std::string>{"bad-poster"});
+  CHECK(store->bans(6) == std::vector<PosterBan>{{"bad-poster", std::nullopt}});
   CHECK(store->load_filters().banned == std::vector<std::string>{"敏感词"});
   CHECK(store->audit(std::nullopt, 10).size() == 1);
   CHECK(store->secret("address-key", 32) == key);
@@ -333,11 +333,97 @@ TEST_CASE("posters and bans") {
   const Comment c = add(*store, new_comment("t", "x", std::nullopt, Status::published, "a", "hash-1"));
   CHECK(store->poster_of(c.id) == "hash-1");
   CHECK_FALSE(store->poster_of(c.id + 1));
-  CHECK(store->bans().empty());
+  CHECK(store->bans(0).empty());
   store->ban("hash-1", 10);
   store->ban("hash-1", 20);  // banning twice keeps one entry
   store->ban("hash-0", 30);
-  CHECK(store->bans() == std::vector<std::string>{"hash-1", "hash-0"});
+  CHECK(store->bans(40) == std::vector<PosterBan>{{"hash-1", std::nullopt}, {"hash-0", std::nullopt}});
+}
+
+TEST_CASE("bans expire, are lifted by their key, and list who, when, why and the poster's posts") {
+  TestDb db;
+  auto store = db.open();
+  add(*store, new_comment("t", "an older post", std::nullopt, Status::published, "旧名字", "abc123def456-poster"));
+  const Comment bad = add(*store, new_comment("t", std::string(100, 'x') + " spam spam", std::nullopt,
+                                              Status::published, "新名字", "abc123def456-poster"));
+  add(*store, new_comment("t", "someone else", std::nullopt, Status::published, "other", "fff000-other"));
+  const std::int64_t day = 86'400'000;
+  store->ban(NewBan{"abc123def456-poster", 1000, 1000 + day, "alice", "spam links", bad.id});
+  store->ban(NewBan{"fff000-other", 2000, std::nullopt, "bob", "", std::nullopt});
+
+  // In force: both; the newest first in the list.
+  CHECK(store->bans(1500).size() == 2);
+  const auto list = store->ban_list(1500, 100);
+  REQUIRE(list.size() == 2);
+  CHECK(list[0].poster == "fff000-other");
+  CHECK(list[0].expires == std::nullopt);
+  CHECK(list[0].moderator == "bob");
+  CHECK(list[0].comment == std::nullopt);
+  CHECK(list[0].excerpt.empty());
+  CHECK(list[0].posts == 1);
+  const BanEntry& b = list[1];
+  CHECK(b.at == 1000);
+  CHECK(b.expires == 1000 + day);
+  CHECK(b.moderator == "alice");
+  CHECK(b.reason == "spam links");
+  CHECK(b.comment == bad.id);
+  CHECK(b.author == "新名字");  // the last name used
+  CHECK(b.excerpt == std::string(80, 'x') + "…");
+  CHECK(b.posts == 2);
+
+  // Past its expiry the ban is no longer in force, nor listed.
+  CHECK(store->bans(1000 + day) == std::vector<PosterBan>{{"fff000-other", std::nullopt}});
+  CHECK(store->ban_list(1000 + day, 100).size() == 1);
+
+  // Banning again replaces the ban (a new expiry, here permanent).
+  store->ban(NewBan{"abc123def456-poster", 3000, std::nullopt, "carol", "again", bad.id});
+  CHECK(store->ban_list(1000 + 2 * day, 100).size() == 2);
+  CHECK(store->ban_list(0, 1).front().moderator == "carol");
+
+  // Lifted by the key the list shows (the hash's first characters).
+  CHECK(store->unban("abc123def456") == std::vector<std::string>{"abc123def456-poster"});
+  CHECK(store->unban("abc123def456").empty());
+  CHECK(store->bans(0) == std::vector<PosterBan>{{"fff000-other", std::nullopt}});
+}
+
+TEST_CASE("queue context: why held, flags by reason, the parent, the thread's title; queue counts") {
+  TestDb db;
+  auto store = db.open();
+  const Comment parent = add(*store, new_comment("news/1", "the parent's text", std::nullopt, Status::published, "Ann"));
+  auto held_post = new_comment("news/1", "buy 敏感词 now", parent.id, Status::pending, "Bob", "poster-b");
+  held_post.held = "word:敏感词";
+  const Comment held = add(*store, held_post);
+  auto premod = new_comment("news/2", "plain", std::nullopt, Status::pending);
+  premod.held = "premoderate";
+  const Comment waiting = add(*store, premod);
+  store->flag(parent.id, "f1", "spam", 1);
+  store->flag(parent.id, "f2", "spam", 2);
+  store->flag(parent.id, "f3", "abuse", 3);
+  store->set_thread_info("news/1", "First title", "https://example.com/1", 5);
+  store->set_thread_info("news/1", "新标题", "https://example.com/news/1", 6);  // the latest wins
+
+  const auto contexts = store->queue_context({*store->find(held.id), *store->find(waiting.id), *store->find(parent.id)});
+  REQUIRE(contexts.size() == 3);
+  CHECK(contexts[0].held == "word:敏感词");
+  CHECK(contexts[0].poster == "poster-b");
+  CHECK(contexts[0].parent_author == "Ann");
+  CHECK(contexts[0].parent_body == "the parent's text");
+  CHECK(contexts[0].title == "新标题");
+  CHECK(contexts[0].url == "https://example.com/news/1");
+  CHECK(contexts[0].reasons.empty());
+  CHECK(contexts[1].held == "premoderate");
+  CHECK(contexts[1].title.empty());
+  CHECK_FALSE(contexts[1].parent_body);
+  CHECK(contexts[2].held.empty());
+  CHECK(contexts[2].reasons == std::vector<FlagReasonCount>{{"spam", 2}, {"abuse", 1}});
+
+  QueueCounts counts = store->queue_counts();
+  CHECK(counts.pending == 2);
+  CHECK(counts.flagged == 1);
+  // An approve forgets the flags, reasons and all.
+  store->moderate(parent.id, ModerateAction::approve);
+  CHECK(store->queue_context({*store->find(parent.id)})[0].reasons.empty());
+  CHECK(store->queue_counts().flagged == 0);
 }
 
 TEST_CASE("filters are saved and replaced as whole lists, in order") {

@@ -58,17 +58,24 @@ AuditNews AuditLog::audited(const AuditRow& row) {
 
 std::string localized_detail(std::string detail, cmweb::Lang lang) {
   if (lang != cmweb::Lang::zh_CN) return detail;
+  // A ban's reason is the moderator's own text: kept as written.
+  std::string reason;
+  if (const std::size_t at = detail.find(", reason: "); at != std::string::npos) {
+    reason = "，原因：" + detail.substr(at + 10);
+    detail.resize(at);
+  }
   static constexpr std::pair<std::string_view, std::string_view> words[] = {
       {" -> ", " → "},      {"published", "已发表"}, {"pending", "待审核"},
       {"rejected", "已拒绝"}, {"deleted", "已删除"},   {", unpinned", "，取消置顶"},
       {", pinned", "，置顶"}, {"poster ", "发帖人 "},  {" banned, ", " 个禁止词，"},
-      {" suspect", " 个可疑词"}};
+      {" suspect", " 个可疑词"}, {", 1d", "，1 天"},     {", 7d", "，7 天"},
+      {", permanent", "，永久"}};
   for (const auto& [en, zh] : words) {
     for (std::size_t at = detail.find(en); at != std::string::npos; at = detail.find(en, at + zh.size())) {
       detail.replace(at, en.size(), zh);
     }
   }
-  return detail;
+  return detail + reason;
 }
 
 std::string local_timestamp(std::int64_t ms, int utc_offset_minutes) {

@@ -43,6 +43,7 @@ std::string Console::action_label(const std::string& action) const {
   if (action == "pin") return std::string(t(M::act_pin));
   if (action == "unpin") return std::string(t(M::act_unpin));
   if (action == "ban") return std::string(t(M::audit_ban));
+  if (action == "unban") return std::string(t(M::audit_unban));
   if (action == "filters") return std::string(t(M::audit_filters));
   return action;  // an action this console does not know yet: as the server names it
 }
@@ -105,6 +106,16 @@ void Console::on_audited(const json& entry) {
     refetch(*row->comment);
   }
   if (row->action == "filters") load_filters();
+  if ((row->action == "ban" || row->action == "unban") && panel_ == Panel::bans) load_bans();
+}
+
+void Console::append_time_cell(val& tr, std::int64_t ms) {
+  val td = make_element(document_, "td");
+  val time = make_element(document_, "time");
+  set_attr(time, "datetime", cmweb::iso_utc(ms));
+  set_text(time, local_timestamp(ms, utc_offset_minutes_));
+  append(td, time);
+  append(tr, td);
 }
 
 void Console::render_audit() {
@@ -112,12 +123,7 @@ void Console::render_audit() {
   for (const AuditRow& r : audit_.rows()) {
     val tr = make_element(document_, "tr", "mod-audit-" + r.action);
     set_attr(tr, "data-audit-id", std::to_string(r.id));
-    val time = make_element(document_, "td");
-    val time_el = make_element(document_, "time");
-    set_attr(time_el, "datetime", cmweb::iso_utc(r.at));
-    set_text(time_el, local_timestamp(r.at, utc_offset_minutes_));
-    append(time, time_el);
-    append(tr, time);
+    append_time_cell(tr, r.at);
     val action = make_element(document_, "td", "mod-audit-action");
     set_text(action, action_label(r.action));
     append(tr, action);

@@ -137,9 +137,11 @@ void Console::build() {
   val nav = make_element(document_, "div", "mod-panel-tabs");
   set_attr(nav, "role", "tablist");
   set_attr(nav, "aria-label", t(M::page_title));
-  const std::pair<Panel, M> panel_names[] = {
-      {Panel::queues, M::tab_queues}, {Panel::filters, M::tab_filters}, {Panel::audit, M::tab_audit}};
-  const char* panel_ids[] = {"queues", "filters", "audit"};
+  const std::pair<Panel, M> panel_names[] = {{Panel::queues, M::tab_queues},
+                                             {Panel::filters, M::tab_filters},
+                                             {Panel::audit, M::tab_audit},
+                                             {Panel::bans, M::tab_bans}};
+  const char* panel_ids[] = {"queues", "filters", "audit", "bans"};
   for (const auto& [panel, name] : panel_names) {
     const std::string id = panel_ids[static_cast<int>(panel)];
     val tab = make_element(document_, "button", "mod-panel-tab");
@@ -156,6 +158,7 @@ void Console::build() {
   panels_.emplace(Panel::queues, build_queue_panel());
   panels_.emplace(Panel::filters, build_filters_panel());
   panels_.emplace(Panel::audit, build_audit_panel());
+  panels_.emplace(Panel::bans, build_bans_panel());
   for (const auto& [panel, name] : panel_names) {
     val el = panels_.at(panel);
     const std::string id = panel_ids[static_cast<int>(panel)];
@@ -362,6 +365,8 @@ void Console::select_panel(Panel panel) {
     if (!sample_loaded_) load_preview_sample();
   } else if (panel == Panel::audit && !audit_.loaded()) {
     load_audit(false);
+  } else if (panel == Panel::bans) {
+    load_bans();
   }
 }
 
@@ -376,11 +381,16 @@ void Console::on_click(const val& event) {
     else if (command == "audit-older") load_audit(true);
     else if (command == "filters-save") save_filters();
     else if (command == "filters-revert") revert_filters();
+    else if (command == "select-all") toggle_select_all();
+    else if (command == "unban") unban(cmweb::get_attr(cmd, "data-poster"));
     return;
   }
   if (val tab = cmweb::closest_with_attr(event, "data-panel"); !tab.isUndefined()) {
     const std::string name = cmweb::get_attr(tab, "data-panel");
-    select_panel(name == "filters" ? Panel::filters : name == "audit" ? Panel::audit : Panel::queues);
+    select_panel(name == "filters" ? Panel::filters
+                 : name == "audit" ? Panel::audit
+                 : name == "bans"  ? Panel::bans
+                                   : Panel::queues);
     return;
   }
   if (val tab = cmweb::closest_with_attr(event, "data-queue"); !tab.isUndefined()) {

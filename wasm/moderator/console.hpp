@@ -46,7 +46,7 @@ class Console {
   void start();
 
  private:
-  enum class Panel : std::uint8_t { queues, filters, audit };
+  enum class Panel : std::uint8_t { queues, filters, audit, bans };
 
   std::string_view t(M id) const { return text(config_.lang, id); }
 
@@ -56,6 +56,7 @@ class Console {
   val build_queue_panel();
   val build_filters_panel();
   val build_audit_panel();
+  val build_bans_panel();
   val build_help();
   // <div class=field_class><label for=id>…</label><tag id=id class=control_class></div> in parent.
   val labelled_control(const val& parent, std::string_view id, M label, std::string_view tag,
@@ -94,6 +95,8 @@ class Console {
   void act(Action action);
   void disarm_ban();
   void run_ban(const std::vector<comments::Comment>& targets);
+  // <td><time datetime=…>local date and time</time></td> appended to `tr`.
+  void append_time_cell(val& tr, std::int64_t ms);
   // <thead><tr><th scope=col>…</th>…</tr></thead> with the columns' labels.
   emscripten::val table_head(std::initializer_list<M> columns);
   // One request per target (`message_for`); `accept` takes a reply in and says
@@ -105,6 +108,18 @@ class Console {
                   std::function<std::string(int done)> summary_of);
   void on_queued(const comments::Comment& c);
   void refetch(std::int64_t id);
+  // The `context` of each item of a queue reply, kept by comment id.
+  void remember_contexts(const nlohmann::json& reply);
+  // Why the comment is held, its report reasons and its parent's text, and
+  // its body with the matched filter word marked, appended to `main`.
+  void render_context(val& main, const comments::Comment& c, const nlohmann::json* context);
+  std::string reason_label(const std::string& reason) const;
+  void toggle_select_all();
+
+  // ---- Bans (bans_view.cpp)
+  void load_bans();
+  void render_bans(const nlohmann::json& bans);
+  void unban(const std::string& key);
 
   // ---- Filter lists and rule preview (filters_view.cpp)
   void load_filters();
@@ -150,6 +165,11 @@ class Console {
   // Audit
   AuditLog audit_;
 
+  // Context of the queue's comments (the server's `context`, by id) and the
+  // pending/flagged totals of the last queue reply.
+  std::map<std::int64_t, nlohmann::json> contexts_;
+  std::map<Queue, std::int64_t> totals_;
+
   // Elements
   val status_el_ = val::undefined();
   val alert_el_ = val::undefined();
@@ -171,6 +191,12 @@ class Console {
   val selected_el_ = val::undefined();
   val toolbar_status_el_ = val::undefined();
   val ban_button_el_ = val::undefined();
+  val select_all_el_ = val::undefined();
+  val ban_duration_el_ = val::undefined();
+  val ban_reason_el_ = val::undefined();
+  std::map<Queue, val> queue_totals_;
+  val bans_body_el_ = val::undefined();
+  val bans_empty_el_ = val::undefined();
   val list_el_ = val::undefined();
   val queue_empty_el_ = val::undefined();
   val older_el_ = val::undefined();

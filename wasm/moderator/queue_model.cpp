@@ -152,4 +152,10 @@ std::optional<std::int64_t> QueueModel::oldest_id() const noexcept {
   return items_.back().id;
 }
 
+void QueueModel::select_all(bool on) {
+  selected_.clear();
+  if (!on) return;
+  for (const comments::Comment& c : items_) selected_.insert(c.id);
+}
+
 }  // namespace cmmod

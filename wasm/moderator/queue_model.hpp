@@ -59,6 +59,9 @@ class QueueModel {
   // Toggles the selection of `id`; returns whether it is now selected.
   bool toggle_selected(std::int64_t id);
   void clear_selection() { selected_.clear(); }
+  // Selects every loaded comment (the page), or none.
+  void select_all(bool on);
+  bool all_selected() const noexcept { return !items_.empty() && selected_.size() == items_.size(); }
   bool is_selected(std::int64_t id) const { return selected_.count(id) != 0; }
   std::size_t selected_count() const noexcept { return selected_.size(); }
   // What an action applies to: the selection in list order, or else the

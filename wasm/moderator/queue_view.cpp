@@ -5,6 +5,7 @@
 
 #include <emscripten/html5.h>
 
+#include "comments/filter.hpp"
 #include "comments/limits.hpp"
 #include "comments/text.hpp"
 #include "common/dom.hpp"
@@ -67,6 +68,10 @@ val Console::build_queue_panel() {
     set_text(name, t(queue_label(q)));
     append(tab, name);
     if (q == Queue::pending || q == Queue::flagged) {
+      val total = make_element(document_, "span", "mod-total");
+      cmweb::set_hidden(total, true);
+      append(tab, total);
+      queue_totals_.emplace(q, total);
       val badge = make_element(document_, "span", "mod-badge-count");
       cmweb::set_hidden(badge, true);
       append(tab, badge);
@@ -101,6 +106,15 @@ val Console::build_queue_panel() {
   val toolbar = make_element(document_, "div", "mod-toolbar");
   set_attr(toolbar, "role", "toolbar");
   set_attr(toolbar, "aria-label", t(M::actions_label));
+  val select_all_label = make_element(document_, "label", "mod-select-all");
+  select_all_el_ = make_element(document_, "input", "mod-check");
+  set_attr(select_all_el_, "type", "checkbox");
+  set_attr(select_all_el_, "data-command", "select-all");
+  append(select_all_label, select_all_el_);
+  val select_all_text = make_element(document_, "span");
+  set_text(select_all_text, t(M::select_all));
+  append(select_all_label, select_all_text);
+  append(toolbar, select_all_label);
   selected_el_ = make_element(document_, "span", "mod-selected-count");
   append(toolbar, selected_el_);
   const struct {
@@ -125,6 +139,20 @@ val Console::build_queue_panel() {
     append(toolbar, button);
     if (std::string_view(b.act) == "ban") ban_button_el_ = label;
   }
+  // What a ban asks for besides its target: how long, and why (optional).
+  ban_duration_el_ = labelled_control(toolbar, "mod-ban-duration", M::ban_duration_label, "select",
+                                      "mod-field mod-ban-field", "mod-input");
+  const std::pair<const char*, M> durations[] = {
+      {"1d", M::dur_1d}, {"7d", M::dur_7d}, {"permanent", M::dur_permanent}};
+  for (const auto& [value, label] : durations) {
+    val option = make_element(document_, "option");
+    set_attr(option, "value", value);
+    set_text(option, t(label));
+    append(ban_duration_el_, option);
+  }
+  cmweb::set_value(ban_duration_el_, "permanent");
+  ban_reason_el_ = labelled_input(toolbar, "mod-ban-reason", M::ban_reason_label, "text");
+  set_attr(ban_reason_el_, "maxlength", std::to_string(comments::limits::max_ban_reason_chars));
   toolbar_status_el_ = make_element(document_, "p", "mod-toolbar-status");
   set_attr(toolbar_status_el_, "role", "status");
   append(toolbar, toolbar_status_el_);
@@ -193,6 +221,7 @@ void Console::load_queue(bool older) {
       return;
     }
     show_alert("");
+    remember_contexts(reply);
     auto items = json_comments(reply, "items");
     for (const Comment& c : items) model_.remember(c);
     model_.queue().append_page(items, page_size);
@@ -206,6 +235,13 @@ void Console::render_tabs() {
     const bool active = q == model_.queue().queue();
     set_attr(tab, "aria-selected", active ? "true" : "false");
   }
+  for (auto& [q, total] : queue_totals_) {
+    const auto it = totals_.find(q);
+    cmweb::set_hidden(total, it == totals_.end());
+    if (it == totals_.end()) continue;
+    set_text(total, std::to_string(it->second));
+    set_attr(total, "aria-label", fill_in(t(M::queue_total), "n", static_cast<long long>(it->second)));
+  }
   for (auto& [q, badge] : queue_badges_) {
     const int count = model_.new_count(q);
     cmweb::set_hidden(badge, count == 0);
@@ -217,11 +253,24 @@ void Console::render_tabs() {
 void Console::render_toolbar() {
   const auto selected = static_cast<long long>(model_.queue().selected_count());
   set_text(selected_el_, selected > 0 ? fill_in(t(M::selected_count), "n", selected) : "");
+  select_all_el_.set("checked", model_.queue().all_selected());
   set_text(ban_button_el_, t(model_.ban_armed() ? M::act_ban_confirm : M::act_ban));
   if (model_.ban_armed()) {
-    const auto count = static_cast<long long>(model_.queue().targets().size());
-    set_text(toolbar_status_el_,
-             count == 1 ? std::string(t(M::ban_confirm_one)) : fill_in(t(M::ban_confirm_prompt), "n", count));
+    const auto targets = model_.queue().targets();
+    const auto count = static_cast<long long>(targets.size());
+    std::string prompt =
+        count == 1 ? std::string(t(M::ban_confirm_one)) : fill_in(t(M::ban_confirm_prompt), "n", count);
+    // What the ban keys on: each poster's short address hash, never the address.
+    std::string keys;
+    for (const Comment& c : targets) {
+      const auto it = contexts_.find(c.id);
+      const std::string key = it == contexts_.end() ? std::string() : json_string(it->second, "poster");
+      if (key.empty() || keys.find(key) != std::string::npos) continue;
+      if (!keys.empty()) keys += ", ";
+      keys += key;
+    }
+    if (!keys.empty()) prompt += " " + fill_in(t(M::ban_key), "key", keys);
+    set_text(toolbar_status_el_, prompt);
   }
 }
 
@@ -271,8 +320,19 @@ val Console::render_item(const Comment& c) {
   val id = make_element(document_, "span", "mod-id");
   set_text(id, "#" + std::to_string(c.id));
   append(meta, id);
-  val thread = make_element(document_, "span", "mod-thread");
-  set_text(thread, c.thread);
+  const auto context_it = contexts_.find(c.id);
+  const json* context = context_it == contexts_.end() ? nullptr : &context_it->second;
+  // The article's title and link where its pages gave them; else the key.
+  const std::string title = context ? json_string(*context, "title") : std::string();
+  const std::string url = context ? json_string(*context, "url") : std::string();
+  val thread = make_element(document_, url.empty() ? "span" : "a", "mod-thread");
+  set_text(thread, title.empty() ? c.thread : title);
+  if (!title.empty()) set_attr(thread, "title", c.thread);
+  if (!url.empty()) {
+    set_attr(thread, "href", url);  // the server accepts http(s) links only
+    set_attr(thread, "target", "_blank");
+    set_attr(thread, "rel", "noopener noreferrer");
+  }
   append(meta, thread);
   if (c.parent) {
     val parent = make_element(document_, "span", "mod-parent");
@@ -286,10 +346,7 @@ val Console::render_item(const Comment& c) {
                                       utc_offset_minutes_));
   append(meta, time);
   append(main, meta);
-  // Plain text, never HTML; CSS keeps its line breaks.
-  val body = make_element(document_, "div", "mod-body");
-  set_text(body, c.body);
-  append(main, body);
+  render_context(main, c, context);
   append(li, main);
   return li;
 }
@@ -386,8 +443,17 @@ void Console::act(Action action) {
 }
 
 void Console::run_ban(const std::vector<Comment>& targets) {
+  const std::string duration = cmweb::get_value(ban_duration_el_);
+  const std::string reason(comments::text::trim(cmweb::get_value(ban_reason_el_)));
   send_batch(
-      targets, [](const Comment& c) { return json{{"type", "ban"}, {"id", c.id}}; }, M::act_ban,
+      targets,
+      [duration, reason](const Comment& c) {
+        json message = {{"type", "ban"}, {"id", c.id}};
+        if (!duration.empty()) message["duration"] = duration;
+        if (!reason.empty()) message["reason"] = reason;
+        return message;
+      },
+      M::act_ban,
       [this](std::int64_t id, const json& reply) {
         if (json_string(reply, "type") != "ok") return false;
         model_.banned(id);
@@ -438,21 +504,115 @@ void Console::on_queued(const Comment& c) {
   }
   render_queue();
   if (panel_ == Panel::filters) render_preview();
+  // The event carries the comment alone: its context (why it is held, the
+  // reports' reasons) comes with the comment read again.
+  refetch(c.id);
 }
 
 // One comment as it is now: the newest comment with an id below id + 1.
 void Console::refetch(std::int64_t id) {
   json message = {{"type", "queue"}, {"status", "all"}, {"before", id + 1}, {"limit", 1}};
   connection_.request(std::move(message), [this, id](const json& reply) {
+    remember_contexts(reply);
     for (const Comment& c : json_comments(reply, "items")) {
       if (c.id != id) continue;
       model_.remember(c);
-      if (model_.queue().apply(c)) {
-        announce(fill_in(t(M::changed_elsewhere), "id", id));
-        render_queue();
-      }
+      if (model_.queue().apply(c)) announce(fill_in(t(M::changed_elsewhere), "id", id));
+      render_queue();
     }
   });
+}
+
+void Console::remember_contexts(const json& reply) {
+  if (auto counts = reply.find("counts"); counts != reply.end() && counts->is_object()) {
+    if (auto n = json_int(*counts, "pending")) totals_[Queue::pending] = *n;
+    if (auto n = json_int(*counts, "flagged")) totals_[Queue::flagged] = *n;
+  }
+  auto items = reply.find("items");
+  if (items == reply.end() || !items->is_array()) return;
+  for (const json& item : *items) {
+    const auto id = json_int(item, "id");
+    auto context = item.find("context");
+    if (id && context != item.end() && context->is_object()) contexts_[*id] = *context;
+  }
+}
+
+std::string Console::reason_label(const std::string& reason) const {
+  if (reason == "spam") return std::string(t(M::reason_spam));
+  if (reason == "abuse") return std::string(t(M::reason_abuse));
+  if (reason == "illegal") return std::string(t(M::reason_illegal));
+  if (reason == "other") return std::string(t(M::reason_other));
+  if (reason.empty()) return std::string(t(M::reason_none));
+  return reason;  // a reason in the reader's own words, as text
+}
+
+void Console::render_context(val& main, const Comment& c, const json* context) {
+  std::string word;
+  if (context) {
+    auto held = context->find("held");
+    if (held != context->end() && held->is_object()) {
+      const std::string why = json_string(*held, "why");
+      std::string line;
+      if (why == "word") {
+        word = json_string(*held, "word");
+        line = fill_in(t(M::held_word), "w", word);
+      } else if (why == "links") {
+        line = fill_in(t(M::held_links), "n", static_cast<long long>(json_int(*held, "links").value_or(0)));
+      } else if (why == "premoderate") {
+        line = t(M::held_premoderate);
+      }
+      if (!line.empty()) {
+        val el = make_element(document_, "p", "mod-why mod-why-" + why);
+        set_text(el, line);
+        append(main, el);
+      }
+    }
+    auto reasons = context->find("reasons");
+    if (reasons != context->end() && reasons->is_array() && !reasons->empty()) {
+      std::string list;
+      for (const json& r : *reasons) {
+        if (!list.empty()) list += config_.lang == cmweb::Lang::zh_CN ? "，" : ", ";
+        list += reason_label(json_string(r, "reason")) + " ×" + std::to_string(json_int(r, "count").value_or(0));
+      }
+      val el = make_element(document_, "p", "mod-reasons");
+      set_text(el, fill_in(t(M::flag_reasons), "list", list));
+      append(main, el);
+    }
+    auto parent = context->find("parent");
+    if (parent != context->end() && parent->is_object()) {
+      val quote = make_element(document_, "blockquote", "mod-parent-text");
+      val who = make_element(document_, "span", "mod-parent-author");
+      set_text(who, fill_in(t(M::reply_quote), "name", json_string(*parent, "author")));
+      append(quote, who);
+      val text = make_element(document_, "span");
+      set_text(text, json_string(*parent, "body"));
+      append(quote, text);
+      append(main, quote);
+    }
+  }
+  // Plain text, never HTML; CSS keeps its line breaks. The text the held
+  // word matched (folded as the server folds) is marked.
+  val body = make_element(document_, "div", "mod-body");
+  const auto hit = word.empty() ? std::nullopt : comments::find_folded(c.body, word);
+  if (!hit) {
+    set_text(body, c.body);
+  } else {
+    const auto piece = [&](std::string_view tag, std::size_t from, std::size_t to) {
+      val el = make_element(document_, tag, tag == "mark" ? "mod-match" : "");
+      set_text(el, c.body.substr(from, to - from));
+      append(body, el);
+    };
+    piece("span", 0, hit->first);
+    piece("mark", hit->first, hit->second);
+    piece("span", hit->second, c.body.size());
+  }
+  append(main, body);
+}
+
+void Console::toggle_select_all() {
+  model_.queue().select_all(!model_.queue().all_selected());
+  disarm_ban();
+  render_queue();
 }
 
 }  // namespace cmmod

@@ -119,6 +119,36 @@ enum class M : std::uint8_t {
   key_search,
   key_help,
   key_escape,
+  // Issue #15: bans, the queue's context, report reasons
+  tab_bans,
+  held_word,           // {w}
+  held_links,          // {n}
+  held_premoderate,
+  flag_reasons,        // {list}
+  reason_spam,
+  reason_abuse,
+  reason_illegal,
+  reason_other,
+  reason_none,
+  reply_quote,         // {name}
+  select_all,
+  ban_duration_label,
+  dur_1d,
+  dur_7d,
+  dur_permanent,
+  ban_reason_label,
+  ban_key,             // {key}
+  col_poster,
+  col_banned_from,
+  col_by,
+  col_until,
+  col_posts,
+  col_name,
+  unban,
+  bans_empty,
+  unbanned,            // {key}
+  audit_unban,
+  queue_total,         // {n}
   count_
 };
 

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "comments/result.hpp"
@@ -65,7 +66,16 @@ struct FilterDecision {
   // Why, for moderators and logs: "banned word: …", "suspect word: …",
   // "3 links"; empty when published.
   std::string reason;
+  std::string word;  // the banned or suspect word that decided, if one did
+  int links = 0;     // the body's links when they decided a hold
 };
+
+// Where `word` first matches in valid UTF-8 `text` under the filter's
+// folding: the byte range [first, second) of `text` from the first to the
+// last code point that took part (what a console marks); nullopt when it
+// does not match or folds to nothing.
+std::optional<std::pair<std::size_t, std::size_t>> find_folded(std::string_view text,
+                                                               std::string_view word);
 
 struct FilterLists {
   std::vector<std::string> banned;

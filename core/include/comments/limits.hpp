@@ -13,6 +13,11 @@ inline constexpr std::size_t max_thread_chars = 200;         // code points, >= 
 inline constexpr std::size_t max_author_chars = 40;          // code points, >= 1
 inline constexpr std::size_t max_body_chars = 2000;          // code points, >= 1
 inline constexpr std::size_t max_flag_reason_chars = 500;    // code points
+inline constexpr std::size_t max_ban_reason_chars = 500;     // code points, a moderator's note
+inline constexpr std::size_t max_title_chars = 200;          // a thread's title (join), code points
+inline constexpr std::size_t max_url_chars = 2000;           // a thread's url (join), code points
+inline constexpr std::size_t ban_excerpt_chars = 80;         // the ban list's excerpt of the post
+inline constexpr int max_ban_list = 500;                     // rows of one ban list
 inline constexpr int default_join_limit = 10;                // join / more
 inline constexpr int max_join_limit = 50;
 inline constexpr int default_queue_limit = 50;               // moderator queue

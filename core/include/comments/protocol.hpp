@@ -51,6 +51,12 @@ struct ErrorReply {
 struct JoinRequest {
   std::string thread;
   int limit = 10;
+  // Extension: the article's title and link, as the page says (shown to
+  // moderators). Kept only when valid: a title of 1-200 characters without
+  // control characters (trimmed), an http(s) URL of at most 2000 characters
+  // without whitespace or control characters; otherwise left out.
+  std::optional<std::string> title;
+  std::optional<std::string> url;
 };
 struct LeaveRequest {  // extension: stop receiving a thread's events
   std::string thread;
@@ -89,6 +95,14 @@ struct ModerateRequest {
 };
 struct BanRequest {
   std::int64_t id = 0;
+  BanDuration duration = BanDuration::permanent;  // extension: `duration`
+  std::string reason;                             // extension: trimmed, may be empty
+};
+// Extension: the bans in force, newest first.
+struct BansRequest {};
+// Extension: lifts the ban whose poster key (as `bans` lists it) is `poster`.
+struct UnbanRequest {
+  std::string poster;
 };
 // `{"type":"filters"}` reads (both empty); otherwise the given lists are set.
 struct FiltersRequest {
@@ -104,7 +118,7 @@ struct AuditRequest {
 
 using Request = std::variant<JoinRequest, LeaveRequest, MoreRequest, PostRequest, FlagRequest,
                              AuthRequest, QueueRequest, ModerateRequest, BanRequest,
-                             FiltersRequest, AuditRequest>;
+                             FiltersRequest, AuditRequest, BansRequest, UnbanRequest>;
 
 // One parsed frame: its `req` (set when the frame had a valid one, to be
 // echoed by the reply, an error reply included) and the validated request or
@@ -131,6 +145,16 @@ std::string ok_message(const Req& req);
 std::string ok_role_message(const Req& req, std::string_view role);
 std::string ok_comment_message(const Req& req, const Comment& c);
 std::string queue_message(const Req& req, const std::vector<Comment>& items);
+// The same with each item's `context` (contexts[i] belongs to items[i]) and
+// the queues' totals (`counts`): what the server sends.
+std::string queue_message(const Req& req, const std::vector<Comment>& items,
+                          const std::vector<QueueContext>& contexts, const QueueCounts& counts);
+// Extension: the reply to `ban` (the poster key and when it ends).
+std::string ban_ok_message(const Req& req, std::string_view poster_key,
+                           std::optional<std::int64_t> expires);
+// Extension: the reply to `bans`; each entry's poster is shortened to
+// `key_chars` characters (never the whole hash, never an address).
+std::string bans_message(const Req& req, const std::vector<BanEntry>& bans, std::size_t key_chars);
 std::string filters_message(const Req& req, const std::vector<std::string>& banned,
                             const std::vector<std::string>& suspect);
 

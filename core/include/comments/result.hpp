@@ -46,6 +46,8 @@ enum class ErrorId : std::uint16_t {
   comment_not_object = 208,     // a comment read from a server message is not an object
   comment_field_missing = 209,  // a comment field is missing or of the wrong type
   comment_field_invalid = 210,  // a comment field is out of range (flags, status)
+  ban_reason_invalid = 211,     // a ban's reason is too long or holds control characters
+  poster_key_invalid = 212,     // an unban's poster key is not hex of 4-64 digits
 
   // 3xx: filter lists and words
   filter_word_invalid_utf8 = 301,      // a filter word is not valid UTF-8
@@ -97,6 +99,7 @@ enum class ErrorId : std::uint16_t {
   connections_full = 710,        // an upgrade over --max-connections in total (HTTP 503)
   messages_too_fast = 711,       // a message over --max-messages-per-second; retry later
   embed_rate_limited = 712,      // /embed/latest over --embed-rate per address (HTTP 429)
+  ban_not_found = 713,           // unban of a poster key no ban in force has
 };
 
 // The stable dotted name of an id, e.g. "comments.parse.101", for logs and messages.

@@ -13,7 +13,7 @@ StartupState load_startup_state(StoreWorker& worker) {
     try {
       StartupState state;
       state.address_key = store.secret("address-hash-key", 32);
-      state.bans = store.bans();
+      state.bans = store.bans(now_ms());
       state.filters = store.load_filters();
       static constexpr char digits[] = "0123456789abcdef";
       for (const unsigned char b : store.secret("cluster-id", 8)) {

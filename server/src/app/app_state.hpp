@@ -8,6 +8,8 @@
 #include <boost/asio/io_context.hpp>
 #include <functional>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "app/cluster.hpp"
@@ -37,7 +39,7 @@ struct AppOptions {
 // What the store holds that the application keeps in memory, read once at start.
 struct StartupState {
   std::string address_key;  // HMAC key of the address hash
-  std::vector<std::string> bans;
+  std::vector<PosterBan> bans;  // in force at start
   FilterLists filters;
   std::string cluster_id;  // names the bus channel and keys (app/cluster.hpp)
 };
@@ -84,10 +86,14 @@ struct AppState {
   std::string cluster_id;
   // Tells the other instances what this one committed (no-op without a bus).
   Publisher publisher;
+  // Each thread's title and link as last stored from a join (so only a
+  // change costs a write); bounded, forgotten all at once when full.
+  std::unordered_map<std::string, std::pair<std::string, std::string>> thread_info;
 };
 
 // First characters of an address hash: enough to follow one client through
 // the log, too few to be worth anything elsewhere.
-inline std::string short_hash(const std::string& hash) { return hash.substr(0, 12); }
+inline constexpr std::size_t short_hash_chars = 12;
+inline std::string short_hash(const std::string& hash) { return hash.substr(0, short_hash_chars); }
 
 }  // namespace comments::server

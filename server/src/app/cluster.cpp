@@ -64,8 +64,14 @@ void ClusterEvents::on_bus_message(std::string_view text) {
         if (state_.hubs.find(c->thread)) flagged(std::move(*c));
       } else if (kind == "ban") {
         const std::string poster = event.at("poster").get<std::string>();
-        state_.policy.ban(poster);
+        std::optional<std::int64_t> expires;
+        if (event.contains("expires")) expires = event["expires"].get<std::int64_t>();
+        state_.policy.ban(poster, expires);
         log_info("ban-applied", "poster=" + short_hash(poster));
+      } else if (kind == "unban") {
+        const std::string poster = event.at("poster").get<std::string>();
+        state_.policy.unban(poster);
+        log_info("unban-applied", "poster=" + short_hash(poster));
       } else if (kind == "filters") {
         reload_filters();
       } else if (kind == "resync") {
@@ -90,19 +96,20 @@ void ClusterEvents::on_bus_lost() { state_.hubs.bus_lost(); }
 
 void ClusterEvents::catch_up() {
   state_.hubs.catch_up();
-  // Bans and filter lists saved meanwhile: read again (bans only ever grow).
+  // Bans and filter lists saved meanwhile: read again (the bans in force
+  // replace this instance's: some may have been lifted meanwhile).
   state_.worker.run([this](Store& store) {
-    std::vector<std::string> bans;
+    std::vector<PosterBan> bans;
     std::shared_ptr<const ModerationFilter> filter;
     try {
-      bans = store.bans();
+      bans = store.bans(now_ms());
       filter = std::make_shared<const ModerationFilter>(store.load_filters());
     } catch (const std::exception& e) {
       log_error("store-failed", "op=reload-policy error=" + log_value(e.what()));
       return;
     }
     state_.completions.push([this, bans = std::move(bans), filter = std::move(filter)] {
-      for (const auto& poster : bans) state_.policy.ban(poster);
+      state_.policy.set_bans(bans);
       state_.policy.set_filter(filter);
       state_.policy.requested_filters() = filter->lists();
     });

@@ -7,11 +7,12 @@
 //   {"k":"update","id":N,"thread":K,"announce":B}
 //                                      a moderation action changed comment N
 //   {"k":"flag","c":{…}}               comment's flag count changed
-//   {"k":"ban","poster":H}             poster hash H is banned
+//   {"k":"ban","poster":H,"expires":T?} poster hash H is banned (until T, Unix ms)
+//   {"k":"unban","poster":H}           the ban of poster hash H is lifted
 //   {"k":"filters"}                    the filter lists were saved
 //   {"k":"resync"}                     the sender's bus link came back: events
 //                                      may have been lost, catch up
-// update/ban/filters may carry "audit": the `audited` message for moderators.
+// update/ban/unban/filters may carry "audit": the `audited` message for moderators.
 // An instance applies its own changes at commit time and ignores its echo;
 // events about a thread nobody reads on it cost it no store work.
 // The ordering, dedupe and recovery rules: docs/architecture.md, "Several

@@ -187,7 +187,11 @@ void ModeratorRequests::handle(const PeerPtr& peer, const Req& req, const AuthRe
 void ModeratorRequests::handle(const PeerPtr& peer, const Req& req, const QueueRequest& r) {
   if (!require_moderator(*peer, req)) return;
   state_.reply_from_store(peer, req, "queue", [req, query = to_query(r)](Store& store) {
-    return queue_message(req, store.queue(query));
+    const std::vector<Comment> items = store.queue(query);
+    std::vector<QueueContext> contexts = store.queue_context(items);
+    // Moderators see what a ban would key on, never the whole hash.
+    for (QueueContext& c : contexts) c.poster = short_hash(c.poster);
+    return queue_message(req, items, contexts, store.queue_counts());
   });
 }
 
@@ -222,21 +226,68 @@ void ModeratorRequests::handle(const PeerPtr& peer, const Req& req, const BanReq
   WeakPeer weak = peer;
   const std::string moderator = peer->moderator_name;
   const std::int64_t at = now_ms();
-  state_.run_store_job(peer, req, "ban", [this, weak, req, r, moderator, at](Store& store) {
+  std::optional<std::int64_t> expires;
+  if (const auto ms = duration_ms(r.duration)) expires = at + *ms;
+  state_.run_store_job(peer, req, "ban", [this, weak, req, r, moderator, at, expires](Store& store) {
     auto poster = store.poster_of(r.id);
     if (!poster) return reply_no_comment(weak, req, r.id);
-    store.ban(*poster, at);
-    auto entry = append_audit(store, AuditEntry{0, at, "ban", r.id, {}, moderator,
-                                                "poster " + short_hash(*poster)},
+    store.ban(NewBan{*poster, at, expires, moderator, r.reason, r.id});
+    std::string detail = "poster " + short_hash(*poster) + ", " + std::string(to_string(r.duration));
+    if (!r.reason.empty()) detail += ", reason: " + r.reason;
+    auto entry = append_audit(store, AuditEntry{0, at, "ban", r.id, {}, moderator, detail},
                               [&](AuditEntry& e) {
                                 if (auto c = store.find(r.id)) e.thread = c->thread;
                               });
     state_.completions.push([this, weak, req, poster = std::move(*poster), entry = std::move(entry),
-                             moderator, id = r.id] {
-      state_.policy.ban(poster);
-      publish({{"k", "ban"}, {"poster", poster}}, entry);
+                             moderator, id = r.id, expires] {
+      state_.policy.ban(poster, expires);
+      nlohmann::json event = {{"k", "ban"}, {"poster", poster}};
+      if (expires) event["expires"] = *expires;
+      publish(std::move(event), entry);
       log_info("ban", "id=" + std::to_string(id) + " poster=" + short_hash(poster) +
+                          " expires=" + (expires ? std::to_string(*expires) : std::string("never")) +
                           " moderator=" + moderator);
+      if (auto p = weak.lock()) reply(*p, ban_ok_message(req, short_hash(poster), expires));
+      audit_pushed(entry);
+    });
+  });
+}
+
+void ModeratorRequests::handle(const PeerPtr& peer, const Req& req, const BansRequest&) {
+  if (!require_moderator(*peer, req)) return;
+  state_.reply_from_store(peer, req, "bans", [req](Store& store) {
+    return bans_message(req, store.ban_list(now_ms(), limits::max_ban_list), short_hash_chars);
+  });
+}
+
+void ModeratorRequests::handle(const PeerPtr& peer, const Req& req, const UnbanRequest& r) {
+  if (!require_moderator(*peer, req)) return;
+  WeakPeer weak = peer;
+  const std::string moderator = peer->moderator_name;
+  state_.run_store_job(peer, req, "unban", [this, weak, req, r, moderator](Store& store) {
+    std::vector<std::string> posters = store.unban(r.poster);
+    if (posters.empty()) {
+      state_.completions.push([weak, req, key = r.poster] {
+        if (auto p = weak.lock()) {
+          reply_error(*p, ErrorId::ban_not_found, "No ban in force has poster " + key + ".", req);
+        }
+      });
+      return;
+    }
+    auto entry = append_audit(store, AuditEntry{0, now_ms(), "unban", std::nullopt, {}, moderator,
+                                                "poster " + r.poster});
+    state_.completions.push([this, weak, req, posters = std::move(posters), entry = std::move(entry),
+                             moderator] {
+      nlohmann::json events = nlohmann::json::array();
+      for (const std::string& poster : posters) {
+        state_.policy.unban(poster);
+        events.push_back({{"k", "unban"}, {"poster", poster}});
+        log_info("unban", "poster=" + short_hash(poster) + " moderator=" + moderator);
+      }
+      if (state_.publisher.enabled()) {
+        if (entry) events.back()["audit"] = audit_event(*entry);
+        state_.publisher.publish(std::move(events));
+      }
       if (auto p = weak.lock()) reply(*p, ok_message(req));
       audit_pushed(entry);
     });

@@ -28,6 +28,8 @@ class ModeratorRequests {
   void handle(const PeerPtr& peer, const Req& req, const BanRequest& r);
   void handle(const PeerPtr& peer, const Req& req, const FiltersRequest& r);
   void handle(const PeerPtr& peer, const Req& req, const AuditRequest& r);
+  void handle(const PeerPtr& peer, const Req& req, const BansRequest& r);
+  void handle(const PeerPtr& peer, const Req& req, const UnbanRequest& r);
 
   // Forgets wrong-token counts that have left their window.
   void sweep(std::int64_t now_ms) {

@@ -8,23 +8,32 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_set>
+#include <unordered_map>
 #include <vector>
 
 #include "app/rate_limiter.hpp"
 #include "comments/filter.hpp"
+#include "comments/moderation.hpp"
 
 namespace comments::server {
 
 class Policy {
  public:
-  Policy(int rate_per_minute, bool premoderate, const std::vector<std::string>& bans,
+  Policy(int rate_per_minute, bool premoderate, const std::vector<PosterBan>& bans,
          FilterLists filters);
 
   bool premoderate() const noexcept { return premoderate_; }
 
-  bool banned(const std::string& poster) const { return bans_.contains(poster); }
-  void ban(std::string poster) { bans_.insert(std::move(poster)); }
+  // True while a ban of `poster` is in force at `now_ms` (a ban with an
+  // expiry stops refusing then on every instance, which all hold it).
+  bool banned(const std::string& poster, std::int64_t now_ms) const {
+    const auto it = bans_.find(poster);
+    return it != bans_.end() && (!it->second || *it->second > now_ms);
+  }
+  void ban(std::string poster, std::optional<std::int64_t> expires) { bans_[std::move(poster)] = expires; }
+  void unban(const std::string& poster) { bans_.erase(poster); }
+  // Replaces every ban (after a catch-up from the store).
+  void set_bans(const std::vector<PosterBan>& bans);
 
   // Counts a post from `poster` at `now_ms` when the rate limit allows it;
   // else the milliseconds to wait.
@@ -44,7 +53,7 @@ class Policy {
 
  private:
   bool premoderate_;
-  std::unordered_set<std::string> bans_;
+  std::unordered_map<std::string, std::optional<std::int64_t>> bans_;  // poster -> expires
   std::shared_ptr<const ModerationFilter> filter_;
   FilterLists requested_filters_;
   RateLimiter post_limiter_;

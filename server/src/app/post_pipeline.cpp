@@ -12,7 +12,7 @@
 namespace comments::server {
 
 void PostPipeline::submit(const PeerPtr& peer, const Req& req, const PostRequest& post) {
-  Attempt attempt{peer, req, post, now_ms(), Status::published, {}};
+  Attempt attempt{peer, req, post, now_ms(), Status::published, {}, {}};
   // In the order the contract fixes.
   if (auto error = check_ban(attempt)) {
     reply_error(*peer, *error);
@@ -59,7 +59,7 @@ void PostPipeline::after_rate(Attempt attempt, std::optional<ErrorReply> refused
 }
 
 std::optional<ErrorReply> PostPipeline::check_ban(Attempt& a) {
-  if (!state_.policy.banned(a.peer->poster())) return std::nullopt;
+  if (!state_.policy.banned(a.peer->poster(), a.now)) return std::nullopt;
   log_info("post-refused", "reason=banned from=" + short_hash(a.peer->poster()));
   metrics().posts_refused_banned.inc();
   return ErrorReply{Error{ErrorId::poster_banned, "You can no longer post comments here."}, a.req, {}};
@@ -87,6 +87,7 @@ std::optional<ErrorReply> PostPipeline::apply_filter(Attempt& a) {
     case Verdict::hold:
       a.status = Status::pending;
       a.hold_reason = decision.reason;
+      a.held = decision.word.empty() ? "links:" + std::to_string(decision.links) : "word:" + decision.word;
       return std::nullopt;
     case Verdict::block:
       log_info("post-refused", "reason=blocked from=" + short_hash(a.peer->poster()) +
@@ -99,7 +100,10 @@ std::optional<ErrorReply> PostPipeline::apply_filter(Attempt& a) {
 }
 
 std::optional<ErrorReply> PostPipeline::apply_premoderation(Attempt& a) {
-  if (state_.policy.premoderate()) a.status = Status::pending;
+  if (state_.policy.premoderate() && a.status != Status::pending) {
+    a.status = Status::pending;
+    a.held = "premoderate";
+  }
   return std::nullopt;
 }
 
@@ -108,7 +112,8 @@ void PostPipeline::commit(Attempt a) {
   // other sockets that were readable at once), so their posts join it.
   if (queued_.empty()) boost::asio::post(state_.io, [this] { hand_off(); });
   queued_.push_back(NewComment{std::move(a.post.thread), a.post.parent, std::move(a.post.author),
-                               std::move(a.post.body), a.now, a.status, a.peer->poster()});
+                               std::move(a.post.body), a.now, a.status, a.peer->poster(),
+                               std::move(a.held)});
   waiting_.push_back(Waiting{a.peer, std::move(a.req), std::move(a.hold_reason)});
 }
 

@@ -33,6 +33,7 @@ class PostPipeline {
     std::int64_t now = 0;
     Status status = Status::published;
     std::string hold_reason;  // the filter's reason when held
+    std::string held;         // the same as stored (NewComment::held)
   };
   // One phase: nullopt to go on, or the error to answer.
   using Phase = std::optional<ErrorReply> (PostPipeline::*)(Attempt&);

@@ -19,6 +19,30 @@ void ReaderRequests::handle(const PeerPtr& peer, const Req& req, const JoinReque
     return;
   }
   state_.hubs.join(peer, req, r.thread, r.limit);
+  if (r.title || r.url) remember_thread_info(r);
+}
+
+// The latest title and link a page gave for its thread are stored (a title
+// may be edited after publication); only a change costs a write.
+void ReaderRequests::remember_thread_info(const JoinRequest& r) {
+  constexpr std::size_t max_remembered = 10000;
+  auto& known = state_.thread_info;
+  std::pair<std::string, std::string> info{r.title.value_or(""), r.url.value_or("")};
+  if (const auto it = known.find(r.thread); it != known.end()) {
+    // A page that gives only one of the two keeps the other as it was.
+    if (!r.title) info.first = it->second.first;
+    if (!r.url) info.second = it->second.second;
+    if (it->second == info) return;
+  }
+  if (known.size() >= max_remembered) known.clear();
+  known[r.thread] = info;
+  state_.worker.run([thread = r.thread, info = std::move(info)](Store& store) {
+    try {
+      store.set_thread_info(thread, info.first, info.second, now_ms());
+    } catch (const std::exception& e) {
+      log_error("store-failed", "op=thread-info error=" + log_value(e.what()));
+    }
+  });
 }
 
 void ReaderRequests::handle(const PeerPtr& peer, const Req& req, const LeaveRequest& r) {

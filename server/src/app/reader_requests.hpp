@@ -18,6 +18,8 @@ class ReaderRequests {
   void handle(const PeerPtr& peer, const Req& req, const FlagRequest& r);
 
  private:
+  void remember_thread_info(const JoinRequest& r);
+
   AppState& state_;
 };
 

@@ -47,6 +47,9 @@ CopyCounts copy_store(Store& from, Store& to) {
       counts.audit += static_cast<std::int64_t>(rows.size());
       last = rows.back().id;
     }
+    const auto threads = source.all_threads();
+    target.put_threads(threads);
+    counts.threads = static_cast<std::int64_t>(threads.size());
     const auto secrets = source.all_secrets();
     target.put_secrets(secrets);
     counts.secrets = static_cast<std::int64_t>(secrets.size());

@@ -7,6 +7,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
@@ -21,6 +22,7 @@
 #include "comments/limits.hpp"
 #include "comments/text.hpp"
 #include "store/open_store.hpp"
+#include "store/queue_sql.hpp"
 #include "store/status_code.hpp"
 #include "store/store_rows.hpp"
 #include "support/crypto.hpp"
@@ -141,6 +143,25 @@ CREATE TABLE secrets (
   value bytea NOT NULL
 );
 )sql"},
+    {"v2: ban expiry and who/why, why a comment was held, thread titles, posts by poster", R"sql(
+-- A ban's end (NULL: permanent), who made it, why, and the comment it was
+-- made from. An expired ban stays (the ban list shows only those in force).
+ALTER TABLE bans ADD COLUMN expires   bigint;
+ALTER TABLE bans ADD COLUMN moderator text NOT NULL DEFAULT '';
+ALTER TABLE bans ADD COLUMN reason    text NOT NULL DEFAULT '';
+ALTER TABLE bans ADD COLUMN comment   bigint;
+-- Why a post was held when it came in: 'word:W', 'links:N', 'premoderate'.
+ALTER TABLE comments ADD COLUMN held text NOT NULL DEFAULT '';
+-- A poster's comments (the ban list's last name used and post count).
+CREATE INDEX comments_poster ON comments (poster, id);
+-- Each thread's article title and link, as its pages last said (join).
+CREATE TABLE threads (
+  thread  text COLLATE "C" PRIMARY KEY,
+  title   text   NOT NULL,
+  url     text   NOT NULL,
+  updated bigint NOT NULL
+);
+)sql"},
 };
 static_assert(std::size(migrations) == static_cast<std::size_t>(pg_schema_version),
               "one migration step per schema version");
@@ -259,6 +280,11 @@ Comment read_comment(const Rows& rows, int row, int first = 0) {
   return c;
 }
 
+std::optional<std::int64_t> optional_int(const Rows& rows, int row, int column) {
+  if (rows.is_null(row, column)) return std::nullopt;
+  return rows.int64(row, column);
+}
+
 std::vector<Comment> read_comments(const Rows& rows) {
   std::vector<Comment> comments;
   comments.reserve(static_cast<std::size_t>(rows.size()));
@@ -313,7 +339,8 @@ class PgStore final : public Store, public StoreRows {
                                                             .add(item.body)
                                                             .add(item.created)
                                                             .add(status_code(item.status))
-                                                            .add(item.poster))));
+                                                            .add(item.poster)
+                                                            .add(item.held))));
       }
     }
     std::map<std::string_view, std::int64_t> published;
@@ -475,16 +502,77 @@ class PgStore final : public Store, public StoreRows {
     return rows.text(0, 0);
   }
 
-  void ban(std::string_view poster, std::int64_t at) override {
-    run("INSERT INTO bans (poster, at) VALUES ($1, $2) ON CONFLICT (poster) DO NOTHING",
-        Params().add(poster).add(at));
+  std::vector<QueueContext> queue_context(const std::vector<Comment>& items) override {
+    std::vector<QueueContext> contexts;
+    contexts.reserve(items.size());
+    for (const Comment& c : items) {
+      QueueContext context;
+      Rows rows = run(context_sql, Params().add(c.id));
+      if (rows.size()) {
+        context.held = rows.text(0, 0);
+        context.poster = rows.text(0, 1);
+        if (!rows.is_null(0, 3)) {
+          context.parent_author = rows.text(0, 2);
+          context.parent_body = rows.text(0, 3);
+        }
+        context.title = rows.text(0, 4);
+        context.url = rows.text(0, 5);
+      }
+      if (c.flags > 0) {
+        Rows reasons = run(flag_reasons_sql, Params().add(c.id));
+        for (int r = 0; r < reasons.size(); ++r) context.reasons.push_back({reasons.text(r, 0), reasons.int64(r, 1)});
+      }
+      contexts.push_back(std::move(context));
+    }
+    return contexts;
   }
 
-  std::vector<std::string> bans() override {
+  QueueCounts queue_counts() override {
+    Rows rows = run(queue_counts_sql, Params());
+    return {rows.int64(0, 0), rows.int64(0, 1)};
+  }
+
+  void set_thread_info(std::string_view thread, std::string_view title, std::string_view url,
+                       std::int64_t at) override {
+    run("INSERT INTO threads (thread, title, url, updated) VALUES ($1, $2, $3, $4) ON CONFLICT (thread) DO UPDATE"
+        " SET title = EXCLUDED.title, url = EXCLUDED.url, updated = EXCLUDED.updated",
+        Params().add(thread).add(title).add(url).add(at));
+  }
+
+  void ban(const NewBan& ban) override {
+    run("INSERT INTO bans (poster, at, expires, moderator, reason, comment) VALUES ($1, $2, $3, $4, $5, $6)"
+        " ON CONFLICT (poster) DO UPDATE SET at = EXCLUDED.at, expires = EXCLUDED.expires,"
+        " moderator = EXCLUDED.moderator, reason = EXCLUDED.reason, comment = EXCLUDED.comment",
+        Params().add(ban.poster).add(ban.at).add(ban.expires).add(ban.moderator).add(ban.reason).add(ban.comment));
+  }
+
+  std::vector<std::string> unban(std::string_view key) override {
     std::vector<std::string> posters;
-    Rows rows = run("SELECT poster FROM bans ORDER BY at, poster COLLATE \"C\"", Params());
+    if (key.empty()) return posters;
+    Rows rows = run("DELETE FROM bans WHERE substr(poster, 1, $1) = $2 RETURNING poster",
+                    Params().add(static_cast<std::int64_t>(key.size())).add(key));
     for (int r = 0; r < rows.size(); ++r) posters.push_back(rows.text(r, 0));
+    std::sort(posters.begin(), posters.end());
     return posters;
+  }
+
+  std::vector<PosterBan> bans(std::int64_t now) override {
+    Rows rows = run("SELECT poster, expires FROM bans WHERE expires IS NULL OR expires > $1 ORDER BY at, poster COLLATE \"C\"",
+                    Params().add(now));
+    std::vector<PosterBan> out;
+    for (int r = 0; r < rows.size(); ++r) out.push_back({rows.text(r, 0), optional_int(rows, r, 1)});
+    return out;
+  }
+
+  std::vector<BanEntry> ban_list(std::int64_t now, int limit) override {
+    Rows rows = run(ban_list_sql, Params().add(now).add(std::int64_t{limit}));
+    std::vector<BanEntry> out;
+    for (int r = 0; r < rows.size(); ++r) {
+      out.push_back(BanEntry{rows.text(r, 0), rows.int64(r, 1), optional_int(rows, r, 2), rows.text(r, 3),
+                             rows.text(r, 4), optional_int(rows, r, 5), rows.text(r, 6), ban_excerpt(rows.text(r, 7)),
+                             rows.int64(r, 8)});
+    }
+    return out;
   }
 
   FilterLists load_filters() override {
@@ -548,16 +636,16 @@ class PgStore final : public Store, public StoreRows {
     Rows rows = run(
         "SELECT EXISTS (SELECT 1 FROM comments) OR EXISTS (SELECT 1 FROM flags) OR EXISTS (SELECT 1 FROM bans)"
         " OR EXISTS (SELECT 1 FROM filter_words) OR EXISTS (SELECT 1 FROM audit)"
-        " OR EXISTS (SELECT 1 FROM secrets) OR EXISTS (SELECT 1 FROM thread_counts)",
+        " OR EXISTS (SELECT 1 FROM secrets) OR EXISTS (SELECT 1 FROM thread_counts) OR EXISTS (SELECT 1 FROM threads)",
         Params());
     return rows.boolean(0, 0);
   }
 
   std::vector<StoredComment> comments_after(std::int64_t after_id, int limit) override {
-    Rows rows = run(std::string("SELECT ") + comment_columns + ", poster FROM comments WHERE id > $1 ORDER BY id LIMIT $2",
+    Rows rows = run(std::string("SELECT ") + comment_columns + ", poster, held FROM comments WHERE id > $1 ORDER BY id LIMIT $2",
                     Params().add(after_id).add(std::int64_t{limit}));
     std::vector<StoredComment> out;
-    for (int r = 0; r < rows.size(); ++r) out.push_back({read_comment(rows, r), rows.text(r, 9)});
+    for (int r = 0; r < rows.size(); ++r) out.push_back({read_comment(rows, r), rows.text(r, 9), rows.text(r, 10)});
     return out;
   }
 
@@ -576,9 +664,20 @@ class PgStore final : public Store, public StoreRows {
   }
 
   std::vector<BanRow> all_bans() override {
-    Rows rows = run("SELECT poster, at FROM bans ORDER BY poster COLLATE \"C\"", Params());
+    Rows rows = run("SELECT poster, at, expires, moderator, reason, comment FROM bans ORDER BY poster COLLATE \"C\"",
+                    Params());
     std::vector<BanRow> out;
-    for (int r = 0; r < rows.size(); ++r) out.push_back({rows.text(r, 0), rows.int64(r, 1)});
+    for (int r = 0; r < rows.size(); ++r) {
+      out.push_back({rows.text(r, 0), rows.int64(r, 1), optional_int(rows, r, 2), rows.text(r, 3), rows.text(r, 4),
+                     optional_int(rows, r, 5)});
+    }
+    return out;
+  }
+
+  std::vector<ThreadRow> all_threads() override {
+    Rows rows = run("SELECT thread, title, url, updated FROM threads ORDER BY thread", Params());
+    std::vector<ThreadRow> out;
+    for (int r = 0; r < rows.size(); ++r) out.push_back({rows.text(r, 0), rows.text(r, 1), rows.text(r, 2), rows.int64(r, 3)});
     return out;
   }
 
@@ -602,8 +701,8 @@ class PgStore final : public Store, public StoreRows {
     }
     for (const StoredComment& row : rows) {
       const Comment& c = row.comment;
-      run("INSERT INTO comments (id, thread, parent, author, body, created, status, pinned, flags, poster) "
-          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+      run("INSERT INTO comments (id, thread, parent, author, body, created, status, pinned, flags, poster, held) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
           Params()
               .add(c.id)
               .add(c.thread)
@@ -614,7 +713,8 @@ class PgStore final : public Store, public StoreRows {
               .add(status_code(c.status))
               .add(c.pinned)
               .add(std::int64_t{c.flags})
-              .add(row.poster));
+              .add(row.poster)
+              .add(row.held));
     }
     add_published(published);
   }
@@ -634,7 +734,17 @@ class PgStore final : public Store, public StoreRows {
   }
 
   void put_bans(const std::vector<BanRow>& rows) override {
-    for (const BanRow& b : rows) run("INSERT INTO bans (poster, at) VALUES ($1, $2)", Params().add(b.poster).add(b.at));
+    for (const BanRow& b : rows) {
+      run("INSERT INTO bans (poster, at, expires, moderator, reason, comment) VALUES ($1, $2, $3, $4, $5, $6)",
+          Params().add(b.poster).add(b.at).add(b.expires).add(b.moderator).add(b.reason).add(b.comment));
+    }
+  }
+
+  void put_threads(const std::vector<ThreadRow>& rows) override {
+    for (const ThreadRow& t : rows) {
+      run("INSERT INTO threads (thread, title, url, updated) VALUES ($1, $2, $3, $4)",
+          Params().add(t.thread).add(t.title).add(t.url).add(t.updated));
+    }
   }
 
   void put_secrets(const std::vector<SecretRow>& rows) override {
@@ -689,8 +799,8 @@ class PgStore final : public Store, public StoreRows {
   // or in another thread inserts no row (and draws no id). A parent inserted
   // earlier in the same batch is visible to the later statements.
   static constexpr const char* insert_sql =
-      "INSERT INTO comments (thread, parent, author, body, created, status, poster) "
-      "SELECT $1::text, $2::bigint, $3::text, $4::text, $5::bigint, $6::smallint, $7::text "
+      "INSERT INTO comments (thread, parent, author, body, created, status, poster, held) "
+      "SELECT $1::text, $2::bigint, $3::text, $4::text, $5::bigint, $6::smallint, $7::text, $8::text "
       "WHERE $2::bigint IS NULL OR EXISTS "
       "(SELECT 1 FROM comments WHERE id = $2::bigint AND thread = $1::text) "
       "RETURNING id";
@@ -736,7 +846,8 @@ class PgStore final : public Store, public StoreRows {
             .add(item.body)
             .add(item.created)
             .add(status_code(item.status))
-            .add(item.poster);
+            .add(item.poster)
+            .add(item.held);
         params.fill(pointers_, lengths_);
         if (PQsendQueryPrepared(conn_.get(), name.c_str(), params.count(), pointers_.data(), lengths_.data(),
                                 params.formats(), 0) != 1) {

@@ -17,6 +17,7 @@
 
 #include "comments/limits.hpp"
 #include "comments/text.hpp"
+#include "store/queue_sql.hpp"
 #include "store/status_code.hpp"
 #include "store/store_rows.hpp"
 #include "support/crypto.hpp"
@@ -263,12 +264,36 @@ CREATE TABLE secrets (
   value BLOB NOT NULL
 ) WITHOUT ROWID;
 )sql"},
+    {"v2: ban expiry and who/why, why a comment was held, thread titles, posts by poster", R"sql(
+-- A ban's end (NULL: permanent), who made it, why, and the comment it was
+-- made from. An expired ban stays (the ban list shows only those in force).
+ALTER TABLE bans ADD COLUMN expires   INTEGER;
+ALTER TABLE bans ADD COLUMN moderator TEXT NOT NULL DEFAULT '';
+ALTER TABLE bans ADD COLUMN reason    TEXT NOT NULL DEFAULT '';
+ALTER TABLE bans ADD COLUMN comment   INTEGER;
+-- Why a post was held when it came in: 'word:W', 'links:N', 'premoderate'.
+ALTER TABLE comments ADD COLUMN held TEXT NOT NULL DEFAULT '';
+-- A poster's comments (the ban list's last name used and post count).
+CREATE INDEX comments_poster ON comments(poster, id DESC);
+-- Each thread's article title and link, as its pages last said (join).
+CREATE TABLE threads (
+  thread  TEXT    PRIMARY KEY,
+  title   TEXT    NOT NULL,
+  url     TEXT    NOT NULL,
+  updated INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql"},
 };
 static_assert(std::size(migrations) == static_cast<std::size_t>(sqlite_schema_version),
               "one migration step per schema version");
 
 constexpr const char* comment_columns =
     "id, thread, parent, author, body, created, status, pinned, flags";
+
+std::optional<std::int64_t> optional_int(const Query& row, int column) {
+  if (row.is_null(column)) return std::nullopt;
+  return row.int64(column);
+}
 
 Comment read_comment(const Query& row) {
   Comment c;
@@ -347,15 +372,16 @@ class SqliteStore final : public Store, public StoreRows {
       }
       {
         Query q(statement(
-            "INSERT INTO comments (thread, parent, author, body, created, status, poster) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)"));
+            "INSERT INTO comments (thread, parent, author, body, created, status, poster, held) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
         q.bind(1, item.thread)
             .bind(2, item.parent)
             .bind(3, item.author)
             .bind(4, item.body)
             .bind(5, item.created)
             .bind(6, status_code(item.status))
-            .bind(7, item.poster);
+            .bind(7, item.poster)
+            .bind(8, item.held);
         q.run();
       }
       Comment stored;
@@ -509,16 +535,94 @@ class SqliteStore final : public Store, public StoreRows {
     return q.text(0);
   }
 
-  void ban(std::string_view poster, std::int64_t at) override {
-    Query q(statement("INSERT INTO bans (poster, at) VALUES (?, ?) ON CONFLICT (poster) DO NOTHING"));
-    q.bind(1, poster).bind(2, at).run();
+  std::vector<QueueContext> queue_context(const std::vector<Comment>& items) override {
+    std::vector<QueueContext> contexts;
+    contexts.reserve(items.size());
+    ReadTransaction transaction(*this);
+    for (const Comment& c : items) {
+      QueueContext context;
+      {
+        Query q(statement(context_sql));
+        q.bind(1, c.id);
+        if (q.step()) {
+          context.held = q.text(0);
+          context.poster = q.text(1);
+          if (!q.is_null(3)) {
+            context.parent_author = q.text(2);
+            context.parent_body = q.text(3);
+          }
+          context.title = q.text(4);
+          context.url = q.text(5);
+        }
+      }
+      if (c.flags > 0) {
+        Query q(statement(flag_reasons_sql));
+        q.bind(1, c.id);
+        while (q.step()) context.reasons.push_back({q.text(0), q.int64(1)});
+      }
+      contexts.push_back(std::move(context));
+    }
+    transaction.finish();
+    return contexts;
   }
 
-  std::vector<std::string> bans() override {
+  QueueCounts queue_counts() override {
+    Query q(statement(queue_counts_sql));
+    if (!q.step()) return {};
+    return {q.int64(0), q.int64(1)};
+  }
+
+  void set_thread_info(std::string_view thread, std::string_view title, std::string_view url,
+                       std::int64_t at) override {
+    Query q(statement(
+        "INSERT INTO threads (thread, title, url, updated) VALUES (?, ?, ?, ?) ON CONFLICT (thread) DO UPDATE"
+        " SET title = excluded.title, url = excluded.url, updated = excluded.updated"));
+    q.bind(1, thread).bind(2, title).bind(3, url).bind(4, at).run();
+  }
+
+  void ban(const NewBan& ban) override {
+    Query q(statement(
+        "INSERT INTO bans (poster, at, expires, moderator, reason, comment) VALUES (?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (poster) DO UPDATE SET at = excluded.at, expires = excluded.expires,"
+        " moderator = excluded.moderator, reason = excluded.reason, comment = excluded.comment"));
+    q.bind(1, ban.poster).bind(2, ban.at).bind(3, ban.expires).bind(4, ban.moderator).bind(5, ban.reason);
+    q.bind(6, ban.comment).run();
+  }
+
+  std::vector<std::string> unban(std::string_view key) override {
     std::vector<std::string> posters;
-    Query q(statement("SELECT poster FROM bans ORDER BY at, poster"));
-    while (q.step()) posters.push_back(q.text(0));
+    if (key.empty()) return posters;
+    Transaction transaction(*this);
+    {
+      Query q(statement("SELECT poster FROM bans WHERE substr(poster, 1, ?) = ? ORDER BY poster"));
+      q.bind(1, static_cast<std::int64_t>(key.size())).bind(2, key);
+      while (q.step()) posters.push_back(q.text(0));
+    }
+    for (const std::string& poster : posters) {
+      Query q(statement("DELETE FROM bans WHERE poster = ?"));
+      q.bind(1, poster).run();
+    }
+    transaction.commit();
     return posters;
+  }
+
+  std::vector<PosterBan> bans(std::int64_t now) override {
+    std::vector<PosterBan> rows;
+    Query q(statement("SELECT poster, expires FROM bans WHERE expires IS NULL OR expires > ? ORDER BY at, poster"));
+    q.bind(1, now);
+    while (q.step()) rows.push_back({q.text(0), optional_int(q, 1)});
+    return rows;
+  }
+
+  std::vector<BanEntry> ban_list(std::int64_t now, int limit) override {
+    std::vector<BanEntry> entries;
+    Query q(statement(ban_list_sql));
+    q.bind(1, now).bind(2, static_cast<std::int64_t>(limit));
+    while (q.step()) {
+      entries.push_back(BanEntry{q.text(0), q.int64(1), optional_int(q, 2), q.text(3), q.text(4),
+                                 optional_int(q, 5), q.text(6), ban_excerpt(q.text(7)), q.int64(8)});
+    }
+    return entries;
   }
 
   FilterLists load_filters() override {
@@ -597,16 +701,16 @@ class SqliteStore final : public Store, public StoreRows {
         "SELECT EXISTS (SELECT 1 FROM comments) OR EXISTS (SELECT 1 FROM flags)"
         " OR EXISTS (SELECT 1 FROM bans) OR EXISTS (SELECT 1 FROM filter_words)"
         " OR EXISTS (SELECT 1 FROM audit) OR EXISTS (SELECT 1 FROM secrets)"
-        " OR EXISTS (SELECT 1 FROM thread_counts)"));
+        " OR EXISTS (SELECT 1 FROM thread_counts) OR EXISTS (SELECT 1 FROM threads)"));
     return q.step() && q.int64(0) != 0;
   }
 
   std::vector<StoredComment> comments_after(std::int64_t after_id, int limit) override {
     std::vector<StoredComment> rows;
     Query q(statement(std::string("SELECT ") + comment_columns +
-                      ", poster FROM comments WHERE id > ? ORDER BY id LIMIT ?"));
+                      ", poster, held FROM comments WHERE id > ? ORDER BY id LIMIT ?"));
     q.bind(1, after_id).bind(2, static_cast<std::int64_t>(limit));
-    while (q.step()) rows.push_back({read_comment(q), q.text(9)});
+    while (q.step()) rows.push_back({read_comment(q), q.text(9), q.text(10)});
     return rows;
   }
 
@@ -628,8 +732,15 @@ class SqliteStore final : public Store, public StoreRows {
 
   std::vector<BanRow> all_bans() override {
     std::vector<BanRow> rows;
-    Query q(statement("SELECT poster, at FROM bans ORDER BY poster"));
-    while (q.step()) rows.push_back({q.text(0), q.int64(1)});
+    Query q(statement("SELECT poster, at, expires, moderator, reason, comment FROM bans ORDER BY poster"));
+    while (q.step()) rows.push_back({q.text(0), q.int64(1), optional_int(q, 2), q.text(3), q.text(4), optional_int(q, 5)});
+    return rows;
+  }
+
+  std::vector<ThreadRow> all_threads() override {
+    std::vector<ThreadRow> rows;
+    Query q(statement("SELECT thread, title, url, updated FROM threads ORDER BY thread"));
+    while (q.step()) rows.push_back({q.text(0), q.text(1), q.text(2), q.int64(3)});
     return rows;
   }
 
@@ -649,8 +760,8 @@ class SqliteStore final : public Store, public StoreRows {
     for (const StoredComment& row : rows) {
       const Comment& c = row.comment;
       Query q(statement(
-          "INSERT INTO comments (id, thread, parent, author, body, created, status, pinned, flags, poster) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+          "INSERT INTO comments (id, thread, parent, author, body, created, status, pinned, flags, poster, held) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
       q.bind(1, c.id)
           .bind(2, c.thread)
           .bind(3, c.parent)
@@ -661,6 +772,7 @@ class SqliteStore final : public Store, public StoreRows {
           .bind(8, std::int64_t{c.pinned ? 1 : 0})
           .bind(9, std::int64_t{c.flags})
           .bind(10, row.poster)
+          .bind(11, row.held)
           .run();
     }
   }
@@ -683,8 +795,16 @@ class SqliteStore final : public Store, public StoreRows {
 
   void put_bans(const std::vector<BanRow>& rows) override {
     for (const BanRow& b : rows) {
-      Query q(statement("INSERT INTO bans (poster, at) VALUES (?, ?)"));
-      q.bind(1, b.poster).bind(2, b.at).run();
+      Query q(statement("INSERT INTO bans (poster, at, expires, moderator, reason, comment) VALUES (?, ?, ?, ?, ?, ?)"));
+      q.bind(1, b.poster).bind(2, b.at).bind(3, b.expires).bind(4, b.moderator).bind(5, b.reason).bind(6, b.comment);
+      q.run();
+    }
+  }
+
+  void put_threads(const std::vector<ThreadRow>& rows) override {
+    for (const ThreadRow& t : rows) {
+      Query q(statement("INSERT INTO threads (thread, title, url, updated) VALUES (?, ?, ?, ?)"));
+      q.bind(1, t.thread).bind(2, t.title).bind(3, t.url).bind(4, t.updated).run();
     }
   }
 

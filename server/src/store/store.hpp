@@ -36,6 +36,17 @@ struct NewComment {
   std::int64_t created = 0;  // Unix ms
   Status status = Status::published;
   std::string poster;        // keyed hash of the client address (never the address)
+  std::string held;          // why it is pending: "word:W", "links:N", "premoderate" (QueueContext)
+};
+
+// A ban as a moderator makes it.
+struct NewBan {
+  std::string poster;                   // keyed address hash
+  std::int64_t at = 0;                  // Unix ms
+  std::optional<std::int64_t> expires;  // Unix ms; nullopt: permanent
+  std::string moderator;
+  std::string reason;
+  std::optional<std::int64_t> comment;  // the comment banned from
 };
 
 // The outcome of one post of a batch: the stored comment, or nullopt when its
@@ -95,10 +106,30 @@ class Store {
   // The moderator queue: newest first, every given filter applied.
   virtual std::vector<Comment> queue(const QueueQuery& q) = 0;
 
+  // What the queue shows beside each comment (contexts[i] for items[i]):
+  // why it was held, its flags by reason, its parent, its thread's title
+  // and link, its poster's full hash (the application shortens it).
+  virtual std::vector<QueueContext> queue_context(const std::vector<Comment>& items) = 0;
+  // How many comments the pending and the flagged queue hold.
+  virtual QueueCounts queue_counts() = 0;
+
+  // A thread's article title and link as its pages last said (join).
+  virtual void set_thread_info(std::string_view thread, std::string_view title, std::string_view url,
+                               std::int64_t at) = 0;
+
   // Keyed hash of whoever posted comment `id`.
   virtual std::optional<std::string> poster_of(std::int64_t id) = 0;
-  virtual void ban(std::string_view poster, std::int64_t at) = 0;
-  virtual std::vector<std::string> bans() = 0;
+  // Bans a poster; a poster already banned gets this ban instead (new
+  // expiry, moderator, reason).
+  virtual void ban(const NewBan& ban) = 0;
+  void ban(std::string_view poster, std::int64_t at) { ban(NewBan{std::string(poster), at, {}, {}, {}, {}}); }
+  // Lifts the bans whose poster hash starts with `key`; returns the posters
+  // lifted (none when no ban has that key).
+  virtual std::vector<std::string> unban(std::string_view key) = 0;
+  // The bans in force at `now` (expired ones are kept but not listed).
+  virtual std::vector<PosterBan> bans(std::int64_t now) = 0;
+  // The same for moderators, newest first, at most `limit`.
+  virtual std::vector<BanEntry> ban_list(std::int64_t now, int limit) = 0;
 
   virtual FilterLists load_filters() = 0;
   virtual void save_filters(const FilterLists& lists) = 0;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@ namespace comments::server {
 struct StoredComment {
   Comment comment;     // id, status, pinned and flags as stored
   std::string poster;  // keyed address hash
+  std::string held;    // why it was held (NewComment::held)
   bool operator==(const StoredComment&) const = default;
 };
 
@@ -30,7 +32,19 @@ struct FlagRow {
 struct BanRow {
   std::string poster;
   std::int64_t at = 0;
+  std::optional<std::int64_t> expires;
+  std::string moderator;
+  std::string reason;
+  std::optional<std::int64_t> comment;
   bool operator==(const BanRow&) const = default;
+};
+
+struct ThreadRow {
+  std::string thread;
+  std::string title;
+  std::string url;
+  std::int64_t updated = 0;
+  bool operator==(const ThreadRow&) const = default;
 };
 
 struct SecretRow {
@@ -47,12 +61,13 @@ class StoreRows {
   virtual bool holds_rows() = 0;
 
   // Reading, in a stable order: comments and audit by id (every status),
-  // flags by (comment, flagger), bans by poster, secrets by name.
+  // flags by (comment, flagger), bans by poster, secrets by name, threads by key.
   virtual std::vector<StoredComment> comments_after(std::int64_t after_id, int limit) = 0;
   virtual std::vector<AuditEntry> audit_after(std::int64_t after_id, int limit) = 0;
   virtual std::vector<FlagRow> all_flags() = 0;
   virtual std::vector<BanRow> all_bans() = 0;
   virtual std::vector<SecretRow> all_secrets() = 0;
+  virtual std::vector<ThreadRow> all_threads() = 0;
 
   // Writing: everything between begin_copy and finish_copy is ONE
   // transaction (a failed copy leaves the target empty). Ids are kept;
@@ -63,6 +78,7 @@ class StoreRows {
   virtual void put_flags(const std::vector<FlagRow>& rows) = 0;
   virtual void put_bans(const std::vector<BanRow>& rows) = 0;
   virtual void put_secrets(const std::vector<SecretRow>& rows) = 0;
+  virtual void put_threads(const std::vector<ThreadRow>& rows) = 0;
   virtual void put_filters(const FilterLists& lists) = 0;
   virtual void finish_copy() = 0;
   virtual void abort_copy() noexcept = 0;

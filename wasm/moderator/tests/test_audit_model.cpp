@@ -78,6 +78,9 @@ TEST_CASE("live entries: our own action tells our session; other moderators' are
 TEST_CASE("audit details in the console's language, times in the moderator's") {
   CHECK(cmmod::localized_detail("pending -> published, pinned", cmweb::Lang::zh_CN) == "待审核 → 已发表，置顶");
   CHECK(cmmod::localized_detail("2 banned, 1 suspect", cmweb::Lang::zh_CN) == "2 个禁止词，1 个可疑词");
+  CHECK(cmmod::localized_detail("poster 0a1b2c3d4e5f, 7d, reason: published spam", cmweb::Lang::zh_CN) ==
+        "发帖人 0a1b2c3d4e5f，7 天，原因：published spam");
+  CHECK(cmmod::localized_detail("poster 0a1b2c3d4e5f, permanent", cmweb::Lang::zh_CN) == "发帖人 0a1b2c3d4e5f，永久");
   CHECK(cmmod::localized_detail("pending -> published", cmweb::Lang::en) == "pending -> published");
   // 2020-11-11T15:04:12Z at UTC+8.
   CHECK(cmmod::local_timestamp(1605107052000, 480) == "2020-11-11 23:04:12");

@@ -137,3 +137,21 @@ TEST_CASE("the cursor moves within the list; actions target the selection in lis
   CHECK(m.targets().empty());
   CHECK(cmmod::wire_name(m.queue()) == "rejected");
 }
+
+TEST_CASE("select all: every loaded comment, in list order; again clears; a new page is not selected") {
+  QueueModel m;
+  m.reset(Queue::pending, {});
+  m.append_page({make(9), make(7), make(5)}, 3);
+  CHECK_FALSE(m.all_selected());
+  m.select_all(true);
+  CHECK(m.all_selected());
+  CHECK(m.selected_count() == 3);
+  CHECK(cmmod::testing::ids_of(m.targets()) == std::vector<std::int64_t>{9, 7, 5});
+  m.append_page({make(3)}, 3);
+  CHECK_FALSE(m.all_selected());
+  m.select_all(true);
+  CHECK(m.selected_count() == 4);
+  m.select_all(false);
+  CHECK(m.selected_count() == 0);
+  CHECK_FALSE(m.all_selected());
+}
