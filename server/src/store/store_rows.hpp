@@ -71,7 +71,8 @@ class StoreRows {
 
   // Writing: everything between begin_copy and finish_copy is ONE
   // transaction (a failed copy leaves the target empty). Ids are kept;
-  // finish_copy moves the id generators past the largest id, then commits.
+  // finish_copy moves the id generators past the largest id, then commits
+  // (and on PostgreSQL gathers planner statistics, as after any bulk load).
   virtual void begin_copy() = 0;
   virtual void put_comments(const std::vector<StoredComment>& rows) = 0;
   virtual void put_audit(const std::vector<AuditEntry>& rows) = 0;
