@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findWebDir, measureWidget, widgetSection, widgetTargets } from './widget.mjs';
+import { cell, fmt, pick, stats } from './stats.mjs';
 import { floorSection, measureFloor, measureScaleout, scaleoutPeerSection, scaleoutSection, scaleoutTargets }
   from './scaleout.mjs';
 
@@ -192,25 +193,6 @@ async function runJoin(kind, db) {
     await stopServer(server);
   }
 }
-
-// ---- statistics --------------------------------------------------------------------
-
-function stats(values) {
-  const v = values.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
-  if (v.length === 0) return null;
-  const mid = v.length >> 1;
-  const median = v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
-  return { median, min: v[0], max: v[v.length - 1], n: v.length };
-}
-
-const pick = (obj, dotted) => dotted.split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
-
-function fmt(x, digits = 0) {
-  if (x == null || !Number.isFinite(x)) return 'n/a';
-  if (Math.abs(x) >= 1000 && digits === 0) return Math.round(x).toLocaleString('en-US');
-  return x.toFixed(digits);
-}
-const cell = (s, digits) => (s ? `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})` : 'n/a');
 
 // ---- the run ---------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cell, fmt, pick, stats } from './stats.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoDir = path.dirname(benchDir);
@@ -120,22 +121,6 @@ function loadAverage() {
   return os.loadavg().map((x) => x.toFixed(2)).join(' ');
 }
 
-function stats(values) {
-  const v = values.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
-  if (v.length === 0) return null;
-  const mid = v.length >> 1;
-  const median = v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
-  return { median, min: v[0], max: v[v.length - 1], n: v.length };
-}
-
-const pick = (obj, dotted) => dotted.split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
-
-function fmt(x, digits = 0) {
-  if (x == null || !Number.isFinite(x)) return 'n/a';
-  if (Math.abs(x) >= 1000 && digits === 0) return Math.round(x).toLocaleString('en-US');
-  return x.toFixed(digits);
-}
-const cell = (s, digits) => (s ? `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})` : 'n/a');
 
 // ---- the engines ---------------------------------------------------------------------
 
