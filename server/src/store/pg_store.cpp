@@ -820,20 +820,28 @@ class PgStore final : public Store, public StoreRows {
   // one per post; measured in docs/storage.md). Inside the caller's
   // transaction: an error aborts it, the rest of the round is skipped by
   // the server, and the caller rolls back.
+  // After a failure inside a pipeline: a pipeline left half-read (a lost
+  // connection, most likely) is not reused in that state; the session starts
+  // afresh, and its transaction dies with it.
+  void reset_if_pipeline_left_open() noexcept {
+    if (PQpipelineStatus(conn_.get()) == PQ_PIPELINE_OFF) return;
+    statements_.clear();
+    PQreset(conn_.get());
+    if (PQstatus(conn_.get()) != CONNECTION_OK) return;
+    try {
+      configure_session();
+    } catch (...) {
+      // The next call finds the session unusable and reports it.
+    }
+  }
+
   void insert_pipelined(const std::vector<NewComment>& batch, std::vector<InsertResult>& results) {
     const std::string name = prepared(insert_sql);
     if (PQenterPipelineMode(conn_.get()) != 1) fail(nullptr, "entering pipeline mode");
     try {
       send_and_read(name, batch, results);
     } catch (...) {
-      // The pipeline was left half-read (a lost connection, most likely):
-      // start the session afresh rather than reuse it in that state. Its
-      // transaction dies with it.
-      if (PQpipelineStatus(conn_.get()) != PQ_PIPELINE_OFF) {
-        statements_.clear();
-        PQreset(conn_.get());
-        if (PQstatus(conn_.get()) == CONNECTION_OK) configure_session();
-      }
+      reset_if_pipeline_left_open();
       throw;
     }
   }
@@ -929,11 +937,7 @@ class PgStore final : public Store, public StoreRows {
         if (!sync || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC) fail(sync.get(), "reading a pipeline sync");
       }
     } catch (...) {
-      if (PQpipelineStatus(conn_.get()) != PQ_PIPELINE_OFF) {
-        statements_.clear();
-        PQreset(conn_.get());
-        if (PQstatus(conn_.get()) == CONNECTION_OK) configure_session();
-      }
+      reset_if_pipeline_left_open();
       throw;
     }
     PQexitPipelineMode(conn_.get());
