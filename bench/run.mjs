@@ -7,12 +7,12 @@
 // checks the pipeline in a minute, numbers meaningless), WEB_DIR (built widget
 // files; default: the newest build*/web holding a .wasm), OUT_DIR.
 import { spawn, execFileSync } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findWebDir, measureWidget, widgetSection, widgetTargets } from './widget.mjs';
+import { lastJson, startListening, stopChild } from './processes.mjs';
 import { cell, fmt, pick, stats } from './stats.mjs';
 import { floorSection, measureFloor, measureScaleout, scaleoutPeerSection, scaleoutSection, scaleoutTargets }
   from './scaleout.mjs';
@@ -76,41 +76,10 @@ function startServer(kind, db) {
   // The server's log (ours writes a line per post) goes straight into the log
   // file: through a pipe to this process, a slow read here would block the
   // server's writes and throttle the very server being measured.
-  fs.appendFileSync(logFile, `  ${kind} server log follows (${cmd} ${args.join(' ')}):\n`);
-  const logFd = fs.openSync(logFile, 'a');
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', logFd] });
-  fs.closeSync(logFd);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${kind} server did not print its listening line within 30 s`));
-    }, 30_000);
-    const lines = createInterface({ input: child.stdout });
-    lines.on('line', (line) => {
-      const m = /^listening on http:\/\/(.+):(\d+)$/.exec(line.trim());
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, pid: child.pid, port: Number(m[2]) });
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${kind} server exited (${code}) before listening`));
-    });
-  });
+  return startListening(`${kind} server`, cmd, args, logFile);
 }
 
-function stopServer(server) {
-  return new Promise((resolve) => {
-    if (server.child.exitCode !== null) return resolve();
-    const timer = setTimeout(() => server.child.kill('SIGKILL'), 15_000);
-    server.child.on('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    server.child.kill('SIGTERM');
-  });
-}
+const stopServer = (server) => stopChild(server.child);
 
 function run(cmd, args, { timeoutMs = 600_000, env = process.env } = {}) {
   return new Promise((resolve, reject) => {
@@ -129,13 +98,7 @@ function run(cmd, args, { timeoutMs = 600_000, env = process.env } = {}) {
 
 async function loadgen(args) {
   const { code, out } = await run(bin.loadgen, args);
-  const last = out.trim().split('\n').pop() ?? '';
-  let result;
-  try {
-    result = JSON.parse(last);
-  } catch {
-    result = { ok: false, problems: [`loadgen exited ${code} without a result`] };
-  }
+  const result = lastJson(out, code, 'loadgen');
   if (result.server_cpu_s > 0 && result.server_system_cpu_s != null) {
     result.server_kernel_percent = (100 * result.server_system_cpu_s) / result.server_cpu_s;
   }

@@ -14,12 +14,12 @@
 // it measures only these two and rewrites only their parts of bench/RESULTS.md
 // (their rows of the Targets table and their two "## " sections).
 import { spawn, execFileSync } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { lastJson, startListening, stopChild } from './processes.mjs';
 import { cell, fmt, pick, stats } from './stats.mjs';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
@@ -60,53 +60,6 @@ function run(cmd, args, { logFile, timeoutMs = 600_000, env = process.env } = {}
   });
 }
 
-function lastJson(out, code, what) {
-  const last = out.trim().split('\n').pop() ?? '';
-  try {
-    return JSON.parse(last);
-  } catch {
-    return { ok: false, problems: [`${what} exited ${code} without a result`] };
-  }
-}
-
-// Starts a server that prints "listening on http://HOST:PORT"; its stderr goes
-// straight into the log file (a pipe read here could block its log writes).
-function startListening(label, cmd, args, logFile) {
-  if (logFile) fs.appendFileSync(logFile, `  ${label} log follows (${cmd} ${args.join(' ')}):\n`);
-  const logFd = logFile ? fs.openSync(logFile, 'a') : 'ignore';
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', logFd] });
-  if (logFile) fs.closeSync(logFd);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${label} did not print its listening line within 30 s`));
-    }, 30_000);
-    const lines = createInterface({ input: child.stdout });
-    lines.on('line', (line) => {
-      const m = /^listening on http:\/\/(.+):(\d+)$/.exec(line.trim());
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, pid: child.pid, port: Number(m[2]) });
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${label} exited (${code}) before listening`));
-    });
-  });
-}
-
-function stopChild(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.on('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
 
 // Direct children of `pid` (node:cluster workers of the peer's primary).
 function childrenOf(pid) {
