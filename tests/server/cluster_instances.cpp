@@ -26,6 +26,7 @@
 
 #include "harness.hpp"
 #include "pg_test_support.hpp"
+#include "private_redis.hpp"
 
 using namespace integ;
 
@@ -70,35 +71,6 @@ std::string redis_url() {
                   "COMMENTS_TEST_REDIS_URL is not set: run through ctest (fixture redis_server)");
   return url;
 }
-
-std::string redis_script() { return REDIS_SERVICE_SCRIPT; }
-
-void redis_service(const std::string& command, const std::filesystem::path& dir) {
-  const std::string line = redis_script() + " " + command + " '" + dir.string() + "'";
-  REQUIRE_MESSAGE(std::system(line.c_str()) == 0, "failed: " << line);
-}
-
-// A redis-server of the test's own (tests/services/redis.sh), for the tests
-// that stop and start it; stopped and its folder removed at the end.
-class PrivateRedis {
- public:
-  PrivateRedis() {
-    redis_service("start", home_);
-    std::ifstream url_file(home_ / "url");
-    std::getline(url_file, url_);
-  }
-  ~PrivateRedis() { std::system((redis_script() + " stop '" + home_.string() + "' >/dev/null 2>&1").c_str()); }
-  PrivateRedis(const PrivateRedis&) = delete;
-  PrivateRedis& operator=(const PrivateRedis&) = delete;
-  const std::string& url() const { return url_; }
-  void down() const { redis_service("down", home_); }
-  void up() const { redis_service("up", home_); }  // on the same socket and port
-
- private:
-  TempDir dir_;
-  std::filesystem::path home_ = dir_ / "redis";
-  std::string url_;
-};
 
 ServerOptions instance(const SharedDb& db, const std::string& redis) {
   ServerOptions options;

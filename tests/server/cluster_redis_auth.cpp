@@ -3,7 +3,7 @@
 // (a post on A reaches a reader on B), and a wrong one keeps the instance from
 // listening, logs redis-auth-failed once at error, and never logs the
 // password itself. The Redis server is a private one of this test
-// (tests/services/redis.sh with REDIS_PASSWORD).
+// (private_redis.hpp, with a password).
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -12,24 +12,11 @@
 #include <string>
 
 #include "harness.hpp"
+#include "private_redis.hpp"
 
 using namespace integ;
 
 namespace {
-
-// A redis-server of its own that requires `password`, stopped at the end.
-struct PasswordRedis {
-  explicit PasswordRedis(std::string password) : password(std::move(password)) { run("start"); }
-  ~PasswordRedis() { run("stop"); }
-  void run(const std::string& command) {
-    const std::string line = "REDIS_PASSWORD='" + password + "' " + std::string(REDIS_SERVICE_SCRIPT) + " " +
-                             command + " '" + (dir / "redis").string() + "'";
-    REQUIRE_MESSAGE(std::system(line.c_str()) == 0, "failed: " << line);
-  }
-  std::string socket() const { return (dir / "redis" / "redis.sock").string(); }
-  TempDir dir;
-  std::string password;
-};
 
 std::string read_text(const std::filesystem::path& file) {
   std::ifstream in(file);
@@ -46,7 +33,7 @@ struct ScopedEnv {
 }  // namespace
 
 TEST_CASE("redis with a password: the URL's or COMMENTS_REDIS_PASSWORD signs in, live across instances") {
-  PasswordRedis redis("s3cret:with@signs");
+  PrivateRedis redis("s3cret:with@signs");
   TempDir db_dir;
   ServerOptions a_options;
   a_options.db = db_dir / "shared.db";
@@ -59,7 +46,7 @@ TEST_CASE("redis with a password: the URL's or COMMENTS_REDIS_PASSWORD signs in,
   b_options.redis = "unix://" + redis.socket();
   std::optional<ServerProcess> b;
   {
-    ScopedEnv password("COMMENTS_REDIS_PASSWORD", redis.password);
+    ScopedEnv password("COMMENTS_REDIS_PASSWORD", redis.password());
     b.emplace(b_options);
   }
   WsClient reader(*b);
@@ -75,7 +62,7 @@ TEST_CASE("redis with a password: the URL's or COMMENTS_REDIS_PASSWORD signs in,
 }
 
 TEST_CASE("redis with a password: a wrong one keeps the instance from listening and is said once") {
-  PasswordRedis redis("right-password");
+  PrivateRedis redis("right-password");
   TempDir db_dir;
   ServerOptions options;
   options.db = db_dir / "c.db";
