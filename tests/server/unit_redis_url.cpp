@@ -83,6 +83,9 @@ TEST_CASE("parse_redis_url: a password in the URL or from the environment, never
   const auto bad = parse_redis_url("redis://:hunter2@h:0");
   REQUIRE_FALSE(bad);
   CHECK(bad.error().message.find("hunter2") == std::string::npos);
+  const auto raw_slash = parse_redis_url("redis://:hunter/2@h:1");  // '/' not written %2F
+  REQUIRE_FALSE(raw_slash);
+  CHECK(raw_slash.error().message.find("hunter") == std::string::npos);
 }
 
 TEST_CASE("--redis and --reuse-port") {

@@ -62,16 +62,9 @@ Result<RedisAddress> parse_redis_url(std::string_view url, std::string_view pass
   RedisAddress address;
   // The message repeats the URL, but never a password in it.
   const auto invalid = [&] {
-    std::string shown(url);
-    const auto scheme_end = shown.find("://");
-    const auto at = shown.rfind('@');
-    if (scheme_end != std::string::npos && at != std::string::npos && at > scheme_end) {
-      const auto colon = shown.find(':', scheme_end + 3);
-      if (colon != std::string::npos && colon < at) shown.replace(colon + 1, at - colon - 1, "***");
-    }
     return Error{ErrorId::option_value_invalid,
                  "--redis needs redis://[[USER]:PASSWORD@]HOST:PORT[/DB] or unix://[[USER]:PASSWORD@]/path/redis.sock[?db=N], got '" +
-                     shown + "'"};
+                     redact_url_password(url) + "'"};
   };
   // [[USER]:PASSWORD@] after the scheme: split off and decoded.
   const auto take_credentials = [&](std::string_view& rest) -> bool {

@@ -2,6 +2,7 @@
 
 #include "store/pg_store.hpp"
 #include "store/sqlite_store.hpp"
+#include "support/log.hpp"
 
 namespace comments::server {
 
@@ -11,15 +12,7 @@ bool is_postgres_uri(std::string_view db) noexcept {
 
 std::string redact_db(std::string_view db) {
   if (!is_postgres_uri(db)) return std::string(db);
-  std::string out(db);
-  // userinfo: scheme://user:password@host…  (the authority ends at the first / ? or #)
-  const std::size_t start = out.find("://") + 3;
-  const std::size_t authority_end = out.find_first_of("/?#", start);
-  const std::size_t at = out.rfind('@', authority_end == std::string::npos ? out.size() : authority_end);
-  if (at != std::string::npos && at >= start) {
-    const std::size_t colon = out.find(':', start);
-    if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
-  }
+  std::string out = redact_url_password(db);
   // A password=… query parameter.
   for (std::size_t pos = out.find('?'); pos != std::string::npos && pos < out.size();) {
     const std::size_t name = pos + 1;

@@ -148,6 +148,23 @@ StderrLogWriterScope::~StderrLogWriterScope() {
   writer_.stop();
 }
 
+std::string redact_url_password(std::string_view url) {
+  std::string out(url);
+  const std::size_t scheme_end = out.find("://");
+  if (scheme_end == std::string::npos) return out;
+  // userinfo: scheme://user:password@host…, up to the last '@' before the
+  // query: a password written with a raw '/' (it should be %2F) is hidden
+  // too; an '@' in a path only makes it hide more, never less.
+  const std::size_t start = scheme_end + 3;
+  const std::size_t query = out.find_first_of("?#", start);
+  const std::size_t at = out.rfind('@', query == std::string::npos ? out.size() : query);
+  if (at != std::string::npos && at >= start) {
+    const std::size_t colon = out.find(':', start);
+    if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+  }
+  return out;
+}
+
 std::string log_value(std::string_view text) {
   constexpr std::size_t max_bytes = 120;
   std::string out;

@@ -87,6 +87,11 @@ class StderrLogWriterScope {
 // quotes escaped, long values shortened, so a client cannot forge log lines.
 std::string log_value(std::string_view text);
 
+// A URL fit for a log line or an error message: the password of its userinfo
+// (scheme://user:PASSWORD@host…) replaced by "***"; anything else as it is.
+// (A PostgreSQL URI's password=… parameter: store/open_store.hpp, redact_db.)
+std::string redact_url_password(std::string_view url);
+
 inline void log_info(std::string_view event, std::string_view fields = {}) {
   log_line(LogLevel::info, event, fields);
 }
