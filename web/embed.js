@@ -535,7 +535,11 @@
       // main-thread work wait for the page's next frame rather than hold that
       // paint back: on a loaded machine every fetch before the first paint
       // (and the server's work to answer it) competes with the page's layout.
-      early = afterNextFrame();
+      // When the block was marked at the page's first contentful paint, the
+      // hand-over comes after that paint: on a busy machine the next frame
+      // can come before it (a hidden tab has no such paint until shown).
+      early = (paintedWithPage && document.visibilityState !== 'hidden' ? pagePainted : null);
+      early = Promise.resolve(early).then(afterNextFrame);
       downloads = early;
     } else if (!mutesWords) {
       early = Promise.all([stylesheet(), fetchLatest(config)]).then(function (parts) {
