@@ -18,6 +18,7 @@
 #include "comments/filter.hpp"
 #include "comments/limits.hpp"
 #include "comments/text.hpp"
+#include "flat_json.hpp"
 #include "json_text.hpp"
 
 namespace comments {
@@ -608,11 +609,14 @@ bool nests_too_deep(std::string_view frame) noexcept {
 }  // namespace
 
 ClientMessage parse_client_message(std::string_view frame) {
-  // Only a message that nests too deep goes through the parser callback,
-  // which drops the deep values instead of building them.
-  bool too_deep = nests_too_deep(frame);
+  // A flat object (every post a widget sends) skips nlohmann's lexer: see
+  // flat_json.hpp. Only a message that nests too deep goes through the parser
+  // callback, which drops the deep values instead of building them.
   json message;
-  if (too_deep) {
+  bool too_deep = false;
+  if (auto flat = flat_json::parse_flat_object(frame)) {
+    message = std::move(*flat);
+  } else if ((too_deep = nests_too_deep(frame))) {
     too_deep = false;  // set again if the parse reaches a deep value (valid JSON)
     const json::parser_callback_t limit_depth = [&](int depth, json::parse_event_t event, json&) {
       const bool opens = event == json::parse_event_t::object_start ||

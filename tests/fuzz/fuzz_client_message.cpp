@@ -1,17 +1,44 @@
 // The client-message parser (comments::parse_client_message) on any text
 // frame a browser could send: valid UTF-8 of at most 64 KiB, as the session
 // guarantees before parsing. It must return a request or an Error, never crash.
+// Its fast path for flat objects (core/src/flat_json.hpp) must build exactly
+// what nlohmann's parser builds whenever it takes a frame.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
+#include "../../core/src/flat_json.hpp"
 #include "comments/protocol.hpp"
 #include "comments/text.hpp"
 
+namespace {
+
+// Same value and same type at every level (json's == calls 1u and 1 equal).
+bool same(const nlohmann::json& a, const nlohmann::json& b) {
+  if (a.type() != b.type()) return false;
+  if (!a.is_object()) return a == b;
+  if (a.size() != b.size()) return false;
+  for (auto it = a.begin(); it != a.end(); ++it) {
+    const auto other = b.find(it.key());
+    if (other == b.end() || !same(it.value(), *other)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view frame(reinterpret_cast<const char*>(data), size);
-  if (size > 64 * 1024 || !comments::text::is_valid_utf8(frame)) return -1;
+  if (size > 64 * 1024) return -1;
+  // The fast path on any bytes, valid UTF-8 or not.
+  if (const auto flat = comments::flat_json::parse_flat_object(frame)) {
+    const auto reference = nlohmann::json::parse(frame.begin(), frame.end(), nullptr, false);
+    if (reference.is_discarded() || !same(*flat, reference)) std::abort();
+  }
+  if (!comments::text::is_valid_utf8(frame)) return -1;
   const comments::ClientMessage m = comments::parse_client_message(frame);
   if (!m.request) {
     // Every failure has a stable id with a name and a sentence.
