@@ -13,6 +13,17 @@ using namespace comments::server;
 using store_test::RawDb;
 using store_test::TempDb;
 
+namespace {
+
+// Versions 1 and 2 counted a thread's new published comments with this trigger;
+// version 3 drops it (the store counts them per batch).
+constexpr const char* count_insert_trigger =
+    "CREATE TRIGGER comments_count_insert AFTER INSERT ON comments WHEN NEW.status = 0 BEGIN"
+    " INSERT INTO thread_counts(thread, published) VALUES (NEW.thread, 1)"
+    " ON CONFLICT(thread) DO UPDATE SET published = published + 1; END";
+
+}  // namespace
+
 TEST_SUITE("sqlite") {
 
 TEST_CASE("an empty file is migrated to the current schema in WAL mode") {
@@ -56,7 +67,7 @@ TEST_CASE("opening refuses what it cannot use, with the reason") {
   }
 }
 
-TEST_CASE("a version 1 file is migrated to version 2 and keeps its rows") {
+TEST_CASE("a version 1 file is migrated to the current version and keeps its rows") {
   TempDb tmp;
   std::int64_t id = 0;
   {
@@ -69,11 +80,11 @@ TEST_CASE("a version 1 file is migrated to version 2 and keeps its rows") {
   for (const char* sql : {"DROP INDEX comments_poster", "DROP TABLE threads", "ALTER TABLE comments DROP COLUMN held",
                           "ALTER TABLE bans DROP COLUMN expires", "ALTER TABLE bans DROP COLUMN moderator",
                           "ALTER TABLE bans DROP COLUMN reason", "ALTER TABLE bans DROP COLUMN comment",
-                          "PRAGMA user_version = 1"}) {
+                          count_insert_trigger, "PRAGMA user_version = 1"}) {
     raw.exec(sql);
   }
   auto store = open_sqlite_store(tmp.path());
-  CHECK(raw.text("PRAGMA user_version") == "2");
+  CHECK(raw.text("PRAGMA user_version") == std::to_string(sqlite_schema_version));
   CHECK(store->find(id)->body == "old post");
   CHECK(store->queue_context({*store->find(id)})[0].held.empty());
   CHECK(store->bans(0) == std::vector<PosterBan>{{"hash-a", std::nullopt}});
@@ -82,6 +93,68 @@ TEST_CASE("a version 1 file is migrated to version 2 and keeps its rows") {
   CHECK(list[0].moderator.empty());
   CHECK(list[0].author == "Ann");
   CHECK(list[0].posts == 1);
+}
+
+TEST_CASE("a version 2 file is migrated to version 3 and counts each new comment once") {
+  TempDb tmp;
+  {
+    auto store = open_sqlite_store(tmp.path());
+    store_test::add(*store, store_test::new_comment("t", "before"));
+  }
+  RawDb raw(tmp.path());
+  raw.exec(count_insert_trigger);
+  raw.exec("PRAGMA user_version = 2");
+  auto store = open_sqlite_store(tmp.path());
+  CHECK(raw.text("PRAGMA user_version") == std::to_string(sqlite_schema_version));
+  CHECK(raw.text("SELECT count(*) FROM sqlite_schema WHERE name = 'comments_count_insert'") == "0");
+  CHECK(store->published_count("t") == 1);
+  // A batch with two threads, a held post and a reply: each published one counted once.
+  std::vector<NewComment> batch;
+  batch.push_back(store_test::new_comment("t", "a"));
+  batch.push_back(store_test::new_comment("u", "b"));
+  batch.push_back(store_test::new_comment("t", "held", std::nullopt, Status::pending));
+  batch.push_back(store_test::new_comment("t", "reply", 1));
+  const auto results = store->insert(std::move(batch));
+  REQUIRE(results.size() == 4);
+  CHECK(store->published_count("t") == 3);
+  CHECK(store->published_count("u") == 1);
+  CHECK(raw.text("SELECT published FROM thread_counts WHERE thread = 't'") ==
+        raw.text("SELECT count(*) FROM comments WHERE thread = 't' AND status = 0"));
+}
+
+// The WAL's writes are gathered and written at the commit's fsync
+// (store/wal_write_buffer.hpp): a commit of far more than one write's worth
+// (the unix VFS cuts writes at 128 KiB) must reach the file whole, visible to
+// another connection at once and after a reopen.
+TEST_CASE("a commit of a megabyte of WAL reaches the file whole") {
+  TempDb tmp;
+  const std::string body(3000, 'x');
+  std::vector<std::int64_t> ids;
+  std::size_t bytes = 0;
+  {
+    auto store = open_sqlite_store(tmp.path());
+    for (int round = 0; round < 2; ++round) {
+      std::vector<NewComment> batch;
+      for (int i = 0; i < 300; ++i) {
+        std::string text = std::to_string(round * 1000 + i) + body;
+        bytes += text.size();
+        batch.push_back(store_test::new_comment("t" + std::to_string(i % 37), std::move(text)));
+      }
+      for (const auto& r : store->insert(std::move(batch))) {
+        REQUIRE(r);
+        ids.push_back(r->id);
+      }
+      RawDb other(tmp.path());  // the default VFS, no part in the gathering
+      CHECK(other.text("SELECT count(*) FROM comments") == std::to_string(ids.size()));
+      CHECK(other.text("SELECT sum(length(body)) FROM comments") == std::to_string(bytes));
+    }
+  }
+  auto store = open_sqlite_store(tmp.path());
+  RawDb raw(tmp.path());
+  CHECK(raw.text("PRAGMA integrity_check") == "ok");
+  CHECK(raw.text("SELECT count(*) FROM comments") == "600");
+  CHECK(store->find(ids.back())->body == "1299" + body);
+  CHECK(store->published_count("t0") == 2 * 9);
 }
 
 }  // TEST_SUITE("sqlite")
