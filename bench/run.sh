@@ -9,6 +9,8 @@
 #   bench/run.sh             everything
 #   bench/run.sh scaleout    only issues #12 and #13 (bench/scaleout.mjs, ~10 min):
 #                            rewrites only their parts of bench/RESULTS.md
+#   bench/run.sh ingest      only scenarios 4 and 4b (durable ingest, ~2 min):
+#                            rewrites only their rows of bench/RESULTS.md
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
@@ -26,7 +28,7 @@ if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
   cmake -S "$repo" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DCOMMENTS_BUILD_WASM=OFF
 fi
 only=${1:-}
-if [ "$only" = scaleout ]; then
+if [ "$only" = scaleout ] || [ "$only" = ingest ]; then
   cmake --build "$BUILD_DIR" -j2 --target comment-server loadgen floor_sender
 else
   cmake --build "$BUILD_DIR" -j2 --target comment-server loadgen floor_sender prefill_store filter_bench
@@ -56,4 +58,5 @@ if ! (cd "$peer" && node -e "new (require('better-sqlite3'))(':memory:')" 2>/dev
   (cd "$peer/node_modules/better-sqlite3" && JOBS=2 node "$gyp" rebuild --release "${nodedir_args[@]}")
 fi
 
+[ "$only" = ingest ] && export ONLY=ingest
 exec node "$repo/bench/run.mjs"
