@@ -7,6 +7,7 @@
 
 #include "comments/calendar.hpp"
 #include "comments/text.hpp"
+#include "xorshift.hpp"
 
 using namespace std::string_literals;
 namespace text = comments::text;
@@ -228,6 +229,35 @@ TEST_CASE("trim removes leading and trailing White_Space only") {
   const std::string_view trimmed = text::trim(input);
   CHECK(trimmed.data() == input.data() + 2);
   CHECK(trimmed.size() == 4);
+}
+
+TEST_CASE("trim, which looks only at the ends, agrees with decoding every code point") {
+  // The reference: the first and last code point that is not White_Space,
+  // found by decoding the whole text (bytes that are not UTF-8 included).
+  const auto reference = [](std::string_view utf8) {
+    std::size_t begin = 0, end = 0, pos = 0;
+    bool seen = false;
+    while (pos < utf8.size()) {
+      const std::size_t start = pos;
+      if (!text::is_white_space(text::next_code_point(utf8, pos))) {
+        if (!seen) begin = start;
+        seen = true;
+        end = pos;
+      }
+    }
+    return seen ? utf8.substr(begin, end - begin) : utf8.substr(utf8.size());
+  };
+  static const std::string_view pieces[] = {" ", "\t", "\u3000", "\u00A0", "\u2028", "\u0085", "a", "网",
+                                            "😀", "\xff", "\x80", "\xe3\x80", "\xed\xa0\x80", "\xc2", "\xe3"};
+  comments::testing::Xorshift rng{0x7e1a'5eedULL};
+  for (int i = 0; i < 20'000; ++i) {
+    std::string s;
+    for (std::size_t n = rng.below(8); n > 0; --n) s += pieces[rng.below(std::size(pieces))];
+    const std::string_view got = text::trim(s), want = reference(s);
+    INFO("text: " << s);
+    CHECK(got.data() == want.data());
+    CHECK(got.size() == want.size());
+  }
 }
 
 TEST_CASE("is_blank is true for empty and all-White_Space text") {
