@@ -41,22 +41,27 @@ struct WalFile {
 
 WalFile* as_wal(sqlite3_file* f) { return reinterpret_cast<WalFile*>(f); }
 
-int flush(WalFile* f) {
-  std::vector<char>& g = *f->gathered;
+// All of `size` bytes at `offset`, through our descriptor.
+int write_all(const WalFile* f, const char* data, std::size_t size, sqlite3_int64 offset) {
   std::size_t done = 0;
-  int rc = SQLITE_OK;
-  while (done < g.size()) {
-    const ssize_t n = ::pwrite(f->fd, g.data() + done, g.size() - done,
-                               static_cast<off_t>(f->start + static_cast<sqlite3_int64>(done)));
+  while (done < size) {
+    const ssize_t n = ::pwrite(f->fd, data + done, size - done,
+                               static_cast<off_t>(offset + static_cast<sqlite3_int64>(done)));
     if (n > 0) {
       done += static_cast<std::size_t>(n);
     } else if (n < 0 && errno == EINTR) {
       continue;
     } else {
-      rc = (n == 0 || errno == ENOSPC) ? SQLITE_FULL : SQLITE_IOERR_WRITE;
-      break;
+      return (n == 0 || errno == ENOSPC) ? SQLITE_FULL : SQLITE_IOERR_WRITE;
     }
   }
+  return SQLITE_OK;
+}
+
+int flush(WalFile* f) {
+  std::vector<char>& g = *f->gathered;
+  if (g.empty()) return SQLITE_OK;
+  const int rc = write_all(f, g.data(), g.size(), f->start);
   g.clear();  // on failure too: SQLite rolls the transaction back
   return rc;
 }
@@ -93,9 +98,7 @@ int wal_write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 of
     if (!g.empty() && (offset != end || g.size() + bytes > max_gathered_bytes)) {
       if (const int rc = flush(f); rc != SQLITE_OK) return rc;
     }
-    if (bytes > max_gathered_bytes) {
-      return f->real()->pMethods->xWrite(f->real(), data, amount, offset);
-    }
+    if (bytes > max_gathered_bytes) return write_all(f, static_cast<const char*>(data), bytes, offset);
     if (g.empty()) f->start = offset;
     g.insert(g.end(), static_cast<const char*>(data), static_cast<const char*>(data) + bytes);
     return SQLITE_OK;
