@@ -24,6 +24,10 @@ for f in bin/comment-server share/comment-server/web/embed.js share/comment-serv
          share/doc/comment-server/examples/comment-server@.service; do
   [ -e "$tmp/prefix/$f" ] || { echo "not installed: $f"; exit 1; }
 done
-ls "$tmp/prefix/share/comment-server/web/" | grep -q '\.wasm$' || { echo "no .wasm installed"; exit 1; }
-"$tmp/prefix/bin/comment-server" --help | grep -q -- '--db' || { echo "installed binary does not run"; exit 1; }
+# Whole outputs into files first: `producer | grep -q` under pipefail fails
+# whenever grep has matched and quit before the producer's last write (SIGPIPE).
+ls "$tmp/prefix/share/comment-server/web/" >"$tmp/web-files"
+grep -q '\.wasm$' "$tmp/web-files" || { echo "no .wasm installed"; exit 1; }
+"$tmp/prefix/bin/comment-server" --help >"$tmp/help.txt" || { echo "installed binary does not run"; exit 1; }
+grep -q -- '--db' "$tmp/help.txt" || { echo "installed binary's --help lacks --db"; exit 1; }
 echo "deploy files ok"
