@@ -374,9 +374,11 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args,
       if (!rate) return rate.error();
       config.rate_per_minute = *rate;
     } else if (name == "--edit-window") {
-      const auto seconds = limit_value("seconds");
-      if (!seconds) return seconds.error();
-      config.edit_window_s = *seconds;
+      const auto v = value();
+      if (!v) return missing(name + " needs a value");
+      const auto seconds = parse_count(*v, 1'000'000);
+      if (!seconds) return invalid(name + " needs a whole number of seconds (0 = authors cannot edit), got '" + *v + "'");
+      config.edit_window_s = static_cast<int>(*seconds);
     } else if (name == "--max-joined") {
       const auto joined = limit_value("threads");
       if (!joined) return joined.error();
