@@ -25,5 +25,8 @@ for f in bin/comment-server share/comment-server/web/embed.js share/comment-serv
   [ -e "$tmp/prefix/$f" ] || { echo "not installed: $f"; exit 1; }
 done
 ls "$tmp/prefix/share/comment-server/web/" | grep -q '\.wasm$' || { echo "no .wasm installed"; exit 1; }
-"$tmp/prefix/bin/comment-server" --help | grep -q -- '--db' || { echo "installed binary does not run"; exit 1; }
+# Read whole, not piped into grep -q: grep would stop at the first match and the
+# help (over 4 KiB) could then die of SIGPIPE mid-write, which pipefail reports.
+help=$("$tmp/prefix/bin/comment-server" --help) || { echo "installed binary does not run"; exit 1; }
+grep -q -- '--db' <<<"$help" || { echo "installed binary's --help lacks --db"; exit 1; }
 echo "deploy files ok"
