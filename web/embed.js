@@ -34,7 +34,7 @@
   // a repeat visit downloads none of them. The build fills this table in
   // (wasm/tools/stage_assets.js); these plain names are the unbuilt ones.
   // (The stylesheet comes inside this script: CSS below.)
-  var FILES = {'comments-widget.wasm': 'comments-widget.wasm', 'comments-widget.js': 'comments-widget.js', 'comments-widget-mod.wasm': 'comments-widget-mod.wasm', 'comments-widget-mod.js': 'comments-widget-mod.js', 'comments-filter.wasm': 'comments-filter.wasm', 'comments-filter.js': 'comments-filter.js', 'comments-report.js': 'comments-report.js'};
+  var FILES = {'comments-widget.wasm': 'comments-widget.wasm', 'comments-widget.js': 'comments-widget.js', 'comments-widget-mod.wasm': 'comments-widget-mod.wasm', 'comments-widget-mod.js': 'comments-widget-mod.js', 'comments-filter.wasm': 'comments-filter.wasm', 'comments-filter.js': 'comments-filter.js', 'comments-report.js': 'comments-report.js', 'comments-own.js': 'comments-own.js'};
 
   var script = document.currentScript;
   var scriptUrl = new URL(script && script.src ? script.src : 'embed.js', location.href);
@@ -436,17 +436,21 @@
     }
   }
 
-  var reportPromise = null;
+  // A lazily loaded part (comments-report.js, comments-own.js): fetched on
+  // its first use, then `use` runs; a failed fetch is tried again next time.
+  var lazyParts = {};
 
-  function report(what, lang) {
-    if (!reportPromise) reportPromise = loadScript(new URL(FILES['comments-report.js'], assetBase).href);
-    reportPromise.then(function () {
-      /* global CommentsReport */
-      CommentsReport(what, lang);
-    }, function (error) {
-      reportPromise = null;
+  function lazy(file, use) {
+    var part = lazyParts[file] || (lazyParts[file] = loadScript(new URL(FILES[file], assetBase).href));
+    part.then(use, function (error) {
+      delete lazyParts[file];
       if (window.console) console.warn('comments:', error);
     });
+  }
+
+  function report(what, lang) {
+    /* global CommentsReport */
+    lazy('comments-report.js', function () { CommentsReport(what, lang); });
   }
 
   function showProblem(root, lang, key) {
@@ -479,6 +483,12 @@
       page: { title: Array.from(document.title.trim()).slice(0, 200).join('') || undefined,
               url: url.origin + url.pathname + url.search },
       report: function (what) { report(what, config.lang); },
+      // The author's part (comments-own.js: edit and delete one's own comments,
+      // held posts shown to their author after a reload): fetched once this
+      // reader posts here (ack), or on load when this browser holds the
+      // secret of a post in this thread (comments.own, kept by that part).
+      /* global CommentsOwn */
+      own: function (ack) { lazy('comments-own.js', function () { CommentsOwn(root, config, ack); }); },
       flagged: flagged(),
       more: el.getAttribute('data-more') !== 'off',
       server: serverOrigin(el.getAttribute('data-server')),
@@ -572,6 +582,9 @@
       config.utcOffset = /^-?\d+$/.test(offset || '') ? +offset : -new Date().getTimezoneOffset();
       // The widget marks its own first paint only where data-painted is not set.
       parts[1].mount(el, root, config);
+      try {
+        if ((localStorage.getItem('comments.own') || '').indexOf(JSON.stringify(config.thread)) >= 0) config.own();
+      } catch (e) { /* no storage: nothing of ours to show */ }
       if (canMark()) performance.mark('comments:handover');
       focusForm(el);
     }, function (error) {

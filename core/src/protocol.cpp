@@ -63,6 +63,9 @@ ErrorCode wire_code(ErrorId id) noexcept {
     case ErrorId::flag_reason_too_long:
     case ErrorId::ban_reason_invalid:
     case ErrorId::poster_key_invalid:
+    case ErrorId::author_secret_invalid:
+    case ErrorId::own_list_too_long:
+    case ErrorId::edit_window_closed:
     case ErrorId::search_text_too_long:
     case ErrorId::filter_word_invalid_utf8:
     case ErrorId::filter_word_too_long:
@@ -81,6 +84,7 @@ ErrorCode wire_code(ErrorId id) noexcept {
     case ErrorId::not_moderator:
     case ErrorId::moderation_off:
     case ErrorId::token_wrong:
+    case ErrorId::author_secret_wrong:
       return ErrorCode::unauthorized;
     case ErrorId::comment_not_found:
     case ErrorId::ban_not_found:
@@ -337,6 +341,57 @@ class FieldReader {
     return words;
   }
 
+  // An author's secret: 32 lower-case hex digits (what an ack gives).
+  std::string author_secret(const json* v, const char* name) {
+    const auto* s = v ? v->get_ptr<const json::string_t*>() : nullptr;
+    if (!s) {
+      if (v) {
+        mistyped(name, "a string of 32 hex digits");
+      } else {
+        fail_structural(ErrorId::field_missing, std::string(name) + " is required (the secret of the post's ack)");
+      }
+      return {};
+    }
+    const bool hex = std::all_of(s->begin(), s->end(),
+                                 [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+    if (!hex || s->size() != 2 * limits::author_secret_bytes) {
+      fail_bounds(ErrorId::author_secret_invalid, std::string(name) + " must be 32 lower-case hex digits, as the ack gave it");
+    }
+    return *s;
+  }
+  std::string author_secret(const char* name) { return author_secret(optional(name), name); }
+
+  // `own`'s list of {"id":N,"secret":S}.
+  std::vector<OwnClaim> claims(const char* name) {
+    const json* v = required(name, "an array of {id, secret}");
+    std::vector<OwnClaim> out;
+    if (!v) return out;
+    const std::string rule = std::string(name) + " must be an array of {\"id\":N,\"secret\":S}";
+    if (!v->is_array()) {
+      fail_structural(ErrorId::field_mistyped, rule);
+      return out;
+    }
+    if (v->size() > limits::max_own_posts) {
+      fail_bounds(ErrorId::own_list_too_long, std::string(name) + " must name at most " +
+                                                  std::to_string(limits::max_own_posts) + " comments");
+      return out;
+    }
+    for (const json& item : *v) {
+      if (!item.is_object()) {
+        fail_structural(ErrorId::field_mistyped, rule);
+        return out;
+      }
+      FieldReader inner(item);
+      OwnClaim claim;
+      claim.id = inner.id("id");
+      claim.secret = inner.author_secret("secret");
+      if (inner.structural_) fail_structural(inner.structural_->id, inner.structural_->message);
+      if (inner.bounds_) fail_bounds(inner.bounds_->id, inner.bounds_->message);
+      out.push_back(std::move(claim));
+    }
+    return out;
+  }
+
   bool ok_so_far() const { return !structural_ && !bounds_; }
   void fail_bounds(ErrorId id, std::string message) {
     if (!bounds_) bounds_ = Error{id, std::move(message)};
@@ -478,6 +533,28 @@ Request read_flag(FieldReader& r) {
   return q;
 }
 
+Request read_edit(FieldReader& r) {
+  EditRequest q;
+  q.id = r.id("id");
+  q.secret = r.author_secret("secret");
+  q.body = r.body("body");
+  return q;
+}
+
+Request read_delete(FieldReader& r) {
+  DeleteRequest q;
+  q.id = r.id("id");
+  q.secret = r.author_secret("secret");
+  return q;
+}
+
+Request read_own(FieldReader& r) {
+  OwnRequest q;
+  q.thread = r.thread_key("thread");
+  q.posts = r.claims("posts");
+  return q;
+}
+
 Request read_auth(FieldReader& r) { return AuthRequest{r.required_string("token", "a string")}; }
 
 Request read_queue(FieldReader& r) {
@@ -571,6 +648,9 @@ constexpr auto request_readers = std::to_array<std::pair<std::string_view, Reque
     {"audit", read_audit},
     {"bans", read_bans},
     {"unban", read_unban},
+    {"edit", read_edit},
+    {"delete", read_delete},
+    {"own", read_own},
 });
 
 ClientMessage failed(ErrorId id, std::string message, Req req = {}) {
@@ -723,6 +803,10 @@ void append_comment(std::string& out, const Comment& c) {
   append_bool(out, c.pinned);
   append_key(out, field::flags);
   append_int(out, c.flags);
+  if (c.edited) {
+    append_key(out, field::edited);
+    append_int(out, *c.edited);
+  }
   out += '}';
 }
 
@@ -848,6 +932,29 @@ std::string page_message(const Req& req, std::string_view thread,
 
 std::string ack_message(const Req& req, const Comment& c) {
   std::string out = with_comment("ack", req, c);
+  out += '}';
+  return out;
+}
+
+std::string ack_message(const Req& req, const Comment& c, std::string_view secret, std::int64_t edit_until) {
+  std::string out = with_comment("ack", req, c);
+  append_key(out, "secret");
+  append_string(out, secret);
+  append_key(out, "edit_until");
+  append_int(out, edit_until);
+  out += '}';
+  return out;
+}
+
+std::string own_message(const Req& req, std::string_view thread, const std::vector<Comment>& comments,
+                        std::int64_t edit_window_ms) {
+  std::string out = begin_reply("own", req, 256 * (comments.size() + 1));
+  append_key(out, "thread");
+  append_string(out, thread);
+  append_key(out, "comments");
+  append_comments(out, comments);
+  append_key(out, "edit_window_ms");
+  append_int(out, edit_window_ms);
   out += '}';
   return out;
 }

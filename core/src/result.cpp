@@ -29,6 +29,8 @@ std::string_view name(ErrorId id) noexcept {
     case ErrorId::comment_field_invalid: return "comments.comment.210";
     case ErrorId::ban_reason_invalid: return "comments.comment.211";
     case ErrorId::poster_key_invalid: return "comments.comment.212";
+    case ErrorId::author_secret_invalid: return "comments.comment.213";
+    case ErrorId::own_list_too_long: return "comments.comment.214";
     case ErrorId::filter_word_invalid_utf8: return "comments.filter.301";
     case ErrorId::filter_word_too_long: return "comments.filter.302";
     case ErrorId::filter_word_folds_to_nothing: return "comments.filter.303";
@@ -71,6 +73,8 @@ std::string_view name(ErrorId id) noexcept {
     case ErrorId::messages_too_fast: return "comments.refused.711";
     case ErrorId::embed_rate_limited: return "comments.refused.712";
     case ErrorId::ban_not_found: return "comments.refused.713";
+    case ErrorId::author_secret_wrong: return "comments.refused.714";
+    case ErrorId::edit_window_closed: return "comments.refused.715";
   }
   return {};
 }

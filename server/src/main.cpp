@@ -154,6 +154,7 @@ int run(const Config& config) {
   options.premoderate = config.premoderate;
   options.rate_per_minute = config.rate_per_minute;
   options.max_joined = config.max_joined;
+  options.edit_window_ms = std::int64_t{config.edit_window_s} * 1000;
   options.messages_per_second = config.messages_per_second;
   options.mod_token = std::move(token).value();
   options.moderators_file = config.moderators_file;

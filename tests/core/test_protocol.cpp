@@ -886,3 +886,96 @@ TEST_CASE("server messages are byte for byte what nlohmann's dump wrote") {
     CHECK(error_message(error) == dump(err));
   }
 }
+
+// ---- An author's own comments (extension: edit, delete, own) ----------------
+
+namespace {
+const std::string secret32 = "0123456789abcdef0123456789abcdef";
+}
+
+TEST_CASE("edit and delete: id, the ack's secret, a body checked as a post's") {
+  const auto edit = request_of<EditRequest>(R"({"type":"edit","req":"e","id":42,"secret":")" + secret32 +
+                                            R"(","body":"　改过的文字\n"})");
+  CHECK(edit.id == 42);
+  CHECK(edit.secret == secret32);
+  CHECK(edit.body == "改过的文字");
+  const auto del = request_of<DeleteRequest>(R"({"type":"delete","id":7,"secret":")" + secret32 + R"("})");
+  CHECK(del.id == 7);
+  CHECK(del.secret == secret32);
+
+  CHECK(id_of(R"({"type":"edit","id":42,"body":"x"})") == ErrorId::field_missing);
+  CHECK(id_of(R"({"type":"edit","id":42,"secret":5,"body":"x"})") == ErrorId::field_mistyped);
+  CHECK(id_of(R"({"type":"edit","id":42,"secret":")" + secret32 + R"("})") == ErrorId::field_missing);
+  CHECK(id_of(R"({"type":"edit","id":42,"secret":")" + secret32 + R"(","body":" "})") == ErrorId::body_empty);
+  CHECK(id_of(R"({"type":"edit","id":0,"secret":")" + secret32 + R"(","body":"x"})") ==
+        ErrorId::number_out_of_range);
+  // Not what an ack gives: upper case, too short, too long, not hex.
+  for (const std::string& bad : {std::string(32, 'A'), std::string(31, 'a'), std::string(33, 'a'),
+                                std::string(32, 'g')}) {
+    CAPTURE(bad);
+    const Failure f = error_of(R"({"type":"delete","id":1,"secret":")" + bad + R"("})");
+    CHECK(f.id == ErrorId::author_secret_invalid);
+    CHECK(f.code == ErrorCode::invalid);
+  }
+  CHECK(name(ErrorId::author_secret_invalid) == "comments.comment.213");
+}
+
+TEST_CASE("own: a thread and at most 100 {id, secret}") {
+  const auto own = request_of<OwnRequest>(R"({"type":"own","req":"o","thread":"k","posts":[{"id":3,"secret":")" +
+                                          secret32 + R"("},{"id":9,"secret":")" + secret32 + R"("}]})");
+  CHECK(own.thread == "k");
+  REQUIRE(own.posts.size() == 2);
+  CHECK(own.posts[1].id == 9);
+  CHECK(own.posts[1].secret == secret32);
+  CHECK(request_of<OwnRequest>(R"({"type":"own","thread":"k","posts":[]})").posts.empty());
+
+  CHECK(id_of(R"({"type":"own","thread":"k"})") == ErrorId::field_missing);
+  CHECK(id_of(R"({"type":"own","thread":"k","posts":{}})") == ErrorId::field_mistyped);
+  CHECK(id_of(R"({"type":"own","thread":"k","posts":[5]})") == ErrorId::field_mistyped);
+  CHECK(id_of(R"({"type":"own","thread":"k","posts":[{"id":3}]})") == ErrorId::field_missing);
+  CHECK(id_of(R"({"type":"own","thread":"k","posts":[{"id":3,"secret":"xyz"}]})") == ErrorId::author_secret_invalid);
+  CHECK(id_of(R"({"type":"own","thread":"","posts":[]})") == ErrorId::thread_key_invalid);
+  std::string many = R"({"type":"own","thread":"k","posts":[)";
+  for (std::size_t i = 0; i <= limits::max_own_posts; ++i) {
+    many += (i ? "," : "") + std::string(R"({"id":1,"secret":")") + secret32 + "\"}";
+  }
+  many += "]}";
+  const Failure f = error_of(many);
+  CHECK(f.id == ErrorId::own_list_too_long);
+  CHECK(f.code == ErrorCode::invalid);
+}
+
+TEST_CASE("an author's refusals: stable ids and codes") {
+  CHECK(name(ErrorId::author_secret_wrong) == "comments.refused.714");
+  CHECK(wire_code(ErrorId::author_secret_wrong) == ErrorCode::unauthorized);
+  CHECK(name(ErrorId::edit_window_closed) == "comments.refused.715");
+  CHECK(wire_code(ErrorId::edit_window_closed) == ErrorCode::invalid);
+}
+
+TEST_CASE("ack with the author's secret; own reply; edited comments say when") {
+  Comment c = sample_comment();
+  json j = parsed(ack_message(std::string("p"), c, secret32, 1000));
+  CHECK(j["type"] == "ack");
+  CHECK(j["req"] == "p");
+  CHECK(j["secret"] == secret32);
+  CHECK(j["edit_until"] == 1000);
+  CHECK_FALSE(j["comment"].contains("edited"));  // left out until edited
+
+  c.edited = 1605107999000;
+  c.status = Status::pending;
+  j = parsed(own_message(std::string("o"), "k", {c}, 600000));
+  CHECK(j["type"] == "own");
+  CHECK(j["req"] == "o");
+  CHECK(j["thread"] == "k");
+  CHECK(j["edit_window_ms"] == 600000);
+  REQUIRE(j["comments"].size() == 1);
+  CHECK(j["comments"][0]["edited"] == 1605107999000);
+  CHECK(j["comments"][0]["status"] == "pending");
+
+  // The browser reads it back; a comment without it has none.
+  const auto back = comment_from_json(j["comments"][0]);
+  REQUIRE(back.ok());
+  CHECK(back->edited == c.edited);
+  CHECK(*back == c);
+  CHECK_FALSE(comment_from_json(json(sample_comment()))->edited);
+}

@@ -295,3 +295,30 @@ TEST_CASE("cluster: a comment from the bus while a hub is still loading reaches 
   CHECK(seen == std::vector<std::int64_t>{ack["comment"]["id"].get<std::int64_t>()});
   CHECK(snapshot["total"] == 1);
 }
+
+TEST_CASE("cluster: an author's edit on A reaches the readers of B; a rejection on B reaches the author on A") {
+  Cluster c(2);
+  auto mod_a = c.moderator(0);
+  auto mod_b = c.moderator(1);
+  auto author = c.reader(0, "192.0.2.1", "t");
+  auto on_b = c.reader(1, "192.0.2.3", "t");
+  const json ack = c.post(0, author, "t", "原来的文字");
+  REQUIRE(c.settle([&] { return on_b->of_type("comment").size() == 1; }));
+  const json ok = c.request(0, author, {{"type", "edit"}, {"id", ack["comment"]["id"]},
+                                        {"secret", ack["secret"]}, {"body", "改过的文字"}});
+  REQUIRE(ok["type"] == "ok");
+  REQUIRE(c.settle([&] { return on_b->of_type("update").size() == 1; }));
+  const json update = on_b->of_type("update")[0];
+  CHECK(update["comment"]["body"] == "改过的文字");
+  CHECK(update["comment"]["edited"] == ok["comment"]["edited"]);
+
+  // A held post of the author's, rejected on B: the author's connection on A is told.
+  REQUIRE(c.request(0, mod_a, {{"type", "filters"}, {"suspect", {"待审"}}})["type"] == "filters");
+  const json held = c.post(0, author, "t", "这条需要待审");
+  REQUIRE(held["comment"]["status"] == "pending");
+  REQUIRE(c.request(1, mod_b, {{"type", "moderate"}, {"id", held["comment"]["id"]}, {"action", "reject"}})["type"] ==
+          "ok");
+  REQUIRE(c.settle([&] { return author->of_type("update").size() == 2; }));
+  CHECK(author->of_type("update")[1]["comment"]["status"] == "rejected");
+  CHECK(on_b->of_type("update").size() == 1);  // readers are not told
+}

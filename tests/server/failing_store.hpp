@@ -37,6 +37,11 @@ class FailingStore final : public Store {
     fail_if_set();
     return real_->moderate(id, action);
   }
+  std::vector<OwnedComment> owned(const std::vector<std::int64_t>& ids) override { return real_->owned(ids); }
+  std::optional<Moderated> change_own(std::int64_t id, const AuthorChange& change) override {
+    fail_if_set();
+    return real_->change_own(id, change);
+  }
   std::optional<Comment> flag(std::int64_t id, std::string_view flagger, std::string_view reason,
                               std::int64_t at) override {
     return real_->flag(id, flagger, reason, at);

@@ -3,6 +3,8 @@
 // after the copied ones. Runs in store_tests_pg (it needs both engines).
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <string>
 #include <vector>
 
@@ -42,6 +44,13 @@ void fill(Store& store) {
     c.held = "word:广告";
     return c;
   }());
+  // An author's comment (its secret's hash), edited by its author.
+  const Comment own = add(store, [] {
+    auto c = new_comment("news/1", "mine", std::nullopt, Status::published, "Ann", "hash-n");
+    c.author_key = std::string(31, '\x01') + '\xfe';
+    return c;
+  }());
+  store.change_own(own.id, AuthorChange{std::string("mine, edited"), Status::published, {}, 40});
   store.set_thread_info("news/1", "第一篇", "https://example.com/news/1", 30);
   store.save_filters(FilterLists{{"敏感词", "zebra"}, {"广告"}});
   for (int i = 0; i < 3; ++i) {
@@ -85,6 +94,10 @@ Everything everything(Store& store) {
 
 void check_same(const Everything& a, const Everything& b) {
   REQUIRE(a.comments.size() == b.comments.size());
+  // The author's key and the edit time are among what is copied.
+  CHECK(std::any_of(a.comments.begin(), a.comments.end(), [](const StoredComment& c) {
+    return c.author_key.size() == 32 && c.comment.edited == std::optional<std::int64_t>(40);
+  }));
   for (std::size_t i = 0; i < a.comments.size(); ++i) {
     CAPTURE(i);
     CHECK(a.comments[i] == b.comments[i]);
@@ -122,13 +135,13 @@ TEST_CASE("copy-store: SQLite to PostgreSQL and back keeps every row") {
     fill(*source);
     original = everything(*source);
   }
-  REQUIRE(original.comments.size() == 36);
+  REQUIRE(original.comments.size() == 37);
   REQUIRE(original.threads.size() == 1);
   REQUIRE(original.flags.size() == 3);
   REQUIRE(original.secrets.size() == 2);
 
   const CopyCounts counts = copy_store(sqlite.spec(), pg.spec());
-  CHECK(counts.comments == 36);
+  CHECK(counts.comments == 37);
   CHECK(counts.threads == 1);
   CHECK(counts.flags == 3);
   CHECK(counts.bans == 2);

@@ -507,3 +507,61 @@ TEST_CASE("a failing write rolls the whole batch back and the store keeps workin
   CHECK(after.id > before.id);
   CHECK(store->published_count("t") == 2);
 }
+
+TEST_CASE("an author's own comments: the key is kept, edits and deletes keep the count right") {
+  TestDb db;
+  auto store = db.open();
+  const std::string key(32, '\x7f');
+  NewComment mine = new_comment("t", "原来的文字");
+  mine.author_key = key;
+  const Comment published = add(*store, mine);
+  mine.status = Status::pending;
+  mine.body = "等待审核的";
+  const Comment held = add(*store, mine);
+  const Comment keyless = add(*store, new_comment("t", "旧评论"));
+  CHECK(store->published_count("t") == 2);
+
+  auto owned = store->owned({held.id, published.id, keyless.id, 424242});
+  std::sort(owned.begin(), owned.end(),
+            [](const OwnedComment& a, const OwnedComment& b) { return a.comment.id < b.comment.id; });
+  REQUIRE(owned.size() == 3);
+  CHECK(owned[0].comment == published);
+  CHECK(owned[0].author_key == key);
+  CHECK(owned[1].comment.status == Status::pending);
+  CHECK(owned[1].author_key == key);
+  CHECK(owned[2].author_key.empty());  // stored without one
+  CHECK(store->owned({}).empty());
+
+  SUBCASE("an edit replaces the body and says when; held now, it leaves the count") {
+    auto edited = store->change_own(published.id, AuthorChange{std::string("改过的"), Status::pending, "word:推广", 99});
+    REQUIRE(edited);
+    CHECK(edited->before == published);
+    CHECK(edited->after.body == "改过的");
+    CHECK(edited->after.edited == std::optional<std::int64_t>(99));
+    CHECK(edited->after.status == Status::pending);
+    CHECK(store->find(published.id)->edited == std::optional<std::int64_t>(99));
+    CHECK(store->published_count("t") == 1);
+    const auto context = store->queue_context({edited->after});
+    REQUIRE(context.size() == 1);
+    CHECK(context[0].held == "word:推广");
+    // A comment that stays published keeps the count.
+    auto again = store->change_own(keyless.id, AuthorChange{std::string("新"), Status::published, {}, 100});
+    REQUIRE(again);
+    CHECK(again->after.status == Status::published);
+    CHECK(store->published_count("t") == 1);
+    CHECK(store->latest("t", 10).newest.front().edited == std::optional<std::int64_t>(100));
+  }
+  SUBCASE("a delete changes the status only; rejected or deleted comments are not changed") {
+    auto deleted = store->change_own(published.id, AuthorChange{std::nullopt, Status::deleted, {}, 99});
+    REQUIRE(deleted);
+    CHECK(deleted->after.status == Status::deleted);
+    CHECK(deleted->after.body == published.body);
+    CHECK_FALSE(deleted->after.edited);
+    CHECK(store->published_count("t") == 1);
+    CHECK_FALSE(store->change_own(published.id, AuthorChange{std::string("x"), Status::published, {}, 100}));
+    store->moderate(held.id, ModerateAction::reject);
+    CHECK_FALSE(store->change_own(held.id, AuthorChange{std::nullopt, Status::deleted, {}, 100}));
+    CHECK(store->find(held.id)->status == Status::rejected);
+    CHECK_FALSE(store->change_own(424242, AuthorChange{std::nullopt, Status::deleted, {}, 100}));
+  }
+}

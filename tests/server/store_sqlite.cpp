@@ -75,9 +75,10 @@ TEST_CASE("a version 1 file is migrated to the current version and keeps its row
     id = store_test::add(*store, store_test::new_comment("t", "old post", std::nullopt, Status::pending, "Ann", "hash-a")).id;
     store->ban("hash-a", 5);
   }
-  // What version 1 had: version 2's columns, table and index taken away again.
+  // What version 1 had: the later versions' columns, table and index taken away again.
   RawDb raw(tmp.path());
-  for (const char* sql : {"DROP INDEX comments_poster", "DROP TABLE threads", "ALTER TABLE comments DROP COLUMN held",
+  for (const char* sql : {"ALTER TABLE comments DROP COLUMN author_key", "ALTER TABLE comments DROP COLUMN edited",
+                          "DROP INDEX comments_poster", "DROP TABLE threads", "ALTER TABLE comments DROP COLUMN held",
                           "ALTER TABLE bans DROP COLUMN expires", "ALTER TABLE bans DROP COLUMN moderator",
                           "ALTER TABLE bans DROP COLUMN reason", "ALTER TABLE bans DROP COLUMN comment",
                           count_insert_trigger, "PRAGMA user_version = 1"}) {
@@ -86,6 +87,9 @@ TEST_CASE("a version 1 file is migrated to the current version and keeps its row
   auto store = open_sqlite_store(tmp.path());
   CHECK(raw.text("PRAGMA user_version") == std::to_string(sqlite_schema_version));
   CHECK(store->find(id)->body == "old post");
+  // Stored before authors had secrets: nobody can edit it.
+  CHECK(store->owned({id})[0].author_key.empty());
+  CHECK_FALSE(store->find(id)->edited);
   CHECK(store->queue_context({*store->find(id)})[0].held.empty());
   CHECK(store->bans(0) == std::vector<PosterBan>{{"hash-a", std::nullopt}});
   const auto list = store->ban_list(0, 10);
@@ -95,15 +99,18 @@ TEST_CASE("a version 1 file is migrated to the current version and keeps its row
   CHECK(list[0].posts == 1);
 }
 
-TEST_CASE("a version 2 file is migrated to version 3 and counts each new comment once") {
+TEST_CASE("a version 2 file is migrated to the current version and counts each new comment once") {
   TempDb tmp;
   {
     auto store = open_sqlite_store(tmp.path());
     store_test::add(*store, store_test::new_comment("t", "before"));
   }
   RawDb raw(tmp.path());
-  raw.exec(count_insert_trigger);
-  raw.exec("PRAGMA user_version = 2");
+  // What version 2 had: the trigger, without version 4's columns.
+  for (const char* sql : {"ALTER TABLE comments DROP COLUMN author_key", "ALTER TABLE comments DROP COLUMN edited",
+                          count_insert_trigger, "PRAGMA user_version = 2"}) {
+    raw.exec(sql);
+  }
   auto store = open_sqlite_store(tmp.path());
   CHECK(raw.text("PRAGMA user_version") == std::to_string(sqlite_schema_version));
   CHECK(raw.text("SELECT count(*) FROM sqlite_schema WHERE name = 'comments_count_insert'") == "0");

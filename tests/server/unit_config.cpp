@@ -158,6 +158,19 @@ TEST_CASE("config: --moderators and --metrics-listen") {
   CHECK(usage_error({"--port", "0", "--db", "c.db", "--moderators"}).id == ErrorId::option_value_missing);
 }
 
+TEST_CASE("config: --edit-window is seconds, 600 by default, 0 for never") {
+  CHECK(config_of(parse({"--port", "0", "--db", "c.db"})).edit_window_s == 600);
+  CHECK(config_of(parse({"--port", "0", "--db", "c.db", "--edit-window", "0"})).edit_window_s == 0);
+  CHECK(config_of(parse({"--port", "0", "--db", "c.db", "--edit-window=90"})).edit_window_s == 90);
+  for (const char* bad : {"-1", "ten", "2.5", "1000001"}) {
+    CAPTURE(bad);
+    const comments::Error e = usage_error({"--port", "0", "--db", "c.db", "--edit-window", bad});
+    CHECK(e.id == ErrorId::option_value_invalid);
+    CHECK(e.message.find("--edit-window") != std::string::npos);
+  }
+  CHECK(usage_error({"--port", "0", "--db", "c.db", "--edit-window"}).id == ErrorId::option_value_missing);
+}
+
 TEST_CASE("config: limits per client have documented defaults, take 0 for no limit, refuse the rest") {
   {
     const auto result = parse({"--port", "0", "--db", "c.db"});

@@ -40,7 +40,7 @@ enum class Msg : std::uint8_t {
   flagged,
   pinned,
   sending,
-  pending_review,
+  edited,            // beside a comment its author edited
   new_comment,       // announced politely: {name}
   muted_heading,
   muted_help,

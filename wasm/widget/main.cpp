@@ -39,6 +39,7 @@ void mount(val host, val root, val config) {
   c.more = !config["more"].isFalse();
   c.report = config["report"];
   c.flagged = config["flagged"];
+  c.own = config["own"];
   if (val offset = config["utcOffset"]; offset.isNumber()) c.utc_offset = offset.as<int>();
 
   c.load_filter = config["loadFilter"];

@@ -46,6 +46,10 @@ struct WidgetConfig {
   val report = val::undefined();
   // The ids this browser reported (an array of numbers).
   val flagged = val::undefined();
+  // The loader's own(ack): hands each ack of this reader's posts (with the
+  // secret that proves the author) to the lazily loaded author's part
+  // (comments-own.js: edit, delete, held posts after a reload).
+  val own = val::undefined();
   // The loader's loadFilter(target): fetches the filter module and then
   // dispatches a "cm-filter" event on `target` whose detail is the module
   // (or null when it cannot be loaded). Undefined: muted words cannot apply.

@@ -143,6 +143,7 @@ bool Widget::send_post(const std::string& author, WidgetModel::OwnPost post) {
 
 void Widget::handle_post_reply(int local_id, const val& reply) {
   if (cmweb::js::text_at(reply, "type") == "ack") {
+    if (!config_.own.isUndefined()) config_.own(reply);
     if (model_.post_acked(local_id, cmweb::js::comment_from(reply["comment"]))) {
       set_form_message(std::string(tr(config_.lang, Msg::posted)), false);
     }

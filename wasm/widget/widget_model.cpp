@@ -65,10 +65,6 @@ const Comment* WidgetModel::apply_snapshot(std::vector<Comment> newest, std::vec
                                                        std::int64_t total) {
   view_.reset(std::move(newest), std::move(pinned), total);
   have_snapshot_ = true;
-  // Held posts that were approved meanwhile are now part of the thread.
-  std::erase_if(own_posts_, [this](const OwnPost& p) {
-    return p.state == OwnState::pending && view_.find(p.comment.id) != nullptr;
-  });
   const Comment* arrived = nullptr;
   if (interrupted_post_) {
     for (const Comment& c : view_.newest()) {
@@ -84,21 +80,13 @@ const Comment* WidgetModel::apply_snapshot(std::vector<Comment> newest, std::vec
 
 bool WidgetModel::apply_event(const Comment& c, std::optional<std::int64_t> total) {
   if (c.thread != thread_) return false;
-  const bool changed = view_.apply(c, total);
-  // A held post of ours that a moderator approved, rejected or deleted.
-  return drop_held(c.id) || changed;
+  return view_.apply(c, total);
 }
 
 std::string WidgetModel::item_key(char kind, std::int64_t id) {
   std::string key(1, kind);
   key += std::to_string(id);
   return key;
-}
-
-bool WidgetModel::drop_held(std::int64_t id) {
-  return std::erase_if(own_posts_, [id](const OwnPost& p) {
-           return p.state == OwnState::pending && p.comment.id == id;
-         }) != 0;
 }
 
 bool WidgetModel::apply_page(const std::vector<Comment>& older) {
@@ -161,12 +149,9 @@ std::vector<WidgetModel::OwnPost>::iterator WidgetModel::own_post(int local_id) 
 bool WidgetModel::post_acked(int local_id, const comments::Result<Comment>& stored) {
   auto it = own_post(local_id);
   if (it == own_posts_.end()) return false;
-  if (stored && stored->status == Status::pending) {
-    it->state = OwnState::pending;
-    it->comment = *stored;
-    return false;
-  }
   own_posts_.erase(it);
+  // A held one is for the author's part to show (comments-own.js).
+  if (stored && stored->status == Status::pending) return false;
   if (stored) view_.apply(*stored);
   return true;
 }

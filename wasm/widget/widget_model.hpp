@@ -1,6 +1,6 @@
 // The reader's widget as data: the thread (core's ThreadView, kept current by
 // the snapshot, live events and `more` pages), this reader's own posts on
-// their way or held for review, the reply target, the comments reported, the
+// their way (a held one is shown by the author's part, comments-own.js), the reply target, the comments reported, the
 // muted-words state, the rate-limit wait, and what the list, its heading and
 // its notes say. Pure C++ (no emscripten, no emscripten::val): the view
 // (widget_view.cpp) renders what it decides, the connection glue
@@ -32,7 +32,7 @@ std::string join_words(const std::vector<std::string>& words);
 // digits only, at most 18 of them; nullopt for anything else.
 std::optional<std::int64_t> parse_id(std::string_view text) noexcept;
 
-enum class ItemKind : std::uint8_t { published, sending, pending };
+enum class ItemKind : std::uint8_t { published, sending };
 
 // One entry of the list, in the order shown.
 struct ListItem {
@@ -84,13 +84,10 @@ enum class MutedSave : std::uint8_t {
 
 class WidgetModel {
  public:
-  enum class OwnState : std::uint8_t { sending, pending };
-  // A post of this reader that the thread does not show (yet): still on its
-  // way, or held for review (shown to its author only).
+  // A post of this reader still on its way (the thread does not show it yet).
   struct OwnPost {
     int local_id = 0;
-    OwnState state = OwnState::sending;
-    comments::Comment comment;  // for sending: author/body/parent filled in locally
+    comments::Comment comment;  // author/body/parent filled in locally
   };
 
   // `limit`: how many newest comments are shown.
@@ -143,8 +140,8 @@ class WidgetModel {
   // The draft was sent: it shows as sending, and the reply target is done with.
   void add_sending(OwnPost post);
   // The server acked post `local_id` with the comment as stored. Returns true
-  // when it is published (the form says so); a held one stays listed as
-  // pending, shown to its author only.
+  // when it is published (the form says so); a held one leaves the list: the
+  // author's part (comments-own.js, handed the ack) shows it to its author.
   bool post_acked(int local_id, const comments::Result<comments::Comment>& stored);
   // Post `local_id` failed with error `code`: it leaves the list, and its
   // text goes back into `restore_body` for the form.
@@ -187,7 +184,6 @@ class WidgetModel {
 
  private:
   enum class Filter : std::uint8_t { absent, ready, failed };
-  bool drop_held(std::int64_t id);
   // A list item's key: `kind` ('c' comment, 's' sending) and the id.
   static std::string item_key(char kind, std::int64_t id);
   std::vector<OwnPost>::iterator own_post(int local_id);
@@ -226,13 +222,7 @@ ListState WidgetModel::list(const Blocks& blocks) const {
   std::vector<std::int64_t> placed;  // ids already listed
   // The reader's own posts first, newest first, so a post shows at once.
   for (auto it = own_posts_.rbegin(); it != own_posts_.rend(); ++it) {
-    if (it->state == OwnState::sending) {
-      out.items.push_back({item_key('s', it->local_id), &it->comment, ItemKind::sending, false});
-    } else if (view_.find(it->comment.id) == nullptr) {
-      out.items.push_back({item_key('c', it->comment.id), &it->comment, ItemKind::pending,
-                           is_flagged(it->comment.id)});
-      placed.push_back(it->comment.id);
-    }
+    out.items.push_back({item_key('s', it->local_id), &it->comment, ItemKind::sending, false});
   }
   long long hidden = 0;
   const bool waiting_for_filter = filter_pending();

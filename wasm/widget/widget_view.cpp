@@ -267,7 +267,6 @@ val Widget::render_item(const Comment& c, ItemKind kind, bool flagged) {
   std::string cls = "cm-comment";
   if (c.pinned && published) cls += " cm-pinned";
   if (kind == ItemKind::sending) cls += " cm-sending";
-  if (kind == ItemKind::pending) cls += " cm-pending";
   val li = make_element(document_, "li", cls);
   const std::string id = std::to_string(c.id);
   if (kind != ItemKind::sending) {
@@ -282,9 +281,10 @@ val Widget::render_item(const Comment& c, ItemKind kind, bool flagged) {
   if (c.pinned && published) html.append(R"(<span class="cm-badge">)").append(text(Msg::pinned)).append("</span>");
   if (!published) {
     html.append(R"(<span class="cm-state">)")
-        .append(text(kind == ItemKind::sending ? Msg::sending : Msg::pending_review))
+        .append(text(Msg::sending))
         .append("</span>");
   }
+  if (c.edited) html.append(R"(<span class="cm-edited">)").append(text(Msg::edited)).append("</span>");
   html.append(R"(<time class="cm-time" datetime=")")
       .append(iso_utc(c.created))
       .append(R"(">)")

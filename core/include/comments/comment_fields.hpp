@@ -25,6 +25,7 @@ inline constexpr const char* created = "created";
 inline constexpr const char* status = "status";
 inline constexpr const char* pinned = "pinned";
 inline constexpr const char* flags = "flags";
+inline constexpr const char* edited = "edited";  // extension, optional
 
 }  // namespace comments::field
 
@@ -90,6 +91,7 @@ std::optional<Comment> read_comment_fields(const R& r, ErrorId& id) {
   c.status = *status;
   c.pinned = *pinned;
   c.flags = static_cast<std::int32_t>(*flags);
+  c.edited = r.int64(field::edited);
   return c;
 }
 }  // namespace detail

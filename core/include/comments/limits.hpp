@@ -27,6 +27,12 @@ inline constexpr int max_links_before_hold = 2;              // more than this h
 inline constexpr std::size_t slow_reader_bytes = 1u << 20;   // queued bytes before 1008
 inline constexpr int default_rate_per_minute = 5;
 inline constexpr std::int64_t rate_window_ms = 60'000;
+// An author's own comments (edit, delete, own): the secret the ack gives the
+// author's browser is author_secret_bytes random bytes, sent as hex; one
+// `own` request names at most max_own_posts of them.
+inline constexpr std::size_t author_secret_bytes = 16;
+inline constexpr std::size_t max_own_posts = 100;
+inline constexpr std::int64_t default_edit_window_ms = 10 * 60'000;
 
 // Filter lists: generous, but bounded so one request cannot exhaust memory.
 inline constexpr std::size_t max_filter_words = 20000;

@@ -76,6 +76,28 @@ struct FlagRequest {
   std::int64_t id = 0;
   std::string reason;  // may be empty
 };
+// Extension: an author's own comments, each proved by the secret the post's
+// ack gave (32 lower-case hex digits).
+struct OwnClaim {
+  std::int64_t id = 0;
+  std::string secret;
+};
+// Edits the body of one's own comment within the edit window.
+struct EditRequest {
+  std::int64_t id = 0;
+  std::string secret;
+  std::string body;  // trimmed, as a post's
+};
+// Deletes one's own comment within the edit window.
+struct DeleteRequest {
+  std::int64_t id = 0;
+  std::string secret;
+};
+// Asks for one's own comments of a thread (held ones are shown to their author).
+struct OwnRequest {
+  std::string thread;
+  std::vector<OwnClaim> posts;  // at most limits::max_own_posts
+};
 struct AuthRequest {
   std::string token;
 };
@@ -118,7 +140,8 @@ struct AuditRequest {
 
 using Request = std::variant<JoinRequest, LeaveRequest, MoreRequest, PostRequest, FlagRequest,
                              AuthRequest, QueueRequest, ModerateRequest, BanRequest,
-                             FiltersRequest, AuditRequest, BansRequest, UnbanRequest>;
+                             FiltersRequest, AuditRequest, BansRequest, UnbanRequest, EditRequest,
+                             DeleteRequest, OwnRequest>;
 
 // One parsed frame: its `req` (set when the frame had a valid one, to be
 // echoed by the reply, an error reply included) and the validated request or
@@ -141,6 +164,13 @@ std::string snapshot_message(const Req& req, std::string_view thread, std::int64
 std::string page_message(const Req& req, std::string_view thread,
                          const std::vector<Comment>& comments);
 std::string ack_message(const Req& req, const Comment& c);
+// Extension: the ack with the author's secret (for edit, delete and own) and
+// when the edit window closes (Unix ms). Sent only to the posting connection.
+std::string ack_message(const Req& req, const Comment& c, std::string_view secret, std::int64_t edit_until);
+// Extension: the reply to `own`: the claimed comments of `thread` whose
+// secret matched, any status, newest first, and the server's edit window.
+std::string own_message(const Req& req, std::string_view thread, const std::vector<Comment>& comments,
+                        std::int64_t edit_window_ms);
 std::string ok_message(const Req& req);
 std::string ok_role_message(const Req& req, std::string_view role);
 std::string ok_comment_message(const Req& req, const Comment& c);

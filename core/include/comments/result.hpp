@@ -48,6 +48,8 @@ enum class ErrorId : std::uint16_t {
   comment_field_invalid = 210,  // a comment field is out of range (flags, status)
   ban_reason_invalid = 211,     // a ban's reason is too long or holds control characters
   poster_key_invalid = 212,     // an unban's poster key is not hex of 4-64 digits
+  author_secret_invalid = 213,  // an author secret is not 32 lower-case hex digits
+  own_list_too_long = 214,      // an `own` request names more comments than allowed
 
   // 3xx: filter lists and words
   filter_word_invalid_utf8 = 301,      // a filter word is not valid UTF-8
@@ -100,6 +102,8 @@ enum class ErrorId : std::uint16_t {
   messages_too_fast = 711,       // a message over --max-messages-per-second; retry later
   embed_rate_limited = 712,      // /embed/latest over --embed-rate per address (HTTP 429)
   ban_not_found = 713,           // unban of a poster key no ban in force has
+  author_secret_wrong = 714,     // edit/delete with a secret that is not the comment's
+  edit_window_closed = 715,      // edit/delete after the author's window has closed
 };
 
 // The stable dotted name of an id, e.g. "comments.parse.101", for logs and messages.

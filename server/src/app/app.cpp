@@ -21,6 +21,7 @@ App::App(boost::asio::io_context& io, StoreWorker& worker, AppOptions options,
     : address_key_(std::move(state.address_key)),
       state_(io, worker, options, state, bus, random_hex(8)),
       readers_(state_),
+      authors_(state_),
       posts_(state_),
       moderation_(state_, std::move(options.mod_token), options.moderators_file),
       cluster_(state_),
@@ -115,6 +116,8 @@ void App::on_text(const PeerPtr& peer, std::string_view message) {
         using R = std::decay_t<decltype(request)>;
         if constexpr (std::is_same_v<R, PostRequest>) {
           posts_.submit(peer, m.req, request);
+        } else if constexpr (requires { authors_.handle(peer, m.req, request); }) {
+          authors_.handle(peer, m.req, request);
         } else if constexpr (requires { readers_.handle(peer, m.req, request); }) {
           readers_.handle(peer, m.req, request);
         } else {

@@ -16,6 +16,7 @@
 #include "app/app_state.hpp"
 #include "app/moderator_requests.hpp"
 #include "app/post_pipeline.hpp"
+#include "app/author_requests.hpp"
 #include "app/reader_requests.hpp"
 
 namespace comments::server {
@@ -69,6 +70,7 @@ class App {
   std::string address_key_;
   AppState state_;
   ReaderRequests readers_;
+  AuthorRequests authors_;
   PostPipeline posts_;
   ModeratorRequests moderation_;
   ClusterEvents cluster_;

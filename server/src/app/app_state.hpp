@@ -18,6 +18,7 @@
 #include "app/peer.hpp"
 #include "app/policy.hpp"
 #include "app/thread_hubs.hpp"
+#include "comments/limits.hpp"
 #include "store/store_worker.hpp"
 #include "support/refusal_log.hpp"
 
@@ -31,6 +32,8 @@ struct AppOptions {
   // changes; beside or instead of mod_token (which signs in as "moderator").
   std::optional<std::string> moderators_file;
   int max_joined = 16;  // threads joined at once per connection; 0 = no limit
+  // How long after posting its author may edit or delete a comment; 0 = never.
+  std::int64_t edit_window_ms = limits::default_edit_window_ms;
   // Per connection, every type, bursts of twice that; 0 = no limit (the
   // command line's default is 20: support/config.hpp).
   int messages_per_second = 0;
@@ -57,6 +60,7 @@ struct AppState {
         hubs(store_worker, completions),
         policy(options.rate_per_minute, options.premoderate, state.bans, std::move(state.filters)),
         max_joined(options.max_joined),
+        edit_window_ms(options.edit_window_ms),
         messages_per_second(options.messages_per_second),
         rate_per_minute(options.rate_per_minute),
         cluster_id(state.cluster_id),
@@ -79,6 +83,7 @@ struct AppState {
   Moderators moderators;
   Policy policy;
   int max_joined;
+  std::int64_t edit_window_ms;
   int messages_per_second;
   // Refusals by a limit, logged once per address and minute.
   RefusalLog refusals;

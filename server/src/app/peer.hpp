@@ -53,6 +53,18 @@ class Peer {
   std::string moderator_name;      // who signed in (the audit log's moderator)
   std::string moderator_digest;    // their token's digest: revoked when it leaves the file
   bool dropped = false;            // closed as too slow: sent nothing more
+  // Comments this connection proved to be its author's (its posts, `own`):
+  // they are sent an `update` of their own comment that readers do not get
+  // (held, rejected). The newest max_owned_ids.
+  std::vector<std::int64_t> owns;
+  static constexpr std::size_t max_owned_ids = 200;
+  void add_owned(std::int64_t id) {
+    for (std::int64_t known : owns) {
+      if (known == id) return;
+    }
+    if (owns.size() >= max_owned_ids) owns.erase(owns.begin());
+    owns.push_back(id);
+  }
   // --max-messages-per-second: the messages this connection may send now, and
   // the refusals it may still collect before it is closed (App::admit_message).
   TokenBucket message_budget;

@@ -42,6 +42,8 @@ class Policy {
   }
 
   const ModerationFilter& filter() const noexcept { return *filter_; }
+  // The same, shared: for a check on the StoreWorker (the filter is immutable).
+  std::shared_ptr<const ModerationFilter> shared_filter() const noexcept { return filter_; }
   void set_filter(std::shared_ptr<const ModerationFilter> filter) { filter_ = std::move(filter); }
   // The lists as last requested (saved or on their way to the store): the
   // base that the next partial update merges over, so two quick partial

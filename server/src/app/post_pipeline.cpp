@@ -6,6 +6,7 @@
 
 #include "comments/limits.hpp"
 
+#include "support/crypto.hpp"
 #include "support/log.hpp"
 #include "support/metrics.hpp"
 
@@ -111,10 +112,12 @@ void PostPipeline::commit(Attempt a) {
   // The hand-off runs after the handlers already queued on the io thread (the
   // other sockets that were readable at once), so their posts join it.
   if (queued_.empty()) boost::asio::post(state_.io, [this] { hand_off(); });
+  // The secret that proves the author later (edit, delete, own): only its hash is stored.
+  std::string secret = random_hex(limits::author_secret_bytes);
   queued_.push_back(NewComment{std::move(a.post.thread), a.post.parent, std::move(a.post.author),
                                std::move(a.post.body), a.now, a.status, a.peer->poster(),
-                               std::move(a.held)});
-  waiting_.push_back(Waiting{a.peer, std::move(a.req), std::move(a.hold_reason)});
+                               std::move(a.held), author_key(secret)});
+  waiting_.push_back(Waiting{a.peer, std::move(a.req), std::move(a.hold_reason), std::move(secret)});
 }
 
 void PostPipeline::hand_off() {
@@ -141,15 +144,16 @@ void PostPipeline::hand_off() {
           log_info("post-held", "id=" + std::to_string(outcomes[i].comment->id) +
                                     " rule=" + log_value(w.hold_reason));
         }
-        on_committed(w.peer, w.req, std::move(outcomes[i]));
+        on_committed(w, std::move(outcomes[i]));
       }
     });
   });
   waiting_.clear();
 }
 
-void PostPipeline::on_committed(const WeakPeer& weak, const Req& req, PostOutcome outcome) {
-  auto peer = weak.lock();
+void PostPipeline::on_committed(const Waiting& waiting, PostOutcome outcome) {
+  auto peer = waiting.peer.lock();
+  const Req& req = waiting.req;
   if (outcome.failed) {
     log_error("store-failed", "op=post error=" + log_value(outcome.error));
     metrics().posts_refused_server_failed.inc();
@@ -171,7 +175,10 @@ void PostPipeline::on_committed(const WeakPeer& weak, const Req& req, PostOutcom
   log_info("post", "id=" + std::to_string(c.id) + " thread=" + log_value(c.thread) +
                        " status=" + std::string(to_string(c.status)) +
                        (peer ? " from=" + short_hash(peer->poster()) : std::string{}));
-  if (peer) reply(*peer, ack_message(req, c));
+  if (peer) {
+    peer->add_owned(c.id);
+    reply(*peer, ack_message(req, c, waiting.secret, c.created + state_.edit_window_ms));
+  }
   if (c.status == Status::published) {
     metrics().posts_accepted.inc();
     state_.hubs.published(c, peer.get());

@@ -49,14 +49,15 @@ class PostPipeline {
   void commit(Attempt a);
   // Hands every post of this io turn to the StoreWorker at once.
   void hand_off();
-  void on_committed(const WeakPeer& peer, const Req& req, PostOutcome outcome);
 
   // Who is waiting for each queued post's outcome.
   struct Waiting {
     WeakPeer peer;
     Req req;
     std::string hold_reason;
+    std::string secret;  // the author's, for the ack only (never logged, only its hash stored)
   };
+  void on_committed(const Waiting& waiting, PostOutcome outcome);
   AppState& state_;
   std::vector<NewComment> queued_;  // posts of this io turn, not yet handed off
   std::vector<Waiting> waiting_;    // one per queued post

@@ -282,7 +282,16 @@ void ThreadHubs::on_caught_up(const std::string& thread, CatchUp result) {
 
 void ThreadHubs::updated(const Comment& c, std::int64_t total, bool announce) {
   ThreadHub* hub = find_mutable(c.thread);
-  if (!hub || !hub->ready) return;  // a load in flight already sees this change
+  if (!hub) return;
+  // A change readers do not see (a held post edited, rejected, deleted)
+  // still reaches its author, so their widget stops saying it waits.
+  if (!announce) {
+    const Encoded update = encode(update_event(c, total));
+    for (Peer* p : hub->peers) {
+      if (std::find(p->owns.begin(), p->owns.end(), c.id) != p->owns.end()) deliver(*p, update);
+    }
+  }
+  if (!hub->ready) return;  // a load in flight already sees this change
   // An approved comment is now delivered (as an update): a catch-up must not
   // send it again as a new comment.
   if (c.status == Status::published && c.id > hub->floor) hub->delivered.emplace(c.id, now_ms());

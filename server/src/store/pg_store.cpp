@@ -162,12 +162,18 @@ CREATE TABLE threads (
   updated bigint NOT NULL
 );
 )sql"},
+    {"v3: an author's own comments: the hash of the author's secret, when it was edited", R"sql(
+-- SHA-256 of the secret the post's ack gave its author (NULL: none, e.g. stored
+-- before), and when the author last edited the body (Unix ms; NULL: never).
+ALTER TABLE comments ADD COLUMN author_key bytea;
+ALTER TABLE comments ADD COLUMN edited bigint;
+)sql"},
 };
 static_assert(std::size(migrations) == static_cast<std::size_t>(pg_schema_version),
               "one migration step per schema version");
 
 constexpr const char* comment_columns =
-    "id, thread, parent, author, body, created, status, pinned, flags";
+    "id, thread, parent, author, body, created, status, pinned, flags, edited";
 
 // ---- libpq wrappers ------------------------------------------------------------
 
@@ -244,6 +250,13 @@ class Params {
     push(std::string(bytes), 1);
     return *this;
   }
+  // An author key: NULL when there is none.
+  Params& add_key(std::string_view key) {
+    if (!key.empty()) return add_bytes(key);
+    values_.emplace_back();
+    formats_.push_back(1);
+    return *this;
+  }
 
   int count() const { return static_cast<int>(values_.size()); }
   // Pointers into values_: valid until the next add.
@@ -277,12 +290,18 @@ Comment read_comment(const Rows& rows, int row, int first = 0) {
   c.status = status_from_code(rows.int64(row, first + 6));
   c.pinned = rows.boolean(row, first + 7);
   c.flags = static_cast<std::int32_t>(rows.int64(row, first + 8));
+  if (!rows.is_null(row, first + 9)) c.edited = rows.int64(row, first + 9);
   return c;
 }
 
 std::optional<std::int64_t> optional_int(const Rows& rows, int row, int column) {
   if (rows.is_null(row, column)) return std::nullopt;
   return rows.int64(row, column);
+}
+
+// An author key column: "" when NULL.
+std::string author_key_of(const Rows& rows, int row, int column) {
+  return rows.is_null(row, column) ? std::string() : rows.bytea(row, column);
 }
 
 std::vector<Comment> read_comments(const Rows& rows) {
@@ -340,7 +359,8 @@ class PgStore final : public Store, public StoreRows {
                                                             .add(item.created)
                                                             .add(status_code(item.status))
                                                             .add(item.poster)
-                                                            .add(item.held))));
+                                                            .add(item.held)
+                                                            .add_key(item.author_key))));
       }
     }
     std::map<std::string_view, std::int64_t> published;
@@ -366,7 +386,7 @@ class PgStore final : public Store, public StoreRows {
                         " UNION ALL (SELECT 1, " +
                         comment_columns +
                         " FROM comments WHERE thread = $1 AND status = 0 AND pinned ORDER BY id DESC LIMIT $3)"
-                        " UNION ALL (SELECT 2, published, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+                        " UNION ALL (SELECT 2, published, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
                         " FROM thread_counts WHERE thread = $1)"
                         " ORDER BY kind, id DESC",
                     Params()
@@ -431,6 +451,38 @@ class PgStore final : public Store, public StoreRows {
       case ModerateAction::unpin:
         run("UPDATE comments SET pinned = $2 WHERE id = $1", Params().add(id).add(action == ModerateAction::pin));
         break;
+    }
+    std::optional<Comment> after = find(id);
+    transaction.commit();
+    return Moderated{std::move(*before), std::move(*after)};
+  }
+
+  std::vector<OwnedComment> owned(const std::vector<std::int64_t>& ids) override {
+    std::vector<OwnedComment> out;
+    if (ids.empty()) return out;
+    std::string list = "{";
+    for (std::size_t i = 0; i < ids.size(); ++i) list += (i ? "," : "") + std::to_string(ids[i]);
+    list += '}';
+    Rows rows = run(std::string("SELECT ") + comment_columns + ", author_key FROM comments WHERE id = ANY($1::bigint[])",
+                    Params().add(list));
+    for (int r = 0; r < rows.size(); ++r) out.push_back({read_comment(rows, r), author_key_of(rows, r, 10)});
+    return out;
+  }
+
+  std::optional<Moderated> change_own(std::int64_t id, const AuthorChange& change) override {
+    Transaction transaction(*this);
+    // FOR UPDATE: a moderator's action on another instance waits, so the
+    // status checked here is the one this change replaces.
+    std::optional<Comment> before = find_for_update(id);
+    if (!before || (before->status != Status::published && before->status != Status::pending)) {
+      return std::nullopt;
+    }
+    if (change.body) {
+      run("UPDATE comments SET body = $2, edited = $3 WHERE id = $1", Params().add(id).add(*change.body).add(change.at));
+    }
+    if (!change.held.empty()) run("UPDATE comments SET held = $2 WHERE id = $1", Params().add(id).add(change.held));
+    if (change.status != before->status) {
+      run("UPDATE comments SET status = $2 WHERE id = $1", Params().add(id).add(status_code(change.status)));
     }
     std::optional<Comment> after = find(id);
     transaction.commit();
@@ -642,10 +694,13 @@ class PgStore final : public Store, public StoreRows {
   }
 
   std::vector<StoredComment> comments_after(std::int64_t after_id, int limit) override {
-    Rows rows = run(std::string("SELECT ") + comment_columns + ", poster, held FROM comments WHERE id > $1 ORDER BY id LIMIT $2",
+    Rows rows = run(std::string("SELECT ") + comment_columns +
+                        ", poster, held, author_key FROM comments WHERE id > $1 ORDER BY id LIMIT $2",
                     Params().add(after_id).add(std::int64_t{limit}));
     std::vector<StoredComment> out;
-    for (int r = 0; r < rows.size(); ++r) out.push_back({read_comment(rows, r), rows.text(r, 9), rows.text(r, 10)});
+    for (int r = 0; r < rows.size(); ++r) {
+      out.push_back({read_comment(rows, r), rows.text(r, 10), rows.text(r, 11), author_key_of(rows, r, 12)});
+    }
     return out;
   }
 
@@ -701,8 +756,8 @@ class PgStore final : public Store, public StoreRows {
     }
     for (const StoredComment& row : rows) {
       const Comment& c = row.comment;
-      run("INSERT INTO comments (id, thread, parent, author, body, created, status, pinned, flags, poster, held) "
-          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+      run("INSERT INTO comments (id, thread, parent, author, body, created, status, pinned, flags, poster, held,"
+          " edited, author_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
           Params()
               .add(c.id)
               .add(c.thread)
@@ -714,7 +769,9 @@ class PgStore final : public Store, public StoreRows {
               .add(c.pinned)
               .add(std::int64_t{c.flags})
               .add(row.poster)
-              .add(row.held));
+              .add(row.held)
+              .add(c.edited)
+              .add_key(row.author_key));
     }
     add_published(published);
   }
@@ -805,8 +862,8 @@ class PgStore final : public Store, public StoreRows {
   // or in another thread inserts no row (and draws no id). A parent inserted
   // earlier in the same batch is visible to the later statements.
   static constexpr const char* insert_sql =
-      "INSERT INTO comments (thread, parent, author, body, created, status, poster, held) "
-      "SELECT $1::text, $2::bigint, $3::text, $4::text, $5::bigint, $6::smallint, $7::text, $8::text "
+      "INSERT INTO comments (thread, parent, author, body, created, status, poster, held, author_key) "
+      "SELECT $1::text, $2::bigint, $3::text, $4::text, $5::bigint, $6::smallint, $7::text, $8::text, $9::bytea "
       "WHERE $2::bigint IS NULL OR EXISTS "
       "(SELECT 1 FROM comments WHERE id = $2::bigint AND thread = $1::text) "
       "RETURNING id";
@@ -861,7 +918,8 @@ class PgStore final : public Store, public StoreRows {
             .add(item.created)
             .add(status_code(item.status))
             .add(item.poster)
-            .add(item.held);
+            .add(item.held)
+            .add_key(item.author_key);
         params.fill(pointers_, lengths_);
         if (PQsendQueryPrepared(conn_.get(), name.c_str(), params.count(), pointers_.data(), lengths_.data(),
                                 params.formats(), 0) != 1) {

@@ -133,6 +133,14 @@ class Query {
     check(value ? sqlite3_bind_int64(stmt_, index, *value) : sqlite3_bind_null(stmt_, index));
     return *this;
   }
+  // An author key: NULL when there is none.
+  Query& bind_key(int index, std::string_view key) {
+    if (key.empty()) {
+      check(sqlite3_bind_null(stmt_, index));
+      return *this;
+    }
+    return bind_blob(index, key);
+  }
   Query& bind_blob(int index, std::string_view bytes) {
     check(sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()),
                             SQLITE_TRANSIENT));
@@ -301,12 +309,18 @@ CREATE TABLE threads (
 -- triggers for status changes and deletes stay.
 DROP TRIGGER comments_count_insert;
 )sql"},
+    {"v4: an author's own comments: the hash of the author's secret, when it was edited", R"sql(
+-- SHA-256 of the secret the post's ack gave its author (NULL: none, e.g. stored
+-- before), and when the author last edited the body (Unix ms; NULL: never).
+ALTER TABLE comments ADD COLUMN author_key BLOB;
+ALTER TABLE comments ADD COLUMN edited INTEGER;
+)sql"},
 };
 static_assert(std::size(migrations) == static_cast<std::size_t>(sqlite_schema_version),
               "one migration step per schema version");
 
 constexpr const char* comment_columns =
-    "id, thread, parent, author, body, created, status, pinned, flags";
+    "id, thread, parent, author, body, created, status, pinned, flags, edited";
 
 std::optional<std::int64_t> optional_int(const Query& row, int column) {
   if (row.is_null(column)) return std::nullopt;
@@ -324,6 +338,7 @@ Comment read_comment(const Query& row) {
   c.status = status_from_code(row.int64(6));
   c.pinned = row.int64(7) != 0;
   c.flags = static_cast<std::int32_t>(row.int64(8));
+  c.edited = optional_int(row, 9);
   return c;
 }
 
@@ -393,8 +408,8 @@ class SqliteStore final : public Store, public StoreRows {
       }
       {
         Query q(statement(
-            "INSERT INTO comments (thread, parent, author, body, created, status, poster, held) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+            "INSERT INTO comments (thread, parent, author, body, created, status, poster, held, author_key) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
         // The batch outlives the statement: its strings are bound, not copied.
         q.bind_unowned(1, item.thread)
             .bind(2, item.parent)
@@ -404,6 +419,7 @@ class SqliteStore final : public Store, public StoreRows {
             .bind(6, status_code(item.status))
             .bind_unowned(7, item.poster)
             .bind_unowned(8, item.held);
+        q.bind_key(9, item.author_key);
         q.run();
       }
       if (item.status == Status::published) published.add(item.thread);
@@ -499,6 +515,38 @@ class SqliteStore final : public Store, public StoreRows {
         break;
       }
     }
+    std::optional<Comment> after = find(id);
+    transaction.commit();
+    return Moderated{std::move(*before), std::move(*after)};
+  }
+
+  std::vector<OwnedComment> owned(const std::vector<std::int64_t>& ids) override {
+    std::vector<OwnedComment> out;
+    ReadTransaction transaction(*this);
+    for (std::int64_t id : ids) {
+      Query q(statement(std::string("SELECT ") + comment_columns + ", author_key FROM comments WHERE id = ?"));
+      q.bind(1, id);
+      if (q.step()) out.push_back({read_comment(q), q.blob(10)});
+    }
+    transaction.finish();
+    return out;
+  }
+
+  std::optional<Moderated> change_own(std::int64_t id, const AuthorChange& change) override {
+    Transaction transaction(*this);
+    std::optional<Comment> before = find(id);
+    if (!before || (before->status != Status::published && before->status != Status::pending)) {
+      return std::nullopt;
+    }
+    if (change.body) {
+      Query q(statement("UPDATE comments SET body = ?, edited = ? WHERE id = ?"));
+      q.bind(1, *change.body).bind(2, change.at).bind(3, id).run();
+    }
+    if (!change.held.empty()) {
+      Query q(statement("UPDATE comments SET held = ? WHERE id = ?"));
+      q.bind(1, change.held).bind(2, id).run();
+    }
+    if (change.status != before->status) set_status(id, change.status);
     std::optional<Comment> after = find(id);
     transaction.commit();
     return Moderated{std::move(*before), std::move(*after)};
@@ -732,9 +780,9 @@ class SqliteStore final : public Store, public StoreRows {
   std::vector<StoredComment> comments_after(std::int64_t after_id, int limit) override {
     std::vector<StoredComment> rows;
     Query q(statement(std::string("SELECT ") + comment_columns +
-                      ", poster, held FROM comments WHERE id > ? ORDER BY id LIMIT ?"));
+                      ", poster, held, author_key FROM comments WHERE id > ? ORDER BY id LIMIT ?"));
     q.bind(1, after_id).bind(2, static_cast<std::int64_t>(limit));
-    while (q.step()) rows.push_back({read_comment(q), q.text(9), q.text(10)});
+    while (q.step()) rows.push_back({read_comment(q), q.text(10), q.text(11), q.blob(12)});
     return rows;
   }
 
@@ -785,8 +833,8 @@ class SqliteStore final : public Store, public StoreRows {
     for (const StoredComment& row : rows) {
       const Comment& c = row.comment;
       Query q(statement(
-          "INSERT INTO comments (id, thread, parent, author, body, created, status, pinned, flags, poster, held) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+          "INSERT INTO comments (id, thread, parent, author, body, created, status, pinned, flags, poster, held,"
+          " edited, author_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
       q.bind(1, c.id)
           .bind(2, c.thread)
           .bind(3, c.parent)
@@ -798,6 +846,8 @@ class SqliteStore final : public Store, public StoreRows {
           .bind(9, std::int64_t{c.flags})
           .bind(10, row.poster)
           .bind(11, row.held)
+          .bind(12, c.edited)
+          .bind_key(13, row.author_key)
           .run();
       if (c.status == Status::published) published.add(c.thread);
     }

@@ -37,6 +37,22 @@ struct NewComment {
   Status status = Status::published;
   std::string poster;        // keyed hash of the client address (never the address)
   std::string held;          // why it is pending: "word:W", "links:N", "premoderate" (QueueContext)
+  std::string author_key;    // SHA-256 of the author's secret (support/crypto.hpp), raw bytes
+};
+
+// A comment and the hash of its author's secret ("" when it has none: stored
+// before authors had secrets).
+struct OwnedComment {
+  Comment comment;
+  std::string author_key;
+};
+
+// What an author's edit or delete writes.
+struct AuthorChange {
+  std::optional<std::string> body;  // the new body (and `edited` = at); nullopt: the status only
+  Status status = Status::published;
+  std::string held;                 // why it is held now; "" keeps what is stored
+  std::int64_t at = 0;              // Unix ms
 };
 
 // A ban as a moderator makes it.
@@ -96,6 +112,12 @@ class Store {
   // approve: status published and flags reset to 0 (and the flaggers forgotten);
   // reject/delete: status rejected/deleted; pin/unpin: pinned.
   virtual std::optional<Moderated> moderate(std::int64_t id, ModerateAction action) = 0;
+
+  // The comments among `ids` that exist, with their author keys (any order).
+  virtual std::vector<OwnedComment> owned(const std::vector<std::int64_t>& ids) = 0;
+  // Applies an author's change to comment `id` while it is published or
+  // pending (flags and pin stay); nullopt otherwise (nothing written).
+  virtual std::optional<Moderated> change_own(std::int64_t id, const AuthorChange& change) = 0;
 
   // Records a flag from `flagger` (keyed address hash) on a published comment;
   // a second flag from the same flagger since the last approve does not count.

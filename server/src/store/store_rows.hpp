@@ -18,6 +18,7 @@ struct StoredComment {
   Comment comment;     // id, status, pinned and flags as stored
   std::string poster;  // keyed address hash
   std::string held;    // why it was held (NewComment::held)
+  std::string author_key;  // NewComment::author_key ("" when none)
   bool operator==(const StoredComment&) const = default;
 };
 

@@ -193,6 +193,8 @@ std::string usage_text() {
   --premoderate          store every post as pending until a moderator approves it
   --rate N               posts per client address per 60 s (default 5; 0 = no limit)
   --max-joined N         threads one connection may join at once (default 16; 0 = no limit)
+  --edit-window S        seconds in which authors may edit or delete their own comments
+                         (default 600; 0 = never)
   --max-connections-per-address N
                          open WebSocket connections per client address (default 32;
                          0 = no limit); one more upgrade gets HTTP 429
@@ -371,6 +373,12 @@ Result<CommandLine> parse_command_line(const std::vector<std::string>& args,
       const auto rate = limit_value("posts per minute");
       if (!rate) return rate.error();
       config.rate_per_minute = *rate;
+    } else if (name == "--edit-window") {
+      const auto v = value();
+      if (!v) return missing(name + " needs a value");
+      const auto seconds = parse_count(*v, 1'000'000);
+      if (!seconds) return invalid(name + " needs a whole number of seconds (0 = authors cannot edit), got '" + *v + "'");
+      config.edit_window_s = static_cast<int>(*seconds);
     } else if (name == "--max-joined") {
       const auto joined = limit_value("threads");
       if (!joined) return joined.error();

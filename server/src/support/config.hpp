@@ -23,6 +23,7 @@ struct Config {
   bool premoderate = false;
   int rate_per_minute = 5;                 // 0 = no limit
   int max_joined = 16;                     // threads joined per connection; 0 = no limit
+  int edit_window_s = 600;                 // authors edit/delete their own comments; 0 = never
   // Limits per client (docs/server.md "Limits"); 0 = no limit for each.
   int max_connections_per_address = 32;    // open WebSocket connections per client address
   int max_connections = 10000;             // open WebSocket connections in total

@@ -52,6 +52,14 @@ bool TokenCheck::matches(std::string_view presented) const {
   return CRYPTO_memcmp(candidate.data(), digest_->data(), digest_->size()) == 0;
 }
 
+std::string author_key(std::string_view secret) { return sha256(secret); }
+
+bool author_key_matches(std::string_view key, std::string_view secret) {
+  if (key.size() != SHA256_DIGEST_LENGTH) return false;
+  const std::string candidate = sha256(secret);
+  return CRYPTO_memcmp(candidate.data(), key.data(), key.size()) == 0;
+}
+
 std::string random_bytes(std::size_t count) {
   std::string buffer(count, '\0');
   if (RAND_bytes(reinterpret_cast<unsigned char*>(buffer.data()), static_cast<int>(count)) != 1) {

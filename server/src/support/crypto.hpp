@@ -27,6 +27,13 @@ class TokenCheck {
   std::optional<std::string> digest_;  // SHA-256 of the token, never the token
 };
 
+// An author's secret (given in a post's ack, docs/protocol.md): stored only
+// as author_key(secret), plain SHA-256 (raw 32 bytes; the secret is 128
+// random bits, so nothing is gained by a key), compared in constant time.
+std::string author_key(std::string_view secret);
+// Whether `secret` hashes to `key`; false for an empty key (a comment without one).
+bool author_key_matches(std::string_view key, std::string_view secret);
+
 // `count` random bytes from OpenSSL's CSPRNG (throws std::runtime_error when
 // it has no entropy, which a running Linux system always has).
 std::string random_bytes(std::size_t count);

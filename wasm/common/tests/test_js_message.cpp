@@ -74,6 +74,12 @@ TEST_CASE("a valid comment object is read in full") {
   const auto top_level = js::comment_from(js::parse(with_field("parent", "null")));
   REQUIRE(top_level.ok());
   CHECK_FALSE(top_level->parent.has_value());
+  CHECK_FALSE(c->edited.has_value());
+  // Extension: when its author edited it (absent, or not an integer: never).
+  const auto edited = js::comment_from(js::parse(with_field("edited", "1605107999000")));
+  REQUIRE(edited.ok());
+  CHECK(edited->edited == std::optional<std::int64_t>(1605107999000));
+  CHECK_FALSE(js::comment_from(js::parse(with_field("edited", "null")))->edited.has_value());
 }
 
 TEST_CASE("the widget and core accept and refuse the same comment objects") {
