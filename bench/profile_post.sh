@@ -14,7 +14,9 @@ rm -rf "$out"; mkdir -p "$out"
 command -v valgrind >/dev/null || { echo "needs valgrind"; exit 1; }
 
 valgrind --tool=callgrind --callgrind-out-file="$out/callgrind.out" \
-  "$build/server/comment-server" --port 0 --db "$out/profile.db" --rate 0 >"$out/server.log" 2>&1 &
+  "$build/server/comment-server" --port 0 --db "$out/profile.db" --rate 0 \
+  --max-connections-per-address 0 --max-connections 0 --max-messages-per-second 0 --embed-rate 0 \
+  >"$out/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 240); do grep -q '^listening on' "$out/server.log" && break; sleep 0.5; done
