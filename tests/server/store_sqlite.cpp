@@ -22,7 +22,7 @@ TEST_CASE("an empty file is migrated to the current schema in WAL mode") {
   CHECK(raw.text("PRAGMA user_version") == std::to_string(sqlite_schema_version));
   CHECK(raw.text("PRAGMA journal_mode") == "wal");
   for (const char* table : {"comments", "thread_counts", "flags", "bans", "filter_words", "audit",
-                            "secrets", "threads"}) {
+                            "secrets", "threads", "likes"}) {
     CAPTURE(table);
     CHECK(raw.text(std::string("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '") +
                    table + "'") == "1");
@@ -66,14 +66,16 @@ TEST_CASE("a version 1 file is migrated to version 2 and keeps its rows") {
   }
   // What version 1 had: version 2's columns, table and index taken away again.
   RawDb raw(tmp.path());
-  for (const char* sql : {"DROP INDEX comments_poster", "DROP TABLE threads", "ALTER TABLE comments DROP COLUMN held",
+  // (and the likes step's: later steps are taken away too, so every step runs)
+  for (const char* sql : {"DROP INDEX comments_hot", "DROP TABLE likes", "ALTER TABLE comments DROP COLUMN likes",
+                          "DROP INDEX comments_poster", "DROP TABLE threads", "ALTER TABLE comments DROP COLUMN held",
                           "ALTER TABLE bans DROP COLUMN expires", "ALTER TABLE bans DROP COLUMN moderator",
                           "ALTER TABLE bans DROP COLUMN reason", "ALTER TABLE bans DROP COLUMN comment",
                           "PRAGMA user_version = 1"}) {
     raw.exec(sql);
   }
   auto store = open_sqlite_store(tmp.path());
-  CHECK(raw.text("PRAGMA user_version") == "2");
+  CHECK(raw.text("PRAGMA user_version") == std::to_string(sqlite_schema_version));
   CHECK(store->find(id)->body == "old post");
   CHECK(store->queue_context({*store->find(id)})[0].held.empty());
   CHECK(store->bans(0) == std::vector<PosterBan>{{"hash-a", std::nullopt}});
@@ -82,6 +84,25 @@ TEST_CASE("a version 1 file is migrated to version 2 and keeps its rows") {
   CHECK(list[0].moderator.empty());
   CHECK(list[0].author == "Ann");
   CHECK(list[0].posts == 1);
+}
+
+TEST_CASE("a file from before likes is migrated: its comments have no likes and can be liked") {
+  TempDb tmp;
+  std::int64_t id = 0;
+  {
+    auto store = open_sqlite_store(tmp.path());
+    id = store_test::add(*store, store_test::new_comment("t", "old post")).id;
+  }
+  RawDb raw(tmp.path());
+  for (const char* sql : {"DROP INDEX comments_hot", "DROP TABLE likes", "ALTER TABLE comments DROP COLUMN likes"}) {
+    raw.exec(sql);
+  }
+  raw.exec("PRAGMA user_version = " + std::to_string(sqlite_schema_version - 1));
+  auto store = open_sqlite_store(tmp.path());
+  CHECK(raw.text("PRAGMA user_version") == std::to_string(sqlite_schema_version));
+  CHECK(store->find(id)->likes == 0);
+  CHECK(store->like(id, "addr", true, 1)->likes == 1);
+  CHECK(store->hot("t", 10).at(0).id == id);
 }
 
 }  // TEST_SUITE("sqlite")

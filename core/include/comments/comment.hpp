@@ -27,11 +27,12 @@ struct Comment {
   Status status = Status::published;
   bool pinned = false;
   std::int32_t flags = 0;               // distinct flagging addresses since last approve
+  std::int32_t likes = 0;               // extension: distinct addresses that like it (顶)
 
   bool operator==(const Comment&) const = default;
 };
 
-// {"id":…,"thread":…,"parent":…,"author":…,"body":…,"created":…,"status":…,"pinned":…,"flags":…}
+// {"id":…,"thread":…,"parent":…,"author":…,"body":…,"created":…,"status":…,"pinned":…,"flags":…,"likes":…}
 void to_json(nlohmann::json& j, const Comment& c);
 
 // Reads a comment object as a server sends it (used by the browser client):
