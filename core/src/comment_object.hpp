@@ -20,6 +20,7 @@ Json comment_object(const Comment& c) {
   j[field::status] = to_string(c.status);
   j[field::pinned] = c.pinned;
   j[field::flags] = c.flags;
+  j[field::likes] = c.likes;
   return j;
 }
 

@@ -71,6 +71,7 @@ std::string_view name(ErrorId id) noexcept {
     case ErrorId::messages_too_fast: return "comments.refused.711";
     case ErrorId::embed_rate_limited: return "comments.refused.712";
     case ErrorId::ban_not_found: return "comments.refused.713";
+    case ErrorId::likes_too_fast: return "comments.refused.720";
   }
   return {};
 }

@@ -100,6 +100,8 @@ enum class ErrorId : std::uint16_t {
   messages_too_fast = 711,       // a message over --max-messages-per-second; retry later
   embed_rate_limited = 712,      // /embed/latest over --embed-rate per address (HTTP 429)
   ban_not_found = 713,           // unban of a poster key no ban in force has
+  // 720: numbered apart from the ids above so parallel additions do not collide.
+  likes_too_fast = 720,          // likes (顶) over the per-connection limit; retry later
 };
 
 // The stable dotted name of an id, e.g. "comments.parse.101", for logs and messages.
