@@ -21,6 +21,7 @@ Json comment_object(const Comment& c) {
   j[field::pinned] = c.pinned;
   j[field::flags] = c.flags;
   if (c.edited) j[field::edited] = *c.edited;
+  j[field::likes] = c.likes;
   return j;
 }
 

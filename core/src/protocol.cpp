@@ -75,6 +75,7 @@ ErrorCode wire_code(ErrorId id) noexcept {
     case ErrorId::post_blocked: return ErrorCode::blocked;
     case ErrorId::rate_limited:
     case ErrorId::messages_too_fast:
+    case ErrorId::likes_too_fast:
     // Refused over HTTP (429/503), never sent on a WebSocket; were they, this is what they mean.
     case ErrorId::connections_per_address_full:
     case ErrorId::connections_full:
@@ -214,6 +215,15 @@ class FieldReader {
     const json* v = optional(name);
     if (!v) return std::nullopt;
     return id_value(name, *v);
+  }
+
+  // A boolean; `fallback` when absent or null.
+  bool optional_bool(const char* name, bool fallback) {
+    const json* v = optional(name);
+    if (!v) return fallback;
+    if (const auto* b = v->get_ptr<const json::boolean_t*>()) return *b;
+    mistyped(name, "true or false");
+    return fallback;
   }
 
   // A string of any content (bounds are the caller's); nullopt when absent,
@@ -555,6 +565,20 @@ Request read_own(FieldReader& r) {
   return q;
 }
 
+Request read_like(FieldReader& r) {
+  LikeRequest q;
+  q.id = r.id("id");
+  q.liked = r.optional_bool("liked", true);
+  return q;
+}
+
+Request read_hot(FieldReader& r) {
+  HotRequest q;
+  q.thread = r.thread_key("thread");
+  q.limit = r.bounded_int("limit", 1, limits::max_join_limit, limits::default_join_limit);
+  return q;
+}
+
 Request read_auth(FieldReader& r) { return AuthRequest{r.required_string("token", "a string")}; }
 
 Request read_queue(FieldReader& r) {
@@ -651,6 +675,8 @@ constexpr auto request_readers = std::to_array<std::pair<std::string_view, Reque
     {"edit", read_edit},
     {"delete", read_delete},
     {"own", read_own},
+    {"like", read_like},
+    {"hot", read_hot},
 });
 
 ClientMessage failed(ErrorId id, std::string message, Req req = {}) {
@@ -763,7 +789,7 @@ ClientMessage parse_client_message(std::string_view frame) {
   }
   return failed(ErrorId::type_unknown,
                 "type is not a known message type (join, leave, more, post, flag, auth, "
-                "queue, moderate, ban, filters, audit, bans, unban).",
+                "queue, moderate, ban, filters, audit, bans, unban, like, hot).",
                 req);
 }
 
@@ -807,6 +833,8 @@ void append_comment(std::string& out, const Comment& c) {
     append_key(out, field::edited);
     append_int(out, *c.edited);
   }
+  append_key(out, field::likes);
+  append_int(out, c.likes);
   out += '}';
 }
 
@@ -1070,6 +1098,28 @@ std::string queue_message(const Req& req, const std::vector<Comment>& items,
   return out;
 }
 
+std::string like_ok_message(const Req& req, std::int64_t id, std::int64_t likes, bool liked) {
+  std::string out = begin_reply("ok", req);
+  append_key(out, "id");
+  append_int(out, id);
+  append_key(out, "likes");
+  append_int(out, likes);
+  append_key(out, "liked");
+  append_bool(out, liked);
+  out += '}';
+  return out;
+}
+
+std::string hot_message(const Req& req, std::string_view thread, const std::vector<Comment>& comments) {
+  std::string out = begin_reply("hot", req, 256 * (comments.size() + 1));
+  append_key(out, "thread");
+  append_string(out, thread);
+  append_key(out, "comments");
+  append_comments(out, comments);
+  out += '}';
+  return out;
+}
+
 std::string ban_ok_message(const Req& req, std::string_view poster_key, std::optional<std::int64_t> expires) {
   std::string out = begin_reply("ok", req);
   append_key(out, "poster");
@@ -1135,6 +1185,10 @@ std::string queued_event(const Comment& c) {
   std::string out = with_comment("queued", std::nullopt, c);
   out += '}';
   return out;
+}
+
+std::string likes_event(const Comment& c, std::int64_t total) {
+  return with_comment_and_total("likes", c, total);
 }
 
 std::string audit_message(const Req& req, const std::vector<AuditEntry>& entries) {

@@ -75,6 +75,7 @@ std::string_view name(ErrorId id) noexcept {
     case ErrorId::ban_not_found: return "comments.refused.713";
     case ErrorId::author_secret_wrong: return "comments.refused.714";
     case ErrorId::edit_window_closed: return "comments.refused.715";
+    case ErrorId::likes_too_fast: return "comments.refused.720";
   }
   return {};
 }

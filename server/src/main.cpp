@@ -323,7 +323,7 @@ int copy(const CopyStore& request) {
   }
   try {
     const CopyCounts n = copy_store(request.from, request.to);
-    std::cout << "copied " << n.comments << " comments, " << n.flags << " flags, " << n.bans << " bans, "
+    std::cout << "copied " << n.comments << " comments, " << n.flags << " flags, " << n.likes << " likes, " << n.bans << " bans, "
               << n.filter_words << " filter words, " << n.audit << " audit entries, " << n.threads
               << " thread titles, " << n.secrets
               << " secrets from " << redact_db(request.from) << " to " << redact_db(request.to) << std::endl;

@@ -25,6 +25,7 @@ Comment full_comment() {
   c.status = Status::pending;
   c.pinned = true;
   c.flags = 2;
+  c.likes = 3;
   return c;
 }
 
@@ -48,10 +49,12 @@ TEST_CASE("status names") {
   CHECK_FALSE(parse_status("").has_value());
 }
 
-TEST_CASE("to_json writes every contract field") {
+TEST_CASE("to_json writes every contract field and the likes extension") {
   Comment c = full_comment();
+  c.likes = 7;
   json j = comment_json(c);
-  CHECK(j.size() == 9);
+  CHECK(j.size() == 10);
+  CHECK(j["likes"] == 7);
   CHECK(j["id"] == 9007199254740993);
   CHECK(j["thread"] == c.thread);
   CHECK(j["parent"] == 12);

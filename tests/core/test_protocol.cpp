@@ -341,6 +341,35 @@ TEST_CASE("flag") {
   CHECK(code_of(R"({"type":"flag","id":0})") == ErrorCode::invalid);
 }
 
+TEST_CASE("like: set by default, taken back with liked:false") {
+  LikeRequest l = request_of<LikeRequest>(R"({"type":"like","id":42})");
+  CHECK(l.id == 42);
+  CHECK(l.liked);
+  CHECK(request_of<LikeRequest>(R"({"type":"like","id":7,"liked":false})").liked == false);
+  CHECK(request_of<LikeRequest>(R"({"type":"like","id":7,"liked":null})").liked);
+  CHECK(request_of<LikeRequest>(R"({"type":"like","id":7,"liked":true,"req":"l1"})").liked);
+
+  Failure e = error_of(R"({"type":"like","id":7,"liked":"yes","req":"l2"})");
+  CHECK(e.id == ErrorId::field_mistyped);
+  CHECK(e.code == ErrorCode::bad_request);
+  CHECK(e.req == Req("l2"));
+  CHECK(e.message.find("liked") != std::string::npos);
+  CHECK(id_of(R"({"type":"like"})") == ErrorId::field_missing);
+  CHECK(id_of(R"({"type":"like","id":"42"})") == ErrorId::field_mistyped);
+  CHECK(id_of(R"({"type":"like","id":-1})") == ErrorId::number_out_of_range);
+}
+
+TEST_CASE("hot: a thread's most liked, limit 1-50 (default 10)") {
+  HotRequest h = request_of<HotRequest>(R"({"type":"hot","thread":"k"})");
+  CHECK(h.thread == "k");
+  CHECK(h.limit == 10);
+  CHECK(request_of<HotRequest>(R"({"type":"hot","thread":"k","limit":50})").limit == 50);
+  CHECK(id_of(R"({"type":"hot","thread":"k","limit":51})") == ErrorId::number_out_of_range);
+  CHECK(id_of(R"({"type":"hot","thread":"k","limit":0})") == ErrorId::number_out_of_range);
+  CHECK(id_of(R"({"type":"hot","thread":""})") == ErrorId::thread_key_invalid);
+  CHECK(id_of(R"({"type":"hot"})") == ErrorId::field_missing);
+}
+
 TEST_CASE("auth") {
   CHECK(request_of<AuthRequest>(R"({"type":"auth","token":"s3cret"})").token == "s3cret");
   CHECK(code_of(R"({"type":"auth"})") == ErrorCode::bad_request);
@@ -603,6 +632,8 @@ TEST_CASE("each kind of refused frame has its stable id") {
       {R"({"type":"filters","suspect":[")" + repeat("词", 101) + "\"]}", ErrorId::filter_word_too_long},
       {R"({"type":"filters","banned":[)" + repeat(R"("w",)", limits::max_filter_words) + R"("w"]})",
        ErrorId::filter_list_too_long},
+      {R"({"type":"like","id":1,"liked":1})", ErrorId::field_mistyped},
+      {R"({"type":"hot","thread":"k","limit":99})", ErrorId::number_out_of_range},
       // A mistyped field wins over an out-of-bounds one, whatever the order.
       {R"({"type":"post","thread":"","body":"x","parent":"1"})", ErrorId::field_mistyped},
   };
@@ -626,6 +657,7 @@ TEST_CASE("wire_code: each id's code on the wire") {
       {ErrorId::post_blocked, ErrorCode::blocked},
       {ErrorId::rate_limited, ErrorCode::rate_limited},
       {ErrorId::messages_too_fast, ErrorCode::rate_limited},
+      {ErrorId::likes_too_fast, ErrorCode::rate_limited},
       {ErrorId::connections_per_address_full, ErrorCode::rate_limited},
       {ErrorId::connections_full, ErrorCode::rate_limited},
       {ErrorId::embed_rate_limited, ErrorCode::rate_limited},
@@ -782,6 +814,7 @@ ordered_json reference_comment(const Comment& c) {
   j["status"] = to_string(c.status);
   j["pinned"] = c.pinned;
   j["flags"] = c.flags;
+  j["likes"] = c.likes;
   return j;
 }
 
@@ -822,10 +855,41 @@ Comment random_comment(comments::testing::Xorshift& rng) {
   c.status = static_cast<Status>(rng.below(4));
   c.pinned = rng.below(2) == 1;
   c.flags = static_cast<int>(rng.below(1000));
+  c.likes = static_cast<int>(rng.below(100000));
   return c;
 }
 
 }  // namespace
+
+TEST_CASE("like shapes: the reply, the hot list, the likes event; comments carry likes") {
+  Comment c = sample_comment();
+  c.likes = 3;
+  CHECK(like_ok_message(std::string("l"), 42, 3, true) ==
+        R"({"type":"ok","req":"l","id":42,"likes":3,"liked":true})");
+  CHECK(like_ok_message(std::nullopt, 42, 0, false) == R"({"type":"ok","id":42,"likes":0,"liked":false})");
+  json j;
+  j = parsed(likes_event(c, 9));
+  CHECK(j["type"] == "likes");
+  CHECK(j["comment"]["id"] == 42);
+  CHECK(j["comment"]["likes"] == 3);
+  CHECK(j["total"] == 9);
+  CHECK(j.size() == 3);  // no req
+  j = parsed(hot_message(std::string("h"), "k", {c}));
+  CHECK(j["type"] == "hot");
+  CHECK(j["req"] == "h");
+  CHECK(j["thread"] == "k");
+  CHECK(j["comments"][0]["likes"] == 3);
+  CHECK(parsed(ack_message(std::nullopt, c))["comment"]["likes"] == 3);
+
+  // Read back as the browser reads a comment: likes is optional (0 when a
+  // server sends none), an out-of-range count reads as 0.
+  json object = parsed(ack_message(std::nullopt, c))["comment"];
+  CHECK(comment_from_json(object).value().likes == 3);
+  object.erase("likes");
+  CHECK(comment_from_json(object).value().likes == 0);
+  object["likes"] = -4;
+  CHECK(comment_from_json(object).value().likes == 0);
+}
 
 TEST_CASE("server messages are byte for byte what nlohmann's dump wrote") {
   comments::testing::Xorshift rng{0x2545F4914F6CDD1DULL};

@@ -27,6 +27,7 @@ TEST_CASE("error names are stable") {
       {ErrorId::connections_full, "comments.refused.710"},
       {ErrorId::messages_too_fast, "comments.refused.711"},
       {ErrorId::embed_rate_limited, "comments.refused.712"},
+      {ErrorId::likes_too_fast, "comments.refused.720"},
   };
   for (const auto& [id, label] : released) {
     CHECK(comments::name(id) == label);

@@ -128,6 +128,23 @@ TEST_CASE("cluster: a post on A reaches the readers of A and B once each, in ord
   CHECK(snapshot["comments"].size() == 5);
 }
 
+TEST_CASE("cluster: a like on A reaches B's readers with the stored count; the same address on B counts once") {
+  Cluster c(2);
+  auto author = c.connect(0);
+  const std::int64_t id = c.post(0, author, "t", "顶")["comment"]["id"];
+  auto on_b = c.reader(1, "192.0.2.3", "t");
+  auto liker_a = c.connect(0, "203.0.113.5");
+  REQUIRE(c.request(0, liker_a, {{"type", "like"}, {"id", id}})["likes"] == 1);
+  REQUIRE(c.settle([&] { return !on_b->of_type("likes").empty(); }));
+  CHECK(on_b->of_type("likes").back()["comment"]["id"] == id);
+  CHECK(on_b->of_type("likes").back()["comment"]["likes"] == 1);
+  // The same address through B: still one, and B's cache already shows it.
+  auto liker_b = c.connect(1, "203.0.113.5");
+  CHECK(c.request(1, liker_b, {{"type", "like"}, {"id", id}})["likes"] == 1);
+  auto late = c.connect(1, "192.0.2.9");
+  CHECK(c.request(1, late, {{"type", "join"}, {"thread", "t"}})["comments"][0]["likes"] == 1);
+}
+
 TEST_CASE("cluster: held posts reach every moderator; an approve on B updates A's readers") {
   AppOptions options = AppFixture::default_options();
   options.premoderate = true;

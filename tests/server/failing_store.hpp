@@ -46,6 +46,11 @@ class FailingStore final : public Store {
                               std::int64_t at) override {
     return real_->flag(id, flagger, reason, at);
   }
+  std::optional<Comment> like(std::int64_t id, std::string_view liker, bool liked, std::int64_t at) override {
+    fail_if_set();
+    return real_->like(id, liker, liked, at);
+  }
+  std::vector<Comment> hot(std::string_view thread, int limit) override { return real_->hot(thread, limit); }
   std::vector<Comment> queue(const QueueQuery& q) override { return real_->queue(q); }
   std::optional<std::string> poster_of(std::int64_t id) override { return real_->poster_of(id); }
   std::vector<QueueContext> queue_context(const std::vector<Comment>& items) override {

@@ -472,3 +472,39 @@ TEST_CASE("a message over 65536 bytes closes with 1009; exactly 65536 is fine") 
   WsClient other(test.server);
   CHECK(other.request(join_msg("t"))["type"] == "snapshot");
 }
+
+TEST_CASE("likes on the real server: one per address over two connections, taken back, live to another reader; hot") {
+  TestServer test;
+  WsClient author(test.server);
+  WsClient tab_a(test.server);  // the test's connections all come from 127.0.0.1: one address
+  WsClient tab_b(test.server);
+  const std::string thread = "likes-integration";
+  REQUIRE(author.request(join_msg(thread))["type"] == "snapshot");
+  const json older = author.request(post_msg(thread, "旧的", std::string_view("甲")));
+  const json newer = author.request(post_msg(thread, "新的", std::string_view("乙")));
+  const std::int64_t id = older["comment"]["id"];
+
+  json ok = tab_a.request({{"type", "like"}, {"id", id}});
+  CHECK(ok["type"] == "ok");
+  CHECK(ok["likes"] == 1);
+  CHECK(ok["liked"] == true);
+  const json event = author.recv("likes");
+  CHECK(event["comment"]["id"] == id);
+  CHECK(event["comment"]["likes"] == 1);
+  CHECK(tab_b.request({{"type", "like"}, {"id", id}, {"liked", true}})["likes"] == 1);  // same address
+
+  const json hot = author.request({{"type", "hot"}, {"thread", thread}, {"limit", 10}});
+  REQUIRE(hot["type"] == "hot");
+  REQUIRE(hot["comments"].size() == 2);
+  CHECK(hot["comments"][0]["id"] == id);  // the older one, liked, first
+  CHECK(hot["comments"][1]["id"] == newer["comment"]["id"]);
+
+  ok = tab_b.request({{"type", "like"}, {"id", id}, {"liked", false}});
+  CHECK(ok["likes"] == 0);
+  CHECK(ok["liked"] == false);
+  CHECK(author.recv("likes")["comment"]["likes"] == 0);
+
+  const json bad = tab_a.request({{"type", "like"}, {"id", id}, {"liked", 1}});
+  CHECK(bad["code"] == "bad_request");
+  CHECK(tab_a.request({{"type", "like"}, {"id", 999999}})["code"] == "not_found");
+}

@@ -35,6 +35,8 @@ void fill(Store& store) {
   store.flag(root.id, "flagger-1", "spam", 11);
   store.flag(root.id, "flagger-2", "", 12);
   store.flag(root.id + 1, "flagger-1", "rude", 13);
+  store.like(root.id, "liker-1", true, 14);
+  store.like(root.id, "liker-2", true, 15);
   (void)held;
   store.ban("hash-e", 20);
   store.ban(NewBan{"hash-x", 21, 86'400'021, "alice", "spam links", gone.id});
@@ -71,6 +73,7 @@ struct Everything {
   std::vector<StoredComment> comments;
   std::vector<AuditEntry> audit;
   std::vector<FlagRow> flags;
+  std::vector<LikeRow> likes;
   std::vector<BanRow> bans;
   std::vector<SecretRow> secrets;
   std::vector<ThreadRow> threads;
@@ -84,6 +87,7 @@ Everything everything(Store& store) {
   all.comments = rows.comments_after(0, 1'000'000);
   all.audit = rows.audit_after(0, 1'000'000);
   all.flags = rows.all_flags();
+  all.likes = rows.all_likes();
   all.bans = rows.all_bans();
   all.secrets = rows.all_secrets();
   all.threads = rows.all_threads();
@@ -113,6 +117,7 @@ void check_same(const Everything& a, const Everything& b) {
     CHECK(a.audit[i].detail == b.audit[i].detail);
   }
   CHECK(a.flags == b.flags);
+  CHECK(a.likes == b.likes);
   CHECK(a.bans == b.bans);
   CHECK(a.secrets == b.secrets);
   CHECK(a.threads == b.threads);
@@ -144,6 +149,7 @@ TEST_CASE("copy-store: SQLite to PostgreSQL and back keeps every row") {
   CHECK(counts.comments == 37);
   CHECK(counts.threads == 1);
   CHECK(counts.flags == 3);
+  CHECK(counts.likes == 2);
   CHECK(counts.bans == 2);
   CHECK(counts.filter_words == 3);
   CHECK(counts.audit == 3);

@@ -245,6 +245,56 @@ TEST_CASE("flags count each flagger once until the next approve") {
   CHECK_FALSE(store->flag(999999, "addr-1", "", 6));
 }
 
+TEST_CASE("likes count each liker once, a second like is a no-op and unlike takes it back") {
+  TestDb db;
+  Comment c;
+  {
+    auto store = db.open();
+    c = add(*store, new_comment("t", "like me"));
+    CHECK(store->like(c.id, "addr-1", true, 1)->likes == 1);
+    CHECK(store->like(c.id, "addr-1", true, 2)->likes == 1);  // the same address again
+    CHECK(store->like(c.id, "addr-2", true, 3)->likes == 2);
+    CHECK(store->like(c.id, "addr-1", false, 4)->likes == 1);
+    CHECK(store->like(c.id, "addr-1", false, 5)->likes == 1);  // nothing left to take back
+    CHECK(store->like(c.id, "addr-3", false, 6)->likes == 1);  // never liked it
+    CHECK(store->find(c.id)->likes == 1);
+    CHECK(store->latest("t", 10).newest.at(0).likes == 1);
+  }
+  // Kept across a reopen, and the liker still known: a repeat does not count.
+  auto store = db.open();
+  CHECK(store->find(c.id)->likes == 1);
+  CHECK(store->like(c.id, "addr-2", true, 7)->likes == 1);
+
+  // Only published comments can be liked; the count stays through moderation.
+  store->moderate(c.id, ModerateAction::reject);
+  CHECK_FALSE(store->like(c.id, "addr-4", true, 8));
+  CHECK(store->find(c.id)->likes == 1);
+  store->moderate(c.id, ModerateAction::approve);
+  CHECK(store->find(c.id)->likes == 1);
+  CHECK_FALSE(store->like(999999, "addr-1", true, 9));
+}
+
+TEST_CASE("hot lists a thread's published comments by likes, newest first among equals") {
+  TestDb db;
+  auto store = db.open();
+  const Comment a = add(*store, new_comment("t", "a"));
+  const Comment b = add(*store, new_comment("t", "b"));
+  const Comment c = add(*store, new_comment("t", "c"));
+  const Comment d = add(*store, new_comment("t", "d"));
+  const Comment held = add(*store, new_comment("t", "held", std::nullopt, Status::pending));
+  add(*store, new_comment("other", "elsewhere"));
+  for (const char* liker : {"x", "y", "z"}) store->like(b.id, liker, true, 1);
+  for (const char* liker : {"x", "y"}) store->like(a.id, liker, true, 1);
+  store->like(d.id, "x", true, 1);
+  CHECK(ids_of(store->hot("t", 10)) == std::vector<std::int64_t>{b.id, a.id, d.id, c.id});
+  CHECK(ids_of(store->hot("t", 2)) == std::vector<std::int64_t>{b.id, a.id});
+  CHECK(store->hot("t", 1).at(0).likes == 3);
+  store->moderate(b.id, ModerateAction::remove);  // gone from the view
+  CHECK(ids_of(store->hot("t", 10)) == std::vector<std::int64_t>{a.id, d.id, c.id});
+  CHECK(store->hot("none", 10).empty());
+  (void)held;
+}
+
 TEST_CASE("queue filters by status, thread, author and text, newest first") {
   TestDb db;
   auto store = db.open();

@@ -45,14 +45,15 @@ TEST_CASE("an empty database is migrated to the current schema") {
   PgRaw raw(db.spec());
   CHECK(raw.text("SELECT version FROM comments_schema") == std::to_string(pg_schema_version));
   CHECK(raw.text("SELECT count(*) FROM comments_schema") == "1");
-  for (const char* table : {"comments", "thread_counts", "flags", "bans", "filter_words", "audit", "secrets", "threads"}) {
+  for (const char* table : {"comments", "thread_counts", "flags", "bans", "filter_words", "audit", "secrets", "threads",
+                            "likes"}) {
     CAPTURE(table);
     CHECK(raw.text(std::string("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = '") +
                    table + "'") == "1");
   }
   CHECK(raw.column("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'comments' "
                    "ORDER BY indexname") ==
-        std::vector<std::string>{"comments_flagged", "comments_pinned", "comments_pkey", "comments_poster",
+        std::vector<std::string>{"comments_flagged", "comments_hot", "comments_pinned", "comments_pkey", "comments_poster",
                                  "comments_published", "comments_status", "comments_thread_status"});
   // Opening again changes nothing.
   { auto again = db.open(); }
@@ -67,8 +68,10 @@ TEST_CASE("a version 1 database is migrated to the current version and keeps its
     id = add(*store, new_comment("t", "old post", std::nullopt, Status::pending, "Ann", "hash-a")).id;
     store->ban("hash-a", 5);
   }
-  // What version 1 had: the later versions' columns, table and index taken away again.
-  db.exec("ALTER TABLE comments DROP COLUMN author_key, DROP COLUMN edited;"
+  // What version 1 had: the later versions' columns, tables and indexes taken away again,
+  // so that every step runs.
+  db.exec("DROP INDEX comments_hot; DROP TABLE likes; ALTER TABLE comments DROP COLUMN likes;"
+          " ALTER TABLE comments DROP COLUMN author_key, DROP COLUMN edited;"
           " DROP INDEX comments_poster; DROP TABLE threads; ALTER TABLE comments DROP COLUMN held;"
           " ALTER TABLE bans DROP COLUMN expires, DROP COLUMN moderator, DROP COLUMN reason, DROP COLUMN comment;"
           " UPDATE comments_schema SET version = 1");
@@ -85,6 +88,23 @@ TEST_CASE("a version 1 database is migrated to the current version and keeps its
   REQUIRE(list.size() == 1);
   CHECK(list[0].author == "Ann");
   CHECK(list[0].posts == 1);
+}
+
+TEST_CASE("a database from before likes is migrated: its comments have no likes and can be liked") {
+  TestDb db(Engine::pg);
+  std::int64_t id = 0;
+  {
+    auto store = db.open();
+    id = add(*store, new_comment("t", "old post")).id;
+  }
+  db.exec("DROP INDEX comments_hot; DROP TABLE likes; ALTER TABLE comments DROP COLUMN likes;"
+          " UPDATE comments_schema SET version = " + std::to_string(pg_schema_version - 1));
+  auto store = db.open();
+  PgRaw raw(db.spec());
+  CHECK(raw.text("SELECT version FROM comments_schema") == std::to_string(pg_schema_version));
+  CHECK(store->find(id)->likes == 0);
+  CHECK(store->like(id, "addr", true, 1)->likes == 1);
+  CHECK(store->hot("t", 10).at(0).id == id);
 }
 
 TEST_CASE("a schema newer than this build is refused") {

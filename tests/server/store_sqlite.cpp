@@ -33,7 +33,7 @@ TEST_CASE("an empty file is migrated to the current schema in WAL mode") {
   CHECK(raw.text("PRAGMA user_version") == std::to_string(sqlite_schema_version));
   CHECK(raw.text("PRAGMA journal_mode") == "wal");
   for (const char* table : {"comments", "thread_counts", "flags", "bans", "filter_words", "audit",
-                            "secrets", "threads"}) {
+                            "secrets", "threads", "likes"}) {
     CAPTURE(table);
     CHECK(raw.text(std::string("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '") +
                    table + "'") == "1");
@@ -77,7 +77,8 @@ TEST_CASE("a version 1 file is migrated to the current version and keeps its row
   }
   // What version 1 had: the later versions' columns, table and index taken away again.
   RawDb raw(tmp.path());
-  for (const char* sql : {"ALTER TABLE comments DROP COLUMN author_key", "ALTER TABLE comments DROP COLUMN edited",
+  for (const char* sql : {"DROP INDEX comments_hot", "DROP TABLE likes", "ALTER TABLE comments DROP COLUMN likes",
+                          "ALTER TABLE comments DROP COLUMN author_key", "ALTER TABLE comments DROP COLUMN edited",
                           "DROP INDEX comments_poster", "DROP TABLE threads", "ALTER TABLE comments DROP COLUMN held",
                           "ALTER TABLE bans DROP COLUMN expires", "ALTER TABLE bans DROP COLUMN moderator",
                           "ALTER TABLE bans DROP COLUMN reason", "ALTER TABLE bans DROP COLUMN comment",
@@ -106,8 +107,9 @@ TEST_CASE("a version 2 file is migrated to the current version and counts each n
     store_test::add(*store, store_test::new_comment("t", "before"));
   }
   RawDb raw(tmp.path());
-  // What version 2 had: the trigger, without version 4's columns.
-  for (const char* sql : {"ALTER TABLE comments DROP COLUMN author_key", "ALTER TABLE comments DROP COLUMN edited",
+  // What version 2 had: the trigger, without the later versions' columns, table and index.
+  for (const char* sql : {"DROP INDEX comments_hot", "DROP TABLE likes", "ALTER TABLE comments DROP COLUMN likes",
+                          "ALTER TABLE comments DROP COLUMN author_key", "ALTER TABLE comments DROP COLUMN edited",
                           count_insert_trigger, "PRAGMA user_version = 2"}) {
     raw.exec(sql);
   }
@@ -164,6 +166,25 @@ TEST_CASE("commits of one and of five megabytes of WAL reach the file whole") {
   CHECK(raw.text("SELECT count(*) FROM comments") == "1900");
   CHECK(store->find(ids.back())->body == "2599" + body);
   CHECK(store->published_count("t0") == 9 + 44);
+}
+
+TEST_CASE("a file from before likes is migrated: its comments have no likes and can be liked") {
+  TempDb tmp;
+  std::int64_t id = 0;
+  {
+    auto store = open_sqlite_store(tmp.path());
+    id = store_test::add(*store, store_test::new_comment("t", "old post")).id;
+  }
+  RawDb raw(tmp.path());
+  for (const char* sql : {"DROP INDEX comments_hot", "DROP TABLE likes", "ALTER TABLE comments DROP COLUMN likes"}) {
+    raw.exec(sql);
+  }
+  raw.exec("PRAGMA user_version = " + std::to_string(sqlite_schema_version - 1));
+  auto store = open_sqlite_store(tmp.path());
+  CHECK(raw.text("PRAGMA user_version") == std::to_string(sqlite_schema_version));
+  CHECK(store->find(id)->likes == 0);
+  CHECK(store->like(id, "addr", true, 1)->likes == 1);
+  CHECK(store->hot("t", 10).at(0).id == id);
 }
 
 }  // TEST_SUITE("sqlite")

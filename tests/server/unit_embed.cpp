@@ -142,3 +142,17 @@ TEST_CASE("embed: times in the site's zone or relative, as the widget writes the
   CHECK(tokyo.find(">2020-11-12</time>") != std::string::npos);
   CHECK(tokyo.find("data-utc-offset=\"540\"") != std::string::npos);
 }
+
+TEST_CASE("embed: a liked comment shows its count (and carries it for the widget); none without likes") {
+  Comment liked = make(2, "甲", "被顶");
+  liked.likes = 3;
+  const std::vector<Comment> newest{liked, make(1, "乙", "没人顶")};
+  const EmbedClock clock{1605107052000, 480};
+  auto html = render_embed_fragment("t", 2, newest, {}, 10, EmbedLang::zh_cn, clock);
+  CHECK(html.find(R"(<li class="cm-comment" id="cm-c-2" data-id="2" data-likes="3">)") != std::string::npos);
+  CHECK(html.find(R"(<span class="cm-likes">顶 3</span>)") != std::string::npos);
+  CHECK(html.find(R"(<li class="cm-comment" id="cm-c-1" data-id="1">)") != std::string::npos);
+  CHECK(count(html, "cm-likes") == 1);
+  html = render_embed_fragment("t", 2, newest, {}, 10, EmbedLang::en, clock);
+  CHECK(html.find(R"(<span class="cm-likes">Like 3</span>)") != std::string::npos);
+}

@@ -72,6 +72,7 @@ constexpr std::array<Entry, static_cast<std::size_t>(Msg::count_)> table{{
     {"查看更多评论", "Show more comments"},
     {"回复一条较早的评论", "In reply to an earlier comment"},
     {"已举报，谢谢。", "Reported. Thank you."},
+    {comments::texts::zh_cn.like, comments::texts::en.like},
 }};
 
 // One entry per Msg, both languages: a table shorter than the enum would

@@ -67,6 +67,7 @@ enum class Msg : std::uint8_t {
   show_more,         // 查看更多评论
   quote_earlier,     // a reply whose parent is not loaded
   report_thanks,     // the confirmation (the reasons are asked by comments-report.js)
+  like,              // 顶, before a comment's like count (core's thread texts: as the server's block)
   count_
 };
 

@@ -88,7 +88,8 @@ void Widget::request_refill() {
 
 void Widget::on_event(const val& event) {
   const std::string type = cmweb::js::text_at(event, "type");
-  if (type != "comment" && type != "update") {
+  // `likes` (a like count changed) carries the comment as it is now: applied as an update.
+  if (type != "comment" && type != "update" && type != "likes") {
     if (extension_) extension_->on_event(*this, event);
     return;
   }

@@ -225,6 +225,7 @@ void Widget::take_over_fragment() {
       if (std::isfinite(ms)) c.created = static_cast<std::int64_t>(ms);
     }
     c.pinned = li["classList"].call<bool>("contains", js_string("cm-pinned"));
+    if (auto likes = parse_id(cmweb::get_attr(li, "data-likes"))) c.likes = static_cast<std::int32_t>(*likes);
     if (c.pinned) pinned.push_back(c);
     newest.push_back(std::move(c));
   }
@@ -289,7 +290,13 @@ val Widget::render_item(const Comment& c, ItemKind kind, bool flagged) {
       .append(iso_utc(c.created))
       .append(R"(">)")
       .append(comments::text::html_escape(relative_time(lang, c.created, now_ms(), utc_offset_minutes_)))
-      .append("</time></div>");
+      .append("</time>");
+  // Its likes (顶) as the server's block shows them.
+  if (c.likes > 0) {
+    html.append(R"( <span class="cm-likes">)").append(text(Msg::like)).append(" ").append(std::to_string(c.likes));
+    html.append("</span>");
+  }
+  html.append("</div>");
   // A reply quotes the comment it answers (引用): who wrote it and how it starts.
   Quote quote;
   if (c.parent) {

@@ -28,12 +28,13 @@ struct Comment {
   bool pinned = false;
   std::int32_t flags = 0;               // distinct flagging addresses since last approve
   std::optional<std::int64_t> edited;   // extension: Unix ms of its author's last edit
+  std::int32_t likes = 0;               // extension: distinct addresses that like it (顶)
 
   bool operator==(const Comment&) const = default;
 };
 
 // {"id":…,"thread":…,"parent":…,"author":…,"body":…,"created":…,"status":…,"pinned":…,"flags":…}
-// and "edited":… only when its author edited it.
+// and "edited":… only when its author edited it, then "likes":….
 void to_json(nlohmann::json& j, const Comment& c);
 
 // Reads a comment object as a server sends it (used by the browser client):

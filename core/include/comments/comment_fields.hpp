@@ -26,6 +26,7 @@ inline constexpr const char* status = "status";
 inline constexpr const char* pinned = "pinned";
 inline constexpr const char* flags = "flags";
 inline constexpr const char* edited = "edited";  // extension, optional
+inline constexpr const char* likes = "likes";  // extension: optional when read (0)
 
 }  // namespace comments::field
 
@@ -92,6 +93,11 @@ std::optional<Comment> read_comment_fields(const R& r, ErrorId& id) {
   c.pinned = *pinned;
   c.flags = static_cast<std::int32_t>(*flags);
   c.edited = r.int64(field::edited);
+  // Optional (a server before likes sends none); out of range reads as 0.
+  if (const auto likes = r.int64(field::likes); likes && *likes > 0 &&
+                                                 *likes <= std::numeric_limits<std::int32_t>::max()) {
+    c.likes = static_cast<std::int32_t>(*likes);
+  }
   return c;
 }
 }  // namespace detail

@@ -98,6 +98,18 @@ struct OwnRequest {
   std::string thread;
   std::vector<OwnClaim> posts;  // at most limits::max_own_posts
 };
+// Extension: this reader's like (顶) of a published comment, set (`liked`
+// true, the default) or taken back (false). Idempotent: the server keeps one
+// like per comment and client address.
+struct LikeRequest {
+  std::int64_t id = 0;
+  bool liked = true;
+};
+// Extension: the thread's most liked published comments ("最热").
+struct HotRequest {
+  std::string thread;
+  int limit = 10;
+};
 struct AuthRequest {
   std::string token;
 };
@@ -141,7 +153,7 @@ struct AuditRequest {
 using Request = std::variant<JoinRequest, LeaveRequest, MoreRequest, PostRequest, FlagRequest,
                              AuthRequest, QueueRequest, ModerateRequest, BanRequest,
                              FiltersRequest, AuditRequest, BansRequest, UnbanRequest, EditRequest,
-                             DeleteRequest, OwnRequest>;
+                             DeleteRequest, OwnRequest, LikeRequest, HotRequest>;
 
 // One parsed frame: its `req` (set when the frame had a valid one, to be
 // echoed by the reply, an error reply included) and the validated request or
@@ -179,6 +191,11 @@ std::string queue_message(const Req& req, const std::vector<Comment>& items);
 // the queues' totals (`counts`): what the server sends.
 std::string queue_message(const Req& req, const std::vector<Comment>& items,
                           const std::vector<QueueContext>& contexts, const QueueCounts& counts);
+// Extension: the reply to `like`: the comment's count now and whether this
+// reader's address likes it.
+std::string like_ok_message(const Req& req, std::int64_t id, std::int64_t likes, bool liked);
+// Extension: the reply to `hot`: most likes first, newest first among equals.
+std::string hot_message(const Req& req, std::string_view thread, const std::vector<Comment>& comments);
 // Extension: the reply to `ban` (the poster key and when it ends).
 std::string ban_ok_message(const Req& req, std::string_view poster_key,
                            std::optional<std::int64_t> expires);
@@ -192,6 +209,10 @@ std::string filters_message(const Req& req, const std::vector<std::string>& bann
 std::string comment_event(const Comment& c, std::int64_t total);
 std::string update_event(const Comment& c, std::int64_t total);
 std::string queued_event(const Comment& c);
+// Extension: a comment's like count changed (sent to every reader of its
+// thread): the comment as it is now and the thread's total, so a client
+// applies it like an update.
+std::string likes_event(const Comment& c, std::int64_t total);
 
 // Extension: the reply to `audit`.
 std::string audit_message(const Req& req, const std::vector<AuditEntry>& entries);

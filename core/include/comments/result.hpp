@@ -104,6 +104,8 @@ enum class ErrorId : std::uint16_t {
   ban_not_found = 713,           // unban of a poster key no ban in force has
   author_secret_wrong = 714,     // edit/delete with a secret that is not the comment's
   edit_window_closed = 715,      // edit/delete after the author's window has closed
+  // 720: numbered apart from the ids above so parallel additions do not collide.
+  likes_too_fast = 720,          // likes (顶) over the per-connection limit; retry later
 };
 
 // The stable dotted name of an id, e.g. "comments.parse.101", for logs and messages.

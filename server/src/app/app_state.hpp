@@ -37,6 +37,10 @@ struct AppOptions {
   // Per connection, every type, bursts of twice that; 0 = no limit (the
   // command line's default is 20: support/config.hpp).
   int messages_per_second = 0;
+  // Likes (顶) per connection and minute, in bursts of up to like_burst;
+  // 0 = no limit. A like costs a write: this keeps one connection from
+  // turning the button into a stream of writes and broadcasts.
+  int likes_per_minute = 30;
 };
 
 // What the store holds that the application keeps in memory, read once at start.
@@ -62,6 +66,7 @@ struct AppState {
         max_joined(options.max_joined),
         edit_window_ms(options.edit_window_ms),
         messages_per_second(options.messages_per_second),
+        likes_per_minute(options.likes_per_minute),
         rate_per_minute(options.rate_per_minute),
         cluster_id(state.cluster_id),
         publisher(bus, std::move(origin)) {}
@@ -85,6 +90,7 @@ struct AppState {
   int max_joined;
   std::int64_t edit_window_ms;
   int messages_per_second;
+  int likes_per_minute;
   // Refusals by a limit, logged once per address and minute.
   RefusalLog refusals;
   int rate_per_minute;

@@ -57,6 +57,10 @@ void ClusterEvents::on_bus_message(std::string_view text) {
         if (!event.contains("thread") || state_.hubs.find(event["thread"].get<std::string>())) {
           refresh(event.at("id").get<std::int64_t>(), event.value("announce", false));
         }
+      } else if (kind == "likes") {
+        if (state_.hubs.find(event.at("thread").get<std::string>())) {
+          refresh_likes(event.at("id").get<std::int64_t>());
+        }
       } else if (kind == "flag") {
         auto c = comment_from_json(event.at("c"));
         if (!c) continue;
@@ -162,6 +166,22 @@ void ClusterEvents::refresh(std::int64_t id, bool announce) {
     state_.completions.push([this, c = std::move(*c), total, announce] {
       state_.hubs.updated(c, total, announce);
     });
+  });
+}
+
+void ClusterEvents::refresh_likes(std::int64_t id) {
+  // The count as stored now: counts from two instances may arrive in either
+  // order, and the store's is the last word.
+  state_.worker.run([this, id](Store& store) {
+    std::optional<Comment> c;
+    try {
+      c = store.find(id);
+    } catch (const std::exception& e) {
+      log_error("store-failed", "op=refresh-likes error=" + log_value(e.what()));
+      return;
+    }
+    if (!c) return;
+    state_.completions.push([this, c = std::move(*c)] { state_.hubs.liked(c); });
   });
 }
 

@@ -7,6 +7,7 @@
 //   {"k":"update","id":N,"thread":K,"announce":B}
 //                                      a moderation action changed comment N
 //   {"k":"flag","c":{…}}               comment's flag count changed
+//   {"k":"likes","id":N,"thread":K}    comment N's like count changed (read it from the store)
 //   {"k":"ban","poster":H,"expires":T?} poster hash H is banned (until T, Unix ms)
 //   {"k":"unban","poster":H}           the ban of poster hash H is lifted
 //   {"k":"filters"}                    the filter lists were saved
@@ -73,6 +74,7 @@ class ClusterEvents final : public BusListener {
   void apply_published(std::vector<Comment> comments);
   void refresh(std::int64_t id, bool announce);
   void flagged(Comment c);
+  void refresh_likes(std::int64_t id);
   void reload_filters();
 
   AppState& state_;

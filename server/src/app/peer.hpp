@@ -69,6 +69,8 @@ class Peer {
   // the refusals it may still collect before it is closed (App::admit_message).
   TokenBucket message_budget;
   TokenBucket refusal_budget;
+  // The likes (顶) this connection may still send now (ReaderRequests).
+  TokenBucket like_budget;
 
  protected:
   Peer(std::string poster, std::uint64_t id) : poster_(std::move(poster)), id_(id) {}

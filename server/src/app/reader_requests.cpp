@@ -86,4 +86,47 @@ void ReaderRequests::handle(const PeerPtr& peer, const Req& req, const FlagReque
   });
 }
 
+void ReaderRequests::handle(const PeerPtr& peer, const Req& req, const LikeRequest& r) {
+  if (state_.likes_per_minute > 0) {
+    const std::int64_t now = steady_ms();
+    if (const auto wait = peer->like_budget.take(now, state_.likes_per_minute / 60.0, like_burst)) {
+      state_.refusals.refused("likes-per-minute", peer->poster(), "conn=" + std::to_string(peer->id()), now);
+      reply_error(*peer, ErrorId::likes_too_fast,
+                  "Too many likes in a short time (at most " + std::to_string(state_.likes_per_minute) +
+                      " a minute); try again in " + std::to_string(*wait) + " ms.",
+                  req, *wait);
+      return;
+    }
+  }
+  WeakPeer weak = peer;
+  // One like per address: the keyed hash bans and rate limits use, never the address.
+  const std::string liker = peer->poster();
+  const std::int64_t at = now_ms();
+  state_.run_store_job(peer, req, "like", [this, weak, req, r, liker, at](Store& store) {
+    auto liked = store.like(r.id, liker, r.liked, at);
+    state_.completions.push([this, weak, req, r, liked = std::move(liked)] {
+      auto p = weak.lock();
+      if (!liked) {
+        if (p) {
+          reply_error(*p, ErrorId::comment_not_found,
+                      "Comment " + std::to_string(r.id) + " is not a published comment.", req);
+        }
+        return;
+      }
+      if (state_.publisher.enabled()) {
+        state_.publisher.publish(
+            nlohmann::json::array({{{"k", "likes"}, {"id", liked->id}, {"thread", liked->thread}}}));
+      }
+      if (p) reply(*p, like_ok_message(req, liked->id, liked->likes, r.liked));
+      state_.hubs.liked(*liked);
+    });
+  });
+}
+
+void ReaderRequests::handle(const PeerPtr& peer, const Req& req, const HotRequest& r) {
+  state_.reply_from_store(peer, req, "hot", [req, r](Store& store) {
+    return hot_message(req, r.thread, store.hot(r.thread, r.limit));
+  });
+}
+
 }  // namespace comments::server

@@ -305,6 +305,17 @@ void ThreadHubs::flagged(const Comment& c) {
   apply(*hub, c, hub->view.total());
 }
 
+void ThreadHubs::liked(const Comment& c) {
+  ThreadHub* hub = find_mutable(c.thread);
+  // Before its first load a hub has no readers yet (they wait for the load,
+  // which reads the new count).
+  if (!hub || !hub->ready || c.status != Status::published) return;
+  const Comment* cached = hub->view.find(c.id);
+  if (cached && cached->likes == c.likes) return;
+  apply(*hub, c, hub->view.total());
+  broadcast(*hub, encode(likes_event(c, hub->view.total())), nullptr);
+}
+
 void ThreadHubs::apply(ThreadHub& hub, const Comment& c, std::int64_t total) {
   const bool pinned_full = hub.view.pinned().size() >= limits::max_pinned;
   hub.view.apply(c, total);

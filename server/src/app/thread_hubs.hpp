@@ -101,6 +101,10 @@ class ThreadHubs {
   void updated(const Comment& c, std::int64_t total, bool announce);
   // A comment's flag count changed: cached (readers see nothing).
   void flagged(const Comment& c);
+  // A comment's like count may have changed (here or on another instance):
+  // cached, and every reader of its thread (the liker included) is sent a
+  // `likes` event, unless the cache shows that count already.
+  void liked(const Comment& c);
 
   // Events may have been lost (the bus was down): every ready hub reads the
   // comments above its floor (delivered if new, in id order), the current

@@ -25,7 +25,10 @@ void append_comment(std::string& out, const Comment& c, bool pinned, const Threa
   const std::string iso = comments::iso_utc(c.created);
   out += "<li class=\"cm-comment";
   if (pinned) out += " cm-pinned";
-  out += "\" id=\"cm-c-" + id + "\" data-id=\"" + id + "\">";
+  out += "\" id=\"cm-c-" + id + "\" data-id=\"" + id + "\"";
+  // The count as an attribute too: the widget takes it over from there.
+  if (c.likes > 0) out += " data-likes=\"" + std::to_string(c.likes) + "\"";
+  out += ">";
   out += "<span class=\"cm-author\">" + html_escape(c.author) + "</span>";
   if (pinned) {
     out += " <span class=\"cm-pin-mark\">";
@@ -34,6 +37,12 @@ void append_comment(std::string& out, const Comment& c, bool pinned, const Threa
   }
   out += " <time class=\"cm-time\" datetime=\"" + iso + "\">" +
          relative_time(&texts == &texts::zh_cn, c.created, clock.now_ms, clock.utc_offset_minutes) + "</time>";
+  // Without JavaScript a reader cannot like: only a count there is is shown, as the widget words it.
+  if (c.likes > 0) {
+    out += " <span class=\"cm-likes\">";
+    out += texts.like;
+    out += " " + std::to_string(c.likes) + "</span>";
+  }
   out += "<div class=\"cm-body\">" + html_escape_multiline(c.body) + "</div></li>\n";
 }
 

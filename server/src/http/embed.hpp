@@ -7,9 +7,10 @@
 //     <h2 class="cm-title">网友评论<span class="cm-count">（共T条）</span></h2>
 //     <p class="cm-disclaimer">…</p>
 //     <ol class="cm-list">
-//       <li class="cm-comment cm-pinned" id="cm-c-ID" data-id="ID">
+//       <li class="cm-comment cm-pinned" id="cm-c-ID" data-id="ID" data-likes="N">  (data-likes when N > 0)
 //         <span class="cm-author">…</span> <span class="cm-pin-mark">置顶</span>
 //         <time class="cm-time" datetime="ISO">3 分钟前</time>  (relative_time: never a clock time)
+//         <span class="cm-likes">顶 N</span>  (when N > 0)
 //         <div class="cm-body">line<br>line</div></li>
 //     </ol>
 //   </section>

@@ -34,6 +34,9 @@ CopyCounts copy_store(Store& from, Store& to) {
     const auto flags = source.all_flags();
     target.put_flags(flags);
     counts.flags = static_cast<std::int64_t>(flags.size());
+    const auto likes = source.all_likes();
+    target.put_likes(likes);
+    counts.likes = static_cast<std::int64_t>(likes.size());
     const auto bans = source.all_bans();
     target.put_bans(bans);
     counts.bans = static_cast<std::int64_t>(bans.size());

@@ -17,6 +17,7 @@ namespace comments::server {
 struct CopyCounts {
   std::int64_t comments = 0;
   std::int64_t flags = 0;
+  std::int64_t likes = 0;
   std::int64_t bans = 0;
   std::int64_t filter_words = 0;
   std::int64_t audit = 0;

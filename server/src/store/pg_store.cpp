@@ -168,12 +168,26 @@ CREATE TABLE threads (
 ALTER TABLE comments ADD COLUMN author_key bytea;
 ALTER TABLE comments ADD COLUMN edited bigint;
 )sql"},
+    {"v4: likes, one per comment and address, the count on the comment, the hot order", R"sql(
+-- How many addresses like the comment (顶), kept with its likes rows in one
+-- transaction so a comment read carries it without a join.
+ALTER TABLE comments ADD COLUMN likes integer NOT NULL DEFAULT 0 CHECK (likes >= 0);
+-- One row per (comment, liker): a second like from the same address does not count.
+CREATE TABLE likes (
+  comment_id bigint NOT NULL REFERENCES comments(id),
+  liker      text   NOT NULL,  -- keyed hash of the client address
+  at         bigint NOT NULL,
+  PRIMARY KEY (comment_id, liker)
+);
+-- The hot view: a thread's published comments by likes, newest first among equals.
+CREATE INDEX comments_hot ON comments (thread, likes DESC, id DESC) WHERE status = 0;
+)sql"},
 };
 static_assert(std::size(migrations) == static_cast<std::size_t>(pg_schema_version),
               "one migration step per schema version");
 
 constexpr const char* comment_columns =
-    "id, thread, parent, author, body, created, status, pinned, flags, edited";
+    "id, thread, parent, author, body, created, status, pinned, flags, edited, likes";
 
 // ---- libpq wrappers ------------------------------------------------------------
 
@@ -291,6 +305,7 @@ Comment read_comment(const Rows& rows, int row, int first = 0) {
   c.pinned = rows.boolean(row, first + 7);
   c.flags = static_cast<std::int32_t>(rows.int64(row, first + 8));
   if (!rows.is_null(row, first + 9)) c.edited = rows.int64(row, first + 9);
+  c.likes = static_cast<std::int32_t>(rows.int64(row, first + 10));
   return c;
 }
 
@@ -386,7 +401,7 @@ class PgStore final : public Store, public StoreRows {
                         " UNION ALL (SELECT 1, " +
                         comment_columns +
                         " FROM comments WHERE thread = $1 AND status = 0 AND pinned ORDER BY id DESC LIMIT $3)"
-                        " UNION ALL (SELECT 2, published, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
+                        " UNION ALL (SELECT 2, published, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"
                         " FROM thread_counts WHERE thread = $1)"
                         " ORDER BY kind, id DESC",
                     Params()
@@ -465,7 +480,7 @@ class PgStore final : public Store, public StoreRows {
     list += '}';
     Rows rows = run(std::string("SELECT ") + comment_columns + ", author_key FROM comments WHERE id = ANY($1::bigint[])",
                     Params().add(list));
-    for (int r = 0; r < rows.size(); ++r) out.push_back({read_comment(rows, r), author_key_of(rows, r, 10)});
+    for (int r = 0; r < rows.size(); ++r) out.push_back({read_comment(rows, r), author_key_of(rows, r, 11)});
     return out;
   }
 
@@ -504,6 +519,33 @@ class PgStore final : public Store, public StoreRows {
     }
     transaction.commit();
     return target;
+  }
+
+  std::optional<Comment> like(std::int64_t id, std::string_view liker, bool liked, std::int64_t at) override {
+    Transaction transaction(*this);
+    // FOR UPDATE: likes of one comment from two instances apply one after the other.
+    std::optional<Comment> target = find_for_update(id);
+    if (!target || target->status != Status::published) return std::nullopt;
+    const Rows changed =
+        liked ? run("INSERT INTO likes (comment_id, liker, at) VALUES ($1, $2, $3) "
+                    "ON CONFLICT (comment_id, liker) DO NOTHING",
+                    Params().add(id).add(liker).add(at))
+              : run("DELETE FROM likes WHERE comment_id = $1 AND liker = $2", Params().add(id).add(liker));
+    if (changed.affected() == 1) {
+      const int change = liked ? 1 : -1;
+      run("UPDATE comments SET likes = likes + $2 WHERE id = $1", Params().add(id).add(std::int64_t{change}));
+      target->likes += change;
+    }
+    transaction.commit();
+    return target;
+  }
+
+  std::vector<Comment> hot(std::string_view thread, int limit) override {
+    if (limit <= 0) return {};
+    return read_comments(run(std::string("SELECT ") + comment_columns +
+                                 " FROM comments WHERE thread = $1 AND status = 0"
+                                 " ORDER BY likes DESC, id DESC LIMIT $2",
+                             Params().add(thread).add(std::int64_t{limit})));
   }
 
   std::vector<Comment> queue(const QueueQuery& request) override {
@@ -687,6 +729,7 @@ class PgStore final : public Store, public StoreRows {
   bool holds_rows() override {
     Rows rows = run(
         "SELECT EXISTS (SELECT 1 FROM comments) OR EXISTS (SELECT 1 FROM flags) OR EXISTS (SELECT 1 FROM bans)"
+        " OR EXISTS (SELECT 1 FROM likes)"
         " OR EXISTS (SELECT 1 FROM filter_words) OR EXISTS (SELECT 1 FROM audit)"
         " OR EXISTS (SELECT 1 FROM secrets) OR EXISTS (SELECT 1 FROM thread_counts) OR EXISTS (SELECT 1 FROM threads)",
         Params());
@@ -699,7 +742,7 @@ class PgStore final : public Store, public StoreRows {
                     Params().add(after_id).add(std::int64_t{limit}));
     std::vector<StoredComment> out;
     for (int r = 0; r < rows.size(); ++r) {
-      out.push_back({read_comment(rows, r), rows.text(r, 10), rows.text(r, 11), author_key_of(rows, r, 12)});
+      out.push_back({read_comment(rows, r), rows.text(r, 11), rows.text(r, 12), author_key_of(rows, r, 13)});
     }
     return out;
   }
@@ -715,6 +758,13 @@ class PgStore final : public Store, public StoreRows {
                     Params());
     std::vector<FlagRow> out;
     for (int r = 0; r < rows.size(); ++r) out.push_back({rows.int64(r, 0), rows.text(r, 1), rows.text(r, 2), rows.int64(r, 3)});
+    return out;
+  }
+
+  std::vector<LikeRow> all_likes() override {
+    Rows rows = run("SELECT comment_id, liker, at FROM likes ORDER BY comment_id, liker COLLATE \"C\"", Params());
+    std::vector<LikeRow> out;
+    for (int r = 0; r < rows.size(); ++r) out.push_back({rows.int64(r, 0), rows.text(r, 1), rows.int64(r, 2)});
     return out;
   }
 
@@ -757,7 +807,7 @@ class PgStore final : public Store, public StoreRows {
     for (const StoredComment& row : rows) {
       const Comment& c = row.comment;
       run("INSERT INTO comments (id, thread, parent, author, body, created, status, pinned, flags, poster, held,"
-          " edited, author_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+          " edited, author_key, likes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
           Params()
               .add(c.id)
               .add(c.thread)
@@ -771,7 +821,8 @@ class PgStore final : public Store, public StoreRows {
               .add(row.poster)
               .add(row.held)
               .add(c.edited)
-              .add_key(row.author_key));
+              .add_key(row.author_key)
+              .add(std::int64_t{c.likes}));
     }
     add_published(published);
   }
@@ -787,6 +838,13 @@ class PgStore final : public Store, public StoreRows {
     for (const FlagRow& f : rows) {
       run("INSERT INTO flags (comment_id, flagger, reason, at) VALUES ($1, $2, $3, $4)",
           Params().add(f.comment_id).add(f.flagger).add(f.reason).add(f.at));
+    }
+  }
+
+  void put_likes(const std::vector<LikeRow>& rows) override {
+    for (const LikeRow& l : rows) {
+      run("INSERT INTO likes (comment_id, liker, at) VALUES ($1, $2, $3)",
+          Params().add(l.comment_id).add(l.liker).add(l.at));
     }
   }
 

@@ -315,12 +315,26 @@ DROP TRIGGER comments_count_insert;
 ALTER TABLE comments ADD COLUMN author_key BLOB;
 ALTER TABLE comments ADD COLUMN edited INTEGER;
 )sql"},
+    {"v5: likes, one per comment and address, the count on the comment, the hot order", R"sql(
+-- How many addresses like the comment (顶), kept with its likes rows in one
+-- transaction so a comment read carries it without a join.
+ALTER TABLE comments ADD COLUMN likes INTEGER NOT NULL DEFAULT 0 CHECK (likes >= 0);
+-- One row per (comment, liker): a second like from the same address does not count.
+CREATE TABLE likes (
+  comment_id INTEGER NOT NULL REFERENCES comments(id),
+  liker      TEXT    NOT NULL,  -- keyed hash of the client address
+  at         INTEGER NOT NULL,
+  PRIMARY KEY (comment_id, liker)
+) WITHOUT ROWID;
+-- The hot view: a thread's published comments by likes, newest first among equals.
+CREATE INDEX comments_hot ON comments(thread, likes DESC, id DESC) WHERE status = 0;
+)sql"},
 };
 static_assert(std::size(migrations) == static_cast<std::size_t>(sqlite_schema_version),
               "one migration step per schema version");
 
 constexpr const char* comment_columns =
-    "id, thread, parent, author, body, created, status, pinned, flags, edited";
+    "id, thread, parent, author, body, created, status, pinned, flags, edited, likes";
 
 std::optional<std::int64_t> optional_int(const Query& row, int column) {
   if (row.is_null(column)) return std::nullopt;
@@ -339,6 +353,7 @@ Comment read_comment(const Query& row) {
   c.pinned = row.int64(7) != 0;
   c.flags = static_cast<std::int32_t>(row.int64(8));
   c.edited = optional_int(row, 9);
+  c.likes = static_cast<std::int32_t>(row.int64(10));
   return c;
 }
 
@@ -526,7 +541,7 @@ class SqliteStore final : public Store, public StoreRows {
     for (std::int64_t id : ids) {
       Query q(statement(std::string("SELECT ") + comment_columns + ", author_key FROM comments WHERE id = ?"));
       q.bind(1, id);
-      if (q.step()) out.push_back({read_comment(q), q.blob(10)});
+      if (q.step()) out.push_back({read_comment(q), q.blob(11)});
     }
     transaction.finish();
     return out;
@@ -572,6 +587,39 @@ class SqliteStore final : public Store, public StoreRows {
     }
     transaction.commit();
     return target;
+  }
+
+  std::optional<Comment> like(std::int64_t id, std::string_view liker, bool liked, std::int64_t at) override {
+    Transaction transaction(*this);
+    std::optional<Comment> target = find(id);
+    if (!target || target->status != Status::published) return std::nullopt;
+    if (liked) {
+      Query q(statement("INSERT INTO likes (comment_id, liker, at) VALUES (?, ?, ?) "
+                        "ON CONFLICT (comment_id, liker) DO NOTHING"));
+      q.bind(1, id).bind(2, liker).bind(3, at).run();
+    } else {
+      Query q(statement("DELETE FROM likes WHERE comment_id = ? AND liker = ?"));
+      q.bind(1, id).bind(2, liker).run();
+    }
+    if (sqlite3_changes(db_.get()) == 1) {
+      const int change = liked ? 1 : -1;
+      Query q(statement("UPDATE comments SET likes = likes + ? WHERE id = ?"));
+      q.bind(1, std::int64_t{change}).bind(2, id).run();
+      target->likes += change;
+    }
+    transaction.commit();
+    return target;
+  }
+
+  std::vector<Comment> hot(std::string_view thread, int limit) override {
+    std::vector<Comment> comments;
+    if (limit <= 0) return comments;
+    Query q(statement(std::string("SELECT ") + comment_columns +
+                      " FROM comments INDEXED BY comments_hot"
+                      " WHERE thread = ? AND status = 0 ORDER BY likes DESC, id DESC LIMIT ?"));
+    q.bind(1, thread).bind(2, static_cast<std::int64_t>(limit));
+    while (q.step()) comments.push_back(read_comment(q));
+    return comments;
   }
 
   std::vector<Comment> queue(const QueueQuery& request) override {
@@ -770,7 +818,7 @@ class SqliteStore final : public Store, public StoreRows {
 
   bool holds_rows() override {
     Query q(statement(
-        "SELECT EXISTS (SELECT 1 FROM comments) OR EXISTS (SELECT 1 FROM flags)"
+        "SELECT EXISTS (SELECT 1 FROM comments) OR EXISTS (SELECT 1 FROM flags) OR EXISTS (SELECT 1 FROM likes)"
         " OR EXISTS (SELECT 1 FROM bans) OR EXISTS (SELECT 1 FROM filter_words)"
         " OR EXISTS (SELECT 1 FROM audit) OR EXISTS (SELECT 1 FROM secrets)"
         " OR EXISTS (SELECT 1 FROM thread_counts) OR EXISTS (SELECT 1 FROM threads)"));
@@ -782,7 +830,7 @@ class SqliteStore final : public Store, public StoreRows {
     Query q(statement(std::string("SELECT ") + comment_columns +
                       ", poster, held, author_key FROM comments WHERE id > ? ORDER BY id LIMIT ?"));
     q.bind(1, after_id).bind(2, static_cast<std::int64_t>(limit));
-    while (q.step()) rows.push_back({read_comment(q), q.text(10), q.text(11), q.blob(12)});
+    while (q.step()) rows.push_back({read_comment(q), q.text(11), q.text(12), q.blob(13)});
     return rows;
   }
 
@@ -799,6 +847,13 @@ class SqliteStore final : public Store, public StoreRows {
     std::vector<FlagRow> rows;
     Query q(statement("SELECT comment_id, flagger, reason, at FROM flags ORDER BY comment_id, flagger"));
     while (q.step()) rows.push_back({q.int64(0), q.text(1), q.text(2), q.int64(3)});
+    return rows;
+  }
+
+  std::vector<LikeRow> all_likes() override {
+    std::vector<LikeRow> rows;
+    Query q(statement("SELECT comment_id, liker, at FROM likes ORDER BY comment_id, liker"));
+    while (q.step()) rows.push_back({q.int64(0), q.text(1), q.int64(2)});
     return rows;
   }
 
@@ -834,7 +889,7 @@ class SqliteStore final : public Store, public StoreRows {
       const Comment& c = row.comment;
       Query q(statement(
           "INSERT INTO comments (id, thread, parent, author, body, created, status, pinned, flags, poster, held,"
-          " edited, author_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+          " edited, author_key, likes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
       q.bind(1, c.id)
           .bind(2, c.thread)
           .bind(3, c.parent)
@@ -848,6 +903,7 @@ class SqliteStore final : public Store, public StoreRows {
           .bind(11, row.held)
           .bind(12, c.edited)
           .bind_key(13, row.author_key)
+          .bind(14, std::int64_t{c.likes})
           .run();
       if (c.status == Status::published) published.add(c.thread);
     }
@@ -867,6 +923,13 @@ class SqliteStore final : public Store, public StoreRows {
     for (const FlagRow& f : rows) {
       Query q(statement("INSERT INTO flags (comment_id, flagger, reason, at) VALUES (?, ?, ?, ?)"));
       q.bind(1, f.comment_id).bind(2, f.flagger).bind(3, f.reason).bind(4, f.at).run();
+    }
+  }
+
+  void put_likes(const std::vector<LikeRow>& rows) override {
+    for (const LikeRow& l : rows) {
+      Query q(statement("INSERT INTO likes (comment_id, liker, at) VALUES (?, ?, ?)"));
+      q.bind(1, l.comment_id).bind(2, l.liker).bind(3, l.at).run();
     }
   }
 

@@ -125,6 +125,16 @@ class Store {
   virtual std::optional<Comment> flag(std::int64_t id, std::string_view flagger,
                                       std::string_view reason, std::int64_t at) = 0;
 
+  // Sets (`liked`) or takes back the like of `liker` (keyed address hash) on
+  // a published comment: one like per comment and liker, so a repeat is a
+  // no-op. Returns the comment with its count after it; nullopt unless
+  // published (nothing written then).
+  virtual std::optional<Comment> like(std::int64_t id, std::string_view liker, bool liked,
+                                      std::int64_t at) = 0;
+  // The most liked published comments of `thread` (most likes first, newest
+  // first among equals), at most `limit`.
+  virtual std::vector<Comment> hot(std::string_view thread, int limit) = 0;
+
   // The moderator queue: newest first, every given filter applied.
   virtual std::vector<Comment> queue(const QueueQuery& q) = 0;
 

@@ -30,6 +30,13 @@ struct FlagRow {
   bool operator==(const FlagRow&) const = default;
 };
 
+struct LikeRow {
+  std::int64_t comment_id = 0;
+  std::string liker;
+  std::int64_t at = 0;
+  bool operator==(const LikeRow&) const = default;
+};
+
 struct BanRow {
   std::string poster;
   std::int64_t at = 0;
@@ -66,6 +73,7 @@ class StoreRows {
   virtual std::vector<StoredComment> comments_after(std::int64_t after_id, int limit) = 0;
   virtual std::vector<AuditEntry> audit_after(std::int64_t after_id, int limit) = 0;
   virtual std::vector<FlagRow> all_flags() = 0;
+  virtual std::vector<LikeRow> all_likes() = 0;  // by (comment, liker)
   virtual std::vector<BanRow> all_bans() = 0;
   virtual std::vector<SecretRow> all_secrets() = 0;
   virtual std::vector<ThreadRow> all_threads() = 0;
@@ -78,6 +86,7 @@ class StoreRows {
   virtual void put_comments(const std::vector<StoredComment>& rows) = 0;
   virtual void put_audit(const std::vector<AuditEntry>& rows) = 0;
   virtual void put_flags(const std::vector<FlagRow>& rows) = 0;
+  virtual void put_likes(const std::vector<LikeRow>& rows) = 0;
   virtual void put_bans(const std::vector<BanRow>& rows) = 0;
   virtual void put_secrets(const std::vector<SecretRow>& rows) = 0;
   virtual void put_threads(const std::vector<ThreadRow>& rows) = 0;

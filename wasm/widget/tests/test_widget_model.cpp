@@ -389,3 +389,15 @@ TEST_CASE("quotes: a reply shows its parent's author and the start of its text; 
   m.apply_page({make(1, "丙", "最早")});
   CHECK(m.quote_of(1).author == "丙");
 }
+
+TEST_CASE("likes: a `likes` event's comment changes the count where it is shown, nothing else") {
+  WidgetModel m("t1", 10, Lang::zh_CN);
+  m.apply_snapshot(range(8, 1), {}, 8);
+  Comment liked = make(5);
+  liked.likes = 4;
+  CHECK(m.apply_event(liked, std::nullopt));
+  CHECK(m.find(5)->likes == 4);
+  CHECK_FALSE(m.apply_event(liked, std::nullopt));  // the same count
+  CHECK(m.thread().total() == 8);                    // a known comment: the total stays
+  CHECK(keys(m.list(no_filter)).size() == 8);
+}
