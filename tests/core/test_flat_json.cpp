@@ -9,25 +9,13 @@
 #include <nlohmann/json.hpp>
 
 #include "../../core/src/flat_json.hpp"
+#include "json_same.hpp"
 #include "xorshift.hpp"
 
 using comments::flat_json::parse_flat_object;
 using nlohmann::json;
 
 namespace {
-
-// Equal values with equal types all the way down: json's operator== calls
-// 1 (unsigned) and 1 (integer) equal, nlohmann's own parser does not mix them.
-bool same(const json& a, const json& b) {
-  if (a.type() != b.type()) return false;
-  if (!a.is_object()) return a == b;
-  if (a.size() != b.size()) return false;
-  for (auto it = a.begin(); it != a.end(); ++it) {
-    const auto other = b.find(it.key());
-    if (other == b.end() || !same(it.value(), *other)) return false;
-  }
-  return true;
-}
 
 // The fast path's answer for `text`, checked against nlohmann's; true when
 // the fast path took it.
@@ -37,7 +25,7 @@ bool taken_and_agrees(std::string_view text) {
   const json reference = json::parse(text.begin(), text.end(), nullptr, false);
   INFO("frame: " << std::string(text));
   REQUIRE_FALSE(reference.is_discarded());
-  CHECK(same(*flat, reference));
+  CHECK(comments::testing::same_json(*flat, reference));
   return true;
 }
 

@@ -11,24 +11,9 @@
 #include <nlohmann/json.hpp>
 
 #include "../../core/src/flat_json.hpp"
+#include "../core/json_same.hpp"
 #include "comments/protocol.hpp"
 #include "comments/text.hpp"
-
-namespace {
-
-// Same value and same type at every level (json's == calls 1u and 1 equal).
-bool same(const nlohmann::json& a, const nlohmann::json& b) {
-  if (a.type() != b.type()) return false;
-  if (!a.is_object()) return a == b;
-  if (a.size() != b.size()) return false;
-  for (auto it = a.begin(); it != a.end(); ++it) {
-    const auto other = b.find(it.key());
-    if (other == b.end() || !same(it.value(), *other)) return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view frame(reinterpret_cast<const char*>(data), size);
@@ -36,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The fast path on any bytes, valid UTF-8 or not.
   if (const auto flat = comments::flat_json::parse_flat_object(frame)) {
     const auto reference = nlohmann::json::parse(frame.begin(), frame.end(), nullptr, false);
-    if (reference.is_discarded() || !same(*flat, reference)) std::abort();
+    if (reference.is_discarded() || !comments::testing::same_json(*flat, reference)) std::abort();
   }
   if (!comments::text::is_valid_utf8(frame)) return -1;
   const comments::ClientMessage m = comments::parse_client_message(frame);
