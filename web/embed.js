@@ -34,7 +34,7 @@
   // a repeat visit downloads none of them. The build fills this table in
   // (wasm/tools/stage_assets.js); these plain names are the unbuilt ones.
   // (The stylesheet comes inside this script: CSS below.)
-  var FILES = {'comments-widget.wasm': 'comments-widget.wasm', 'comments-widget.js': 'comments-widget.js', 'comments-widget-mod.wasm': 'comments-widget-mod.wasm', 'comments-widget-mod.js': 'comments-widget-mod.js', 'comments-filter.wasm': 'comments-filter.wasm', 'comments-filter.js': 'comments-filter.js', 'comments-report.js': 'comments-report.js', 'comments-own.js': 'comments-own.js'};
+  var FILES = {'comments-widget.wasm': 'comments-widget.wasm', 'comments-widget.js': 'comments-widget.js', 'comments-widget-mod.wasm': 'comments-widget-mod.wasm', 'comments-widget-mod.js': 'comments-widget-mod.js', 'comments-filter.wasm': 'comments-filter.wasm', 'comments-filter.js': 'comments-filter.js', 'comments-report.js': 'comments-report.js', 'comments-own.js': 'comments-own.js', 'comments-likes.js': 'comments-likes.js'};
 
   var script = document.currentScript;
   var scriptUrl = new URL(script && script.src ? script.src : 'embed.js', location.href);
@@ -453,6 +453,28 @@
     lazy('comments-report.js', function () { CommentsReport(what, lang); });
   }
 
+  // ---- Likes (顶). The widget's 顶 buttons (data-action="like") are handed
+  // to the likes part (comments-likes.js: sends `like`, marks the comments
+  // this browser likes, adds the 最新 | 最热 switch), fetched on the reader's
+  // first pointer or focus in the widget, or at once when this browser likes
+  // comments (comments.liked, kept by that part): never on a first visit
+  // without interaction.
+  function likes(el, root, config) {
+    /* global CommentsLikes */
+    function use(button) {
+      lazy('comments-likes.js', function () { CommentsLikes(root, config, button); });
+    }
+    root.addEventListener('click', function (e) {
+      var button = e.target.closest('[data-action=like]');
+      if (button) use(button);
+    });
+    el.addEventListener('pointerover', function () { use(); }, { once: true });
+    el.addEventListener('focusin', function () { use(); }, { once: true });
+    try {
+      if (localStorage.getItem('comments.liked')) use();
+    } catch (e) { /* no storage: nothing liked here */ }
+  }
+
   function showProblem(root, lang, key) {
     var boot = root.querySelector('.cm-boot');
     if (!boot) {
@@ -585,6 +607,7 @@
       try {
         if ((localStorage.getItem('comments.own') || '').indexOf(JSON.stringify(config.thread)) >= 0) config.own();
       } catch (e) { /* no storage: nothing of ours to show */ }
+      likes(el, root, config);
       if (canMark()) performance.mark('comments:handover');
       focusForm(el);
     }, function (error) {

@@ -47,7 +47,7 @@ const brotli = option('brotli');
 // error: the loader would ask for a file that is not there.
 const HASHED = ['comments-widget.wasm', 'comments-widget.js', 'comments-widget-mod.wasm',
                 'comments-widget-mod.js', 'comments-filter.wasm', 'comments-filter.js', 'comments-report.js',
-                'comments-own.js'];
+                'comments-own.js', 'comments-likes.js'];
 // Built into embed.js, not served on its own.
 const INLINED_CSS = 'comments.css';
 const HASH_HEX = 8;  // the server's is_content_hashed() expects exactly this

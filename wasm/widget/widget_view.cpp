@@ -291,10 +291,16 @@ val Widget::render_item(const Comment& c, ItemKind kind, bool flagged) {
       .append(R"(">)")
       .append(comments::text::html_escape(relative_time(lang, c.created, now_ms(), utc_offset_minutes_)))
       .append("</time>");
-  // Its likes (顶) as the server's block shows them.
-  if (c.likes > 0) {
-    html.append(R"( <span class="cm-likes">)").append(text(Msg::like)).append(" ").append(std::to_string(c.likes));
-    html.append("</span>");
+  // Its likes (顶): the count as the server's block shows it, on a toggle button. The loader
+  // hands its clicks to the lazily loaded likes part (comments-likes.js), which sends `like`
+  // and marks the comments this browser likes (aria-pressed).
+  if (published) {
+    html.append(R"( <button class="cm-link-button cm-likes" type="button" data-action="like" aria-pressed="false" data-id=")")
+        .append(id)
+        .append(R"(">)")
+        .append(text(Msg::like));
+    if (c.likes > 0) html.append(" ").append(std::to_string(c.likes));
+    html.append("</button>");
   }
   html.append("</div>");
   // A reply quotes the comment it answers (引用): who wrote it and how it starts.
