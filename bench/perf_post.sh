@@ -45,7 +45,7 @@ rules = [
     ('store: fsync of the WAL at commit', r'fdatasync'),
     ('store: checkpoint (WAL pages copied to the database file)', r'sqlite3WalCheckpoint|sqlite3Checkpoint'),
     ('store: writing the WAL frames at commit', r'sqlite3WalFrames|wal_write_buffer|comments-wal'),
-    ('store: b-tree inserts (table, 3 indexes, thread_counts)', r'sqlite3BtreeInsert'),
+    ('store: b-tree inserts (table, its indexes, thread_counts)', r'sqlite3BtreeInsert'),
     ('store: the rest of the SQL (statements, parent check, begin/commit)', r'SqliteStore'),
     ('store: hand-offs and batch bookkeeping', r'StoreWorker'),
     ('io: parse and validate the post (JSON, fields)', r'parse_client_message'),
