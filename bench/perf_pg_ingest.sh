@@ -13,6 +13,7 @@ out=${2:-$repo/bench/out/perf-pg}
 rm -rf "$out"; mkdir -p "$out"; out=$(cd "$out" && pwd)
 command -v perf >/dev/null || { echo "needs perf"; exit 1; }
 ulimit -n "$(ulimit -Hn)"
+. "$repo/bench/server_start.sh"
 
 server=
 cleanup() {
@@ -27,12 +28,9 @@ pgdata=$(cat "$out/pg/data")
 postmaster=$(head -n 1 "$pgdata/pgdata/postmaster.pid")
 
 "$build/server/comment-server" --port 0 --db "$(cat "$out/pg/uri")" --redis "$(cat "$out/redis/tcp-url")" \
-  --rate 0 --max-connections-per-address 0 --max-connections 0 --max-messages-per-second 0 --embed-rate 0 \
-  --metrics-listen 127.0.0.1:0 >"$out/server.log" 2>&1 &
+  "${unlimited_flags[@]}" --metrics-listen 127.0.0.1:0 >"$out/server.log" 2>&1 &
 server=$!
-for _ in $(seq 60); do grep -q '^listening on' "$out/server.log" && break; sleep 0.5; done
-port=$(grep -o '^listening on http://127.0.0.1:[0-9]*' "$out/server.log" | grep -o '[0-9]*$')
-[ -n "$port" ] || { echo "the server did not start:"; cat "$out/server.log"; exit 1; }
+port=$(listening_port "$out/server.log" 30)
 metrics=$(grep -o 'metrics[^ ]* on http://127.0.0.1:[0-9]*\|metrics-listen[^ ]*=127.0.0.1:[0-9]*' "$out/server.log" | grep -o '[0-9]*$' | head -n 1 || true)
 
 "$build/bench/loadgen" ingest --port "$port" --posters 100 --threads 100 --duration 2 >/dev/null 2>&1

@@ -15,15 +15,12 @@ out=${2:-$repo/bench/out/perf-post}
 rm -rf "$out"; mkdir -p "$out"; out=$(cd "$out" && pwd)
 command -v perf >/dev/null || { echo "needs perf"; exit 1; }
 ulimit -n "$(ulimit -Hn)"
+. "$repo/bench/server_start.sh"
 
-"$build/server/comment-server" --port 0 --db "$out/post.db" --rate 0 \
-  --max-connections-per-address 0 --max-connections 0 --max-messages-per-second 0 --embed-rate 0 \
-  >"$out/server.log" 2>&1 &
+"$build/server/comment-server" --port 0 --db "$out/post.db" "${unlimited_flags[@]}" >"$out/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 60); do grep -q '^listening on' "$out/server.log" && break; sleep 0.2; done
-port=$(grep -o '^listening on http://127.0.0.1:[0-9]*' "$out/server.log" | grep -o '[0-9]*$')
-[ -n "$port" ] || { echo "the server did not start:"; cat "$out/server.log"; exit 1; }
+port=$(listening_port "$out/server.log" 12)
 
 "$build/bench/loadgen" ingest --port "$port" --posters 100 --threads 100 --duration 2 >/dev/null 2>&1
 "$build/bench/loadgen" ingest --port "$port" --posters 100 --threads 100 --duration 8 --server-pid "$server" \

@@ -12,16 +12,13 @@ build=$(cd "${1:-$repo/build}" && pwd)
 out=${2:-$repo/bench/out/profile}
 rm -rf "$out"; mkdir -p "$out"
 command -v valgrind >/dev/null || { echo "needs valgrind"; exit 1; }
+. "$repo/bench/server_start.sh"
 
 valgrind --tool=callgrind --callgrind-out-file="$out/callgrind.out" \
-  "$build/server/comment-server" --port 0 --db "$out/profile.db" --rate 0 \
-  --max-connections-per-address 0 --max-connections 0 --max-messages-per-second 0 --embed-rate 0 \
-  >"$out/server.log" 2>&1 &
+  "$build/server/comment-server" --port 0 --db "$out/profile.db" "${unlimited_flags[@]}" >"$out/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 240); do grep -q '^listening on' "$out/server.log" && break; sleep 0.5; done
-port=$(grep -o '^listening on http://127.0.0.1:[0-9]*' "$out/server.log" | grep -o '[0-9]*$')
-[ -n "$port" ] || { echo "the server did not start:"; cat "$out/server.log"; exit 1; }
+port=$(listening_port "$out/server.log" 120)
 
 "$build/bench/loadgen" ingest --port "$port" --posters 100 --threads 100 --duration 2 >/dev/null 2>&1
 callgrind_control -z "$server" >/dev/null 2>&1
