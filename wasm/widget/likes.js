@@ -89,18 +89,21 @@
     this.config = config;
     this.lang = config.lang;
     this.t = TEXT[config.lang] || TEXT.en;
-    this.url = config.server.replace(/^http/, 'ws') + '/ws';
     this.liked = stored();
-    this.waiting = {};  // req -> callback
-    this.queued = [];   // messages sent before the connection opened
-    this.next = 1;
-    this.retry = 1000;
     this.hot = null;  // the hot list while 最热 is shown
     // The 顶 button that has the focus (maybe since before this part was here).
     this.focused = root.activeElement && root.activeElement.closest('[data-action=like]');
     this.filter = null;
     var self = this;
-    this.connect();
+    // A first press of 顶 comes before this connection is up: requests wait for it.
+    this.socket = new CommentsPartSocket(config.server.replace(/^http/, 'ws') + '/ws', config.thread, {
+      prefix: 'l',
+      queue: true,
+      opened: function () { if (self.hot) self.showHot(); },
+      event: function (m) {
+        if ((m.type === 'likes' || m.type === 'update') && m.comment) self.changed(m.comment);
+      }
+    });
     root.addEventListener('focusin', function (e) {
       self.focused = e.target.closest('[data-action=like]');
     });
@@ -117,54 +120,6 @@
     new MutationObserver(function () { self.mark(); }).observe(root, { childList: true, subtree: true });
     this.mark();
   }
-
-  Likes.prototype.connect = function () {
-    var self = this;
-    var ws = this.ws = new WebSocket(this.url);
-    ws.onopen = function () {
-      self.retry = 1000;
-      ws.send(JSON.stringify({ type: 'join', thread: self.config.thread, limit: 1 }));
-      var queued = self.queued;
-      self.queued = [];
-      queued.forEach(function (m) { ws.send(m); });
-      if (self.hot) self.showHot();
-    };
-    ws.onmessage = function (e) {
-      var m;
-      try {
-        m = JSON.parse(e.data);
-      } catch (err) {
-        return;
-      }
-      var done = m.req && self.waiting[m.req];
-      if (done) {
-        delete self.waiting[m.req];
-        done(m);
-      } else if ((m.type === 'likes' || m.type === 'update') && m.comment) {
-        self.changed(m.comment);
-      }
-    };
-    ws.onclose = function () {
-      var waiting = self.waiting;
-      self.waiting = {};
-      Object.keys(waiting).forEach(function (req) { waiting[req]({ type: 'error', code: 'offline' }); });
-      setTimeout(function () { self.connect(); }, self.retry);
-      self.retry = Math.min(self.retry * 2, 30000);
-    };
-  };
-
-  // Sent at once, or as soon as the connection opens (a first press of 顶
-  // comes before this part's connection is up).
-  Likes.prototype.request = function (message, done) {
-    message.req = 'l' + this.next++;
-    this.waiting[message.req] = done;
-    var text = JSON.stringify(message);
-    if (this.ws.readyState === 1) {
-      this.ws.send(text);
-    } else {
-      this.queued.push(text);
-    }
-  };
 
   Likes.prototype.isLiked = function (id) {
     return this.liked.indexOf(id) >= 0;
@@ -200,7 +155,7 @@
     var id = Number(button.getAttribute('data-id'));
     var want = !this.isLiked(id);
     this.notice('', false);
-    this.request({ type: 'like', id: id, liked: want }, function (reply) {
+    this.socket.request({ type: 'like', id: id, liked: want }, function (reply) {
       if (reply.type !== 'ok') {
         var code = reply.code === 'rate_limited' ? 'limited' : reply.code === 'offline' ? 'offline' : 'failed';
         self.notice(self.t[code], true);
@@ -305,7 +260,7 @@
       this.hot.setAttribute('aria-busy', 'true');
       list.after(this.hot);
     }
-    this.request({ type: 'hot', thread: this.config.thread, limit: this.config.limit }, function (reply) {
+    this.socket.request({ type: 'hot', thread: this.config.thread, limit: this.config.limit }, function (reply) {
       if (!self.hot) return;  // back to 最新 meanwhile
       if (reply.type !== 'hot') {
         self.notice(self.t[reply.code === 'offline' ? 'offline' : 'failed'], true);

@@ -68,57 +68,23 @@
     this.root = root;
     this.thread = config.thread;
     this.t = TEXT[config.lang] || TEXT.en;
-    this.url = config.server.replace(/^http/, 'ws') + '/ws';
     this.mine = {};  // id -> {secret, until, comment}
-    this.waiting = {};  // req -> callback
-    this.next = 1;
-    this.retry = 1000;
     var self = this;
     stored().forEach(function (p) {
       if (p.t === self.thread) self.mine[p.i] = { secret: p.s, until: p.u, comment: null };
     });
-    this.connect();
+    this.socket = new CommentsPartSocket(config.server.replace(/^http/, 'ws') + '/ws', this.thread, {
+      prefix: 'o',
+      queue: false,
+      opened: function () { self.claim(Object.keys(self.mine).map(Number)); },
+      event: function (m) {
+        if ((m.type === 'update' || m.type === 'comment') && m.comment && self.mine[m.comment.id]) {
+          self.changed(m.comment);
+        }
+      }
+    });
     this.watch();
   }
-
-  Own.prototype.connect = function () {
-    var self = this;
-    var ws = this.ws = new WebSocket(this.url);
-    ws.onopen = function () {
-      self.retry = 1000;
-      ws.send(JSON.stringify({ type: 'join', thread: self.thread, limit: 1 }));
-      self.claim(Object.keys(self.mine).map(Number));
-    };
-    ws.onmessage = function (e) {
-      var m;
-      try {
-        m = JSON.parse(e.data);
-      } catch (err) {
-        return;
-      }
-      var done = m.req && self.waiting[m.req];
-      if (done) {
-        delete self.waiting[m.req];
-        done(m);
-      } else if ((m.type === 'update' || m.type === 'comment') && m.comment && self.mine[m.comment.id]) {
-        self.changed(m.comment);
-      }
-    };
-    ws.onclose = function () {
-      var waiting = self.waiting;
-      self.waiting = {};
-      Object.keys(waiting).forEach(function (req) { waiting[req]({ type: 'error', code: 'offline' }); });
-      setTimeout(function () { self.connect(); }, self.retry);
-      self.retry = Math.min(self.retry * 2, 30000);
-    };
-  };
-
-  Own.prototype.request = function (message, done) {
-    if (!this.ws || this.ws.readyState !== 1) return done({ type: 'error', code: 'offline' });
-    message.req = 'o' + this.next++;
-    this.waiting[message.req] = done;
-    this.ws.send(JSON.stringify(message));
-  };
 
   // Asks for our comments `ids` (the newest 100): the reply says how each is
   // now, and this connection is told of later changes readers do not see.
@@ -126,7 +92,7 @@
     var self = this;
     var posts = ids.slice(-100).map(function (id) { return { id: id, secret: self.mine[id].secret }; });
     if (!posts.length) return;
-    this.request({ type: 'own', thread: this.thread, posts: posts }, function (reply) {
+    this.socket.request({ type: 'own', thread: this.thread, posts: posts }, function (reply) {
       if (reply.type !== 'own') return;
       reply.comments.forEach(function (c) { self.changed(c); });
       // Secrets the server no longer knows (the comment is gone) are dropped.
@@ -312,7 +278,7 @@
       var message = { type: removing ? 'delete' : 'edit', id: id, secret: mine.secret };
       if (text) message.body = text.value;
       go.disabled = true;
-      self.request(message, function (reply) {
+      self.socket.request(message, function (reply) {
         go.disabled = false;
         if (reply.type === 'ok') {
           form.remove();
