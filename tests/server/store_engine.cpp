@@ -292,7 +292,25 @@ TEST_CASE("hot lists a thread's published comments by likes, newest first among 
   store->moderate(b.id, ModerateAction::remove);  // gone from the view
   CHECK(ids_of(store->hot("t", 10)) == std::vector<std::int64_t>{a.id, d.id, c.id});
   CHECK(store->hot("none", 10).empty());
+  // A like taken back puts the comment among those nobody likes, by id.
+  store->like(d.id, "x", false, 2);
+  CHECK(ids_of(store->hot("t", 10)) == std::vector<std::int64_t>{a.id, d.id, c.id});
+  store->like(a.id, "x", false, 2);
+  store->like(a.id, "y", false, 2);
+  CHECK(ids_of(store->hot("t", 10)) == std::vector<std::int64_t>{d.id, c.id, a.id});
+  CHECK(ids_of(store->hot("t", 2)) == std::vector<std::int64_t>{d.id, c.id});
   (void)held;
+}
+
+TEST_CASE("hot fills the list with the newest comments nobody liked yet, up to the limit") {
+  TestDb db;
+  auto store = db.open();
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 6; ++i) ids.push_back(add(*store, new_comment("t", "c" + std::to_string(i))).id);
+  store->like(ids[1], "x", true, 1);
+  CHECK(ids_of(store->hot("t", 4)) == std::vector<std::int64_t>{ids[1], ids[5], ids[4], ids[3]});
+  CHECK(ids_of(store->hot("t", 1)) == std::vector<std::int64_t>{ids[1]});
+  CHECK(store->hot("t", 100).size() == 6);
 }
 
 TEST_CASE("queue filters by status, thread, author and text, newest first") {

@@ -98,13 +98,16 @@ TEST_CASE("a database from before likes is migrated: its comments have no likes 
     id = add(*store, new_comment("t", "old post")).id;
   }
   db.exec("DROP INDEX comments_hot; DROP TABLE likes; ALTER TABLE comments DROP COLUMN likes;"
-          " UPDATE comments_schema SET version = " + std::to_string(pg_schema_version - 1));
+          " UPDATE comments_schema SET version = 3");  // v4 brought likes
   auto store = db.open();
   PgRaw raw(db.spec());
   CHECK(raw.text("SELECT version FROM comments_schema") == std::to_string(pg_schema_version));
   CHECK(store->find(id)->likes == 0);
   CHECK(store->like(id, "addr", true, 1)->likes == 1);
   CHECK(store->hot("t", 10).at(0).id == id);
+  // v5: only liked comments are in the hot order's index.
+  CHECK(raw.text("SELECT indexdef FROM pg_indexes WHERE indexname = 'comments_hot'").find("likes > 0") !=
+        std::string::npos);
 }
 
 TEST_CASE("a schema newer than this build is refused") {

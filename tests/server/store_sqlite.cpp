@@ -179,12 +179,14 @@ TEST_CASE("a file from before likes is migrated: its comments have no likes and 
   for (const char* sql : {"DROP INDEX comments_hot", "DROP TABLE likes", "ALTER TABLE comments DROP COLUMN likes"}) {
     raw.exec(sql);
   }
-  raw.exec("PRAGMA user_version = " + std::to_string(sqlite_schema_version - 1));
+  raw.exec("PRAGMA user_version = 4");  // v5 brought likes
   auto store = open_sqlite_store(tmp.path());
   CHECK(raw.text("PRAGMA user_version") == std::to_string(sqlite_schema_version));
   CHECK(store->find(id)->likes == 0);
   CHECK(store->like(id, "addr", true, 1)->likes == 1);
   CHECK(store->hot("t", 10).at(0).id == id);
+  // v6: only liked comments are in the hot order's index.
+  CHECK(raw.text("SELECT sql FROM sqlite_master WHERE name = 'comments_hot'").find("likes > 0") != std::string::npos);
 }
 
 }  // TEST_SUITE("sqlite")

@@ -182,6 +182,13 @@ CREATE TABLE likes (
 -- The hot view: a thread's published comments by likes, newest first among equals.
 CREATE INDEX comments_hot ON comments (thread, likes DESC, id DESC) WHERE status = 0;
 )sql"},
+    {"v5: the hot order indexes liked comments only, so a new post skips it", R"sql(
+-- Every new post has no likes yet: indexing only liked ones spares each post
+-- one index insert (and its WAL). hot() takes the comments nobody liked yet
+-- from comments_published, newest first, after the liked ones.
+DROP INDEX comments_hot;
+CREATE INDEX comments_hot ON comments (thread, likes DESC, id DESC) WHERE status = 0 AND likes > 0;
+)sql"},
 };
 static_assert(std::size(migrations) == static_cast<std::size_t>(pg_schema_version),
               "one migration step per schema version");
@@ -542,8 +549,13 @@ class PgStore final : public Store, public StoreRows {
 
   std::vector<Comment> hot(std::string_view thread, int limit) override {
     if (limit <= 0) return {};
-    return read_comments(run(std::string("SELECT ") + comment_columns +
-                                 " FROM comments WHERE thread = $1 AND status = 0"
+    // Two ranges in (likes DESC, id DESC) order: the liked comments (the
+    // partial comments_hot), then those nobody liked yet, newest first
+    // (id + 0: comments_published, as in latest).
+    const std::string columns = std::string("SELECT ") + comment_columns + " FROM comments";
+    return read_comments(run("(" + columns + " WHERE thread = $1 AND status = 0 AND likes > 0"
+                                 " ORDER BY likes DESC, id DESC LIMIT $2) UNION ALL (" + columns +
+                                 " WHERE thread = $1 AND status = 0 AND likes = 0 ORDER BY id + 0 DESC LIMIT $2)"
                                  " ORDER BY likes DESC, id DESC LIMIT $2",
                              Params().add(thread).add(std::int64_t{limit})));
   }

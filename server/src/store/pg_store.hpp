@@ -11,7 +11,7 @@
 namespace comments::server {
 
 // The schema version this build creates and migrates to (table comments_schema).
-inline constexpr int pg_schema_version = 4;
+inline constexpr int pg_schema_version = 5;
 
 // Connects with a libpq connection URI (postgresql://… or postgres://…; the
 // password may be in the URI, in PGPASSWORD or in ~/.pgpass) and migrates the

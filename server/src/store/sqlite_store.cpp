@@ -329,6 +329,14 @@ CREATE TABLE likes (
 -- The hot view: a thread's published comments by likes, newest first among equals.
 CREATE INDEX comments_hot ON comments(thread, likes DESC, id DESC) WHERE status = 0;
 )sql"},
+    {"v6: the hot order indexes liked comments only, so a new post skips it", R"sql(
+-- Every new post has no likes yet: indexing only liked ones spares each post
+-- one b-tree insert in a page of its thread (and that page in the WAL, the
+-- fsync and the checkpoint). hot() reads the comments nobody liked yet from
+-- comments_thread_status, newest first, after the liked ones.
+DROP INDEX comments_hot;
+CREATE INDEX comments_hot ON comments(thread, likes DESC, id DESC) WHERE status = 0 AND likes > 0;
+)sql"},
 };
 static_assert(std::size(migrations) == static_cast<std::size_t>(sqlite_schema_version),
               "one migration step per schema version");
@@ -614,11 +622,20 @@ class SqliteStore final : public Store, public StoreRows {
   std::vector<Comment> hot(std::string_view thread, int limit) override {
     std::vector<Comment> comments;
     if (limit <= 0) return comments;
-    Query q(statement(std::string("SELECT ") + comment_columns +
-                      " FROM comments INDEXED BY comments_hot"
-                      " WHERE thread = ? AND status = 0 ORDER BY likes DESC, id DESC LIMIT ?"));
-    q.bind(1, thread).bind(2, static_cast<std::int64_t>(limit));
-    while (q.step()) comments.push_back(read_comment(q));
+    // Liked comments from the partial index, then the rest (likes = 0) newest
+    // first: the order of (likes DESC, id DESC) in two ranges.
+    Query liked(statement(std::string("SELECT ") + comment_columns +
+                          " FROM comments INDEXED BY comments_hot"
+                          " WHERE thread = ? AND status = 0 AND likes > 0 ORDER BY likes DESC, id DESC LIMIT ?"));
+    liked.bind(1, thread).bind(2, static_cast<std::int64_t>(limit));
+    while (liked.step()) comments.push_back(read_comment(liked));
+    const auto missing = static_cast<std::int64_t>(limit) - static_cast<std::int64_t>(comments.size());
+    if (missing <= 0) return comments;
+    Query rest(statement(std::string("SELECT ") + comment_columns +
+                         " FROM comments INDEXED BY comments_thread_status"
+                         " WHERE thread = ? AND status = 0 AND likes = 0 ORDER BY id DESC LIMIT ?"));
+    rest.bind(1, thread).bind(2, missing);
+    while (rest.step()) comments.push_back(read_comment(rest));
     return comments;
   }
 

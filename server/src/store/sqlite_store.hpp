@@ -12,7 +12,7 @@
 namespace comments::server {
 
 // The schema version this build creates and migrates to (PRAGMA user_version).
-inline constexpr int sqlite_schema_version = 5;
+inline constexpr int sqlite_schema_version = 6;
 
 // Opens the database file at `path` (created when missing) in WAL mode with
 // synchronous=FULL and migrates its schema to sqlite_schema_version. Throws
