@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -115,6 +116,60 @@ TEST_CASE("insert stores a batch in order and checks parents per item") {
     CHECK(chained[1]->parent == next);
   }
   SUBCASE("an empty batch is fine") { CHECK(store->insert({}).empty()); }
+}
+
+TEST_CASE("a large batch over many threads: ids in batch order, every row as returned, counts per thread") {
+  TestDb db;
+  auto store = db.open();
+  const Comment root = add(*store, new_comment("t0", "root"));
+  // 203 posts over 37 threads (statements of several sizes for both the
+  // comments and the counts), some held, some with a parent that is missing
+  // or in another thread, and one replying to a post earlier in this batch.
+  std::vector<NewComment> batch;
+  std::map<std::string, std::int64_t> published{{"t0", 1}};
+  const std::int64_t first_new = root.id + 1;
+  for (int i = 0; i < 203; ++i) {
+    const std::string thread = "t" + std::to_string(i % 37);
+    const bool held = i % 5 == 0;
+    std::optional<std::int64_t> parent;
+    if (i % 50 == 7) parent = 999999;                   // missing
+    if (i % 50 == 8) parent = root.id;                  // in t0: another thread for these i
+    batch.push_back(new_comment(thread, "post " + std::to_string(i), parent,
+                                held ? Status::pending : Status::published));
+  }
+  // Post 120 (thread t9) replies to post 46 (thread t9 too). Ids are drawn in
+  // batch order by the posts that are not refused: count to post 46's.
+  auto refused = [&](int i) {
+    const NewComment& item = batch[static_cast<std::size_t>(i)];
+    return item.parent && (*item.parent == 999999 || (*item.parent == root.id && item.thread != "t0"));
+  };
+  std::int64_t id_of_46 = first_new;
+  for (int i = 0; i < 46; ++i) id_of_46 += refused(i) ? 0 : 1;
+  batch[120].parent = id_of_46;
+
+  const auto results = store->insert(batch);
+  REQUIRE(results.size() == batch.size());
+  std::int64_t previous = root.id;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    CAPTURE(i);
+    if (refused(static_cast<int>(i))) {
+      CHECK_FALSE(results[i]);
+      continue;
+    }
+    REQUIRE(results[i]);
+    CHECK(results[i]->id == previous + 1);  // consecutive, in batch order
+    previous = results[i]->id;
+    CHECK(store->find(results[i]->id) == results[i]);
+    if (results[i]->status == Status::published) ++published[results[i]->thread];
+  }
+  REQUIRE(results[46]);
+  CHECK(results[46]->id == id_of_46);
+  REQUIRE(results[120]);
+  CHECK(results[120]->parent == id_of_46);
+  for (const auto& [thread, count] : published) {
+    CAPTURE(thread);
+    CHECK(store->published_count(thread) == count);
+  }
 }
 
 TEST_CASE("latest gives the newest published, the pinned and the total") {

@@ -405,6 +405,10 @@ class SqliteStore final : public Store, public StoreRows {
     // storage.md). A negative cache_size is in KiB.
     const std::string cache_size = "PRAGMA cache_size = -" + std::to_string(cache_mib * 1024);
     exec(cache_size.c_str(), "setting cache_size");
+    // A multi-row INSERT (insert_rows) keeps a statement journal, a copy of
+    // each page before the statement changed it: in memory, not spilled to a
+    // temporary file past 64 KiB (measured: a pwrite to /var/tmp per post).
+    exec("PRAGMA temp_store = MEMORY", "setting temp_store = MEMORY");
     check(sqlite3_create_function_v2(db_.get(), "contains_folded", 2,
                                      SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                                      nullptr, sql_contains_folded, nullptr, nullptr, nullptr),
@@ -419,43 +423,24 @@ class SqliteStore final : public Store, public StoreRows {
   }
 
   std::vector<InsertResult> insert(const std::vector<NewComment>& batch) override {
-    std::vector<InsertResult> results;
-    results.reserve(batch.size());
+    std::vector<InsertResult> results(batch.size());
     if (batch.empty()) return results;
     Transaction transaction(*this);
     PublishedCounts published;
-    for (const NewComment& item : batch) {
+    std::vector<std::size_t> pending;  // indexes into batch of checked posts not yet inserted
+    pending.reserve(batch.size());
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const NewComment& item = batch[i];
       if (item.parent && !is_comment_of_thread(*item.parent, item.thread)) {
-        results.emplace_back(std::nullopt);
-        continue;
+        // The parent may be a post of this batch still waiting in `pending`.
+        if (pending.empty()) continue;
+        insert_rows(batch, pending, results);
+        if (!is_comment_of_thread(*item.parent, item.thread)) continue;
       }
-      {
-        Query q(statement(
-            "INSERT INTO comments (thread, parent, author, body, created, status, poster, held, author_key) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-        // The batch outlives the statement: its strings are bound, not copied.
-        q.bind_unowned(1, item.thread)
-            .bind(2, item.parent)
-            .bind_unowned(3, item.author)
-            .bind_unowned(4, item.body)
-            .bind(5, item.created)
-            .bind(6, status_code(item.status))
-            .bind_unowned(7, item.poster)
-            .bind_unowned(8, item.held);
-        q.bind_key(9, item.author_key);
-        q.run();
-      }
+      pending.push_back(i);
       if (item.status == Status::published) published.add(item.thread);
-      Comment stored;
-      stored.id = sqlite3_last_insert_rowid(db_.get());
-      stored.thread = item.thread;
-      stored.parent = item.parent;
-      stored.author = item.author;
-      stored.body = item.body;
-      stored.created = item.created;
-      stored.status = item.status;
-      results.emplace_back(std::move(stored));
     }
+    insert_rows(batch, pending, results);
     add_published(published);
     transaction.commit();
     return results;
@@ -1122,13 +1107,92 @@ class SqliteStore final : public Store, public StoreRows {
     void add(const std::string& thread) { ++by_thread[thread]; }
   };
 
-  void add_published(const PublishedCounts& published) {
-    for (const auto& [thread, added] : published.by_thread) {
-      Query q(statement(
-          "INSERT INTO thread_counts (thread, published) VALUES (?, ?)"
-          " ON CONFLICT (thread) DO UPDATE SET published = published + excluded.published"));
-      q.bind(1, thread).bind(2, added).run();
+  // Runs `run(start, rows)` over [0, count) in chunks of at most
+  // max_rows_per_statement rows, each a power of two: multi-row statements
+  // of a handful of shapes, each prepared once and cached.
+  static constexpr std::size_t max_rows_per_statement = 64;
+  template <typename Run>
+  static void in_chunks(std::size_t count, Run run) {
+    for (std::size_t start = 0; start < count;) {
+      std::size_t rows = max_rows_per_statement;
+      while (rows > count - start) rows /= 2;
+      run(start, rows);
+      start += rows;
     }
+  }
+
+  // "(?, ?), (?, ?)" for rows = 2, columns = 2.
+  static std::string values_rows(std::size_t rows, std::size_t columns) {
+    std::string row = "(?";
+    for (std::size_t c = 1; c < columns; ++c) row += ", ?";
+    row += ")";
+    std::string sql = row;
+    for (std::size_t r = 1; r < rows; ++r) sql += ", " + row;
+    return sql;
+  }
+
+  // The posts batch[pending[...]], in multi-row INSERTs. One statement per
+  // chunk, not per post: every INSERT also reads and rewrites
+  // AUTOINCREMENT's sqlite_sequence row, opens a cursor per index and keeps
+  // a statement journal, once per statement (callgrind, bench/RESULTS.md).
+  // Clears `pending`.
+  void insert_rows(const std::vector<NewComment>& batch, std::vector<std::size_t>& pending,
+                   std::vector<InsertResult>& results) {
+    constexpr std::size_t columns = 9;
+    in_chunks(pending.size(), [&](std::size_t start, std::size_t rows) {
+      Query q(statement(
+          "INSERT INTO comments (thread, parent, author, body, created, status, poster, held, author_key) VALUES " +
+          values_rows(rows, columns)));
+      for (std::size_t r = 0; r < rows; ++r) {
+        const NewComment& item = batch[pending[start + r]];
+        const int at = static_cast<int>(r * columns);  // parameters before this row's
+        // The batch outlives the statement: its strings are bound, not copied.
+        q.bind_unowned(at + 1, item.thread)
+            .bind(at + 2, item.parent)
+            .bind_unowned(at + 3, item.author)
+            .bind_unowned(at + 4, item.body)
+            .bind(at + 5, item.created)
+            .bind(at + 6, status_code(item.status))
+            .bind_unowned(at + 7, item.poster)
+            .bind_unowned(at + 8, item.held);
+        q.bind_key(at + 9, item.author_key);
+      }
+      q.run();
+      // The rows got consecutive ids in VALUES order: AUTOINCREMENT gives each
+      // the largest id so far + 1, and this transaction is the only writer.
+      const std::int64_t first = sqlite3_last_insert_rowid(db_.get()) - static_cast<std::int64_t>(rows) + 1;
+      for (std::size_t r = 0; r < rows; ++r) {
+        const std::size_t i = pending[start + r];
+        const NewComment& item = batch[i];
+        Comment stored;
+        stored.id = first + static_cast<std::int64_t>(r);
+        stored.thread = item.thread;
+        stored.parent = item.parent;
+        stored.author = item.author;
+        stored.body = item.body;
+        stored.created = item.created;
+        stored.status = item.status;
+        results[i] = std::move(stored);
+      }
+    });
+    pending.clear();
+  }
+
+  // thread_counts += the batch's published comments, in multi-row upserts
+  // (one statement per chunk of threads, not one per thread: each statement
+  // keeps its own statement journal, the CHECK on published can abort it).
+  void add_published(const PublishedCounts& published) {
+    std::vector<std::pair<std::string_view, std::int64_t>> counts(published.by_thread.begin(),
+                                                                   published.by_thread.end());
+    in_chunks(counts.size(), [&](std::size_t start, std::size_t rows) {
+      Query q(statement("INSERT INTO thread_counts (thread, published) VALUES " + values_rows(rows, 2) +
+                        " ON CONFLICT (thread) DO UPDATE SET published = published + excluded.published"));
+      for (std::size_t r = 0; r < rows; ++r) {
+        const int at = static_cast<int>(r * 2);
+        q.bind_unowned(at + 1, counts[start + r].first).bind(at + 2, counts[start + r].second);
+      }
+      q.run();
+    });
   }
 
   bool is_comment_of_thread(std::int64_t id, std::string_view thread) {
