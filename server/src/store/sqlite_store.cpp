@@ -1163,16 +1163,7 @@ class SqliteStore final : public Store, public StoreRows {
       const std::int64_t first = sqlite3_last_insert_rowid(db_.get()) - static_cast<std::int64_t>(rows) + 1;
       for (std::size_t r = 0; r < rows; ++r) {
         const std::size_t i = pending[start + r];
-        const NewComment& item = batch[i];
-        Comment stored;
-        stored.id = first + static_cast<std::int64_t>(r);
-        stored.thread = item.thread;
-        stored.parent = item.parent;
-        stored.author = item.author;
-        stored.body = item.body;
-        stored.created = item.created;
-        stored.status = item.status;
-        results[i] = std::move(stored);
+        results[i] = stored_comment(batch[i], first + static_cast<std::int64_t>(r));
       }
     });
     pending.clear();

@@ -40,6 +40,19 @@ struct NewComment {
   std::string author_key;    // SHA-256 of the author's secret (support/crypto.hpp), raw bytes
 };
 
+// The comment `item` became when stored with `id` (what insert returns).
+inline Comment stored_comment(const NewComment& item, std::int64_t id) {
+  Comment stored;
+  stored.id = id;
+  stored.thread = item.thread;
+  stored.parent = item.parent;
+  stored.author = item.author;
+  stored.body = item.body;
+  stored.created = item.created;
+  stored.status = item.status;
+  return stored;
+}
+
 // A comment and the hash of its author's secret ("" when it has none: stored
 // before authors had secrets).
 struct OwnedComment {
