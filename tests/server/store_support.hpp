@@ -195,4 +195,28 @@ inline comments::Comment add(comments::server::Store& store, comments::server::N
   return *results[0];
 }
 
+// The rows a version 1 schema could hold (a held post, a ban), for the
+// engines' migration tests: they store them, take the later versions away,
+// reopen, and hand the post's id to check_migrated_from_v1.
+inline std::int64_t add_v1_rows(comments::server::Store& store) {
+  const std::int64_t id =
+      add(store, new_comment("t", "old post", std::nullopt, comments::Status::pending, "Ann", "hash-a")).id;
+  store.ban("hash-a", 5);
+  return id;
+}
+
+inline void check_migrated_from_v1(comments::server::Store& store, std::int64_t id) {
+  CHECK(store.find(id)->body == "old post");
+  // Stored before authors had secrets: nobody can edit it.
+  CHECK(store.owned({id})[0].author_key.empty());
+  CHECK_FALSE(store.find(id)->edited);
+  CHECK(store.queue_context({*store.find(id)})[0].held.empty());
+  CHECK(store.bans(0) == std::vector<comments::PosterBan>{{"hash-a", std::nullopt}});
+  const auto list = store.ban_list(0, 10);
+  REQUIRE(list.size() == 1);
+  CHECK(list[0].moderator.empty());
+  CHECK(list[0].author == "Ann");
+  CHECK(list[0].posts == 1);
+}
+
 }  // namespace store_test
