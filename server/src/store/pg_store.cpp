@@ -999,13 +999,13 @@ WITH input AS (
   SELECT EXISTS (
     SELECT 1 FROM input
     WHERE parent > (SELECT coalesce(max(id), 0) FROM comments)
-      AND parent <= (SELECT coalesce(pg_sequence_last_value(sequence), 0) FROM ids) + (SELECT count(*) FROM input)
+      AND parent <= (SELECT coalesce(pg_sequence_last_value(sequence), 0) FROM ids) + cardinality($1::text[])
   ) AS maybe
 ), accepted AS (
   SELECT nextval(ids.sequence) AS id, i.*
   FROM input i, ids
   WHERE NOT (SELECT maybe FROM own_parent)
-    AND (i.parent IS NULL OR EXISTS (SELECT 1 FROM comments c WHERE c.id = i.parent AND c.thread = i.thread))
+    AND (i.parent IS NULL OR (SELECT c.thread FROM comments c WHERE c.id = i.parent) = i.thread)
   ORDER BY i.n
 ), stored AS (
   INSERT INTO comments (id, thread, parent, author, body, created, status, poster, held, author_key)
