@@ -32,8 +32,10 @@ for i in $(seq 1 "$runs"); do
   for which in old new; do
     bin=${!which}
     # Limits per client lifted, where the binary has them (an older build may not).
+    # (Not `--help | grep -q`: grep's early exit can fail --help with SIGPIPE,
+    # and under pipefail the limits then stayed on.)
     unlimited=()
-    if "$bin" --help | grep -q -- --max-connections-per-address; then
+    if grep -q -- --max-connections-per-address <<<"$("$bin" --help 2>&1)"; then
       unlimited=(--max-connections-per-address 0 --max-connections 0 --max-messages-per-second 0 --embed-rate 0)
     fi
     db="$work/$which-$i.db" other=()
@@ -41,11 +43,12 @@ for i in $(seq 1 "$runs"); do
       psql "$pg_uri" -qc "CREATE DATABASE run_${which}_$i"
       db=${pg_uri/\/postgres\?//run_${which}_$i?} other=(--other-pid "postgres=$postmaster")
     fi
-    "$bin" --port 0 --db "$db" --rate 0 "${unlimited[@]}" > "$work/listen" 2>/dev/null &
+    "$bin" --port 0 --db "$db" --rate 0 "${unlimited[@]}" > "$work/listen" 2>"$work/server.log" &
     pid=$!
     for _ in $(seq 100); do grep -q listening "$work/listen" && break; sleep 0.1; done
     port=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$work/listen")
     out=$("$loadgen" "$@" --port "$port" --server-pid "$pid" "${other[@]}" 2>/dev/null || true)
+    grep -q "\"ok\":true" <<<"$out" || { echo "$which run $i failed:" >&2; tail -n 5 "$work/server.log" >&2; }
     kill "$pid"
     wait "$pid" 2>/dev/null || true
     printf '%s run %d: ' "$which" "$i"
