@@ -974,12 +974,16 @@ class PgStore final : public Store, public StoreRows {
   };
 
   // A whole batch in ONE statement (one round trip, one plan, one scan of
-  // the arrays): the posts as arrays (BinaryArray), unnested in batch order;
-  // ids drawn in that order (the sort comes before nextval in the select
-  // list); the parent check per post as in insert_sql (a parent missing or
-  // in another thread inserts no row and draws no id); the rows; and the
-  // published counts, one upsert per thread in thread order. Returns
-  // (ordinal, id) for every stored post.
+  // the arrays) instead of one INSERT per post, each paying executor
+  // start-up for every index: the posts as arrays (BinaryArray), unnested in
+  // batch order; ids drawn in that order (the sort comes before nextval in
+  // the select list); the parent check per post as in insert_sql (a parent
+  // missing or in another thread inserts no row and draws no id), written
+  // as a scalar subquery because PostgreSQL may plan an EXISTS over many
+  // rows as a hash of the whole comments table, where this is one
+  // primary-key lookup per reply; the rows; and the published counts, one
+  // upsert per thread in thread order. Returns (ordinal, id) for every
+  // stored post.
   // A parent stored earlier in the same batch is not visible to the
   // statement that stores it. Such a parent is above every id the statement
   // sees (the insert lock is held: nobody else is drawing ids) and at most
