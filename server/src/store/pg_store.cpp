@@ -309,7 +309,16 @@ class BinaryArray {
   // Element type OIDs (pg_type.h, fixed since PostgreSQL 7).
   static constexpr std::uint32_t bytea_oid = 17, int8_oid = 20, int2_oid = 21, text_oid = 25;
 
-  explicit BinaryArray(std::uint32_t element_type) : element_type_(element_type) {}
+  // The header comes first: dimensions 1, the null flag, the element type,
+  // then the one dimension's length and lower bound (1). The flag and the
+  // length are filled in by take().
+  explicit BinaryArray(std::uint32_t element_type) {
+    put32(1);
+    put32(0);
+    put32(element_type);
+    put32(0);
+    put32(1);
+  }
 
   BinaryArray& add(std::string_view bytes) {
     put32(static_cast<std::uint32_t>(bytes.size()));
@@ -339,26 +348,22 @@ class BinaryArray {
     return *this;
   }
 
-  // The whole value: dimensions 1, the null flag, the element type, then the
-  // one dimension's length and lower bound (1), then the elements.
-  std::string bytes() const {
-    BinaryArray header(element_type_);
-    header.put32(1);
-    header.put32(has_null_ ? 1 : 0);
-    header.put32(element_type_);
-    header.put32(count_);
-    header.put32(1);
-    return header.data_ + data_;
+  // The whole value (the array is empty afterwards).
+  std::string take() {
+    write32(4, has_null_ ? 1 : 0);
+    write32(12, count_);
+    return std::move(data_);
   }
 
  private:
   void put32(std::uint32_t value) {
-    const char bytes[4] = {static_cast<char>(value >> 24), static_cast<char>((value >> 16) & 0xff),
-                           static_cast<char>((value >> 8) & 0xff), static_cast<char>(value & 0xff)};
-    data_.append(bytes, 4);
+    data_.append(4, '\0');
+    write32(data_.size() - 4, value);
+  }
+  void write32(std::size_t at, std::uint32_t value) {
+    for (int i = 0; i < 4; ++i) data_[at + static_cast<std::size_t>(i)] = static_cast<char>((value >> (24 - 8 * i)) & 0xff);
   }
 
-  std::uint32_t element_type_;
   std::uint32_t count_ = 0;
   bool has_null_ = false;
   std::string data_;
@@ -1050,8 +1055,8 @@ SELECT 0, NULL FROM own_parent WHERE maybe
       }
     }
     Params params;
-    for (const BinaryArray* column : {&threads, &parents, &authors, &bodies, &created, &statuses, &posters, &held, &keys}) {
-      params.add_binary(column->bytes());
+    for (BinaryArray* column : {&threads, &parents, &authors, &bodies, &created, &statuses, &posters, &held, &keys}) {
+      params.add_binary(column->take());
     }
     const Rows rows = run(batch_insert_sql, params);
     results.assign(batch.size(), std::nullopt);
