@@ -1058,7 +1058,7 @@ SELECT 0, NULL FROM own_parent WHERE maybe
     for (BinaryArray* column : {&threads, &parents, &authors, &bodies, &created, &statuses, &posters, &held, &keys}) {
       params.add_binary(column->take());
     }
-    const Rows rows = run(batch_insert_sql, params);
+    const Rows rows = run(batch_insert_sql, params, "inserting a batch of " + std::to_string(batch.size()) + " posts");
     results.assign(batch.size(), std::nullopt);
     for (int r = 0; r < rows.size(); ++r) {
       const std::int64_t n = rows.int64(r, 0);
@@ -1302,7 +1302,10 @@ SELECT 0, NULL FROM own_parent WHERE maybe
   }
 
   // Runs a prepared statement; throws StoreError with the server's message.
-  Rows run(const std::string& sql, const Params& params) {
+  // `what` names the statement in the error (default: its SQL text); the
+  // error line is cut at 120 bytes in the log, so a long statement says what
+  // it does instead.
+  Rows run(const std::string& sql, const Params& params, std::string_view what = {}) {
     ensure_connected();
     const std::string& name = prepared(sql);
     params.fill(pointers_, lengths_);
@@ -1310,10 +1313,14 @@ SELECT 0, NULL FROM own_parent WHERE maybe
                                    params.formats(), /*resultFormat=*/0);
     Rows rows(raw);
     const ExecStatusType status = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
-    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) fail(raw, "running \"" + sql + "\"");
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+      fail(raw, what.empty() ? "running \"" + sql + "\"" : std::string(what));
+    }
     return rows;
   }
-  Rows run(const char* sql, const Params& params) { return run(std::string(sql), params); }
+  Rows run(const char* sql, const Params& params, std::string_view what = {}) {
+    return run(std::string(sql), params, what);
+  }
 
   std::optional<Comment> find_for_update(std::int64_t id) {
     Rows rows = run(std::string("SELECT ") + comment_columns + " FROM comments WHERE id = $1 FOR UPDATE",
