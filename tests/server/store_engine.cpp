@@ -118,58 +118,127 @@ TEST_CASE("insert stores a batch in order and checks parents per item") {
   SUBCASE("an empty batch is fine") { CHECK(store->insert({}).empty()); }
 }
 
-TEST_CASE("a large batch over many threads: ids in batch order, every row as returned, counts per thread") {
+TEST_CASE("a large batch over many threads keeps batch order, every column and the counts") {
   TestDb db;
   auto store = db.open();
-  const Comment root = add(*store, new_comment("t0", "root"));
-  // 203 posts over 37 threads (statements of several sizes for both the
-  // comments and the counts), some held, some with a parent that is missing
-  // or in another thread, and one replying to a post earlier in this batch.
-  std::vector<NewComment> batch;
+  const Comment first = add(*store, new_comment("t0", "before"));
+  // Values an array parameter must carry unchanged.
+  const std::vector<std::string> bodies = {"", "NULL", "{a,b}", "\"quoted\" \\ back\\slash", "逗号，中文 ,;'", "x\ny\tz"};
   std::map<std::string, std::int64_t> published{{"t0", 1}};
-  const std::int64_t first_new = root.id + 1;
-  for (int i = 0; i < 203; ++i) {
+  std::vector<NewComment> batch;
+  for (int i = 0; i < 300; ++i) {
     const std::string thread = "t" + std::to_string(i % 37);
-    const bool held = i % 5 == 0;
-    std::optional<std::int64_t> parent;
-    if (i % 50 == 7) parent = 999999;                   // missing
-    if (i % 50 == 8) parent = root.id;                  // in t0: another thread for these i
-    batch.push_back(new_comment(thread, "post " + std::to_string(i), parent,
-                                held ? Status::pending : Status::published));
+    const Status status = i % 5 == 4 ? Status::pending : Status::published;
+    NewComment post = new_comment(thread, bodies[i % bodies.size()] + std::to_string(i), std::nullopt, status,
+                                  i % 3 ? "网友" : "", "poster-" + std::to_string(i));
+    if (i % 7 == 0) post.parent = first.id;  // thread t0 only for i % 37 == 0; elsewhere another thread's
+    if (i % 4 == 0) post.author_key = std::string("\0\x01{\"}\\", 6) + std::to_string(i);
+    if (status == Status::pending) post.held = "word:词" + std::to_string(i);
+    const bool stored = !post.parent || thread == "t0";
+    if (stored && status == Status::published) ++published[thread];
+    batch.push_back(std::move(post));
   }
-  // Post 120 (thread t9) replies to post 46 (thread t9 too). Ids are drawn in
-  // batch order by the posts that are not refused: count to post 46's.
-  auto refused = [&](int i) {
-    const NewComment& item = batch[static_cast<std::size_t>(i)];
-    return item.parent && (*item.parent == 999999 || (*item.parent == root.id && item.thread != "t0"));
-  };
-  std::int64_t id_of_46 = first_new;
-  for (int i = 0; i < 46; ++i) id_of_46 += refused(i) ? 0 : 1;
-  batch[120].parent = id_of_46;
-
   const auto results = store->insert(batch);
   REQUIRE(results.size() == batch.size());
-  std::int64_t previous = root.id;
+  std::int64_t last = first.id;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     CAPTURE(i);
-    if (refused(static_cast<int>(i))) {
+    const NewComment& post = batch[i];
+    if (post.parent && post.thread != "t0") {
       CHECK_FALSE(results[i]);
       continue;
     }
     REQUIRE(results[i]);
-    CHECK(results[i]->id == previous + 1);  // consecutive, in batch order
-    previous = results[i]->id;
+    // Refused posts draw no id: the stored ones are consecutive, in batch order.
+    CHECK(results[i]->id == last + 1);
+    last = results[i]->id;
+    CHECK(results[i]->body == post.body);
     CHECK(store->find(results[i]->id) == results[i]);
-    if (results[i]->status == Status::published) ++published[results[i]->thread];
+    CHECK(store->poster_of(results[i]->id) == post.poster);
+    const auto owned = store->owned({results[i]->id});
+    REQUIRE(owned.size() == 1);
+    CHECK(owned[0].author_key == post.author_key);
+    if (post.status == Status::pending) CHECK(store->queue_context({*results[i]})[0].held == post.held);
   }
-  REQUIRE(results[46]);
-  CHECK(results[46]->id == id_of_46);
-  REQUIRE(results[120]);
-  CHECK(results[120]->parent == id_of_46);
   for (const auto& [thread, count] : published) {
     CAPTURE(thread);
     CHECK(store->published_count(thread) == count);
   }
+  // A second batch adds to the counts the first one created.
+  store->insert({new_comment("t1", "again"), new_comment("t2", "again"), new_comment("t1", "and again")});
+  CHECK(store->published_count("t1") == published["t1"] + 2);
+  CHECK(store->published_count("t2") == published["t2"] + 1);
+}
+
+TEST_CASE("a batch refuses only its posts with a missing parent or one in another thread") {
+  TestDb db;
+  auto store = db.open();
+  const Comment a = add(*store, new_comment("a", "root a"));
+  const Comment b = add(*store, new_comment("b", "root b"));
+  const std::vector<NewComment> batch = {
+      new_comment("a", "reply to a", a.id),
+      new_comment("b", "parent in another thread", a.id),
+      new_comment("c", "new thread"),
+      new_comment("a", "parent missing", 999999),
+      new_comment("b", "reply to b", b.id, Status::pending),
+      new_comment("a", "parent not a comment", 0),
+      new_comment("b", "another reply to b", b.id),
+      new_comment("a", "parent in another thread too", b.id),
+  };
+  const auto results = store->insert(batch);
+  REQUIRE(results.size() == batch.size());
+  const std::vector<bool> stored = {true, false, true, false, true, false, true, false};
+  std::int64_t last = b.id;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    CAPTURE(i);
+    REQUIRE(results[i].has_value() == stored[i]);
+    if (!stored[i]) continue;
+    CHECK(results[i]->id == last + 1);
+    last = results[i]->id;
+    CHECK(results[i]->parent == batch[i].parent);
+    CHECK(store->find(results[i]->id) == results[i]);
+  }
+  CHECK(store->published_count("a") == 2);
+  CHECK(store->published_count("b") == 2);
+  CHECK(store->published_count("c") == 1);
+  QueueQuery all = queue_of(QueueStatus::all);
+  all.limit = 100;
+  CHECK(store->queue(all).size() == 6);
+}
+
+TEST_CASE("a parent stored earlier in the same batch counts, one stored later does not") {
+  TestDb db;
+  auto store = db.open();
+  const Comment old = add(*store, new_comment("x", "old"));
+  // ids are drawn in batch order by the posts stored, so the batch's first
+  // stored post gets old.id + 1, the next + 2, ...
+  const std::int64_t next = old.id + 1;
+  const std::vector<NewComment> batch = {
+      new_comment("x", "reply to a later post", next + 1),  // refused: not stored yet
+      new_comment("x", "root", std::nullopt),               // next
+      new_comment("x", "reply to root", next),              // next + 1
+      new_comment("y", "root's id, another thread", next),  // refused
+      new_comment("x", "reply to the reply", next + 1),     // next + 2
+      new_comment("x", "reply to old", old.id),             // next + 3
+      new_comment("x", "parent missing", 999999),           // refused
+      new_comment("y", "held reply", std::nullopt, Status::pending),  // next + 4
+  };
+  const auto results = store->insert(batch);
+  REQUIRE(results.size() == batch.size());
+  const std::vector<std::optional<std::int64_t>> ids = {std::nullopt, next,        next + 1,    std::nullopt,
+                                                        next + 2,     next + 3,    std::nullopt, next + 4};
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    CAPTURE(i);
+    REQUIRE(results[i].has_value() == ids[i].has_value());
+    if (!results[i]) continue;
+    CHECK(results[i]->id == *ids[i]);
+    CHECK(store->find(results[i]->id) == results[i]);
+  }
+  CHECK(store->published_count("x") == 5);
+  CHECK(store->published_count("y") == 0);
+  // The next batch, without such parents, carries on after them.
+  CHECK(add(*store, new_comment("y", "later", next + 4)).id == next + 5);
+  CHECK(store->published_count("y") == 1);
 }
 
 TEST_CASE("latest gives the newest published, the pinned and the total") {

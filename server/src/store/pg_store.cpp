@@ -271,6 +271,11 @@ class Params {
     push(std::string(bytes), 1);
     return *this;
   }
+  // A value already in PostgreSQL's binary format (an array, BinaryArray).
+  Params& add_binary(std::string bytes) {
+    push(std::move(bytes), 1);
+    return *this;
+  }
   // An author key: NULL when there is none.
   Params& add_key(std::string_view key) {
     if (!key.empty()) return add_bytes(key);
@@ -298,6 +303,77 @@ class Params {
   }
   std::vector<std::optional<std::string>> values_;
   std::vector<int> formats_;
+};
+
+// A one-dimensional array parameter in PostgreSQL's binary format (what
+// array_recv reads): one column of a batch for `unnest`. Binary rather than
+// a text array literal: no quoting or escaping of bodies (any Unicode,
+// quotes, backslashes, braces), NULL is a length of -1 rather than a
+// spelling, and the server copies length-prefixed values instead of scanning
+// every character of the literal.
+class BinaryArray {
+ public:
+  // Element type OIDs (pg_type.h, fixed since PostgreSQL 7).
+  static constexpr std::uint32_t bytea_oid = 17, int8_oid = 20, int2_oid = 21, text_oid = 25;
+
+  // The header comes first: dimensions 1, the null flag, the element type,
+  // then the one dimension's length and lower bound (1). The flag and the
+  // length are filled in by take().
+  explicit BinaryArray(std::uint32_t element_type) {
+    put32(1);
+    put32(0);
+    put32(element_type);
+    put32(0);
+    put32(1);
+  }
+
+  BinaryArray& add(std::string_view bytes) {
+    put32(static_cast<std::uint32_t>(bytes.size()));
+    data_.append(bytes);
+    ++count_;
+    return *this;
+  }
+  BinaryArray& add(std::int64_t value) {
+    put32(8);
+    put32(static_cast<std::uint32_t>(static_cast<std::uint64_t>(value) >> 32));
+    put32(static_cast<std::uint32_t>(value));
+    ++count_;
+    return *this;
+  }
+  BinaryArray& add_int16(std::int16_t value) {
+    put32(2);
+    const auto bits = static_cast<std::uint16_t>(value);
+    data_.push_back(static_cast<char>(bits >> 8));
+    data_.push_back(static_cast<char>(bits & 0xff));
+    ++count_;
+    return *this;
+  }
+  BinaryArray& add_null() {
+    put32(0xffffffffu);  // length -1
+    has_null_ = true;
+    ++count_;
+    return *this;
+  }
+
+  // The whole value (the array is empty afterwards).
+  std::string take() {
+    write32(4, has_null_ ? 1 : 0);
+    write32(12, count_);
+    return std::move(data_);
+  }
+
+ private:
+  void put32(std::uint32_t value) {
+    data_.append(4, '\0');
+    write32(data_.size() - 4, value);
+  }
+  void write32(std::size_t at, std::uint32_t value) {
+    for (int i = 0; i < 4; ++i) data_[at + static_cast<std::size_t>(i)] = static_cast<char>((value >> (24 - 8 * i)) & 0xff);
+  }
+
+  std::uint32_t count_ = 0;
+  bool has_null_ = false;
+  std::string data_;
 };
 
 Comment read_comment(const Rows& rows, int row, int first = 0) {
@@ -344,9 +420,6 @@ constexpr int queue_scan_chunk = 500;
 class PgStore final : public Store, public StoreRows {
  public:
   explicit PgStore(const std::string& uri) : redacted_(redact_db(uri)) {
-    // COMMENTS_PG_PIPELINE=0: one round trip per post, for measuring what
-    // the pipeline saves (bench_store; docs/storage.md has the numbers).
-    if (const char* pipeline = std::getenv("COMMENTS_PG_PIPELINE")) pipeline_ = std::string_view(pipeline) != "0";
     const char* keywords[] = {"dbname", "fallback_application_name", nullptr};
     const char* values[] = {uri.c_str(), "comment-server", nullptr};
     conn_.reset(PQconnectdbParams(keywords, values, /*expand_dbname=*/1));
@@ -369,27 +442,16 @@ class PgStore final : public Store, public StoreRows {
     // ids are drawn in the order the batches commit, so a committed id N
     // means every smaller id is committed or never will be (storage.md).
     run("SELECT pg_advisory_xact_lock($1)", Params().add(insert_lock_key));
-    if (pipeline_) {
+    if (!insert_at_once(batch, results)) {
+      // A parent may be a post of this very batch, which one statement
+      // cannot see: one INSERT per post instead, each seeing those before it.
       insert_pipelined(batch, results);
-    } else {
-      for (const NewComment& item : batch) {
-        results.push_back(inserted(item, run(insert_sql, Params()
-                                                            .add(item.thread)
-                                                            .add(item.parent)
-                                                            .add(item.author)
-                                                            .add(item.body)
-                                                            .add(item.created)
-                                                            .add(status_code(item.status))
-                                                            .add(item.poster)
-                                                            .add(item.held)
-                                                            .add_key(item.author_key))));
+      std::map<std::string_view, std::int64_t> published;
+      for (const InsertResult& r : results) {
+        if (r && r->status == Status::published) ++published[r->thread];
       }
+      add_published(published);
     }
-    std::map<std::string_view, std::int64_t> published;
-    for (const InsertResult& r : results) {
-      if (r && r->status == Status::published) ++published[r->thread];
-    }
-    add_published(published);
     transaction.commit();
     return results;
   }
@@ -928,6 +990,100 @@ class PgStore final : public Store, public StoreRows {
     bool committed_ = false;
   };
 
+  // A whole batch in ONE statement (one round trip, one plan, one scan of
+  // the arrays) instead of one INSERT per post, each paying executor
+  // start-up for every index: the posts as arrays (BinaryArray), unnested in
+  // batch order; ids drawn in that order (the sort comes before nextval in
+  // the select list); the parent check per post as in insert_sql (a parent
+  // missing or in another thread inserts no row and draws no id), written
+  // as a scalar subquery because PostgreSQL may plan an EXISTS over many
+  // rows as a hash of the whole comments table, where this is one
+  // primary-key lookup per reply; the rows; and the published counts, one
+  // upsert per thread in thread order. Returns (ordinal, id) for every
+  // stored post.
+  // A parent stored earlier in the same batch is not visible to the
+  // statement that stores it. Such a parent is above every id the statement
+  // sees (the insert lock is held: nobody else is drawing ids) and at most
+  // the sequence's last value plus the batch size (that only grows while the
+  // statement runs, so reading it late only widens the range). A parent in
+  // that range makes the statement store nothing and return the row (0,
+  // NULL): the caller then goes post by post. Other missing parents (a
+  // client's made-up id) stay on this path.
+  static constexpr const char* batch_insert_sql = R"sql(
+WITH input AS (
+  SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::smallint[],
+                       $7::text[], $8::text[], $9::bytea[])
+    WITH ORDINALITY AS i (thread, parent, author, body, created, status, poster, held, author_key, n)
+), ids AS (
+  SELECT pg_get_serial_sequence('comments', 'id')::regclass AS sequence
+), own_parent AS (
+  SELECT EXISTS (
+    SELECT 1 FROM input
+    WHERE parent > (SELECT coalesce(max(id), 0) FROM comments)
+      AND parent <= (SELECT coalesce(pg_sequence_last_value(sequence), 0) FROM ids) + cardinality($1::text[])
+  ) AS maybe
+), accepted AS (
+  SELECT nextval(ids.sequence) AS id, i.*
+  FROM input i, ids
+  WHERE NOT (SELECT maybe FROM own_parent)
+    AND (i.parent IS NULL OR (SELECT c.thread FROM comments c WHERE c.id = i.parent) = i.thread)
+  ORDER BY i.n
+), stored AS (
+  INSERT INTO comments (id, thread, parent, author, body, created, status, poster, held, author_key)
+  SELECT id, thread, parent, author, body, created, status, poster, held, author_key FROM accepted
+), counted AS (
+  INSERT INTO thread_counts (thread, published)
+  SELECT thread, count(*) FROM accepted WHERE status = 0 GROUP BY thread ORDER BY thread COLLATE "C"
+  ON CONFLICT (thread) DO UPDATE SET published = thread_counts.published + EXCLUDED.published
+)
+SELECT n, id FROM accepted
+UNION ALL
+SELECT 0, NULL FROM own_parent WHERE maybe
+)sql";
+
+  // Stores the batch with batch_insert_sql and fills `results`; false (and
+  // nothing stored) when a parent may be a post of the batch itself.
+  bool insert_at_once(const std::vector<NewComment>& batch, std::vector<InsertResult>& results) {
+    BinaryArray threads(BinaryArray::text_oid), parents(BinaryArray::int8_oid), authors(BinaryArray::text_oid),
+        bodies(BinaryArray::text_oid), created(BinaryArray::int8_oid), statuses(BinaryArray::int2_oid),
+        posters(BinaryArray::text_oid), held(BinaryArray::text_oid), keys(BinaryArray::bytea_oid);
+    for (const NewComment& item : batch) {
+      threads.add(item.thread);
+      if (item.parent) {
+        parents.add(*item.parent);
+      } else {
+        parents.add_null();
+      }
+      authors.add(item.author);
+      bodies.add(item.body);
+      created.add(item.created);
+      statuses.add_int16(static_cast<std::int16_t>(status_code(item.status)));
+      posters.add(item.poster);
+      held.add(item.held);
+      if (item.author_key.empty()) {
+        keys.add_null();
+      } else {
+        keys.add(item.author_key);
+      }
+    }
+    Params params;
+    for (BinaryArray* column : {&threads, &parents, &authors, &bodies, &created, &statuses, &posters, &held, &keys}) {
+      params.add_binary(column->take());
+    }
+    const Rows rows = run(batch_insert_sql, params, "inserting a batch of " + std::to_string(batch.size()) + " posts");
+    results.assign(batch.size(), std::nullopt);
+    for (int r = 0; r < rows.size(); ++r) {
+      const std::int64_t n = rows.int64(r, 0);
+      if (n == 0) {
+        results.clear();
+        return false;
+      }
+      if (n < 1 || static_cast<std::size_t>(n) > batch.size()) throw StoreError("insert returned an unknown post");
+      results[static_cast<std::size_t>(n - 1)] = stored_comment(batch[static_cast<std::size_t>(n - 1)], rows.int64(r, 1));
+    }
+    return true;
+  }
+
   // The INSERT of one post. The parent check is part of it: a parent missing
   // or in another thread inserts no row (and draws no id). A parent inserted
   // earlier in the same batch is visible to the later statements.
@@ -1024,7 +1180,7 @@ class PgStore final : public Store, public StoreRows {
     static constexpr const char* upsert_sql =
         "INSERT INTO thread_counts (thread, published) VALUES ($1, $2) "
         "ON CONFLICT (thread) DO UPDATE SET published = thread_counts.published + EXCLUDED.published";
-    if (!pipeline_ || published.size() < 2) {
+    if (published.size() < 2) {
       for (const auto& [thread, count] : published) run(upsert_sql, Params().add(thread).add(count));
       return;
     }
@@ -1074,15 +1230,7 @@ class PgStore final : public Store, public StoreRows {
 
   static InsertResult inserted(const NewComment& item, const Rows& rows) {
     if (rows.size() == 0) return std::nullopt;
-    Comment stored;
-    stored.id = rows.int64(0, 0);
-    stored.thread = item.thread;
-    stored.parent = item.parent;
-    stored.author = item.author;
-    stored.body = item.body;
-    stored.created = item.created;
-    stored.status = item.status;
-    return stored;
+    return stored_comment(item, rows.int64(0, 0));
   }
 
   std::string connection_message() const {
@@ -1154,7 +1302,10 @@ class PgStore final : public Store, public StoreRows {
   }
 
   // Runs a prepared statement; throws StoreError with the server's message.
-  Rows run(const std::string& sql, const Params& params) {
+  // `what` names the statement in the error (default: its SQL text); the
+  // error line is cut at 120 bytes in the log, so a long statement says what
+  // it does instead.
+  Rows run(const std::string& sql, const Params& params, std::string_view what = {}) {
     ensure_connected();
     const std::string& name = prepared(sql);
     params.fill(pointers_, lengths_);
@@ -1162,10 +1313,14 @@ class PgStore final : public Store, public StoreRows {
                                    params.formats(), /*resultFormat=*/0);
     Rows rows(raw);
     const ExecStatusType status = raw ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
-    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) fail(raw, "running \"" + sql + "\"");
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+      fail(raw, what.empty() ? "running \"" + sql + "\"" : std::string(what));
+    }
     return rows;
   }
-  Rows run(const char* sql, const Params& params) { return run(std::string(sql), params); }
+  Rows run(const char* sql, const Params& params, std::string_view what = {}) {
+    return run(std::string(sql), params, what);
+  }
 
   std::optional<Comment> find_for_update(std::int64_t id) {
     Rows rows = run(std::string("SELECT ") + comment_columns + " FROM comments WHERE id = $1 FOR UPDATE",
@@ -1244,7 +1399,6 @@ class PgStore final : public Store, public StoreRows {
   std::unordered_map<std::string, std::string, SqlHash, std::equal_to<>> statements_;
   std::uint64_t next_statement_ = 1;
   bool in_copy_ = false;
-  bool pipeline_ = true;
   std::vector<const char*> pointers_;
   std::vector<int> lengths_;
 };
