@@ -1187,6 +1187,12 @@ std::string queued_event(const Comment& c) {
   return out;
 }
 
+std::string edited_event(const Comment& c) {
+  std::string out = with_comment("edited", std::nullopt, c);
+  out += '}';
+  return out;
+}
+
 std::string likes_event(const Comment& c, std::int64_t total) {
   return with_comment_and_total("likes", c, total);
 }

@@ -6,7 +6,7 @@
 // the widget takes them over; `hot` lists the most liked first. The widget's
 // 顶 button (its lazily loaded likes part, comments-likes.js) likes and takes
 // back live in another tab, keeps its pressed state across a reload, and the
-// 最新 | 最热 switch lists the most liked first.
+// 最新 | 最热 switch lists the most liked first, an edited comment marked 已编辑.
 'use strict';
 
 const assert = require('node:assert/strict');
@@ -225,7 +225,7 @@ function exchangeAs(server, address, messages) {
   });
 }
 
-test('最新 | 最热: 最热 lists the most liked first (likes from several addresses) and stays live; 最新 goes back', async () => {
+test('最新 | 最热: 最热 lists the most liked first (likes from several addresses) and stays live (likes, an edit marked 已编辑); 最新 goes back', async () => {
   const server = await startServer({ 'a.html': h.widgetPage({ attrs: { thread: 'hotview' } }) },
                                    ['--rate', '0', '--trust-proxy']);
   const acks = await exchangeAs(server, '198.51.100.1', ['老', '中', '新'].map((body) => post('hotview', '网友', body)));
@@ -259,9 +259,23 @@ test('最新 | 最热: 最热 lists the most liked first (likes from several add
   await page.waitForFunction(() => [...document.querySelector('#w').shadowRoot.querySelectorAll('.cm-hot-list li')]
     .some((li) => li.querySelector('[data-action=like]').textContent === '顶 3' && li.querySelector('.cm-body').textContent === '老'));
 
+  // Live: its author edits a listed comment; the hot list shows the new text, marked 已编辑.
+  const [edited] = await exchangeAs(server, '198.51.100.1', [{ type: 'edit', id: middle, secret: acks[1].secret, body: '中（改过）' }]);
+  assert.equal(edited.type, 'ok');
+  const hotEdited = () => page.evaluate(() => [...document.querySelector('#w').shadowRoot.querySelectorAll('.cm-hot-list .cm-edited')]
+    .map((mark) => mark.textContent + ' ' + mark.closest('li').querySelector('.cm-body').textContent));
+  await page.waitForFunction(() => [...document.querySelector('#w').shadowRoot.querySelectorAll('.cm-hot-list .cm-body')]
+    .some((body) => body.textContent === '中（改过）'));
+  assert.deepEqual(await hotEdited(), ['已编辑 中（改过）']);
+  assert.deepEqual(await hotList(), ['中（改过） 顶 3', '老 顶 3', '新 顶']);
+
   await page.locator('#w .cm-sort button[data-sort=newest]').click();
   await page.waitForFunction(() => !document.querySelector('#w').shadowRoot.querySelector('.cm-hot-list'));
-  assert.deepEqual(await h.shownBodies(page), newest);
+  assert.deepEqual(await h.shownBodies(page), newest.map((body) => (body === '中' ? '中（改过）' : body)));
   assert.equal(await page.locator('#w .cm-list').first().isVisible(), true);
+  // A fresh hot list (asked again) marks it too.
+  await hotButton.click();
+  await page.waitForFunction(() => document.querySelector('#w').shadowRoot.querySelectorAll('.cm-hot-list:not([aria-busy]) li').length === 3);
+  assert.deepEqual(await hotEdited(), ['已编辑 中（改过）']);
   assert.deepEqual(page.problems, []);
 });

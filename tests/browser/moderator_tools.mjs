@@ -2,9 +2,10 @@
 // a held post's row names the suspect word that held it (the matched text
 // marked), shows the parent's text and the article's title and link; the
 // queues show their totals; the flagged queue shows the reports' reasons with
-// counts; select-all on the page; banning says what it keys on and takes a
-// duration and a reason; the ban list shows the poster's last name, an
-// excerpt of the post, when and by whom; unban lifts it.
+// counts, and its author's edit live (the new text, marked 已编辑); select-all
+// on the page; banning says what it keys on and takes a duration and a
+// reason; the ban list shows the poster's last name, an excerpt of the post,
+// when and by whom; unban lifts it.
 import path from 'node:path';
 import { TOKEN, check, runTest, wsCall } from './moderator_helpers.mjs';
 
@@ -60,6 +61,20 @@ await runTest('moderator_tools', [], async ({ server, browser, shotDir }) => {
   await flaggedRow.waitFor();
   check(/举报原因：垃圾广告 ×1/.test(await flaggedRow.locator('.mod-reasons').textContent()), 'report reasons with counts');
 
+  // ---- Its author edits the reported comment: live, the row shows the new text, marked 已编辑
+  // with when (the console's clock, as in the audit log).
+  const [edited] = await send([{ type: 'edit', id: parent.comment.id, secret: parent.secret, body: '父评论（改过）：预算要透明' }]);
+  check(edited.type === 'ok' && edited.comment.status === 'published', 'the author edits the reported comment');
+  await flaggedRow.locator('.mod-body', { hasText: '父评论（改过）：预算要透明' }).waitFor();
+  check(await mod.locator('#mod-list .mod-item', { hasText: '预算透明很重要' }).count() === 0, 'the old text is gone');
+  const mark = flaggedRow.locator('.mod-tag-edited');
+  check(await mark.textContent() === '已编辑', 'the row is marked 已编辑 live');
+  const when = await mod.evaluate((ms) => new Date(ms - new Date(ms).getTimezoneOffset() * 60000)
+    .toISOString().slice(0, 19).replace('T', ' '), edited.comment.edited);
+  check(await mark.getAttribute('title') === '作者编辑于 ' + when, `the mark's title says when (${when})`);
+  check(/举报原因：垃圾广告 ×1/.test(await flaggedRow.locator('.mod-reasons').textContent()), 'still with its report reasons');
+  await shot(mod, 'tools_edited');
+
   // ---- Select all on the page.
   await mod.click('[data-queue="all"]');
   await mod.waitForFunction(() => document.querySelectorAll('#mod-list .mod-item').length === 2);
@@ -110,5 +125,8 @@ await runTest('moderator_tools', [], async ({ server, browser, shotDir }) => {
   await mod.click('[data-queue="flagged"]');
   await mod.locator('#mod-list .mod-item .mod-reasons', { hasText: 'Reported as: spam ×1' }).waitFor();
   check(true, 'report reasons in English');
+  check(await mod.locator('#mod-list .mod-item .mod-tag-edited').textContent() === 'edited', 'the edited mark in English');
+  check(/^Edited by its author \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(await mod.getAttribute('#mod-list .mod-tag-edited', 'title')),
+        "the mark's title in English");
   await shot(mod, 'tools_flagged_en');
 });

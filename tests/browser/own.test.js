@@ -2,10 +2,13 @@
 // headless Debian Chromium, the real comment-server): edit and delete within
 // the window, seen live in another tab; a held post that stays visible to its
 // author across a reload, until a moderator rejects it (the author is told
-// once). The author's part is comments-own.js, fetched only for an author.
+// once). The author's part is comments-own.js, fetched only for an author. An
+// edited comment is marked 已编辑 in the server's no-JS block too.
 'use strict';
 
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
 const { test, before, after } = require('node:test');
 const h = require('./harness');
 
@@ -144,4 +147,42 @@ test('a held post survives a reload as 等待审核（仅你可见）; rejected,
   assert.equal(await en.locator('#w .cm-own-notice').count(), 0);
   assert.deepEqual(author.problems, []);
   assert.deepEqual(en.problems, []);
+});
+
+test('an edited comment is marked 已编辑 in a fresh no-JS block (English: edited); the widget shows the mark', async () => {
+  const server = await startServer({});
+  const client = await newPage();
+  await client.goto(server.url + '/favicon.ico');
+  const post = (body) => ({ type: 'post', thread: 'nojs-edit', author: '网友', body, parent: null });
+  const [ack] = await h.wsExchange(client, server.url, [post('原来的文字'), post('没改过的')]);
+  const fragment = (lang) => fetch(`${server.url}/embed/latest?thread=nojs-edit&limit=10&lang=${lang}`).then((r) => r.text());
+  assert.doesNotMatch(await fragment('zh-CN'), /cm-edited/);  // asked once before the edit (cached)
+
+  const [edited] = await h.wsExchange(client, server.url, [{ type: 'edit', id: ack.comment.id, secret: ack.secret, body: '改过的文字' }]);
+  assert.equal(edited.type, 'ok');
+  const zh = await fragment('zh-CN');
+  // The widget's markup: the mark before the time, once, on the edited comment only.
+  assert.match(zh, /<li class="cm-comment" id="cm-c-\d+" data-id="\d+"><span class="cm-author">网友<\/span> <span class="cm-edited">已编辑<\/span> <time /);
+  assert.equal(zh.match(/cm-edited/g).length, 1);
+  assert.match(await fragment('en'), /<span class="cm-edited">edited<\/span> <time /);
+
+  fs.writeFileSync(path.join(server.web, 'nojs.html'), `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"></head>
+<body><div id="w" data-comments data-thread="nojs-edit">${zh}</div><script async src="embed.js"></script></body></html>`);
+  const noScript = await newPage({ javaScriptEnabled: false });
+  await noScript.goto(server.url + '/nojs.html');
+  const marked = noScript.locator('section.cm-thread li.cm-comment', { has: noScript.locator('.cm-edited') });
+  assert.equal(await marked.count(), 1);
+  assert.equal(await marked.locator('.cm-edited').innerText(), '已编辑');
+  assert.equal(await marked.locator('.cm-body').innerText(), '改过的文字');
+
+  // With JavaScript the widget takes the block over and, live, marks the same comment.
+  const page = await newPage();
+  await page.goto(server.url + '/nojs.html');
+  await h.waitLive(page);
+  // (Its shadow root: the block itself stays in the container's light DOM.)
+  await page.waitForFunction(() => [...document.querySelector('#w').shadowRoot.querySelectorAll('li.cm-comment')]
+    .filter((li) => li.querySelector('.cm-edited'))
+    .map((li) => li.querySelector('.cm-edited').textContent + ' ' + li.querySelector('.cm-body').textContent)
+    .join() === '已编辑 改过的文字');
+  assert.deepEqual(page.problems, []);
 });

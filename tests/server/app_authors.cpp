@@ -78,6 +78,32 @@ TEST_CASE("an edit within the window: every reader sees the new text, marked edi
   CHECK(f.stored("t", 10).newest[0].body == "改过的文字");
 }
 
+TEST_CASE("moderators get an edit of a published comment as `edited`, one that holds it as `queued`") {
+  AppFixture f;
+  auto moderator = f.moderator();
+  REQUIRE(f.request(moderator, {{"type", "filters"}, {"suspect", {"加微信"}}}, "fl")["type"] == "filters");
+  auto author = f.reader("192.0.2.1", "t");
+  const Posted p = posted(f.post(author, "t", "原来的文字"));
+
+  const json ok = edit(f, author, p, "改过的文字");
+  REQUIRE(ok["type"] == "ok");
+  REQUIRE(f.settle([&] { return moderator->of_type("edited").size() == 1; }));
+  const json edited = moderator->of_type("edited")[0];
+  CHECK(edited["comment"]["body"] == "改过的文字");
+  CHECK(edited["comment"]["status"] == "published");
+  CHECK(edited["comment"]["edited"] == ok["comment"]["edited"]);
+  CHECK(moderator->of_type("queued").empty());
+
+  // Held by the edit: a held post like any other, not `edited` as well.
+  REQUIRE(edit(f, author, p, "请加微信")["type"] == "ok");
+  REQUIRE(f.settle([&] { return moderator->of_type("queued").size() == 1; }));
+  CHECK(moderator->of_type("queued")[0]["comment"]["edited"].is_number_integer());
+  CHECK(moderator->of_type("edited").size() == 1);
+  // A delete is no edit (its events go out with its reply).
+  REQUIRE(remove(f, author, p)["type"] == "ok");
+  CHECK(moderator->of_type("edited").size() == 1);
+}
+
 TEST_CASE("an edit goes through the filter: a suspect word holds it, a banned word refuses it") {
   AppFixture f;
   auto moderator = f.moderator();

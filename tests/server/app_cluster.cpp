@@ -328,6 +328,9 @@ TEST_CASE("cluster: an author's edit on A reaches the readers of B; a rejection 
   const json update = on_b->of_type("update")[0];
   CHECK(update["comment"]["body"] == "改过的文字");
   CHECK(update["comment"]["edited"] == ok["comment"]["edited"]);
+  // Moderators on both instances see the new text.
+  REQUIRE(c.settle([&] { return mod_b->of_type("edited").size() == 1 && mod_a->of_type("edited").size() == 1; }));
+  CHECK(mod_b->of_type("edited")[0]["comment"]["body"] == "改过的文字");
 
   // A held post of the author's, rejected on B: the author's connection on A is told.
   REQUIRE(c.request(0, mod_a, {{"type", "filters"}, {"suspect", {"待审"}}})["type"] == "filters");

@@ -156,3 +156,18 @@ TEST_CASE("embed: a liked comment shows its count (and carries it for the widget
   html = render_embed_fragment("t", 2, newest, {}, 10, EmbedLang::en, clock);
   CHECK(html.find(R"(<span class="cm-likes">Like 3</span>)") != std::string::npos);
 }
+
+TEST_CASE("embed: an edited comment is marked 已编辑 before its time, as the widget marks it; others are not") {
+  Comment edited = make(2, "甲", "改过的", true);
+  edited.edited = edited.created + 60'000;
+  const std::vector<Comment> newest{edited, make(1, "乙", "没改过")};
+  const EmbedClock clock{1605107052000, 480};
+  auto html = render_embed_fragment("t", 2, newest, {edited}, 10, EmbedLang::zh_cn, clock);
+  CHECK(html.find(R"(<span class="cm-pin-mark">置顶</span> <span class="cm-edited">已编辑</span> <time)") !=
+        std::string::npos);
+  CHECK(count(html, "cm-edited") == 1);
+  html = render_embed_fragment("t", 2, newest, {}, 10, EmbedLang::en, clock);
+  CHECK(html.find(R"(<span class="cm-author">甲</span> <span class="cm-edited">edited</span> <time)") !=
+        std::string::npos);
+  CHECK(count(html, "cm-edited") == 1);
+}

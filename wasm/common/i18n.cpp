@@ -39,7 +39,7 @@ constexpr std::array<Entry, static_cast<std::size_t>(Msg::count_)> table{{
     {"已举报", "Reported"},
     {comments::texts::zh_cn.pinned, comments::texts::en.pinned},
     {"发送中…", "Sending…"},
-    {"已编辑", "edited"},
+    {comments::texts::zh_cn.edited, comments::texts::en.edited},
     {"{name} 发表了新评论", "New comment from {name}"},
     {"屏蔽词", "Muted words"},
     {"包含这些词的评论不再显示给你（以逗号或换行分隔，仅保存在本浏览器）。",

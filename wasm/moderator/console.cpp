@@ -531,6 +531,8 @@ void Console::on_event(const json& event) {
   const std::string type = json_string(event, "type");
   if (type == "queued") {
     if (auto c = json_comment(event, "comment")) on_queued(*c);
+  } else if (type == "edited") {
+    if (auto c = json_comment(event, "comment")) on_edited(*c);
   } else if (type == "audited") {
     auto it = event.find("entry");
     if (it != event.end() && it->is_object()) on_audited(*it);

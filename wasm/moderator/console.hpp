@@ -107,6 +107,11 @@ class Console {
                   std::function<bool(std::int64_t id, const nlohmann::json& reply)> accept,
                   std::function<std::string(int done)> summary_of);
   void on_queued(const comments::Comment& c);
+  // An author edited a published comment (`edited`): shown with its new text.
+  void on_edited(const comments::Comment& c);
+  // <span class="mod-tag mod-tag-edited" title="when">已编辑</span> appended
+  // to `parent` when c's author edited it.
+  void append_edited_mark(val& parent, const comments::Comment& c);
   void refetch(std::int64_t id);
   // The `context` of each item of a queue reply, kept by comment id.
   void remember_contexts(const nlohmann::json& reply);

@@ -3,6 +3,9 @@
 #include <iterator>
 #include <utility>
 
+#include "moderator/audit_model.hpp"
+#include "moderator/strings.hpp"
+
 namespace cmmod {
 
 using comments::Comment;
@@ -24,6 +27,12 @@ std::string_view wire_action(Action a, const Comment& c) noexcept {
     case Action::ban: break;
   }
   return "";
+}
+
+std::optional<EditedMark> edited_mark(cmweb::Lang lang, const Comment& c, int utc_offset_minutes) {
+  if (!c.edited) return std::nullopt;
+  return EditedMark{std::string(text(lang, M::badge_edited)),
+                    cmweb::fill_in(text(lang, M::edited_at), "time", local_timestamp(*c.edited, utc_offset_minutes))};
 }
 
 bool ActionBatch::reply(bool ok, std::string failure) {
@@ -68,6 +77,11 @@ bool ConsoleModel::on_queued(const Comment& c, bool viewing_queues) {
   if (c.flags > 0 && !(viewing_queues && queue_.queue() == Queue::flagged)) ++new_flagged_;
   if (queue_.apply(c)) fresh_.insert(c.id);
   return c.status == Status::pending;
+}
+
+bool ConsoleModel::on_edited(const Comment& c) {
+  remember(c);
+  return queue_.apply(c);
 }
 
 int ConsoleModel::new_count(Queue q) const noexcept {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "comments/comment.hpp"
+#include "common/i18n.hpp"
 #include "moderator/queue_model.hpp"
 
 namespace cmmod {
@@ -33,6 +34,14 @@ enum class ActionStep : std::uint8_t {
   armed,             // a ban asks to be confirmed by pressing it again
   send,              // send the action for every target (targets())
 };
+
+// The mark of a comment its author edited: "已编辑" / "edited", and for its
+// tooltip when (the console's clock, as the audit log's times). nullopt: never edited.
+struct EditedMark {
+  std::string label;
+  std::string title;
+};
+std::optional<EditedMark> edited_mark(cmweb::Lang lang, const comments::Comment& c, int utc_offset_minutes);
 
 // The replies to one batch of actions (a request per target): once every
 // reply is in, the console says how many succeeded and shows the failures.
@@ -69,6 +78,9 @@ class ConsoleModel {
   // `viewing_queues`: the moderator is looking at the queue panel. Returns
   // true when the arrival is announced (a comment held for review).
   bool on_queued(const comments::Comment& c, bool viewing_queues);
+  // An author's edit of a published comment (`edited`): the item shows the
+  // new text, counted as no arrival. Returns true when the list changed.
+  bool on_edited(const comments::Comment& c);
   // New arrivals since the tab was last opened (pending and flagged only).
   int new_count(Queue q) const noexcept;
   bool is_fresh(std::int64_t id) const { return fresh_.count(id) != 0; }

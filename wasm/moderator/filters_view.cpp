@@ -190,6 +190,7 @@ void Console::render_preview() {
     val id = make_element(document_, "span", "mod-id");
     set_text(id, "#" + std::to_string(row.comment.id));
     append(comment, id);
+    append_edited_mark(comment, row.comment);
     val body = make_element(document_, "div", "mod-body");
     set_text(body, row.comment.body);
     append(comment, body);

@@ -312,6 +312,7 @@ val Console::render_item(const Comment& c) {
     set_text(flags, fill_in(t(M::badge_flags), "n", c.flags));
     append(meta, flags);
   }
+  append_edited_mark(meta, c);
   if (model_.poster_banned(c.id)) {
     val banned = make_element(document_, "span", "mod-tag mod-tag-banned");
     set_text(banned, t(M::badge_banned));
@@ -507,6 +508,21 @@ void Console::on_queued(const Comment& c) {
   // The event carries the comment alone: its context (why it is held, the
   // reports' reasons) comes with the comment read again.
   refetch(c.id);
+}
+
+void Console::on_edited(const Comment& c) {
+  if (model_.on_edited(c)) announce(fill_in(t(M::edited_by_author), "id", c.id));
+  render_queue();
+  if (panel_ == Panel::filters) render_preview();
+}
+
+void Console::append_edited_mark(val& parent, const Comment& c) {
+  const auto mark = edited_mark(config_.lang, c, utc_offset_minutes_);
+  if (!mark) return;
+  val el = make_element(document_, "span", "mod-tag mod-tag-edited");
+  set_text(el, mark->label);
+  set_attr(el, "title", mark->title);
+  append(parent, el);
 }
 
 // One comment as it is now: the newest comment with an id below id + 1.

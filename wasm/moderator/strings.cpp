@@ -164,6 +164,9 @@ constexpr Entry table[] = {
     {"已解除对 {key} 的封禁", "Lifted the ban of {key}"},
     {"解除封禁", "unban"},
     {"共 {n} 条", "{n} in all"},
+    {"已编辑", "edited"},
+    {"作者编辑于 {time}", "Edited by its author {time}"},
+    {"#{id} 已被作者编辑", "#{id} was edited by its author"},
 };
 static_assert(std::size(table) == static_cast<std::size_t>(M::count_),
               "one zh/en pair per message id");

@@ -149,6 +149,10 @@ enum class M : std::uint8_t {
   unbanned,            // {key}
   audit_unban,
   queue_total,         // {n}
+  // An author's edits
+  badge_edited,
+  edited_at,           // {time}
+  edited_by_author,    // #{id}
   count_
 };
 

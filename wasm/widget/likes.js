@@ -21,12 +21,13 @@
   var KEEP = 500;
   var TEXT = {
     'zh-CN': {
-      like: '顶', sort: '排序', newest: '最新', hot: '最热', offline: '连接已断开，请稍后再试。',
+      like: '顶', sort: '排序', newest: '最新', hot: '最热', edited: '已编辑', offline: '连接已断开，请稍后再试。',
       limited: '操作太频繁，请稍后再试。', failed: '未能顶这条评论。', empty: '还没有评论。',
       time: ['刚刚', '1 分钟前', ' 分钟前', '1 小时前', ' 小时前', '1 天前', ' 天前']
     },
     en: {
-      like: 'Like', sort: 'Order', newest: 'Newest', hot: 'Top', offline: 'The connection dropped. Please try again later.',
+      like: 'Like', sort: 'Order', newest: 'Newest', hot: 'Top', edited: 'edited',
+      offline: 'The connection dropped. Please try again later.',
       limited: 'Too many likes at once. Please try again later.', failed: 'Could not like this comment.',
       empty: 'No comments yet.',
       time: ['just now', '1 minute ago', ' minutes ago', '1 hour ago', ' hours ago', 'yesterday', ' days ago']
@@ -186,16 +187,20 @@
     });
   };
 
-  // A live event of this part's connection: the hot list follows it.
+  // A live event of this part's connection: the hot list follows it (an
+  // edit's new text and mark too: the item is built anew, as the widget does;
+  // new text with a muted word hides it).
   Likes.prototype.changed = function (c) {
-    if (!this.hot) return;
-    var item = this.hot.querySelector('li[data-id="' + c.id + '"]');
+    var self = this;
+    var item = this.hot && this.hot.querySelector('li[data-id="' + c.id + '"]');
     if (!item) return;
-    if (c.status !== 'published') {
-      item.remove();
-    } else {
-      this.setCount(c.id, c.likes || 0);
-    }
+    this.withFilter(function (blocks) {
+      if (c.status !== 'published' || blocks(c)) {
+        item.remove();
+      } else {
+        item.replaceWith(self.item(c));
+      }
+    });
   };
 
   // ---- 最新 | 最热
@@ -292,30 +297,35 @@
     this.config.loadFilter(target);
   };
 
-  // The hot list, in the widget's markup (author, time, 顶 with its count, text).
+  // A hot list item, in the widget's markup (author, 已编辑 when edited, time, 顶 with its count, text).
+  Likes.prototype.item = function (c) {
+    var li = element('li', 'cm-comment');
+    li.setAttribute('data-id', String(c.id));
+    var meta = element('div', 'cm-meta');
+    meta.appendChild(element('span', 'cm-author', c.author || '网友'));
+    if (c.edited) meta.appendChild(element('span', 'cm-edited', this.t.edited));
+    var time = element('time', 'cm-time', relativeTime(this.t, this.lang, c.created, this.config.utcOffset || 0));
+    time.setAttribute('datetime', new Date(c.created).toISOString());
+    meta.appendChild(time);
+    var like = element('button', 'cm-link-button cm-likes', this.t.like + (c.likes > 0 ? ' ' + c.likes : ''));
+    like.type = 'button';
+    like.setAttribute('data-action', 'like');
+    like.setAttribute('data-id', String(c.id));
+    meta.appendChild(document.createTextNode(' '));
+    meta.appendChild(like);
+    li.appendChild(meta);
+    li.appendChild(element('div', 'cm-body', c.body));
+    return li;
+  };
+
+  // The hot list.
   Likes.prototype.renderHot = function (list) {
-    var self = this;
     var hot = this.hot;
     hot.textContent = '';
     hot.removeAttribute('aria-busy');
     list.forEach(function (c) {
-      var li = element('li', 'cm-comment');
-      li.setAttribute('data-id', String(c.id));
-      var meta = element('div', 'cm-meta');
-      meta.appendChild(element('span', 'cm-author', c.author || '网友'));
-      var time = element('time', 'cm-time', relativeTime(self.t, self.lang, c.created, self.config.utcOffset || 0));
-      time.setAttribute('datetime', new Date(c.created).toISOString());
-      meta.appendChild(time);
-      var like = element('button', 'cm-link-button cm-likes', self.t.like + (c.likes > 0 ? ' ' + c.likes : ''));
-      like.type = 'button';
-      like.setAttribute('data-action', 'like');
-      like.setAttribute('data-id', String(c.id));
-      meta.appendChild(document.createTextNode(' '));
-      meta.appendChild(like);
-      li.appendChild(meta);
-      li.appendChild(element('div', 'cm-body', c.body));
-      hot.appendChild(li);
-    });
+      hot.appendChild(this.item(c));
+    }, this);
     if (!list.length) {
       this.hotEmpty = this.hotEmpty || element('p', 'cm-empty cm-hot-empty', this.t.empty);
       hot.after(this.hotEmpty);

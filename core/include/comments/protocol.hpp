@@ -209,6 +209,9 @@ std::string filters_message(const Req& req, const std::vector<std::string>& bann
 std::string comment_event(const Comment& c, std::int64_t total);
 std::string update_event(const Comment& c, std::int64_t total);
 std::string queued_event(const Comment& c);
+// Extension: its author edited a comment and moderators get no `queued` for
+// it (it is published): the comment as it is now, so a console shows the new text.
+std::string edited_event(const Comment& c);
 // Extension: a comment's like count changed (sent to every reader of its
 // thread): the comment as it is now and the thread's total, so a client
 // applies it like an update.

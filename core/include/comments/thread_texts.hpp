@@ -16,13 +16,14 @@ struct ThreadTexts {
   std::string_view pinned;      // the badge of a pinned comment
   std::string_view empty;       // a thread without comments
   std::string_view like;        // a comment's like button and count (顶 3)
+  std::string_view edited;      // beside a comment its author edited
 };
 
 inline constexpr ThreadTexts zh_cn{"zh-CN", "网友评论", "（共{n}条）",
                                    "评论内容只代表网友观点,与本站立场无关!", "置顶",
-                                   "还没有评论，来说两句吧。", "顶"};
+                                   "还没有评论，来说两句吧。", "顶", "已编辑"};
 inline constexpr ThreadTexts en{"en", "Comments", "({n})",
                                 "Comments are the views of their authors, not of this site.",
-                                "Pinned", "No comments yet. Be the first to write one.", "Like"};
+                                "Pinned", "No comments yet. Be the first to write one.", "Like", "edited"};
 
 }  // namespace comments::texts

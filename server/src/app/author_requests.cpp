@@ -104,11 +104,14 @@ void AuthorRequests::change(const PeerPtr& peer, const Req& req, std::int64_t id
       // Readers see it change when it was or is published (a new text, gone, or held now).
       const bool announce = before.status == Status::published || after.status == Status::published;
       const bool queued = after.status == Status::pending && before.body != after.body;
+      // Any other edit: moderators still see the text as it is now (a published comment they list).
+      const bool edited = !queued && after.edited != before.edited;
       if (state_.publisher.enabled()) {
         nlohmann::json events = nlohmann::json::array();
         events.push_back({{"k", "update"}, {"id", after.id}, {"thread", after.thread}, {"announce", announce}});
         // Moderators elsewhere see the held text again (as a held post).
         if (queued) events.push_back({{"k", "comment"}, {"c", after}});
+        if (edited) events.push_back({{"k", "edited"}, {"c", after}});
         state_.publisher.publish(std::move(events));
       }
       if (p) {
@@ -117,6 +120,7 @@ void AuthorRequests::change(const PeerPtr& peer, const Req& req, std::int64_t id
       }
       state_.hubs.updated(after, total, announce);
       if (queued) state_.moderators.send(encode(queued_event(after)));
+      if (edited) state_.moderators.send(encode(edited_event(after)));
     });
   });
 }

@@ -53,6 +53,8 @@ void ClusterEvents::on_bus_message(std::string_view text) {
         } else {
           state_.moderators.send(encode(queued_event(*c)));
         }
+      } else if (kind == "edited") {
+        if (auto c = comment_from_json(event.at("c"))) state_.moderators.send(encode(edited_event(*c)));
       } else if (kind == "update") {
         if (!event.contains("thread") || state_.hubs.find(event["thread"].get<std::string>())) {
           refresh(event.at("id").get<std::int64_t>(), event.value("announce", false));

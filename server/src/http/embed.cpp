@@ -35,6 +35,12 @@ void append_comment(std::string& out, const Comment& c, bool pinned, const Threa
     out += texts.pinned;
     out += "</span>";
   }
+  // Where the widget marks it too (before the time), so the hand-over does not move it.
+  if (c.edited) {
+    out += " <span class=\"cm-edited\">";
+    out += texts.edited;
+    out += "</span>";
+  }
   out += " <time class=\"cm-time\" datetime=\"" + iso + "\">" +
          relative_time(&texts == &texts::zh_cn, c.created, clock.now_ms, clock.utc_offset_minutes) + "</time>";
   // Without JavaScript a reader cannot like: only a count there is is shown, as the widget words it.

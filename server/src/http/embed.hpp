@@ -9,6 +9,7 @@
 //     <ol class="cm-list">
 //       <li class="cm-comment cm-pinned" id="cm-c-ID" data-id="ID" data-likes="N">  (data-likes when N > 0)
 //         <span class="cm-author">…</span> <span class="cm-pin-mark">置顶</span>
+//         <span class="cm-edited">已编辑</span>  (when its author edited it, as the widget marks it)
 //         <time class="cm-time" datetime="ISO">3 分钟前</time>  (relative_time: never a clock time)
 //         <span class="cm-likes">顶 N</span>  (when N > 0)
 //         <div class="cm-body">line<br>line</div></li>

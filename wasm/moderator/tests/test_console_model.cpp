@@ -99,6 +99,42 @@ TEST_CASE("live arrivals: counted on their tab unless it is on screen, and marke
   CHECK_FALSE(m.is_fresh(4));
 }
 
+TEST_CASE("an author's edit: the listed item takes the new text, counted as no arrival, not fresh") {
+  ConsoleModel m;
+  m.select_queue(Queue::flagged);
+  m.queue().append_page({make(3, Status::published, 2), make(2, Status::published, 1)}, 50);
+  Comment edited = make(3, Status::published, 2, "读者", "改过的正文");
+  edited.edited = edited.created + 60'000;
+  CHECK(m.on_edited(edited));
+  REQUIRE(m.queue().find(3) != nullptr);
+  CHECK(m.queue().find(3)->body == "改过的正文");
+  CHECK(m.queue().find(3)->edited == edited.edited);
+  CHECK(ids(m) == std::vector<std::int64_t>{3, 2});
+  CHECK(m.new_count(Queue::flagged) == 0);
+  CHECK_FALSE(m.is_fresh(3));
+  CHECK(m.sample().front().body == "改过的正文");  // the rule preview checks the new text
+  CHECK_FALSE(m.on_edited(edited));                 // the same again: nothing to redraw
+  // Not in this queue (no flags): nothing listed changes.
+  Comment other = make(4, Status::published);
+  other.edited = other.created + 1;
+  CHECK_FALSE(m.on_edited(other));
+  CHECK(ids(m) == std::vector<std::int64_t>{3, 2});
+}
+
+TEST_CASE("the edited mark: 已编辑 / edited, titled with the edit's time on the console's clock; none unedited") {
+  Comment c = make(1);
+  CHECK_FALSE(cmmod::edited_mark(cmweb::Lang::zh_CN, c, 480).has_value());
+  c.edited = 1605107052000;  // 2020-11-11T15:04:12Z
+  const auto zh = cmmod::edited_mark(cmweb::Lang::zh_CN, c, 480);
+  REQUIRE(zh.has_value());
+  CHECK(zh->label == "已编辑");
+  CHECK(zh->title == "作者编辑于 2020-11-11 23:04:12");
+  const auto en = cmmod::edited_mark(cmweb::Lang::en, c, -300);
+  REQUIRE(en.has_value());
+  CHECK(en->label == "edited");
+  CHECK(en->title == "Edited by its author 2020-11-11 10:04:12");
+}
+
 TEST_CASE("ban: the first press arms, the second sends; anything else disarms") {
   ConsoleModel m = pending_queue();
   CHECK(m.begin_action(Action::ban) == ActionStep::armed);
