@@ -93,6 +93,12 @@ struct Cluster {
   int next_req = 0;
 };
 
+AppOptions premoderated() {
+  AppOptions options = AppFixture::default_options();
+  options.premoderate = true;
+  return options;
+}
+
 std::vector<std::int64_t> comment_ids(const FakePeer& peer) {
   std::vector<std::int64_t> ids;
   for (const json& m : peer.of_type("comment")) ids.push_back(m["comment"]["id"].get<std::int64_t>());
@@ -146,9 +152,7 @@ TEST_CASE("cluster: a like on A reaches B's readers with the stored count; the s
 }
 
 TEST_CASE("cluster: held posts reach every moderator; an approve on B updates A's readers") {
-  AppOptions options = AppFixture::default_options();
-  options.premoderate = true;
-  Cluster c(2, options);
+  Cluster c(2, premoderated());
   auto mod_a = c.moderator(0);
   auto mod_b = c.moderator(1);
   auto reader_a = c.reader(0, "192.0.2.2", "t");
@@ -341,4 +345,77 @@ TEST_CASE("cluster: an author's edit on A reaches the readers of B; a rejection 
   REQUIRE(c.settle([&] { return author->of_type("update").size() == 2; }));
   CHECK(author->of_type("update")[1]["comment"]["status"] == "rejected");
   CHECK(on_b->of_type("update").size() == 1);  // readers are not told
+}
+
+TEST_CASE("cluster: after a bus gap, a moderator on B gets what A held, flagged and did meanwhile, once each, in order") {
+  Cluster c(2, premoderated());
+  auto mod_a = c.moderator(0);
+  auto mod_b = c.moderator(1);
+  auto author = c.connect(0);
+  const json h0 = c.post(0, author, "t", "之前")["comment"];
+  REQUIRE(c.settle([&] { return mod_b->of_type("queued").size() == 1; }));
+  // In flight when the link goes: committed on A, its bus message reaches B
+  // only after the replay below.
+  c.hub.hold(true);
+  const json p1 = c.post(0, author, "t", "在途")["comment"];
+  c.hub.hold(false);
+  const std::vector<std::string> late = c.hub.held();
+  REQUIRE(late.size() == 1);
+  c.run_for(5);  // distinct times: the replay's order is by time
+
+  c.hub.set_down(true);
+  const json p2 = c.post(0, author, "t", "断线中")["comment"];
+  c.run_for(5);
+  const json approved = c.request(0, mod_a, {{"type", "moderate"}, {"id", h0["id"]}, {"action", "approve"}});
+  REQUIRE(approved["type"] == "ok");
+  c.run_for(5);
+  REQUIRE(c.request(0, c.connect(0, "192.0.2.8"), {{"type", "flag"}, {"id", h0["id"]}, {"reason", "spam"}})["type"] ==
+          "ok");
+  c.run_for(5);
+  // B's own moderator acts meanwhile: B's moderators get it live, once.
+  REQUIRE(c.request(1, mod_b, {{"type", "moderate"}, {"id", h0["id"]}, {"action", "pin"}})["type"] == "ok");
+  c.run_for(200);
+  REQUIRE(mod_b->of_type("queued").size() == 1);
+  REQUIRE(mod_b->of_type("audited").size() == 1);
+  const std::size_t before_replay = mod_b->received.size();
+  const std::size_t a_before_replay = mod_a->received.size();
+
+  c.hub.set_down(false);
+  REQUIRE(c.settle([&] { return mod_b->of_type("queued").size() == 4 && mod_b->of_type("audited").size() == 2; }));
+  // The message that was in flight arrives now: delivered already.
+  for (const std::string& m : late) c.hub.deliver(m);
+  c.run_for(300);
+
+  // What B's moderator got since the bus came back, in order.
+  std::vector<std::pair<std::string, std::int64_t>> got;
+  for (std::size_t i = before_replay; i < mod_b->received.size(); ++i) {
+    const json& m = mod_b->received[i];
+    const std::string type = m.value("type", "");
+    if (type == "queued") got.emplace_back(type, m["comment"]["id"].get<std::int64_t>());
+    if (type == "audited") got.emplace_back(type, m["entry"]["comment"].get<std::int64_t>());
+  }
+  const std::int64_t h0_id = h0["id"];
+  const std::vector<std::pair<std::string, std::int64_t>> expected = {
+      {"queued", p1["id"]}, {"queued", p2["id"]}, {"audited", h0_id}, {"queued", h0_id}};
+  CHECK(got == expected);
+  const json approve_entry = mod_b->of_type("audited").back()["entry"];
+  CHECK(approve_entry["action"] == "approve");
+  const json flagged = mod_b->of_type("queued").back()["comment"];
+  CHECK(flagged["flags"] == 1);
+  CHECK(flagged["pinned"] == true);  // as it is now
+
+  // A's moderator gets B's pin, once, and nothing of A's own again.
+  std::vector<json> on_a;
+  for (std::size_t i = a_before_replay; i < mod_a->received.size(); ++i) {
+    const std::string type = mod_a->received[i].value("type", "");
+    if (type == "queued" || type == "audited") on_a.push_back(mod_a->received[i]);
+  }
+  REQUIRE(on_a.size() == 1);
+  CHECK(on_a[0]["type"] == "audited");
+  CHECK(on_a[0]["entry"]["action"] == "pin");
+
+  // Live again: a post held on A reaches B's moderator once.
+  const json after = c.post(0, author, "t", "之后")["comment"];
+  REQUIRE(c.settle([&] { return mod_b->of_type("queued").size() == 5; }));
+  CHECK(mod_b->of_type("queued").back()["comment"]["id"] == after["id"]);
 }

@@ -435,6 +435,46 @@ TEST_CASE("cluster: Redis stopped for 5 s and started again: posting goes on, ev
   CHECK(on_a.until([&] { return on_a.has_all({later}); }));
 }
 
+TEST_CASE("cluster: Redis stopped for 5 s: a moderator on B gets what was held and done on A meanwhile, once") {
+  PrivateRedis redis;
+  REQUIRE(!redis.url().empty());
+  ServerOptions options;
+  options.premoderate = true;
+  Instances cluster(2, options, redis.url());
+  WsClient moderator_a(cluster[0], from_address("127.0.0.8"));
+  auth_moderator(moderator_a);
+  WsClient moderator_b(cluster[1], from_address("127.0.0.9"));
+  auth_moderator(moderator_b);
+  WsClient poster(cluster[0], from_address("127.0.0.4"));
+  const json before = post_ok(poster, "held", "之前");
+  CHECK(moderator_b.recv("queued")["comment"]["id"] == before["id"]);
+
+  redis.down();
+  const auto down_at = std::chrono::steady_clock::now();
+  const json during = post_ok(poster, "held", "断线中");
+  REQUIRE(during["status"] == "pending");
+  std::this_thread::sleep_for(20ms);  // the replay orders by time
+  REQUIRE(moderator_a.request({{"type", "moderate"}, {"id", before["id"]}, {"action", "approve"}})["type"] == "ok");
+  std::this_thread::sleep_until(down_at + 5s);
+  CHECK(moderator_b.unexpected_within() == "");  // nothing reached B meanwhile
+  redis.up();
+
+  // Replayed from the database once B is back: the held post, then the action.
+  const json replayed = moderator_b.next();
+  CHECK(replayed["type"] == "queued");
+  CHECK(replayed["comment"]["id"] == during["id"]);
+  const json audited = moderator_b.next();
+  CHECK(audited["type"] == "audited");
+  CHECK(audited["entry"]["action"] == "approve");
+  CHECK(audited["entry"]["comment"] == before["id"]);
+  // Live again, and nothing was sent twice.
+  const json after = post_ok(poster, "held", "之后");
+  const json live = moderator_b.next();
+  CHECK(live["type"] == "queued");
+  CHECK(live["comment"]["id"] == after["id"]);
+  CHECK(moderator_b.unexpected_within(1s) == "");
+}
+
 TEST_CASE("--reuse-port: two instances share one port") {
   SharedDb db;
   ServerOptions first = instance(db, redis_url());

@@ -57,6 +57,9 @@ class FailingStore final : public Store {
     return real_->queue_context(items);
   }
   QueueCounts queue_counts() override { return real_->queue_counts(); }
+  std::vector<QueueEvent> queue_events(std::int64_t since, int limit) override {
+    return real_->queue_events(since, limit);
+  }
   void set_thread_info(std::string_view thread, std::string_view title, std::string_view url,
                        std::int64_t at) override {
     fail_if_set();

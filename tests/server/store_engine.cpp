@@ -618,6 +618,42 @@ TEST_CASE("queue context: why held, flags by reason, the parent, the thread's ti
   CHECK(store->queue_counts().flagged == 0);
 }
 
+TEST_CASE("queue events: what entered a queue since a time, oldest first, as it is now") {
+  TestDb db;
+  auto store = db.open();
+  const auto at = [](NewComment c, std::int64_t created) {
+    c.created = created;
+    return c;
+  };
+  const Comment old_held = add(*store, at(new_comment("t", "old held", std::nullopt, Status::pending), 1000));
+  const Comment held = add(*store, at(new_comment("t", "held", std::nullopt, Status::pending), 2000));
+  const Comment flagged = add(*store, at(new_comment("t", "flagged", std::nullopt, Status::published), 500));
+  const Comment quiet = add(*store, at(new_comment("t", "quiet", std::nullopt, Status::published), 600));
+  const Comment approved = add(*store, at(new_comment("t", "approved", std::nullopt, Status::pending), 2500));
+  store->flag(flagged.id, "f1", "spam", 1500);
+  store->flag(flagged.id, "f2", "spam", 3000);  // the latest flag is its time
+  store->flag(quiet.id, "f1", "spam", 800);     // flagged before `since` only
+  store->moderate(approved.id, ModerateAction::approve);  // left the queue
+  // A held post edited later by its author: its time is the edit.
+  REQUIRE(store->change_own(old_held.id, AuthorChange{std::string("edited"), Status::pending, {}, 3500}));
+
+  const std::vector<QueueEvent> events = store->queue_events(1200, 100);
+  REQUIRE(events.size() == 3);
+  CHECK(events[0].comment.id == held.id);
+  CHECK(events[0].at == 2000);
+  CHECK(events[1].comment.id == flagged.id);
+  CHECK(events[1].at == 3000);
+  CHECK(events[1].comment.flags == 2);
+  CHECK(events[2].comment.id == old_held.id);
+  CHECK(events[2].at == 3500);
+  CHECK(events[2].comment.body == "edited");
+  // Ties by id; at most `limit`, the oldest.
+  CHECK(store->queue_events(0, 2).size() == 2);
+  CHECK(store->queue_events(0, 2)[0].comment.id == quiet.id);
+  CHECK(store->queue_events(0, 0).empty());
+  CHECK(store->queue_events(3501, 10).empty());
+}
+
 TEST_CASE("filters are saved and replaced as whole lists, in order") {
   TestDb db;
   auto store = db.open();

@@ -15,6 +15,7 @@
 #include "app/cluster.hpp"
 #include "app/completion_queue.hpp"
 #include "app/delivery.hpp"
+#include "app/moderator_feed.hpp"
 #include "app/peer.hpp"
 #include "app/policy.hpp"
 #include "app/thread_hubs.hpp"
@@ -86,6 +87,8 @@ struct AppState {
   CompletionQueue completions;
   ThreadHubs hubs;
   Moderators moderators;
+  // What `moderators` are sent unasked, once each (replayed after a bus gap).
+  ModeratorFeed moderator_feed{worker, completions, moderators};
   Policy policy;
   int max_joined;
   std::int64_t edit_window_ms;

@@ -119,7 +119,7 @@ void AuthorRequests::change(const PeerPtr& peer, const Req& req, std::int64_t id
         reply(*p, ok_comment_message(req, after));
       }
       state_.hubs.updated(after, total, announce);
-      if (queued) state_.moderators.send(encode(queued_event(after)));
+      if (queued) state_.moderator_feed.queued(after);
       if (edited) state_.moderators.send(encode(edited_event(after)));
     });
   });

@@ -40,7 +40,7 @@ void ClusterEvents::on_bus_message(std::string_view text) {
     if (!event.is_object()) continue;
     const std::string kind = event.value("k", "");
     if (event.contains("audit") && event["audit"].is_string()) {
-      state_.moderators.send(encode(event["audit"].get<std::string>()));
+      state_.moderator_feed.audited(event["audit"].get<std::string>());
     }
     try {
       if (kind == "comment") {
@@ -51,7 +51,7 @@ void ClusterEvents::on_bus_message(std::string_view text) {
           // from the store, where it already is.
           if (state_.hubs.find(c->thread)) published.push_back(std::move(*c));
         } else {
-          state_.moderators.send(encode(queued_event(*c)));
+          state_.moderator_feed.queued(*c);
         }
       } else if (kind == "edited") {
         if (auto c = comment_from_json(event.at("c"))) state_.moderators.send(encode(edited_event(*c)));
@@ -66,7 +66,7 @@ void ClusterEvents::on_bus_message(std::string_view text) {
       } else if (kind == "flag") {
         auto c = comment_from_json(event.at("c"));
         if (!c) continue;
-        state_.moderators.send(encode(queued_event(*c)));
+        state_.moderator_feed.queued(*c);
         if (state_.hubs.find(c->thread)) flagged(std::move(*c));
       } else if (kind == "ban") {
         const std::string poster = event.at("poster").get<std::string>();
@@ -81,7 +81,12 @@ void ClusterEvents::on_bus_message(std::string_view text) {
       } else if (kind == "filters") {
         reload_filters();
       } else if (kind == "resync") {
-        catch_up();
+        // From when the sender's link was down (older senders: unknown).
+        std::optional<std::int64_t> since;
+        if (event.contains("since") && event["since"].is_number_integer()) {
+          since = event["since"].get<std::int64_t>();
+        }
+        catch_up(since);
       }
     } catch (const std::exception& e) {
       log_warn("bus-event-ignored", "kind=" + log_value(kind) + " error=" + log_value(e.what()));
@@ -92,16 +97,24 @@ void ClusterEvents::on_bus_message(std::string_view text) {
 
 void ClusterEvents::on_bus_subscribed(bool first) {
   state_.hubs.bus_up(now_ms());
+  state_.moderator_feed.bus_up();
   if (first) return;
-  // Events may have been lost both ways: catch up here, and ask the others to.
-  catch_up();
-  state_.publisher.publish(nlohmann::json::array({{{"k", "resync"}}}));
+  // Events may have been lost both ways: catch up here, and ask the others
+  // to, from when this link went down.
+  nlohmann::json resync = {{"k", "resync"}};
+  if (const auto gap = state_.moderator_feed.gap_start()) resync["since"] = *gap;
+  catch_up(std::nullopt);
+  state_.publisher.publish(nlohmann::json::array({std::move(resync)}));
 }
 
-void ClusterEvents::on_bus_lost() { state_.hubs.bus_lost(); }
+void ClusterEvents::on_bus_lost() {
+  state_.hubs.bus_lost();
+  state_.moderator_feed.bus_lost(now_ms());
+}
 
-void ClusterEvents::catch_up() {
+void ClusterEvents::catch_up(std::optional<std::int64_t> since) {
   state_.hubs.catch_up();
+  state_.moderator_feed.catch_up(since);
   // Bans and filter lists saved meanwhile: read again (the bans in force
   // replace this instance's: some may have been lifted meanwhile).
   state_.worker.run([this](Store& store) {

@@ -11,8 +11,8 @@
 //   {"k":"ban","poster":H,"expires":T?} poster hash H is banned (until T, Unix ms)
 //   {"k":"unban","poster":H}           the ban of poster hash H is lifted
 //   {"k":"filters"}                    the filter lists were saved
-//   {"k":"resync"}                     the sender's bus link came back: events
-//                                      may have been lost, catch up
+//   {"k":"resync","since":T?}          the sender's bus link came back: events
+//                                      may have been lost since T (Unix ms), catch up
 // update/ban/unban/filters may carry "audit": the `audited` message for moderators.
 // An instance applies its own changes at commit time and ignores its echo;
 // events about a thread nobody reads on it cost it no store work.
@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,8 +70,9 @@ class ClusterEvents final : public BusListener {
   std::uint64_t applied() const noexcept { return applied_; }
 
  private:
-  // After a gap: the hubs catch up, bans and filters are read again.
-  void catch_up();
+  // After a gap (this instance's, or since `since` another's): the hubs
+  // catch up, moderators get what they missed, bans and filters are read again.
+  void catch_up(std::optional<std::int64_t> since);
   void apply_published(std::vector<Comment> comments);
   void refresh(std::int64_t id, bool announce);
   void flagged(Comment c);

@@ -23,7 +23,7 @@ void reply_error(Peer& peer, ErrorId id, std::string message, const Req& req,
 void reply_error(Peer& peer, const ErrorReply& error);
 
 // The peers signed in as moderators: each is sent every held post, flag and
-// audit entry as it happens.
+// audit entry as it happens (through ModeratorFeed, which sends each once).
 class Moderators {
  public:
   void add(Peer& peer);

@@ -124,7 +124,7 @@ void ModeratorRequests::publish(nlohmann::json event, const std::optional<AuditE
 }
 
 void ModeratorRequests::audit_pushed(const std::optional<AuditEntry>& entry) {
-  if (entry) state_.moderators.send(encode(audit_event(*entry)));
+  if (entry) state_.moderator_feed.audited(*entry);
 }
 
 void ModeratorRequests::reply_no_comment(const WeakPeer& peer, const Req& req, std::int64_t id) {

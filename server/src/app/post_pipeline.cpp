@@ -184,7 +184,7 @@ void PostPipeline::on_committed(const Waiting& waiting, PostOutcome outcome) {
     state_.hubs.published(c, peer.get());
   } else {
     metrics().posts_held.inc();
-    state_.moderators.send(encode(queued_event(c)));
+    state_.moderator_feed.queued(c);
   }
 }
 

@@ -80,7 +80,7 @@ void ReaderRequests::handle(const PeerPtr& peer, const Req& req, const FlagReque
         state_.publisher.publish(nlohmann::json::array({{{"k", "flag"}, {"c", *flagged}}}));
       }
       if (p) reply(*p, ok_message(req));
-      state_.moderators.send(encode(queued_event(*flagged)));
+      state_.moderator_feed.queued(*flagged);
       state_.hubs.flagged(*flagged);
     });
   });

@@ -700,6 +700,14 @@ class PgStore final : public Store, public StoreRows {
     return {rows.int64(0, 0), rows.int64(0, 1)};
   }
 
+  std::vector<QueueEvent> queue_events(std::int64_t since, int limit) override {
+    std::vector<QueueEvent> events;
+    if (limit <= 0) return events;
+    Rows rows = run(queue_events_sql, Params().add(since).add(std::int64_t{limit}));
+    for (int r = 0; r < rows.size(); ++r) events.push_back({read_comment(rows, r), rows.int64(r, 11)});
+    return events;
+  }
+
   void set_thread_info(std::string_view thread, std::string_view title, std::string_view url,
                        std::int64_t at) override {
     run("INSERT INTO threads (thread, title, url, updated) VALUES ($1, $2, $3, $4) ON CONFLICT (thread) DO UPDATE"

@@ -26,6 +26,19 @@ inline constexpr const char* flag_reasons_sql =
 inline constexpr const char* queue_counts_sql =
     "SELECT (SELECT count(*) FROM comments WHERE status = 1), (SELECT count(*) FROM comments WHERE flags > 0)";
 
+// The comments in a queue now (pending, or flagged) with when each last came
+// to the moderators' attention, at or after $1, oldest first, at most $2
+// (Store::queue_events). A pending comment's time is its creation or its
+// author's last edit (an edit holds it again); a flagged one's is its latest
+// flag. Both halves of the OR have an index (status, the flagged partial
+// one); the flags of a comment are its primary key's prefix.
+inline constexpr const char* queue_events_sql =
+    "SELECT * FROM (SELECT id, thread, parent, author, body, created, status, pinned, flags, edited, likes,"
+    " CASE WHEN status = 1 THEN (CASE WHEN edited > created THEN edited ELSE created END)"
+    " ELSE (SELECT max(f.at) FROM flags f WHERE f.comment_id = comments.id) END AS at"
+    " FROM comments WHERE status = 1 OR flags > 0) q"
+    " WHERE at >= $1 ORDER BY at, id LIMIT $2";
+
 // The bans in force at $1, newest first, at most $2, each with the poster's
 // last name used, the body of the comment banned from and the poster's
 // comment count (comments_poster answers both per ban).

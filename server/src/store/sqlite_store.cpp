@@ -694,6 +694,15 @@ class SqliteStore final : public Store, public StoreRows {
     return {q.int64(0), q.int64(1)};
   }
 
+  std::vector<QueueEvent> queue_events(std::int64_t since, int limit) override {
+    std::vector<QueueEvent> events;
+    if (limit <= 0) return events;
+    Query q(statement(queue_events_sql));
+    q.bind(1, since).bind(2, static_cast<std::int64_t>(limit));
+    while (q.step()) events.push_back({read_comment(q), q.int64(11)});
+    return events;
+  }
+
   void set_thread_info(std::string_view thread, std::string_view title, std::string_view url,
                        std::int64_t at) override {
     Query q(statement(

@@ -104,6 +104,14 @@ struct Moderated {
   Comment after;
 };
 
+// A comment in a moderator queue now, with when it last came to a
+// moderator's attention (Unix ms, the writing instance's clock): held
+// (created), held again by its author's edit (edited), or its latest flag.
+struct QueueEvent {
+  Comment comment;
+  std::int64_t at = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -157,6 +165,10 @@ class Store {
   virtual std::vector<QueueContext> queue_context(const std::vector<Comment>& items) = 0;
   // How many comments the pending and the flagged queue hold.
   virtual QueueCounts queue_counts() = 0;
+  // The comments pending or flagged now whose QueueEvent::at is at or after
+  // `since`, oldest `at` first (ties by id), at most `limit`: what the
+  // moderators of an instance that lost its bus may have missed.
+  virtual std::vector<QueueEvent> queue_events(std::int64_t since, int limit) = 0;
 
   // A thread's article title and link as its pages last said (join).
   virtual void set_thread_info(std::string_view thread, std::string_view title, std::string_view url,
