@@ -175,7 +175,7 @@ TEST_CASE("a batch refuses only its posts with a missing parent or one in anothe
   auto store = db.open();
   const Comment a = add(*store, new_comment("a", "root a"));
   const Comment b = add(*store, new_comment("b", "root b"));
-  const std::vector<NewComment> batch = {
+  std::vector<NewComment> batch = {
       new_comment("a", "reply to a", a.id),
       new_comment("b", "parent in another thread", a.id),
       new_comment("c", "new thread"),
@@ -185,9 +185,16 @@ TEST_CASE("a batch refuses only its posts with a missing parent or one in anothe
       new_comment("b", "another reply to b", b.id),
       new_comment("a", "parent in another thread too", b.id),
   };
+  std::vector<bool> stored = {true, false, true, false, true, false, true, false};
+  SUBCASE("a small batch") {}
+  SUBCASE("a large batch (PostgreSQL: one statement)") {
+    for (int i = 0; i < 40; ++i) {
+      batch.push_back(new_comment("d", "filler " + std::to_string(i)));
+      stored.push_back(true);
+    }
+  }
   const auto results = store->insert(batch);
   REQUIRE(results.size() == batch.size());
-  const std::vector<bool> stored = {true, false, true, false, true, false, true, false};
   std::int64_t last = b.id;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     CAPTURE(i);
@@ -201,9 +208,10 @@ TEST_CASE("a batch refuses only its posts with a missing parent or one in anothe
   CHECK(store->published_count("a") == 2);
   CHECK(store->published_count("b") == 2);
   CHECK(store->published_count("c") == 1);
+  CHECK(store->published_count("d") == static_cast<std::int64_t>(batch.size()) - 8);
   QueueQuery all = queue_of(QueueStatus::all);
   all.limit = 100;
-  CHECK(store->queue(all).size() == 6);
+  CHECK(store->queue(all).size() == 6 + batch.size() - 8);
 }
 
 TEST_CASE("a parent stored earlier in the same batch counts, one stored later does not") {
@@ -213,7 +221,7 @@ TEST_CASE("a parent stored earlier in the same batch counts, one stored later do
   // ids are drawn in batch order by the posts stored, so the batch's first
   // stored post gets old.id + 1, the next + 2, ...
   const std::int64_t next = old.id + 1;
-  const std::vector<NewComment> batch = {
+  std::vector<NewComment> batch = {
       new_comment("x", "reply to a later post", next + 1),  // refused: not stored yet
       new_comment("x", "root", std::nullopt),               // next
       new_comment("x", "reply to root", next),              // next + 1
@@ -223,10 +231,18 @@ TEST_CASE("a parent stored earlier in the same batch counts, one stored later do
       new_comment("x", "parent missing", 999999),           // refused
       new_comment("y", "held reply", std::nullopt, Status::pending),  // next + 4
   };
+  std::vector<std::optional<std::int64_t>> ids = {std::nullopt, next,        next + 1,    std::nullopt,
+                                                  next + 2,     next + 3,    std::nullopt, next + 4};
+  std::int64_t fillers = 0;
+  SUBCASE("a small batch") {}
+  SUBCASE("a large batch (PostgreSQL: finds the same-batch parent and goes post by post)") {
+    for (; fillers < 40; ++fillers) {
+      batch.push_back(new_comment("z", "filler"));
+      ids.push_back(next + 5 + fillers);
+    }
+  }
   const auto results = store->insert(batch);
   REQUIRE(results.size() == batch.size());
-  const std::vector<std::optional<std::int64_t>> ids = {std::nullopt, next,        next + 1,    std::nullopt,
-                                                        next + 2,     next + 3,    std::nullopt, next + 4};
   for (std::size_t i = 0; i < batch.size(); ++i) {
     CAPTURE(i);
     REQUIRE(results[i].has_value() == ids[i].has_value());
@@ -237,7 +253,7 @@ TEST_CASE("a parent stored earlier in the same batch counts, one stored later do
   CHECK(store->published_count("x") == 5);
   CHECK(store->published_count("y") == 0);
   // The next batch, without such parents, carries on after them.
-  CHECK(add(*store, new_comment("y", "later", next + 4)).id == next + 5);
+  CHECK(add(*store, new_comment("y", "later", next + 4)).id == next + 5 + fillers);
   CHECK(store->published_count("y") == 1);
 }
 

@@ -442,9 +442,13 @@ class PgStore final : public Store, public StoreRows {
     // ids are drawn in the order the batches commit, so a committed id N
     // means every smaller id is committed or never will be (storage.md).
     run("SELECT pg_advisory_xact_lock($1)", Params().add(insert_lock_key));
-    if (!insert_at_once(batch, results)) {
-      // A parent may be a post of this very batch, which one statement
-      // cannot see: one INSERT per post instead, each seeing those before it.
+    if (batch.size() < min_posts_at_once || !insert_at_once(batch, results)) {
+      // A small batch: PostgreSQL plans the one statement afresh for each
+      // (its array parameters make the custom plan look cheaper), ~0.6 ms of
+      // its CPU, more than a few simple INSERTs cost (bench/compare_builds.sh
+      // PG=1, 2 posters: 290 us of PostgreSQL CPU per post this way, 890 at
+      // once). Or a parent may be a post of this very batch, which one
+      // statement cannot see. One INSERT per post, each seeing those before it.
       insert_pipelined(batch, results);
       std::map<std::string_view, std::int64_t> published;
       for (const InsertResult& r : results) {
@@ -1048,6 +1052,9 @@ SELECT n, id FROM accepted
 UNION ALL
 SELECT 0, NULL FROM own_parent WHERE maybe
 )sql";
+
+  // The smallest batch stored with batch_insert_sql (see insert).
+  static constexpr std::size_t min_posts_at_once = 32;
 
   // Stores the batch with batch_insert_sql and fills `results`; false (and
   // nothing stored) when a parent may be a post of the batch itself.
