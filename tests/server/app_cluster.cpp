@@ -107,6 +107,28 @@ std::vector<std::int64_t> comment_ids(const FakePeer& peer) {
 
 }  // namespace
 
+TEST_CASE("cluster: an id delivered just after the bus came up still folds into the floor later") {
+  // The hub on B was loaded while the bus was up, so its ids fold by age alone;
+  // before, one delivered in the first settle time after startup never folded,
+  // and every later id stayed in the hub's set behind it.
+  AppOptions options = AppFixture::default_options();
+  options.settle_ms = 300;
+  Cluster c(2, options);
+  auto author = c.connect(0);
+  auto on_b = c.reader(1, "192.0.2.3", "t");
+  const auto early = c.post(0, author, "t", "早")["comment"]["id"].get<std::int64_t>();
+  REQUIRE(c.settle([&] { return on_b->of_type("comment").size() == 1; }));
+  c.run_for(450);
+  const auto later = c.post(0, author, "t", "晚")["comment"]["id"].get<std::int64_t>();
+  REQUIRE(c.settle([&] { return on_b->of_type("comment").size() == 2; }));
+  const ThreadHub* hub = c.app(1).hubs().find("t");
+  REQUIRE(hub);
+  CHECK(hub->floor >= early);
+  CHECK(hub->delivered.count(early) == 0);
+  CHECK(hub->delivered.count(later) == 1);  // not settled yet
+  CHECK(comment_ids(*on_b) == std::vector<std::int64_t>{early, later});
+}
+
 TEST_CASE("cluster: a post on A reaches the readers of A and B once each, in order") {
   Cluster c(3);
   auto author = c.connect(0);

@@ -33,6 +33,9 @@ struct AppOptions {
   // changes; beside or instead of mod_token (which signs in as "moderator").
   std::optional<std::string> moderators_file;
   int max_joined = 16;  // threads joined at once per connection; 0 = no limit
+  // How long a delivered id stays in its thread hub's set (ThreadHubs); the
+  // tests shorten it.
+  std::int64_t settle_ms = ThreadHubs::default_settle_ms;
   // How long after posting its author may edit or delete a comment; 0 = never.
   std::int64_t edit_window_ms = limits::default_edit_window_ms;
   // Per connection, every type, bursts of twice that; 0 = no limit (the
@@ -62,7 +65,7 @@ struct AppState {
       : io(io_context),
         worker(store_worker),
         completions(io_context),
-        hubs(store_worker, completions),
+        hubs(store_worker, completions, options.settle_ms),
         policy(options.rate_per_minute, options.premoderate, state.bans, std::move(state.filters)),
         max_joined(options.max_joined),
         edit_window_ms(options.edit_window_ms),

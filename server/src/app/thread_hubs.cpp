@@ -10,6 +10,10 @@
 namespace comments::server {
 
 namespace {
+// At most this many missed comments per thread are delivered one by one by a
+// catch-up; past that the readers get the fresh snapshot's updates only (the
+// widget shows the newest anyway).
+constexpr std::size_t max_fresh = 5000;
 
 bool contains(const std::vector<Peer*>& peers, const Peer* peer) {
   return std::find(peers.begin(), peers.end(), peer) != peers.end();
@@ -63,7 +67,7 @@ void ThreadHubs::leave_all(Peer& peer) {
 void ThreadHubs::start_load(ThreadHub& hub) {
   if (hub.loading) return;
   hub.loading = true;
-  worker_.run([this, thread = hub.key](Store& store) {
+  worker_.run([this, thread = hub.key, issued = now_ms()](Store& store) {
     std::optional<ThreadSnapshot> snapshot;
     std::string error;
     try {
@@ -72,14 +76,14 @@ void ThreadHubs::start_load(ThreadHub& hub) {
       error = e.what();
     }
     // Pushed here, on the worker, right after the read: see thread_hubs.hpp.
-    completions_.push([this, thread, snapshot = std::move(snapshot), error]() mutable {
-      on_loaded(thread, std::move(snapshot), error);
+    completions_.push([this, thread, issued, snapshot = std::move(snapshot), error]() mutable {
+      on_loaded(thread, issued, std::move(snapshot), error);
     });
   });
 }
 
-void ThreadHubs::on_loaded(const std::string& thread, std::optional<ThreadSnapshot> snapshot,
-                           const std::string& error) {
+void ThreadHubs::on_loaded(const std::string& thread, std::int64_t issued,
+                           std::optional<ThreadSnapshot> snapshot, const std::string& error) {
   ThreadHub* hub = find_mutable(thread);
   if (!hub) return;
   hub->loading = false;
@@ -98,6 +102,9 @@ void ThreadHubs::on_loaded(const std::string& thread, std::optional<ThreadSnapsh
     return;
   }
   const bool first = !hub->ready;
+  // A reload (the cache ran short) marks its comments delivered without
+  // sending them: only the first load makes the hub exact.
+  if (first) hub->synced_at = issued;
   hub->view.reset(std::move(snapshot->newest), std::move(snapshot->pinned), snapshot->total);
   note_loaded(*hub, hub->view.newest(), first);
   hub->ready = true;
@@ -192,14 +199,21 @@ void ThreadHubs::note_loaded(ThreadHub& hub, const std::vector<Comment>& newest,
 }
 
 void ThreadHubs::fold(ThreadHub& hub, std::int64_t now) {
-  // The lowest delivered id folds once it was delivered settle_ms ago, and
-  // the bus was up from settle_ms before its delivery until now: any comment
-  // of the thread with a lower id was then published while this instance
-  // listened, so it arrived (or never will: its transaction failed).
+  // The lowest delivered id folds once it was delivered settle_ms ago, the
+  // bus has been up since, and either it was up from settle_ms before the
+  // delivery (any comment of the thread with a lower id was then published
+  // while this instance listened, so it arrived, or never will: its
+  // transaction failed) or a store read issued while it was up made the hub
+  // exact (a lower id committed before that read was in it; one committed
+  // after it was published while this instance listened). Without the
+  // second way an id delivered in the first settle_ms after startup or a
+  // reconnect would never fold, nor anything after it.
+  if (fold_from_ == no_fold) return;
+  const bool synced = hub.synced_at >= fold_from_;
   auto& d = hub.delivered;
   while (!d.empty()) {
     const std::int64_t at = d.begin()->second;
-    if (fold_from_ == no_fold || at - settle_ms < fold_from_ || at + settle_ms > now) break;
+    if (at + settle_ms_ > now || (at - settle_ms_ < fold_from_ && !synced)) break;
     hub.floor = d.begin()->first;
     d.erase(d.begin());
   }
@@ -213,18 +227,14 @@ struct ThreadHubs::CatchUp {
 };
 
 void ThreadHubs::catch_up() {
-  // At most this many missed comments per thread are delivered one by one;
-  // past that the readers get the fresh snapshot's updates only (the widget
-  // shows the newest anyway).
   constexpr int page_size = 500;
-  constexpr std::size_t max_fresh = 5000;
   for (auto& [key, hub] : hubs_) {
     if (!hub.ready || hub.catching_up) continue;
     hub.catching_up = true;
     std::vector<std::int64_t> cached;
     for (const Comment& c : hub.view.newest()) cached.push_back(c.id);
     for (const Comment& c : hub.view.pinned()) cached.push_back(c.id);
-    worker_.run([this, thread = key, from = hub.floor, cached = std::move(cached)](Store& store) {
+    worker_.run([this, thread = key, from = hub.floor, cached = std::move(cached), issued = now_ms()](Store& store) {
       CatchUp result;
       try {
         std::int64_t after = from;
@@ -243,14 +253,14 @@ void ThreadHubs::catch_up() {
         result.error = e.what();
       }
       // Pushed right after the reads, like a load (see thread_hubs.hpp).
-      completions_.push([this, thread, result = std::move(result)]() mutable {
-        on_caught_up(thread, std::move(result));
+      completions_.push([this, thread, issued, result = std::move(result)]() mutable {
+        on_caught_up(thread, issued, std::move(result));
       });
     });
   }
 }
 
-void ThreadHubs::on_caught_up(const std::string& thread, CatchUp result) {
+void ThreadHubs::on_caught_up(const std::string& thread, std::int64_t issued, CatchUp result) {
   ThreadHub* hub = find_mutable(thread);
   if (!hub) return;
   hub->catching_up = false;
@@ -261,7 +271,9 @@ void ThreadHubs::on_caught_up(const std::string& thread, CatchUp result) {
   }
   log_info("catch-up", "thread=" + log_value(thread) + " read=" +
                            std::to_string(result.fresh.size()));
-  // Missed comments, in id order, each once.
+  // Missed comments, in id order, each once. Past max_fresh the rest reach
+  // readers only as the snapshot: the hub is exact only when all were read.
+  if (result.fresh.size() < max_fresh) hub->synced_at = issued;
   for (const Comment& c : result.fresh) published(c, nullptr);
   // Missed moderation: what readers see of a cached comment changed.
   const std::int64_t total = result.snapshot->total;

@@ -67,12 +67,16 @@ struct ThreadHub {
   std::int64_t floor = 0;
   std::map<std::int64_t, std::int64_t> delivered;
   bool catching_up = false;  // a catch-up job is queued
+  // When the store read that last made this hub exact was issued: its first
+  // load, or a catch-up (every comment above the floor committed before it
+  // was delivered). -1: none yet.
+  std::int64_t synced_at = -1;
 };
 
 class ThreadHubs {
  public:
-  ThreadHubs(StoreWorker& worker, CompletionQueue& completions)
-      : worker_(worker), completions_(completions) {}
+  ThreadHubs(StoreWorker& worker, CompletionQueue& completions, std::int64_t settle_ms = default_settle_ms)
+      : settle_ms_(settle_ms), worker_(worker), completions_(completions) {}
 
   // `peer` joins `thread`: its snapshot (the newest `limit`) goes out now
   // when the cache holds enough, else when the thread's load lands.
@@ -119,7 +123,7 @@ class ThreadHubs {
 
   // How long a delivered id stays in its hub's set: ids of one thread are
   // assumed to reach every instance within this of each other.
-  static constexpr std::int64_t settle_ms = 60'000;
+  static constexpr std::int64_t default_settle_ms = 60'000;
 
   std::size_t size() const noexcept { return hubs_.size(); }
   const ThreadHub* find(std::string_view thread) const;
@@ -127,7 +131,7 @@ class ThreadHubs {
  private:
   ThreadHub* find_mutable(std::string_view thread);
   void start_load(ThreadHub& hub);
-  void on_loaded(const std::string& thread, std::optional<ThreadSnapshot> snapshot,
+  void on_loaded(const std::string& thread, std::int64_t issued, std::optional<ThreadSnapshot> snapshot,
                  const std::string& error);
   void send_snapshot(Peer& peer, const Req& req, const ThreadHub& hub, int limit);
   void leave_hub(ThreadHub& hub, Peer& peer);
@@ -142,10 +146,11 @@ class ThreadHubs {
   // Moves old entries of `delivered` into the floor (docs/architecture.md).
   void fold(ThreadHub& hub, std::int64_t now);
   struct CatchUp;
-  void on_caught_up(const std::string& thread, CatchUp result);
+  void on_caught_up(const std::string& thread, std::int64_t issued, CatchUp result);
 
   static constexpr std::int64_t no_fold = INT64_MAX;
   std::int64_t fold_from_ = 0;
+  const std::int64_t settle_ms_;
 
   StoreWorker& worker_;
   CompletionQueue& completions_;
