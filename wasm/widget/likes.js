@@ -37,12 +37,7 @@
   var WIDGET = 'section.cm-widget:not(.cm-thread)';
   var MONTHS = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
 
-  function element(tag, className, text) {
-    var e = document.createElement(tag);
-    if (className) e.className = className;
-    if (text) e.textContent = text;
-    return e;
-  }
+  var element = CommentsPartSocket.element;
 
   // ---- Liked ids, oldest first.
   function stored() {

@@ -38,12 +38,7 @@
     }
   };
 
-  function element(tag, className, text) {
-    var e = document.createElement(tag);
-    if (className) e.className = className;
-    if (text) e.textContent = text;
-    return e;
-  }
+  var element = CommentsPartSocket.element;
 
   // ---- Stored secrets: [{i: id, t: thread, s: secret, u: edit until (ms)}], oldest first.
   function stored() {

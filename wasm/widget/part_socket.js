@@ -1,7 +1,8 @@
 /*
  * The WebSocket of a lazily loaded part of the widget (own.js, likes.js),
  * built into each of them: wasm/CMakeLists.txt puts this file before the
- * part's own, so the parts stay separate downloads with one source.
+ * part's own, so the parts stay separate downloads with one source. Also the
+ * parts' one element builder (CommentsPartSocket.element).
  * It joins the page's thread with limit 1 (a part wants the thread's events,
  * not a list), matches replies to requests by `req`, answers every request
  * still waiting {type:'error',code:'offline'} when the connection drops, and
@@ -69,4 +70,12 @@ CommentsPartSocket.prototype.request = function (message, done) {
   } else {
     this.queued.push(text);
   }
+};
+
+// An element with a class and a text, as both parts build their markup.
+CommentsPartSocket.element = function (tag, className, text) {
+  var e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text) e.textContent = text;
+  return e;
 };
